@@ -1,0 +1,155 @@
+/**
+ * The one contract between the Custom UI (`static/`) and the resolver function (`src/resolvers/`).
+ * The backend implements it with `makeResolver<ResolverDefs>`, the UI calls it with
+ * `makeInvoke<ResolverDefs>()`, so the two cannot drift apart.
+ *
+ * Expected failures come back as values (`ok: false` with a code and a message for people);
+ * unexpected ones are thrown by the backend so the platform records them, and reach the UI as
+ * a rejected `invoke`.
+ */
+
+export const FIELD_TYPES = [
+  'text',
+  'textarea',
+  'number',
+  'date',
+  'duration',
+  'list',
+  'multilist',
+  'status',
+  'priority',
+  'user',
+  'multiuser',
+] as const;
+export type FieldTypeId = (typeof FIELD_TYPES)[number];
+
+export interface FieldOptionDto {
+  readonly id: number;
+  readonly name: string;
+  readonly colour: string;
+  readonly enabled: boolean;
+}
+
+export interface FieldDefinitionDto {
+  readonly id: number;
+  readonly name: string;
+  readonly type: FieldTypeId;
+  readonly description?: string;
+  readonly options?: readonly FieldOptionDto[];
+  readonly decimals?: number;
+}
+
+/**
+ * A field value as the UI edits it and the backend stores it:
+ * text/textarea/date (`yyyy-mm-dd`)/user: string; number/duration (ms): number;
+ * list/status/priority: option id; multilist: option ids; multiuser: account ids; empty: null
+ * (or [] for multi types).
+ */
+export type FieldValueDto = string | number | readonly number[] | readonly string[] | null;
+
+export interface ProjectRef {
+  readonly id: number;
+  readonly key: string;
+  readonly name: string;
+}
+
+export interface UserDto {
+  readonly accountId: string;
+  readonly displayName: string;
+  readonly avatarUrl?: string;
+}
+
+export type ErrorCode =
+  | 'INVALID_INPUT'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'STALE_REVISION'
+  | 'CONFLICT'
+  | 'LIMIT_EXCEEDED';
+
+export interface ResolverError {
+  readonly code: ErrorCode;
+  /** For people: what was wrong and what to do. */
+  readonly message: string;
+  /** Per-field problems, keyed by field id, when the error is about field values. */
+  readonly fieldErrors?: Readonly<Record<string, string>>;
+}
+
+export type ResolverResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ResolverError };
+
+export interface SessionDto {
+  readonly accountId: string;
+  readonly displayName: string;
+  readonly isJiraAdmin: boolean;
+  readonly appVersion: string;
+}
+
+export interface ProjectFieldsView {
+  readonly project: ProjectRef;
+  readonly canEdit: boolean;
+  /** Per-project counter, +1 on every saved change; a save names the revision it was based on. */
+  readonly revision: number;
+  readonly fields: readonly FieldDefinitionDto[];
+  /** Keyed by field id (as a string). Missing means empty. */
+  readonly values: Readonly<Record<string, FieldValueDto>>;
+}
+
+export interface SaveProjectFieldsInput {
+  readonly projectKey: string;
+  readonly baseRevision: number;
+  /** Only the fields the user changed, keyed by field id. */
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+export interface SaveProjectFieldsOutcome {
+  readonly revision: number;
+  /** Ids of the fields whose value really changed; empty when the save changed nothing. */
+  readonly changedFieldIds: readonly number[];
+}
+
+export interface FieldOptionInput {
+  /** Omit for a new option; the server assigns ids. */
+  readonly id?: number;
+  readonly name: string;
+  readonly colour: string;
+  readonly enabled: boolean;
+}
+
+export interface CreateFieldInput {
+  readonly name: string;
+  readonly type: FieldTypeId;
+  readonly description?: string;
+  readonly options?: readonly FieldOptionInput[];
+  readonly decimals?: number;
+}
+
+/** The type of a field never changes; everything else may. */
+export interface UpdateFieldInput {
+  readonly id: number;
+  readonly name?: string;
+  readonly description?: string;
+  readonly options?: readonly FieldOptionInput[];
+  readonly decimals?: number;
+}
+
+export interface DeleteFieldOutcome {
+  readonly id: number;
+  /** How many projects had a value for the field; those values are removed with it. */
+  readonly projectsWithValues: number;
+}
+
+export type ResolverDefs = {
+  getSession: () => ResolverResult<SessionDto>;
+  listFieldDefinitions: () => ResolverResult<{ fields: FieldDefinitionDto[] }>;
+  createField: (input: CreateFieldInput) => ResolverResult<FieldDefinitionDto>;
+  updateField: (input: UpdateFieldInput) => ResolverResult<FieldDefinitionDto>;
+  /** Answers how many projects hold values, so the UI can say so in the confirmation. */
+  countFieldUsage: (input: { id: number }) => ResolverResult<{ id: number; projectsWithValues: number }>;
+  deleteField: (input: { id: number }) => ResolverResult<DeleteFieldOutcome>;
+  getProjectFields: (input: { projectKey: string }) => ResolverResult<ProjectFieldsView>;
+  saveProjectFields: (input: SaveProjectFieldsInput) => ResolverResult<SaveProjectFieldsOutcome>;
+  searchUsers: (input: { query: string }) => ResolverResult<{ users: UserDto[] }>;
+  getUsers: (input: { accountIds: string[] }) => ResolverResult<{ users: UserDto[] }>;
+};
+
+export type ResolverName = keyof ResolverDefs;
