@@ -8,5 +8,6 @@ module.exports = {
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   transform: { '^.+\\.(t|j)sx?$': swc },
   transformIgnorePatterns: ['/node_modules/'],
+  setupFiles: ['<rootDir>/test/setup-egress.ts'],
   testTimeout: 30000,
 };

@@ -1,0 +1,163 @@
+import { buildDefaultCatalog } from '../domain/fields/default-catalog';
+import { fieldDefinitionSchema, type FieldDefinition } from '../domain/fields/field-definition';
+import { fieldCatalogRecordSchema, parseStoredRecord, type FieldCatalogRecord } from '../domain/records';
+import type { CreateFieldInput, DeleteFieldOutcome, FieldOptionInput, UpdateFieldInput } from '../shared/resolver-contract';
+import { AppError, invalidInput, notFound } from './app-error';
+import { ConcurrentWriteError, type FieldCatalogStore, type ProjectFieldsStore } from './ports';
+
+export interface FieldCatalogDeps {
+  readonly catalog: FieldCatalogStore;
+  readonly projects: ProjectFieldsStore;
+}
+
+export interface FieldCatalog {
+  readonly record: FieldCatalogRecord;
+  readonly fields: readonly FieldDefinition[];
+}
+
+const EMPTY_CATALOG: FieldCatalogRecord = { schemaVersion: 1, version: 0, nextFieldId: 10000, nextOptionId: 1, fields: [] };
+
+function readFields(record: FieldCatalogRecord): FieldDefinition[] {
+  return record.fields.map((value, index) => parseStoredRecord(fieldDefinitionSchema, 'field definition', `catalog.fields[${index}]`, value));
+}
+
+/** The catalog as stored; an empty one before install has seeded it. */
+export async function loadFieldCatalog(store: FieldCatalogStore): Promise<FieldCatalog> {
+  const stored = await store.load();
+  const record = stored ?? EMPTY_CATALOG;
+  return { record, fields: readFields(record) };
+}
+
+/**
+ * Applies `change` to the latest catalog and writes it conditionally, retrying a few times when
+ * another admin changed the catalog meanwhile (the change is re-derived from the fresh copy).
+ */
+async function updateCatalog<T>(store: FieldCatalogStore, change: (catalog: FieldCatalog) => { fields: FieldDefinition[]; nextFieldId: number; nextOptionId: number; result: T }): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    const stored = await store.load();
+    const current = stored ?? EMPTY_CATALOG;
+    const next = change({ record: current, fields: readFields(current) });
+    const record: FieldCatalogRecord = {
+      schemaVersion: 1,
+      version: current.version + 1,
+      nextFieldId: next.nextFieldId,
+      nextOptionId: next.nextOptionId,
+      fields: next.fields,
+    };
+    parseStoredRecord(fieldCatalogRecordSchema, 'field catalog', 'catalog', record);
+    try {
+      await store.save(record, stored ? current.version : undefined);
+      return next.result;
+    } catch (error) {
+      if (!(error instanceof ConcurrentWriteError) || attempt >= 3) {
+        if (error instanceof ConcurrentWriteError) throw new AppError('CONFLICT', 'The field catalog is being changed by someone else right now. Reload and try again.', undefined, { cause: error });
+        throw error;
+      }
+    }
+  }
+}
+
+function validateDefinition(candidate: unknown): FieldDefinition {
+  const parsed = fieldDefinitionSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const message = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+    throw invalidInput(`The field definition is not valid: ${message}`);
+  }
+  return parsed.data;
+}
+
+function assertUniqueName(fields: readonly FieldDefinition[], name: string, exceptId?: number): void {
+  const clash = fields.find((f) => f.id !== exceptId && f.name.trim().toLowerCase() === name.trim().toLowerCase());
+  if (clash) throw new AppError('CONFLICT', `A field named "${clash.name}" already exists. Field names must be unique.`);
+}
+
+/** Gives new options ids from the catalog counter; keeps the ids of existing ones. */
+function assignOptionIds(
+  options: readonly FieldOptionInput[] | undefined,
+  existing: readonly { id: number }[] | undefined,
+  nextOptionId: number,
+): { options: { id: number; name: string; colour: string; enabled: boolean }[] | undefined; nextOptionId: number } {
+  if (!options) return { options: undefined, nextOptionId };
+  const known = new Set((existing ?? []).map((o) => o.id));
+  let next = nextOptionId;
+  const assigned = options.map((o) => {
+    if (o.id !== undefined) {
+      if (!known.has(o.id)) throw invalidInput(`Option "${o.name}" names id ${o.id}, which this field does not have. Leave the id out for a new option.`);
+      return { id: o.id, name: o.name.trim(), colour: o.colour, enabled: o.enabled };
+    }
+    const id = next;
+    next += 1;
+    return { id, name: o.name.trim(), colour: o.colour, enabled: o.enabled };
+  });
+  return { options: assigned, nextOptionId: next };
+}
+
+export async function createField(deps: FieldCatalogDeps, input: CreateFieldInput): Promise<FieldDefinition> {
+  return updateCatalog(deps.catalog, ({ record, fields }) => {
+    assertUniqueName(fields, input.name);
+    const { options, nextOptionId } = assignOptionIds(input.options, [], record.nextOptionId);
+    const definition = validateDefinition({
+      id: record.nextFieldId,
+      name: input.name.trim(),
+      type: input.type,
+      ...(input.description?.trim() ? { description: input.description.trim() } : {}),
+      ...(options ? { options } : {}),
+      ...(input.decimals !== undefined ? { decimals: input.decimals } : input.type === 'number' ? { decimals: 0 } : {}),
+    });
+    return { fields: [...fields, definition], nextFieldId: record.nextFieldId + 1, nextOptionId, result: definition };
+  });
+}
+
+export async function updateField(deps: FieldCatalogDeps, input: UpdateFieldInput): Promise<FieldDefinition> {
+  return updateCatalog(deps.catalog, ({ record, fields }) => {
+    const current = fields.find((f) => f.id === input.id);
+    if (!current) throw notFound(`There is no field with id ${input.id}. It may have been deleted; reload the list.`);
+    if (input.name !== undefined) assertUniqueName(fields, input.name, current.id);
+    const { options, nextOptionId } = assignOptionIds(input.options, current.options, record.nextOptionId);
+    const { description: _oldDescription, ...rest } = current;
+    const description = input.description !== undefined ? input.description.trim() : current.description;
+    const definition = validateDefinition({
+      ...rest,
+      ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+      ...(description ? { description } : {}),
+      ...(options ? { options } : {}),
+      ...(input.decimals !== undefined ? { decimals: input.decimals } : {}),
+    });
+    return { fields: fields.map((f) => (f.id === definition.id ? definition : f)), nextFieldId: record.nextFieldId, nextOptionId, result: definition };
+  });
+}
+
+export async function countFieldUsage(deps: FieldCatalogDeps, id: number): Promise<{ id: number; projectsWithValues: number }> {
+  const { fields } = await loadFieldCatalog(deps.catalog);
+  if (!fields.some((f) => f.id === id)) throw notFound(`There is no field with id ${id}.`);
+  return { id, projectsWithValues: await deps.projects.countProjectsWithValue(id) };
+}
+
+/** Removes the definition (its id is never reused) and then its values in every project. */
+export async function deleteField(deps: FieldCatalogDeps, id: number): Promise<DeleteFieldOutcome> {
+  await updateCatalog(deps.catalog, ({ record, fields }) => {
+    if (!fields.some((f) => f.id === id)) throw notFound(`There is no field with id ${id}. It may have been deleted already.`);
+    return { fields: fields.filter((f) => f.id !== id), nextFieldId: record.nextFieldId, nextOptionId: record.nextOptionId, result: undefined };
+  });
+  const projectsWithValues = await deps.projects.removeFieldValues(id);
+  return { id, projectsWithValues };
+}
+
+/** Install: seeds the default catalog once; an existing catalog is left as it is. */
+export async function seedDefaultCatalog(store: FieldCatalogStore): Promise<{ seeded: boolean }> {
+  const existing = await store.load();
+  if (existing) return { seeded: false };
+  let nextFieldId = EMPTY_CATALOG.nextFieldId;
+  let nextOptionId = EMPTY_CATALOG.nextOptionId;
+  const fields = buildDefaultCatalog({
+    nextFieldId: () => nextFieldId++,
+    nextOptionId: () => nextOptionId++,
+  });
+  try {
+    await store.save({ schemaVersion: 1, version: 1, nextFieldId, nextOptionId, fields: fields.map(validateDefinition) }, undefined);
+    return { seeded: true };
+  } catch (error) {
+    if (error instanceof ConcurrentWriteError) return { seeded: false };
+    throw error;
+  }
+}

@@ -1,0 +1,138 @@
+import { diffFieldValues } from '../domain/fields/change-diff';
+import type { FieldDefinition } from '../domain/fields/field-definition';
+import { parseFieldInput, type StoredValue } from '../domain/fields/field-values';
+import type { FieldChangeRecord, ProjectFieldsRecord } from '../domain/records';
+import type { ProjectFieldsView, SaveProjectFieldsInput, SaveProjectFieldsOutcome } from '../shared/resolver-contract';
+import { AppError, forbidden, invalidInput, notFound } from './app-error';
+import { loadFieldCatalog } from './field-catalog';
+import {
+  ConcurrentWriteError,
+  type ChangeEventPublisher,
+  type Clock,
+  type FieldCatalogStore,
+  type FieldChangeStore,
+  type IdGenerator,
+  type JiraAsUser,
+  type ProjectAccess,
+  type ProjectFieldsStore,
+} from './ports';
+
+export interface ProjectFieldsDeps {
+  readonly catalog: FieldCatalogStore;
+  readonly projects: ProjectFieldsStore;
+  readonly changes: FieldChangeStore;
+  readonly publisher: ChangeEventPublisher;
+  /** Jira as the user of this invocation. */
+  readonly jira: JiraAsUser;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  /** The platform's principal: the user who saves. */
+  readonly accountId: string;
+}
+
+async function requireAccess(jira: JiraAsUser, projectKey: string): Promise<ProjectAccess> {
+  const access = await jira.projectAccess(projectKey);
+  // Not found and not browsable look the same, so project keys do not leak.
+  if (!access || !access.canBrowse) throw notFound(`Project ${projectKey} does not exist or you do not have permission to browse it.`);
+  return access;
+}
+
+/** Values of fields that still exist, keyed by field id. */
+function currentValues(record: ProjectFieldsRecord | undefined, fields: readonly FieldDefinition[]): Record<string, StoredValue> {
+  const known = new Set(fields.map((f) => String(f.id)));
+  return Object.fromEntries(Object.entries(record?.values ?? {}).filter(([id]) => known.has(id))) as Record<string, StoredValue>;
+}
+
+export async function getProjectFields(deps: Pick<ProjectFieldsDeps, 'catalog' | 'projects' | 'jira'>, projectKey: string): Promise<ProjectFieldsView> {
+  const access = await requireAccess(deps.jira, projectKey);
+  const [{ fields }, record] = await Promise.all([loadFieldCatalog(deps.catalog), deps.projects.load(access.project.id)]);
+  return {
+    project: access.project,
+    canEdit: access.canEdit,
+    revision: record?.revision ?? 0,
+    fields,
+    values: currentValues(record, fields),
+  };
+}
+
+/**
+ * One save: validate every value against its definition, compute the real changes, then write the
+ * new values and an immutable change record in one conditional write (based on the revision the
+ * user saw), and push one `field-changes` event. A save without a real change writes nothing.
+ */
+export async function saveProjectFields(deps: ProjectFieldsDeps, input: SaveProjectFieldsInput): Promise<SaveProjectFieldsOutcome> {
+  const access = await requireAccess(deps.jira, input.projectKey);
+  if (!access.canEdit) throw forbidden(`You can view the fields of ${access.project.key} but not edit them. Jira admins and the project's administrators can.`);
+
+  const [{ fields }, record] = await Promise.all([loadFieldCatalog(deps.catalog), deps.projects.load(access.project.id)]);
+  const revision = record?.revision ?? 0;
+  if (input.baseRevision !== revision) throw staleRevision(access.project.key);
+
+  const byId = new Map(fields.map((f) => [String(f.id), f]));
+  const fieldErrors: Record<string, string> = {};
+  const before = currentValues(record, fields);
+  const after: Record<string, StoredValue> = { ...before };
+  for (const [id, raw] of Object.entries(input.values)) {
+    const definition = byId.get(id);
+    if (!definition) {
+      fieldErrors[id] = `There is no field with id ${id}. It may have been deleted; reload the page.`;
+      continue;
+    }
+    const parsed = parseFieldInput(definition, raw);
+    if (parsed.ok) after[id] = parsed.value;
+    else fieldErrors[id] = parsed.error.message;
+  }
+  const problems = Object.keys(fieldErrors).length;
+  if (problems > 0) {
+    const first = Object.values(fieldErrors)[0];
+    throw invalidInput(problems === 1 ? `Nothing was saved. ${first}` : `Nothing was saved: ${problems} fields have problems. ${first}`, fieldErrors);
+  }
+
+  const changes = diffFieldValues([...fields], before, after);
+  if (changes.length === 0) return { revision, changedFieldIds: [] };
+
+  const now = deps.clock.now();
+  const nextRevision = revision + 1;
+  const changeId = deps.ids.newId();
+  const next: ProjectFieldsRecord = {
+    schemaVersion: 1,
+    projectId: access.project.id,
+    projectKey: access.project.key,
+    projectName: access.project.name,
+    revision: nextRevision,
+    values: Object.fromEntries(Object.entries(after).filter(([, v]) => v !== null && !(Array.isArray(v) && v.length === 0))) as ProjectFieldsRecord['values'],
+    updatedAt: now,
+    updatedBy: deps.accountId,
+  };
+  const change: FieldChangeRecord = {
+    schemaVersion: 1,
+    changeId,
+    projectId: access.project.id,
+    revision: nextRevision,
+    user: deps.accountId,
+    timestamp: now,
+    project: access.project,
+    fields: changes.map((c) => ({ id: c.id, name: c.name, type: c.type, value: { current: c.value.current, previous: c.value.previous } })),
+    pushState: 'pending',
+  };
+  try {
+    await deps.projects.saveWithChange(next, change, revision);
+  } catch (error) {
+    if (error instanceof ConcurrentWriteError) throw staleRevision(access.project.key);
+    throw error;
+  }
+
+  // The change is saved; the event follows. If the push fails the record stays `pending` and the
+  // sweeper pushes it within five minutes, so the user's save still succeeded.
+  try {
+    await deps.publisher.publishFieldChange(changeId);
+    await deps.changes.markPushed(changeId);
+  } catch (error) {
+    console.warn(`save: change ${changeId} saved, event push deferred to the sweeper: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { revision: nextRevision, changedFieldIds: changes.map((c) => c.id) };
+}
+
+function staleRevision(projectKey: string): AppError {
+  return new AppError('STALE_REVISION', `Someone else saved the fields of ${projectKey} after you opened them. Nothing was saved: reload to see their changes, then make yours again.`);
+}

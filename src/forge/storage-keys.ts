@@ -1,0 +1,24 @@
+/**
+ * Every storage key and entity name of the app, built in one place. Forge keys allow
+ * `[a-zA-Z0-9:._\s-#]` and at most 500 characters; every part below fits.
+ */
+export const ENTITY = {
+  fieldCatalog: 'field-catalog',
+  projectFields: 'project-fields',
+  fieldChange: 'field-change',
+  delivery: 'delivery',
+} as const;
+
+export const INDEX = {
+  fieldChangeByPushState: 'by-push-state',
+  fieldChangeByProject: 'by-project',
+  projectFieldsByKey: 'by-project-key',
+} as const;
+
+export const storageKeys = {
+  fieldCatalog: (): string => 'catalog',
+  projectFields: (projectId: number): string => `project:${projectId}`,
+  fieldChange: (changeId: string): string => `change:${changeId}`,
+  /** Secrets live under their own prefix and only ever through kvs.*Secret. */
+  webhookSecret: (webhookId: string, which: 'current' | 'previous'): string => `secret:webhook:${webhookId}:${which}`,
+} as const;

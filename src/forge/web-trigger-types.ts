@@ -1,0 +1,1 @@
+export type { WebTriggerRequest, WebTriggerResponse } from '@forge/api';

@@ -1,0 +1,69 @@
+import { makeResolver } from '@forge/resolver';
+import type { Request } from '@forge/resolver';
+import { AppError } from '../app/app-error';
+import { countFieldUsage, createField, deleteField, loadFieldCatalog, updateField } from '../app/field-catalog';
+import { getProjectFields, saveProjectFields } from '../app/project-fields';
+import { getSession, requireJiraAdmin } from '../app/session';
+import { forgeDeps } from '../forge/composition';
+import type { ResolverDefs, ResolverResult } from '../shared/resolver-contract';
+import { describeIssues, resolverPayloadSchemas } from '../shared/resolver-schemas';
+import type { z } from 'zod';
+
+type Deps = ReturnType<typeof forgeDeps>;
+type Payload<K extends keyof ResolverDefs> = z.output<(typeof resolverPayloadSchemas)[K]>;
+type Value<K extends keyof ResolverDefs> = Extract<Awaited<ReturnType<ResolverDefs[K]>>, { ok: true }>['value'];
+
+/**
+ * Every resolver goes through here: the payload is parsed before anything else, the user is the
+ * platform's principal (never an id from the payload), expected failures become `ok: false`
+ * values, and unknown errors are rethrown so the platform records them (the UI then only sees
+ * that the call failed, never a stack trace).
+ */
+function handle<K extends keyof ResolverDefs>(name: K, run: (deps: Deps, payload: Payload<K>) => Promise<Value<K>>) {
+  return async (request: Request): Promise<ResolverResult<Value<K>>> => {
+    const parsed = resolverPayloadSchemas[name].safeParse(request.payload);
+    if (!parsed.success) return { ok: false, error: { code: 'INVALID_INPUT', message: `Invalid request to ${name}: ${describeIssues(parsed.error)}` } };
+    const accountId: unknown = request.context.accountId;
+    if (typeof accountId !== 'string' || accountId === '') return { ok: false, error: { code: 'FORBIDDEN', message: 'Sign in to Jira to use Projectrak.' } };
+    try {
+      return { ok: true, value: await run(forgeDeps(accountId), parsed.data as Payload<K>) };
+    } catch (error) {
+      if (error instanceof AppError) return { ok: false, error: error.toResolverError() };
+      throw error;
+    }
+  };
+}
+
+export const resolver = makeResolver<ResolverDefs>({
+  getSession: handle('getSession', (deps) => getSession(deps.jira, deps.accountId)),
+
+  listFieldDefinitions: handle('listFieldDefinitions', async (deps) => ({ fields: [...(await loadFieldCatalog(deps.catalog)).fields] })),
+
+  createField: handle('createField', async (deps, input) => {
+    await requireJiraAdmin(deps.jira);
+    return createField(deps, input);
+  }),
+
+  updateField: handle('updateField', async (deps, input) => {
+    await requireJiraAdmin(deps.jira);
+    return updateField(deps, input);
+  }),
+
+  countFieldUsage: handle('countFieldUsage', async (deps, input) => {
+    await requireJiraAdmin(deps.jira);
+    return countFieldUsage(deps, input.id);
+  }),
+
+  deleteField: handle('deleteField', async (deps, input) => {
+    await requireJiraAdmin(deps.jira);
+    return deleteField(deps, input.id);
+  }),
+
+  getProjectFields: handle('getProjectFields', (deps, input) => getProjectFields(deps, input.projectKey)),
+
+  saveProjectFields: handle('saveProjectFields', (deps, input) => saveProjectFields(deps, input)),
+
+  searchUsers: handle('searchUsers', async (deps, input) => ({ users: input.query.trim() === '' ? [] : await deps.jira.searchUsers(input.query.trim()) })),
+
+  getUsers: handle('getUsers', async (deps, input) => ({ users: await deps.jira.getUsers(input.accountIds) })),
+});

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { FIELD_TYPES, type ResolverDefs } from './resolver-contract';
+
+/** zod schemas of every resolver payload: the backend parses with them before anything else. */
+
+const fieldId = z.number().int().positive();
+const projectKey = z.string().trim().min(1, 'projectKey is required').max(255).regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'projectKey must be a Jira project key such as DEMO');
+
+const optionInput = z.strictObject({
+  id: z.number().int().positive().optional(),
+  name: z.string().trim().min(1, 'option name is required').max(60),
+  colour: z.string().min(1).max(32),
+  enabled: z.boolean(),
+});
+
+export const resolverPayloadSchemas = {
+  getSession: z.unknown(),
+  listFieldDefinitions: z.unknown(),
+  createField: z.strictObject({
+    name: z.string().trim().min(1, 'name is required').max(80),
+    type: z.enum(FIELD_TYPES),
+    description: z.string().max(500).optional(),
+    options: z.array(optionInput).max(100).optional(),
+    decimals: z.number().int().min(0).max(6).optional(),
+  }),
+  updateField: z.strictObject({
+    id: fieldId,
+    name: z.string().trim().min(1, 'name is required').max(80).optional(),
+    description: z.string().max(500).optional(),
+    options: z.array(optionInput).max(100).optional(),
+    decimals: z.number().int().min(0).max(6).optional(),
+  }),
+  countFieldUsage: z.strictObject({ id: fieldId }),
+  deleteField: z.strictObject({ id: fieldId }),
+  getProjectFields: z.strictObject({ projectKey }),
+  saveProjectFields: z.strictObject({
+    projectKey,
+    baseRevision: z.number().int().nonnegative(),
+    values: z.record(z.string().regex(/^\d+$/, 'field ids are numbers'), z.unknown()),
+  }),
+  searchUsers: z.strictObject({ query: z.string().max(100) }),
+  getUsers: z.strictObject({ accountIds: z.array(z.string().min(1).max(128)).max(200) }),
+} satisfies Record<keyof ResolverDefs, z.ZodType>;
+
+/** Turns zod issues into one sentence that names what was wrong. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => {
+      const where = issue.path.length > 0 ? issue.path.join('.') : 'payload';
+      return `${where}: ${issue.message}`;
+    })
+    .join('; ');
+}
