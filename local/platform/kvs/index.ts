@@ -1,0 +1,3 @@
+export { createKvsService, type KvsServiceOptions } from './service';
+export { loadEntityDeclarations, BY_KEY_INDEX, type AttributeType, type EntityDeclaration, type EntityIndexDeclaration } from './entities';
+export { KVS_LIMITS } from './limits';

@@ -1,0 +1,187 @@
+import type { Statement } from 'better-sqlite3';
+import type { HostDatabase } from '../database';
+import type { IndexModel } from './entities';
+
+/**
+ * Where an item lives. Plain values, secrets and custom entities are kept in separate tables:
+ * a secret is never reachable through `get`, `query` or an entity, and the other way round.
+ */
+export type Space =
+  | { readonly store: 'value' }
+  | { readonly store: 'secret' }
+  | { readonly store: 'entity'; readonly entity: string };
+
+export interface StoredItem {
+  readonly key: string;
+  /** The value as JSON text. */
+  readonly value: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  /** Epoch ms after which the item no longer exists; null without TTL. */
+  readonly expiresAt: number | null;
+}
+
+interface Row {
+  key: string;
+  value: string;
+  created_at: number;
+  updated_at: number;
+  expires_at: number | null;
+}
+
+export interface IndexRow extends Row {
+  /** The index's range value of this item (the key for `by-key`). */
+  r: string | number;
+}
+
+const TABLES = { value: 'kvs_values', secret: 'kvs_secrets', entity: 'kvs_entities' } as const;
+
+export type RangeBound =
+  | { readonly kind: 'compare'; readonly op: '=' | '>' | '>=' | '<' | '<='; readonly value: string | number }
+  | { readonly kind: 'between'; readonly low: string | number; readonly high: string | number }
+  | { readonly kind: 'prefix'; readonly prefix: string };
+
+export interface IndexScan {
+  readonly entity: string;
+  readonly index: IndexModel;
+  readonly partition: readonly (string | number)[];
+  readonly range?: RangeBound;
+  readonly descending: boolean;
+  /** Resume strictly after this position (range value, key) in scan order. */
+  readonly after?: { readonly r: string | number; readonly key: string };
+  readonly now: number;
+}
+
+const toItem = (row: Row): StoredItem => ({
+  key: row.key,
+  value: row.value,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  expiresAt: row.expires_at,
+});
+
+const LIVE = '(expires_at IS NULL OR expires_at > ?)';
+
+export class KvsStore {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(private readonly db: HostDatabase) {
+    for (const table of Object.values(TABLES)) {
+      db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
+        entity TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        PRIMARY KEY (entity, key)
+      ) WITHOUT ROWID`);
+      db.exec(`CREATE INDEX IF NOT EXISTS ${table}_expiry ON ${table} (expires_at) WHERE expires_at IS NOT NULL`);
+    }
+  }
+
+  /** Runs `fn` as one SQLite transaction: all of its writes or none. */
+  atomically<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private static where(space: Space): { table: string; entity: string } {
+    return { table: TABLES[space.store], entity: space.store === 'entity' ? space.entity : '' };
+  }
+
+  /** The live (not expired) item under `key`. */
+  get(space: Space, key: string, now: number): StoredItem | undefined {
+    const { table, entity } = KvsStore.where(space);
+    const row = this.statement(`SELECT key, value, created_at, updated_at, expires_at FROM ${table} WHERE entity = ? AND key = ? AND ${LIVE}`).get(entity, key, now) as
+      | Row
+      | undefined;
+    return row && toItem(row);
+  }
+
+  put(space: Space, item: StoredItem): void {
+    const { table, entity } = KvsStore.where(space);
+    this.statement(`INSERT OR REPLACE INTO ${table} (entity, key, value, created_at, updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`).run(
+      entity,
+      item.key,
+      item.value,
+      item.createdAt,
+      item.updatedAt,
+      item.expiresAt,
+    );
+  }
+
+  /** Deletes the item; answers whether a live one was there. */
+  remove(space: Space, key: string, now: number): boolean {
+    const existed = this.get(space, key, now) !== undefined;
+    const { table, entity } = KvsStore.where(space);
+    this.statement(`DELETE FROM ${table} WHERE entity = ? AND key = ?`).run(entity, key);
+    return existed;
+  }
+
+  /** Expired items are invisible at once; this reclaims their rows. */
+  purgeExpired(now: number): void {
+    for (const table of Object.values(TABLES)) this.statement(`DELETE FROM ${table} WHERE expires_at IS NOT NULL AND expires_at <= ?`).run(now);
+  }
+
+  /** Plain values in key order, after `after`, whose key begins with `prefix`. */
+  scanValues(prefix: string | undefined, after: string | undefined, limit: number, now: number): StoredItem[] {
+    const conditions = ['entity = ?', LIVE];
+    const params: (string | number)[] = ['', now];
+    if (prefix !== undefined && prefix !== '') {
+      conditions.push('substr(key, 1, ?) = ?');
+      params.push(prefix.length, prefix);
+    }
+    if (after !== undefined) {
+      conditions.push('key > ?');
+      params.push(after);
+    }
+    params.push(limit);
+    const sql = `SELECT key, value, created_at, updated_at, expires_at FROM ${TABLES.value} WHERE ${conditions.join(' AND ')} ORDER BY key LIMIT ?`;
+    return (this.statement(sql).all(...params) as Row[]).map(toItem);
+  }
+
+  /**
+   * The items of one entity index, in index order (range value, then key), lazily: the caller
+   * stops reading when its page is full. Items lacking a partition or range attribute are not
+   * in the index (a sparse index, as on Forge).
+   */
+  *scanIndex(scan: IndexScan): Generator<IndexRow> {
+    const attribute = (name: string): string => `json_extract(value, '$."${name}"')`;
+    const r = scan.index.range ? attribute(scan.index.range.name) : 'key';
+    const conditions = ['entity = ?', LIVE];
+    const params: (string | number)[] = [scan.entity, scan.now];
+    scan.index.partition.forEach((part, i) => {
+      conditions.push(`${attribute(part.name)} = ?`);
+      params.push(scan.partition[i] as string | number);
+    });
+    conditions.push(`${r} IS NOT NULL`);
+    const range = scan.range;
+    if (range?.kind === 'compare') {
+      conditions.push(`${r} ${range.op} ?`);
+      params.push(range.value);
+    } else if (range?.kind === 'between') {
+      conditions.push(`${r} BETWEEN ? AND ?`);
+      params.push(range.low, range.high);
+    } else if (range?.kind === 'prefix') {
+      conditions.push(`substr(${r}, 1, ?) = ?`);
+      params.push(range.prefix.length, range.prefix);
+    }
+    const direction = scan.descending ? 'DESC' : 'ASC';
+    if (scan.after) {
+      const beyond = scan.descending ? '<' : '>';
+      conditions.push(`(${r} ${beyond} ? OR (${r} = ? AND key ${beyond} ?))`);
+      params.push(scan.after.r, scan.after.r, scan.after.key);
+    }
+    const sql = `SELECT key, value, created_at, updated_at, expires_at, ${r} AS r FROM ${TABLES.entity} WHERE ${conditions.join(' AND ')} ORDER BY ${r} ${direction}, key ${direction}`;
+    yield* this.statement(sql).iterate(...params) as IterableIterator<IndexRow>;
+  }
+}
