@@ -78,7 +78,7 @@ export async function saveProjectFields(deps: ProjectFieldsDeps, input: SaveProj
       fieldErrors[id] = `There is no field with id ${id}. It may have been deleted; reload the page.`;
       continue;
     }
-    const parsed = parseFieldInput(definition, raw);
+    const parsed = parseFieldInput(definition, raw, before[id]);
     if (parsed.ok) after[id] = parsed.value;
     else fieldErrors[id] = parsed.error.message;
   }

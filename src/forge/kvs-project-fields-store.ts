@@ -23,7 +23,7 @@ export function createKvsProjectFieldsStore(): ProjectFieldsStore {
   async function* allProjects(): AsyncGenerator<{ key: string; record: ProjectFieldsRecord }> {
     let cursor: string | undefined;
     do {
-      let query = values.query().index(INDEX.projectFieldsByKey).limit(PAGE);
+      let query = values.query().index(INDEX.projectFieldsByUpdated).limit(PAGE);
       if (cursor) query = query.cursor(cursor);
       const page = await query.getMany();
       for (const item of page.results) yield { key: item.key, record: parseStoredRecord(projectFieldsRecordSchema, 'project fields', item.key, item.value) };

@@ -12,7 +12,7 @@ export const ENTITY = {
 export const INDEX = {
   fieldChangeByPushState: 'by-push-state',
   fieldChangeByProject: 'by-project',
-  projectFieldsByKey: 'by-project-key',
+  projectFieldsByUpdated: 'by-updated',
 } as const;
 
 export const storageKeys = {
