@@ -27,8 +27,9 @@ describe('manifest.yml', () => {
       const warnings = problems.filter((p) => p.level === 'warning');
       for (const w of warnings) console.warn(`manifest warning (line ${w.line}): ${w.message}`);
       const errors = problems.filter((p) => p.level === 'error').map((p) => `line ${p.line}: ${p.message}`);
+      // The validator reports success: false for warnings too (the expected `address: '*'` one).
       expect(errors).toEqual([]);
-      expect(result.success).toBe(true);
+      expect(result.manifestObject).toBeDefined();
     } finally {
       process.chdir(cwd);
     }
