@@ -1,4 +1,4 @@
-import type { FieldCatalogRecord, FieldChangeRecord, ProjectFieldsRecord, ProjectRefRecord } from '../domain/records';
+import type { ApiTokenRecord, FieldCatalogRecord, FieldChangeRecord, ProjectFieldsRecord, ProjectRefRecord } from '../domain/records';
 
 /**
  * The small interfaces the use cases need of the platform. `src/forge/` implements them with the
@@ -75,4 +75,11 @@ export interface JiraAsUser {
   myself(): Promise<UserSummary>;
   searchUsers(query: string): Promise<UserSummary[]>;
   getUsers(accountIds: readonly string[]): Promise<UserSummary[]>;
+}
+
+export interface ApiTokenStore {
+  findByHash(hash: string): Promise<ApiTokenRecord | undefined>;
+  save(record: ApiTokenRecord): Promise<void>;
+  list(): Promise<ApiTokenRecord[]>;
+  delete(id: string): Promise<void>;
 }

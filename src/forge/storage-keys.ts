@@ -19,6 +19,10 @@ export const storageKeys = {
   fieldCatalog: (): string => 'catalog',
   projectFields: (projectId: number): string => `project:${projectId}`,
   fieldChange: (changeId: string): string => `change:${changeId}`,
+  apiTokenPrefix: (): string => 'api-token:',
+  apiToken: (id: string): string => `api-token:${id}`,
+  /** Looks a token up by the SHA-256 of its value. */
+  apiTokenByHash: (hash: string): string => `api-token-hash:${hash}`,
   /** Secrets live under their own prefix and only ever through kvs.*Secret. */
   webhookSecret: (webhookId: string, which: 'current' | 'previous'): string => `secret:webhook:${webhookId}:${which}`,
 } as const;

@@ -1,0 +1,49 @@
+import { formatApiToken, hashApiToken, MIN_API_TOKEN_LENGTH, sameTokenHash } from '../domain/api-token';
+import type { ApiTokenRecord } from '../domain/records';
+import { invalidInput } from './app-error';
+import type { ApiTokenStore, Clock, IdGenerator } from './ports';
+
+export interface ApiTokenDeps {
+  readonly tokens: ApiTokenStore;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly randomBytes: (size: number) => Uint8Array;
+}
+
+/** Creates a token for `accountId`; the token itself is in the answer only, never stored. */
+export async function createApiToken(deps: ApiTokenDeps, name: string, accountId: string): Promise<{ record: ApiTokenRecord; token: string }> {
+  const token = formatApiToken(deps.randomBytes(32));
+  return { record: await storeToken(deps, name, accountId, token), token };
+}
+
+/**
+ * The offline host's `--api-token <t>`: a token with a known value for the seeded admin, created
+ * only if missing, so scripts can call the API at once.
+ */
+export async function ensureApiToken(deps: ApiTokenDeps, name: string, accountId: string, token: string): Promise<{ created: boolean }> {
+  if (token.length < MIN_API_TOKEN_LENGTH) throw invalidInput(`An API token must have at least ${MIN_API_TOKEN_LENGTH} characters.`);
+  if (await deps.tokens.findByHash(hashApiToken(token))) return { created: false };
+  await storeToken(deps, name, accountId, token);
+  return { created: true };
+}
+
+async function storeToken(deps: ApiTokenDeps, name: string, accountId: string, token: string): Promise<ApiTokenRecord> {
+  const record: ApiTokenRecord = {
+    schemaVersion: 1,
+    id: deps.ids.newId(),
+    name: name.trim() || 'API token',
+    hash: hashApiToken(token),
+    createdBy: accountId,
+    createdAt: deps.clock.now(),
+    lastUsedAt: null,
+  };
+  await deps.tokens.save(record);
+  return record;
+}
+
+/** The token's record when the token is valid; undefined otherwise. */
+export async function authenticateApiToken(deps: Pick<ApiTokenDeps, 'tokens'>, token: string): Promise<ApiTokenRecord | undefined> {
+  const hash = hashApiToken(token);
+  const record = await deps.tokens.findByHash(hash);
+  return record && sameTokenHash(record.hash, hash) ? record : undefined;
+}
