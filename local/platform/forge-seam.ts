@@ -59,9 +59,19 @@ async function bodyText(body: unknown): Promise<string | undefined> {
   return new Request('http://local/', { method: 'POST', body: body as NonNullable<RequestInit["body"]>, duplex: 'half' } as RequestInit).text();
 }
 
+/**
+ * Switches only the offline host sets. They live on `__forge_runtime__.localHost`, which the real
+ * Forge runtime does not have, so deployed code always sees the defaults.
+ */
+export interface LocalHostFlags {
+  /** Let webhooks target loopback addresses (the demo receiver). */
+  readonly allowLoopbackTargets: boolean;
+}
+
 interface SeamState {
   services: PlatformService[];
   app: AppIdentity;
+  flags: LocalHostFlags;
 }
 
 let state: SeamState | undefined;
@@ -70,8 +80,8 @@ let state: SeamState | undefined;
  * Plugs the host in where Forge plugs the platform in: `global.__forge_fetch__` and
  * `global.__forge_runtime__`. The unmodified SDKs call these and nothing else.
  */
-export function installForgeSeam(services: PlatformService[], app: AppIdentity = LOCAL_APP): void {
-  state = { services, app };
+export function installForgeSeam(services: PlatformService[], app: AppIdentity = LOCAL_APP, flags: LocalHostFlags = { allowLoopbackTargets: false }): void {
+  state = { services, app, flags };
   const g = globalThis as Record<string, unknown>;
   g.__forge_fetch__ = forgeFetch;
   g.__forge_runtime__ = makeRuntime();
@@ -113,6 +123,9 @@ function makeRuntime(): object {
     return state.app;
   };
   return {
+    get localHost(): LocalHostFlags | undefined {
+      return state?.flags;
+    },
     proxy: { token: 'local-host', url: 'http://local-host' },
     get contextAri() {
       return app().contextAri;

@@ -1,0 +1,41 @@
+import type { ForgeHost } from './host';
+
+/**
+ * Demo data of a fresh host, made through the app's real entry points: the install event seeds
+ * the field catalog, and two saves on DEMO's project page (as the Jira admin) give the project
+ * values and change records like the seed's example.
+ */
+export async function seedDemoData(host: ForgeHost, adminAccountId: string): Promise<void> {
+  await host.runtime.emitProductEvent('avi:forge:installed:app', { installerAccountId: adminAccountId, context: { cloudId: 'local' } });
+  const projectPage = host.manifest.uiModules.find((m) => m.moduleType === 'jira:projectPage');
+  if (!projectPage) throw new Error('manifest.yml has no jira:projectPage module');
+  const demo = host.jira.projects().find((p) => p.key === 'DEMO');
+  if (!demo) throw new Error('the Jira stand-in has no DEMO project');
+
+  const call = (functionKey: string, payload: unknown) =>
+    host.runtime.invokeResolver({
+      moduleKey: projectPage.key,
+      functionKey,
+      payload,
+      accountId: adminAccountId,
+      extensionContext: { type: 'jira:projectPage', project: { id: String(demo.id), key: demo.key, type: 'software' } },
+    }) as Promise<{ ok: boolean; value?: { fields: { id: number; name: string }[]; revision: number }; error?: { message: string } }>;
+
+  const view = await call('getProjectFields', { projectKey: demo.key });
+  if (!view.ok || !view.value) throw new Error(`demo data: getProjectFields failed: ${view.error?.message ?? 'unknown'}`);
+  const idOf = (name: string) => {
+    const field = view.value?.fields.find((f) => f.name === name);
+    if (!field) throw new Error(`demo data: the default catalog has no field ${name}`);
+    return String(field.id);
+  };
+  const saves: Record<string, unknown>[] = [
+    { [idOf('Status')]: 'On track', [idOf('Budget')]: 25, [idOf('Start date')]: '2026-01-05', [idOf('Owner')]: adminAccountId, [idOf('Tags')]: ['Strategic'], [idOf('Summary')]: 'Replace the legacy *billing* pipeline.' },
+    { [idOf('Status')]: 'Done', [idOf('Budget')]: 23 },
+  ];
+  let revision = view.value.revision;
+  for (const values of saves) {
+    const saved = (await call('saveProjectFields', { projectKey: demo.key, baseRevision: revision, values })) as { ok: boolean; value?: { revision: number }; error?: { message: string } };
+    if (!saved.ok || !saved.value) throw new Error(`demo data: saveProjectFields failed: ${saved.error?.message ?? 'unknown'}`);
+    revision = saved.value.revision;
+  }
+}

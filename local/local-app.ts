@@ -1,0 +1,95 @@
+import { join } from 'node:path';
+import * as app from '../src/index';
+import { createForgeHost, REPO_ROOT, type ForgeHost } from './host';
+import { startHostServer, type HostServer } from './server';
+import { createUiRoutes } from './ui';
+import { readMeta, writeMeta } from './platform/database';
+import { parseChaosSpec } from './chaos-spec';
+import { startDemoReceiver, type DemoReceiver } from './receiver';
+import { seedDemoData } from './demo-data';
+
+export interface LocalAppOptions {
+  readonly databaseFile: string;
+  readonly port: number;
+  readonly receiverPort: number;
+  readonly stateDir: string;
+  readonly chaos?: string | undefined;
+  readonly apiToken?: string | undefined;
+  readonly allowLoopback: boolean;
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalApp {
+  readonly host: ForgeHost;
+  readonly server: HostServer;
+  readonly receiver: DemoReceiver;
+  banner(): string;
+  stop(): Promise<void>;
+}
+
+/** The whole app in the offline host: platform, HTTP server, UI, demo receiver and demo data. */
+export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const receiver = await startDemoReceiver({ port: options.receiverPort, tlsDir: join(options.stateDir, 'tls') });
+
+  let baseUrl = `http://127.0.0.1:${options.port}`;
+  const host = createForgeHost({
+    databaseFile: options.databaseFile,
+    app,
+    baseUrl: () => baseUrl,
+    egressFetch: receiver.trustedFetch,
+    allowLoopbackTargets: options.allowLoopback,
+    ...(options.chaos ? { chaos: parseChaosSpec(options.chaos) } : {}),
+    log,
+  });
+
+  const admin = host.jira.demo.users.admin;
+  const ui = createUiRoutes({
+    distDir: join(REPO_ROOT, 'static/dist'),
+    resources: host.manifest.uiModules.map((m) => ({
+      key: m.resourceKey,
+      dir: m.resourcePath.replace(/^static\/dist\//, ''),
+      moduleKey: m.key,
+      moduleType: m.moduleType,
+      title: m.title,
+      pages: m.pages,
+    })),
+    users: host.jira.shellUsers(),
+    projects: host.jira.projects(),
+    invokeResolver: (call) => host.runtime.invokeResolver({ ...call, extensionContext: { ...call.extensionContext } }),
+    log,
+  });
+  const server = await startHostServer(host, { port: options.port, extraRoutes: [ui] });
+  baseUrl = server.baseUrl;
+
+  if (readMeta(host.db, 'demo:seeded') === undefined) {
+    await seedDemoData(host, admin.accountId);
+    writeMeta(host.db, 'demo:seeded', new Date().toISOString());
+  }
+  if (options.apiToken) await host.seedApiToken(options.apiToken, admin.accountId);
+  host.queues.start();
+  host.scheduler.start();
+
+  return {
+    host,
+    server,
+    receiver,
+    banner: () =>
+      [
+        '',
+        'Projectrak Webhooks — offline Forge host',
+        `  Jira shell (switch user and page):  ${server.baseUrl}/`,
+        `  Management API (web trigger):       ${server.baseUrl}/x/management-api`,
+        `  Demo webhook receiver:              ${receiver.url}/  (POST ${receiver.url}/hooks/<name>)`,
+        `  Host control:                       ${server.baseUrl}/_host/health, /_host/clock, /_host/queues`,
+        `  State:                              ${options.stateDir}`,
+        options.allowLoopback ? '  Loopback webhook targets are allowed (offline host only; --no-allow-loopback to apply the deployed policy)' : '  URL policy as deployed: loopback targets are rejected',
+        '',
+      ].join('\n'),
+    async stop() {
+      await server.close();
+      await host.stop();
+      await receiver.stop();
+    },
+  };
+}

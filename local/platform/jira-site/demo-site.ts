@@ -1,0 +1,42 @@
+/**
+ * The demo Jira site of the offline host: people and projects with the permissions the app asks
+ * about. Ids look like Atlassian's (numeric project ids, `712020:` account ids).
+ */
+export interface SiteUser {
+  readonly accountId: string;
+  readonly displayName: string;
+  readonly emailAddress: string;
+  /** What the shell's user switcher says about them. */
+  readonly label: string;
+  readonly jiraAdmin: boolean;
+  readonly active: boolean;
+}
+
+export interface SiteProject {
+  readonly id: number;
+  readonly key: string;
+  readonly name: string;
+  readonly projectTypeKey: 'software' | 'business' | 'service_desk';
+  /** Account ids that may browse; Jira admins browse everything. */
+  readonly browsers: readonly string[];
+  /** Account ids that administer the project. */
+  readonly admins: readonly string[];
+}
+
+export const DEMO_USERS = {
+  admin: { accountId: '712020:6a1e3c52-0b8d-4f2e-9c61-a11ce0000001', displayName: 'Alice Admin', emailAddress: 'alice.admin@example.com', label: 'Jira admin', jiraAdmin: true, active: true },
+  projectAdmin: { accountId: '712020:2f9b7d14-5c3a-4e8b-b7d2-9a0100000002', displayName: 'Paul Project-Admin', emailAddress: 'paul.pa@example.com', label: 'Project admin of DEMO', jiraAdmin: false, active: true },
+  viewer: { accountId: '712020:8c4d2e6f-1a7b-4c9d-8e3f-7e1e00000003', displayName: 'Vera Viewer', emailAddress: 'vera.viewer@example.com', label: 'Viewer of DEMO and OPS', jiraAdmin: false, active: true },
+  teammate: { accountId: '712020:4b6c8d0e-2f1a-4d3c-9b5e-7ea000000004', displayName: 'Tom Teammate', emailAddress: 'tom.teammate@example.com', label: 'Member of DEMO', jiraAdmin: false, active: true },
+  former: { accountId: '712020:9d0e1f2a-3b4c-4d5e-8f6a-f0e000000005', displayName: 'Fiona Former', emailAddress: 'fiona.former@example.com', label: 'Deactivated user', jiraAdmin: false, active: false },
+} as const satisfies Record<string, SiteUser>;
+
+const { admin, projectAdmin, viewer, teammate } = DEMO_USERS;
+
+export const DEMO_PROJECTS: readonly SiteProject[] = [
+  { id: 13647, key: 'DEMO', name: 'Demo project', projectTypeKey: 'software', browsers: [projectAdmin.accountId, viewer.accountId, teammate.accountId], admins: [projectAdmin.accountId] },
+  { id: 13648, key: 'OPS', name: 'Operations', projectTypeKey: 'business', browsers: [viewer.accountId, projectAdmin.accountId], admins: [] },
+  { id: 13649, key: 'HR', name: 'People team', projectTypeKey: 'business', browsers: [], admins: [] },
+];
+
+export const admins = (user: SiteUser | undefined): boolean => user?.jiraAdmin === true && user.active;

@@ -1,0 +1,190 @@
+import { jsonResponse, type PlatformRequest, type PlatformService } from '../forge-seam';
+import { admins, DEMO_PROJECTS, DEMO_USERS, type SiteProject, type SiteUser } from './demo-site';
+
+const PERMISSIONS = {
+  ADMINISTER: { id: '0', name: 'Administer Jira', type: 'GLOBAL', description: 'Manage Jira: projects, users, schemes and apps.' },
+  BROWSE_PROJECTS: { id: '10', name: 'Browse Projects', type: 'PROJECT', description: 'Ability to browse projects and the issues within them.' },
+  ADMINISTER_PROJECTS: { id: '23', name: 'Administer Projects', type: 'PROJECT', description: 'Ability to administer a project in Jira.' },
+} as const;
+type PermissionKey = keyof typeof PERMISSIONS;
+
+const jiraError = (status: number, message: string) => jsonResponse(status, { errorMessages: [message], errors: {} });
+
+/**
+ * A small stand-in for the Jira Cloud REST API v3: what the app calls, with Jira's response
+ * shapes. `asUser()` calls act as the invocation's principal; `asApp()` calls see everything.
+ */
+export function createJiraSite(seed: { users?: readonly SiteUser[]; projects?: readonly SiteProject[] } = {}) {
+  const users = new Map<string, SiteUser>((seed.users ?? Object.values(DEMO_USERS)).map((u) => [u.accountId, u]));
+  const projects = new Map<number, SiteProject>((seed.projects ?? DEMO_PROJECTS).map((p) => [p.id, p]));
+
+  const findProject = (idOrKey: string): SiteProject | undefined =>
+    /^\d+$/.test(idOrKey) ? projects.get(Number(idOrKey)) : [...projects.values()].find((p) => p.key.toUpperCase() === idOrKey.toUpperCase());
+
+  function has(actor: SiteUser | 'app', permission: PermissionKey, project?: SiteProject): boolean {
+    if (actor === 'app') return true;
+    if (!actor.active) return false;
+    if (permission === 'ADMINISTER') return admins(actor);
+    if (!project) return false;
+    if (admins(actor)) return true; // site admins administer and browse every project here
+    if (permission === 'ADMINISTER_PROJECTS') return project.admins.includes(actor.accountId);
+    return project.browsers.includes(actor.accountId) || project.admins.includes(actor.accountId);
+  }
+
+  const userJson = (u: SiteUser) => ({
+    self: `https://local.atlassian.net/rest/api/3/user?accountId=${u.accountId}`,
+    accountId: u.accountId,
+    accountType: 'atlassian',
+    emailAddress: u.emailAddress,
+    displayName: u.displayName,
+    active: u.active,
+    timeZone: 'Europe/Madrid',
+    avatarUrls: { '48x48': `data:image/svg+xml,${encodeURIComponent(avatarSvg(u.displayName))}` },
+  });
+  const projectJson = (p: SiteProject) => ({
+    self: `https://local.atlassian.net/rest/api/3/project/${p.id}`,
+    id: String(p.id),
+    key: p.key,
+    name: p.name,
+    projectTypeKey: p.projectTypeKey,
+    simplified: false,
+    style: 'classic',
+    isPrivate: false,
+  });
+
+  function handle(request: PlatformRequest, actor: SiteUser | 'app', url: URL): Response {
+    const path = url.pathname;
+    const method = request.method;
+    const q = url.searchParams;
+
+    if (method === 'GET' && path === '/rest/api/3/myself') {
+      if (actor === 'app') return jiraError(404, 'The app has no user.');
+      return jsonResponse(200, userJson(actor));
+    }
+    const project = /^\/rest\/api\/3\/project\/([^/]+)$/.exec(path);
+    if (method === 'GET' && project) {
+      const p = findProject(decodeURIComponent(project[1] ?? ''));
+      if (!p || !has(actor, 'BROWSE_PROJECTS', p)) return jiraError(404, "No project could be found with key or id '" + decodeURIComponent(project[1] ?? '') + "'.");
+      return jsonResponse(200, projectJson(p));
+    }
+    if (method === 'GET' && path === '/rest/api/3/project/search') {
+      const startAt = Number(q.get('startAt') ?? 0);
+      const maxResults = Math.min(Number(q.get('maxResults') ?? 50), 100);
+      const query = (q.get('query') ?? '').toLowerCase();
+      const keys = q.getAll('keys').map((k) => k.toUpperCase());
+      const visible = [...projects.values()]
+        .filter((p) => has(actor, 'BROWSE_PROJECTS', p))
+        .filter((p) => !query || p.key.toLowerCase().includes(query) || p.name.toLowerCase().includes(query))
+        .filter((p) => keys.length === 0 || keys.includes(p.key));
+      const values = visible.slice(startAt, startAt + maxResults).map(projectJson);
+      return jsonResponse(200, { startAt, maxResults, total: visible.length, isLast: startAt + values.length >= visible.length, values });
+    }
+    if (method === 'GET' && path === '/rest/api/3/user') {
+      const user = users.get(q.get('accountId') ?? '');
+      return user ? jsonResponse(200, userJson(user)) : jiraError(404, `Specified user does not exist or you do not have required permissions`);
+    }
+    if (method === 'GET' && path === '/rest/api/3/user/search') {
+      const query = (q.get('query') ?? '').toLowerCase();
+      const maxResults = Math.min(Number(q.get('maxResults') ?? 50), 1000);
+      const found = [...users.values()].filter((u) => query !== '' && (u.displayName.toLowerCase().includes(query) || u.emailAddress.toLowerCase().startsWith(query)));
+      return jsonResponse(200, found.slice(0, maxResults).map(userJson));
+    }
+    if (method === 'GET' && path === '/rest/api/3/user/bulk') {
+      const ids = q.getAll('accountId');
+      if (ids.length === 0) return jiraError(400, 'accountId is required');
+      const values = ids.map((id) => users.get(id)).filter((u): u is SiteUser => u !== undefined).map(userJson);
+      return jsonResponse(200, { startAt: 0, maxResults: ids.length, total: values.length, isLast: true, values });
+    }
+    if (method === 'GET' && path === '/rest/api/3/mypermissions') {
+      const wanted = (q.get('permissions') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      if (wanted.length === 0) return jiraError(400, 'The permissions query parameter is required.');
+      const scoped = q.get('projectKey') ?? q.get('projectId');
+      const p = scoped ? findProject(scoped) : undefined;
+      if (scoped && !p) return jiraError(404, `No project could be found with key '${scoped}'.`);
+      const permissions: Record<string, unknown> = {};
+      for (const key of wanted) {
+        if (!(key in PERMISSIONS)) return jiraError(400, `Unrecognized permission: ${key}`);
+        const k = key as PermissionKey;
+        const granted = k === 'ADMINISTER' ? has(actor, k) : p ? has(actor, k, p) : [...projects.values()].some((pr) => has(actor, k, pr));
+        permissions[k] = { id: PERMISSIONS[k].id, key: k, name: PERMISSIONS[k].name, type: PERMISSIONS[k].type, description: PERMISSIONS[k].description, havePermission: granted };
+      }
+      return jsonResponse(200, { permissions });
+    }
+    if (method === 'POST' && path === '/rest/api/3/permissions/check') {
+      let body: { accountId?: string; globalPermissions?: string[]; projectPermissions?: { permissions?: string[]; projects?: (number | string)[] }[] };
+      try {
+        body = JSON.parse(request.body ?? '{}') as typeof body;
+      } catch {
+        return jiraError(400, 'The request body is not valid JSON.');
+      }
+      let subject: SiteUser | 'app' = actor;
+      if (body.accountId) {
+        const named = users.get(body.accountId);
+        if (!named) return jiraError(400, `The user ${body.accountId} does not exist.`);
+        subject = named;
+      }
+      const globalPermissions = (body.globalPermissions ?? []).filter((k) => k in PERMISSIONS && has(subject, k as PermissionKey));
+      const projectPermissions = (body.projectPermissions ?? []).flatMap((entry) =>
+        (entry.permissions ?? []).map((permission) => ({
+          permission,
+          issues: [],
+          projects: (entry.projects ?? [])
+            .map(Number)
+            .filter((id) => {
+              const p = projects.get(id);
+              return p !== undefined && permission in PERMISSIONS && has(subject, permission as PermissionKey, p);
+            }),
+        })),
+      );
+      return jsonResponse(200, { globalPermissions, projectPermissions });
+    }
+    return jiraError(404, `The stand-in Jira has no ${method} ${path}`);
+  }
+
+  const service: PlatformService = async (request) => {
+    if (request.options.type !== 'fpp' || request.options.remote !== 'jira') return undefined;
+    let actor: SiteUser | 'app' = 'app';
+    if (request.options.provider === 'user') {
+      const accountId = request.options.accountId ?? request.invocation?.accountId;
+      const user = accountId ? users.get(accountId) : undefined;
+      if (!user || !user.active) return jiraError(401, 'Client must be authenticated to access this resource.');
+      actor = user;
+    }
+    return handle(request, actor, new URL(request.path, 'https://local.atlassian.net'));
+  };
+
+  return {
+    service,
+    demo: { users: DEMO_USERS },
+    users: (): SiteUser[] => [...users.values()],
+    projects: (): SiteProject[] => [...projects.values()],
+    /** The people the shell's user switcher offers (active users). */
+    shellUsers: () => [...users.values()].filter((u) => u.active).map((u) => ({ accountId: u.accountId, displayName: u.displayName, label: u.label })),
+    /** Renames or re-keys a project (then emit avi:jira:updated:project). */
+    updateProject(id: number, change: { key?: string; name?: string }): SiteProject {
+      const current = projects.get(id);
+      if (!current) throw new Error(`No project ${id}`);
+      const next = { ...current, ...change };
+      projects.set(id, next);
+      return next;
+    },
+    deleteProject(id: number): SiteProject {
+      const current = projects.get(id);
+      if (!current) throw new Error(`No project ${id}`);
+      projects.delete(id);
+      return current;
+    },
+  };
+}
+
+export type JiraStandIn = ReturnType<typeof createJiraSite>;
+
+function avatarSvg(name: string): string {
+  const initials = name
+    .split(/\s+/)
+    .map((w) => w[0] ?? '')
+    .join('')
+    .slice(0, 2)
+    .toUpperCase();
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48"><rect width="48" height="48" rx="24" fill="#0C66E4"/><text x="24" y="30" font-family="sans-serif" font-size="18" fill="#fff" text-anchor="middle">${initials}</text></svg>`;
+}

@@ -1,0 +1,45 @@
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+
+/** Small waits and reads for Playwright locators (the tests use jest's `expect`, not Playwright's). */
+
+export async function visible(locator: Locator, timeout = 10_000): Promise<Locator> {
+  await locator.waitFor({ state: 'visible', timeout });
+  return locator;
+}
+
+export async function gone(locator: Locator, timeout = 10_000): Promise<void> {
+  await locator.waitFor({ state: 'hidden', timeout });
+}
+
+export async function text(locator: Locator): Promise<string> {
+  await visible(locator);
+  return (await locator.innerText()).replace(/\s+/g, ' ').trim();
+}
+
+/** Picks an option of an Atlaskit (react-select) Select by typing part of its name. */
+export async function choose(select: Locator, typed: string, option: string, page: Page | FrameLocator): Promise<void> {
+  // Typing opens the menu (a click may land on the shown value, which covers the input).
+  await select.fill(typed);
+  await (await visible(page.getByRole('option', { name: option, exact: true }))).click();
+}
+
+/** The flags the shell shows, newest first. */
+export function flags(page: Page): Locator {
+  return page.getByTestId('flag');
+}
+
+/** Waits for a flag with this title and answers its description ('' when it has none). */
+export async function flagWithTitle(page: Page, title: string): Promise<string> {
+  const flag = flags(page).filter({ has: page.getByTestId('flag-title').getByText(title, { exact: true }) }).first();
+  await visible(flag);
+  const description = flag.getByTestId('flag-description');
+  return (await description.count()) > 0 ? text(description) : '';
+}
+
+/** A screenshot for people to look at (the tests do not compare pixels). */
+export async function screenshot(page: Page, name: string, height?: number): Promise<void> {
+  if (height) await page.setViewportSize({ width: 1440, height });
+  // Let modal and flag animations finish.
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: `/tmp/projectrak-${name}.png` });
+}

@@ -1,0 +1,121 @@
+import { kvs } from '@forge/kvs';
+import { runInInvocation } from '../../local/platform/invocation-context';
+import type { FieldDefinitionDto, ProjectFieldsView } from '../../src/shared/resolver-contract';
+import { startTestHost, type TestHost } from '../support/host-fixture';
+
+let t: TestHost;
+
+beforeEach(async () => {
+  t = await startTestHost();
+});
+
+afterEach(async () => {
+  await t.stop();
+});
+
+const field = (view: ProjectFieldsView, name: string): FieldDefinitionDto => {
+  const found = view.fields.find((f) => f.name === name);
+  if (!found) throw new Error(`no field ${name}`);
+  return found;
+};
+
+/** Every change record of a project, read straight from storage through the real SDK. */
+async function changeRecords(projectId: number) {
+  return runInInvocation({ moduleKey: 'test', moduleType: 'test', functionKey: 'test', timeoutMs: 10_000 }, async () => {
+    const page = await kvs.entity<{ revision: number; fields: unknown[]; user: string; project: unknown; pushState: string }>('field-change').query().index('by-project', { partition: [projectId] }).limit(100).getMany();
+    return page.results.map((r) => r.value).sort((a, b) => a.revision - b.revision);
+  });
+}
+
+describe('project fields: the save path', () => {
+  it('a project admin saves several fields in one save: one change record, one queue event, payload formats of the seed', async () => {
+    const view = await t.invokeOk('projectAdmin', 'getProjectFields', { projectKey: 'DEMO' });
+    expect(view.canEdit).toBe(true);
+    const budget = field(view, 'Budget');
+    const status = field(view, 'Status');
+
+    await t.invokeOk('projectAdmin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 0, values: { [budget.id]: 25, [status.id]: 'On track' } });
+    const second = await t.invokeOk('projectAdmin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 1, values: { [budget.id]: '23', [status.id]: 'Done' } });
+    expect(second).toEqual({ revision: 2, changedFieldIds: [status.id, budget.id].sort((a, b) => a - b) });
+    await t.host.settle();
+
+    const records = await changeRecords(13647);
+    expect(records).toHaveLength(2);
+    expect(records[1]).toMatchObject({
+      revision: 2,
+      user: t.accountId('projectAdmin'),
+      project: { id: 13647, key: 'DEMO', name: 'Demo project' },
+      pushState: 'pushed',
+    });
+    expect(records[1]?.fields).toEqual(
+      [
+        { id: budget.id, name: 'Budget', type: 'number', value: { current: '23.000', previous: '25.000' } },
+        { id: status.id, name: 'Status', type: 'status', value: { current: 'Done', previous: 'On track' } },
+      ].sort((a, b) => a.id - b.id),
+    );
+    // One queue event per save, consumed by the fan-out consumer.
+    expect(t.host.queues.counts()).toMatchObject({ done: 2, pending: 0, inflight: 0, dead: 0 });
+  });
+
+  it('a save without a real change writes nothing and pushes nothing', async () => {
+    const view = await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
+    const budget = field(view, 'Budget');
+    await t.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 0, values: { [budget.id]: 10 } });
+    const again = await t.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 1, values: { [budget.id]: '10.000' } });
+    expect(again).toEqual({ revision: 1, changedFieldIds: [] });
+    await t.host.settle();
+    expect(await changeRecords(13647)).toHaveLength(1);
+    expect(t.host.queues.counts()).toMatchObject({ done: 1, pending: 0 });
+  });
+
+  it('a save based on a stale revision is refused and changes nothing', async () => {
+    const view = await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
+    const budget = field(view, 'Budget');
+    await t.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 0, values: { [budget.id]: 1 } });
+    const stale = await t.invoke('projectAdmin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 0, values: { [budget.id]: 2 } });
+    expect(stale).toEqual({ ok: false, error: expect.objectContaining({ code: 'STALE_REVISION', message: expect.stringMatching(/Someone else saved the fields of DEMO/) }) });
+    const after = await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
+    expect(after.values[String(budget.id)]).toBe(1);
+    expect(after.revision).toBe(1);
+  });
+
+  it('a viewer reads but cannot save', async () => {
+    const view = await t.invokeOk('viewer', 'getProjectFields', { projectKey: 'DEMO' });
+    expect(view.canEdit).toBe(false);
+    const result = await t.invoke('viewer', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 0, values: { [field(view, 'Budget').id]: 5 } });
+    expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'FORBIDDEN' }) });
+    expect(await changeRecords(13647)).toHaveLength(0);
+  });
+
+  it('a user who cannot browse the project gets not found', async () => {
+    const result = await t.invoke('viewer', 'getProjectFields', { projectKey: 'HR' });
+    expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'NOT_FOUND' }) });
+  });
+
+  it('the project admin of DEMO cannot edit OPS', async () => {
+    const view = await t.invokeOk('projectAdmin', 'getProjectFields', { projectKey: 'OPS' });
+    expect(view.canEdit).toBe(false);
+  });
+
+  it('bad values: a clear error naming the field, and nothing written', async () => {
+    const view = await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
+    const result = await t.invoke('admin', 'saveProjectFields', {
+      projectKey: 'DEMO',
+      baseRevision: 0,
+      values: { [field(view, 'Budget').id]: 'abc', [field(view, 'Start date').id]: '2026-02-30', 999999: 'x', [field(view, 'Status').id]: 'Exploded' },
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe('INVALID_INPUT');
+    expect(result.error.fieldErrors?.[String(field(view, 'Budget').id)]).toMatch(/^Budget: /);
+    expect(result.error.fieldErrors?.[String(field(view, 'Start date').id)]).toMatch(/^Start date: /);
+    expect(result.error.fieldErrors?.['999999']).toMatch(/no field with id 999999/);
+    expect(result.error.fieldErrors?.[String(field(view, 'Status').id)]).toMatch(/Status: .*Exploded/);
+    expect(await changeRecords(13647)).toHaveLength(0);
+  });
+
+  it('a malformed payload is rejected before anything runs', async () => {
+    const result = await t.invoke('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: -1, values: {} } as never);
+    expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/baseRevision/) }) });
+  });
+});

@@ -1,0 +1,53 @@
+import * as app from '../../src/index';
+import { createForgeHost, type ForgeHost, type HostOptions } from '../../local/host';
+import { DEMO_USERS } from '../../local/platform/jira-site';
+import type { ResolverDefs, ResolverResult } from '../../src/shared/resolver-contract';
+
+export type DemoUserName = keyof typeof DEMO_USERS;
+
+type Value<K extends keyof ResolverDefs> = Extract<Awaited<ReturnType<ResolverDefs[K]>>, { ok: true }>['value'];
+type Input<K extends keyof ResolverDefs> = Parameters<ResolverDefs[K]>[0];
+
+/**
+ * An in-process offline host running the real app (`src/index.ts`) with the unmodified SDKs,
+ * for tests that cross the platform boundary. One per test file (jest gives each file its own
+ * globals, and the seam lives on them).
+ */
+export interface TestHost {
+  readonly host: ForgeHost;
+  /** Calls a resolver as the platform does, with `user` as the principal. */
+  invoke<K extends keyof ResolverDefs>(user: DemoUserName, name: K, ...payload: Input<K> extends undefined ? [] : [Input<K>]): Promise<ResolverResult<Value<K>>>;
+  /** Like invoke, but fails the test unless the result is ok. */
+  invokeOk<K extends keyof ResolverDefs>(user: DemoUserName, name: K, ...payload: Input<K> extends undefined ? [] : [Input<K>]): Promise<Value<K>>;
+  accountId(user: DemoUserName): string;
+  stop(): Promise<void>;
+}
+
+export async function startTestHost(options: Partial<HostOptions> & { seedCatalog?: boolean } = {}): Promise<TestHost> {
+  const host = createForgeHost({ databaseFile: ':memory:', app, ...options });
+  host.queues.start();
+  if (options.seedCatalog !== false) await host.runtime.emitProductEvent('avi:forge:installed:app', { context: { cloudId: 'test' } });
+  const projectPage = host.manifest.uiModules.find((m) => m.moduleType === 'jira:projectPage');
+  if (!projectPage) throw new Error('no project page in manifest.yml');
+
+  const invoke = async (user: DemoUserName, name: string, payload?: unknown) =>
+    host.runtime.invokeResolver({
+      moduleKey: projectPage.key,
+      functionKey: name,
+      payload: payload ?? {},
+      accountId: DEMO_USERS[user].accountId,
+      extensionContext: { type: 'jira:projectPage' },
+    });
+
+  return {
+    host,
+    invoke: invoke as TestHost['invoke'],
+    invokeOk: (async (user: DemoUserName, name: string, payload?: unknown) => {
+      const result = (await invoke(user, name, payload)) as ResolverResult<unknown>;
+      if (!result.ok) throw new Error(`${name} as ${user} failed: ${result.error.code}: ${result.error.message}`);
+      return result.value;
+    }) as TestHost['invokeOk'],
+    accountId: (user) => DEMO_USERS[user].accountId,
+    stop: () => host.stop(),
+  };
+}
