@@ -66,7 +66,7 @@ export function createForgeHost(options: HostOptions): ForgeHost {
   const db = openHostDatabase(options.databaseFile);
   // The virtual clock survives restarts: time never runs backwards for stored due times.
   const clock = installVirtualClock(Number(readMeta(db, CLOCK_META) ?? '0'));
-  clock.onAdvance(() => writeMeta(db, CLOCK_META, String(clock.offsetMs())));
+  const stopPersistingClock = clock.onAdvance(() => writeMeta(db, CLOCK_META, String(clock.offsetMs())));
 
   const manifestText = options.manifestText ?? readFileSync(join(REPO_ROOT, 'manifest.yml'), 'utf8');
   const manifest = parseManifest(manifestText);
@@ -115,6 +115,7 @@ export function createForgeHost(options: HostOptions): ForgeHost {
       await queues.waitForIdle({ timeoutMs });
     },
     async stop() {
+      stopPersistingClock();
       scheduler.stop();
       await queues.stop();
       db.close();
