@@ -5,7 +5,7 @@ import { startHostServer, type HostServer } from './server';
 import { createUiRoutes } from './ui';
 import { readMeta, writeMeta } from './platform/database';
 import { parseChaosSpec } from './chaos-spec';
-import { startDemoReceiver, type DemoReceiver } from './receiver';
+import { startDemoReceiver, type DemoReceiver } from './demo-receiver';
 import { seedDemoData } from './demo-data';
 
 export interface LocalAppOptions {
