@@ -17,6 +17,12 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node scripts (CommonJS) run by CI before any build.
+    files: ['scripts/**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+    languageOptions: { globals: { require: 'readonly', process: 'readonly', console: 'readonly' } },
+  },
+  {
     // The domain is pure: no platform, no I/O, nothing from the layers above it.
     files: ['src/domain/**/*.ts'],
     ignores: ['src/domain/**/*.test.ts'],

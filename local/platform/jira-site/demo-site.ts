@@ -31,7 +31,7 @@ export const DEMO_USERS = {
   former: { accountId: '712020:9d0e1f2a-3b4c-4d5e-8f6a-f0e000000005', displayName: 'Fiona Former', emailAddress: 'fiona.former@example.com', label: 'Deactivated user', jiraAdmin: false, active: false },
 } as const satisfies Record<string, SiteUser>;
 
-const { admin, projectAdmin, viewer, teammate } = DEMO_USERS;
+const { projectAdmin, viewer, teammate } = DEMO_USERS;
 
 export const DEMO_PROJECTS: readonly SiteProject[] = [
   { id: 13647, key: 'DEMO', name: 'Demo project', projectTypeKey: 'software', browsers: [projectAdmin.accountId, viewer.accountId, teammate.accountId], admins: [projectAdmin.accountId] },
