@@ -62,7 +62,7 @@ export function createJiraSite(seed: { users?: readonly SiteUser[]; projects?: r
       return jsonResponse(200, userJson(actor));
     }
     const project = /^\/rest\/api\/3\/project\/([^/]+)$/.exec(path);
-    if (method === 'GET' && project) {
+    if (method === 'GET' && project && project[1] !== 'search') {
       const p = findProject(decodeURIComponent(project[1] ?? ''));
       if (!p || !has(actor, 'BROWSE_PROJECTS', p)) return jiraError(404, "No project could be found with key or id '" + decodeURIComponent(project[1] ?? '') + "'.");
       return jsonResponse(200, projectJson(p));
