@@ -66,11 +66,13 @@ describe('the Projectrak project page', () => {
     await choose(app.getByLabel('Status'), 'risk', 'At risk', app);
     await app.getByLabel('Summary').fill('Pilot done.\n  - next: roll out');
     await choose(app.getByLabel('Owner'), 'Vic', 'Vic Viewer', app);
+    await app.getByLabel('End date').fill('2025-06-30');
+    await app.getByLabel('End date').press('Enter');
     await app.getByLabel('Effort').fill('150');
     await app.getByLabel('Effort').blur();
     expect(await app.getByLabel('Effort').inputValue()).toBe('2h 30m');
     // 150 minutes is what Effort held: no change.
-    expect(await text(app.getByTestId('unsaved-count'))).toBe('4 unsaved changes');
+    expect(await text(app.getByTestId('unsaved-count'))).toBe('5 unsaved changes');
     await screenshot(page, 'project-unsaved');
 
     const release = backend.hold('saveProjectFields');
@@ -81,7 +83,7 @@ describe('the Projectrak project page', () => {
     expect(await app.getByLabel('Budget').isDisabled()).toBe(true);
     await screenshot(page, 'project-saving');
     release();
-    expect(await flagWithTitle(page, 'Saved 4 fields')).toBe('Webhooks will be told about the change to Demo project.');
+    expect(await flagWithTitle(page, 'Saved 5 fields')).toBe('Webhooks will be told about the change to Demo project.');
     const saves = backend.callsTo('saveProjectFields');
     expect(saves).toHaveLength(1);
     expect(saves[0]?.payload).toEqual({
@@ -92,6 +94,7 @@ describe('the Projectrak project page', () => {
         [id('Status')]: backend.option('Status', 'At risk').id,
         [id('Summary')]: 'Pilot done.\n  - next: roll out',
         [id('Owner')]: USERS.viewer.accountId,
+        [id('End date')]: '2025-06-30',
       },
     });
     expect(backend.project('DEMO').revision).toBe(4);

@@ -1,0 +1,125 @@
+import Button from '@atlaskit/button/new';
+import PageHeader from '@atlaskit/page-header';
+import SectionMessage from '@atlaskit/section-message';
+import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
+import { token } from '@atlaskit/tokens';
+import { useCallback, useEffect, useState, type ReactElement } from 'react';
+import type { SessionDto } from '../../src/shared/resolver-contract';
+import { call, type CallError } from '../common/api';
+import { Loading, PageError, PageFrame, Subtle } from '../common/layout';
+import { LaterVersionPage } from './LaterVersionPage';
+import { FieldsPage } from './fields/FieldsPage';
+import { ADMIN_PAGES, type AdminRoute } from './routes';
+import { useAdminRoute } from './use-admin-route';
+
+type SessionState = { readonly status: 'loading' } | { readonly status: 'failed'; readonly error: CallError } | { readonly status: 'ready'; readonly session: SessionDto };
+
+/**
+ * Projectrak Administration: one Forge admin page with three subpages. Jira's sidebar lists the
+ * subpages and the route comes from the page's history; where the host offers no history the
+ * page shows tabs instead.
+ */
+export function AdminApp() {
+  const [state, setState] = useState<SessionState>({ status: 'loading' });
+  const navigation = useAdminRoute();
+
+  const load = useCallback(async () => {
+    setState({ status: 'loading' });
+    const result = await call('getSession');
+    setState(result.ok ? { status: 'ready', session: result.value } : { status: 'failed', error: result.error });
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  if (state.status === 'loading' || navigation.mode === 'pending') {
+    return (
+      <PageFrame testId="admin-page">
+        <Loading label="Loading Projectrak Administration…" />
+      </PageFrame>
+    );
+  }
+  if (state.status === 'failed') {
+    return (
+      <PageFrame testId="admin-page">
+        <PageHeader>Projectrak Administration</PageHeader>
+        <PageError title="Projectrak Administration could not load" message={state.error.message} actions={<Button onClick={() => void load()}>Try again</Button>} />
+      </PageFrame>
+    );
+  }
+  const { session } = state;
+  if (!session.isJiraAdmin) {
+    return (
+      <PageFrame testId="admin-page">
+        <PageHeader>Projectrak Administration</PageHeader>
+        <SectionMessage appearance="warning" title="Only Jira admins can use Projectrak Administration" testId="not-admin">
+          <p>
+            You are signed in as {session.displayName}, who is not a Jira admin. Jira admins define project fields, webhooks and API tokens here. To see
+            or edit a project&apos;s fields, open the project and choose Projectrak.
+          </p>
+        </SectionMessage>
+      </PageFrame>
+    );
+  }
+
+  const pageFor = (route: AdminRoute): ReactElement => {
+    switch (route) {
+      case 'fields':
+        return <FieldsPage />;
+      case 'webhooks':
+        return (
+          <LaterVersionPage
+            title="Outgoing webhooks"
+            header="Outgoing webhooks arrive in a later version"
+            description="Webhooks will send a signed HTTPS request to your systems each time someone saves project fields, with the status and delivery log of every webhook here. This version defines project fields and lets projects edit them."
+          />
+        );
+      case 'api-tokens':
+        return (
+          <LaterVersionPage
+            title="API tokens"
+            header="API tokens arrive in a later version"
+            description="Tokens will let your scripts use the Projectrak management REST API, acting as the Jira admin who created them. Each token will be shown once and can be revoked here."
+          />
+        );
+    }
+  };
+
+  const footer = (
+    <footer style={{ marginTop: token('space.600') }}>
+      <Subtle style={{ font: token('font.body.small') }}>Projectrak Webhooks {session.appVersion}</Subtle>
+    </footer>
+  );
+
+  if (navigation.mode === 'history') {
+    return (
+      <PageFrame testId="admin-page">
+        {pageFor(navigation.route)}
+        {footer}
+      </PageFrame>
+    );
+  }
+
+  // No history from the host: the subpages become tabs.
+  const selected = ADMIN_PAGES.findIndex((p) => p.route === navigation.route);
+  return (
+    <PageFrame testId="admin-page">
+      <div style={{ marginTop: token('space.200') }}>
+        <Tabs id="projectrak-admin-tabs" selected={selected < 0 ? 0 : selected} onChange={(index) => navigation.navigate(ADMIN_PAGES[index]?.route ?? 'webhooks')}>
+          <TabList>
+            {ADMIN_PAGES.map((p) => (
+              <Tab key={p.route}>{p.title}</Tab>
+            ))}
+          </TabList>
+          {ADMIN_PAGES.map((p) => (
+            <TabPanel key={p.route}>
+              <div style={{ width: '100%' }}>{p.route === navigation.route ? pageFor(p.route) : null}</div>
+            </TabPanel>
+          ))}
+        </Tabs>
+      </div>
+      {footer}
+    </PageFrame>
+  );
+}

@@ -1,0 +1,143 @@
+import Button from '@atlaskit/button/new';
+import DynamicTable from '@atlaskit/dynamic-table';
+import EmptyState from '@atlaskit/empty-state';
+import PageHeader from '@atlaskit/page-header';
+import { token } from '@atlaskit/tokens';
+import { useCallback, useEffect, useState } from 'react';
+import type { FieldDefinitionDto } from '../../../src/shared/resolver-contract';
+import { call, type CallError } from '../../common/api';
+import { FIELD_TYPE_LABELS, hasOptions } from '../../common/field-types';
+import { Inline, Loading, PageError, Subtle } from '../../common/layout';
+import { OptionLozenge } from '../../common/OptionLozenge';
+import { DeleteFieldModal } from './DeleteFieldModal';
+import { FieldFormModal } from './FieldFormModal';
+
+type ListState = { readonly status: 'loading' } | { readonly status: 'failed'; readonly error: CallError } | { readonly status: 'ready'; readonly fields: readonly FieldDefinitionDto[] };
+
+type Dialog = { readonly kind: 'create' } | { readonly kind: 'edit'; readonly field: FieldDefinitionDto } | { readonly kind: 'delete'; readonly field: FieldDefinitionDto } | null;
+
+const HEAD = {
+  cells: [
+    { key: 'name', content: 'Name', width: 28 },
+    { key: 'type', content: 'Type', width: 16 },
+    { key: 'options', content: 'Options', width: 34 },
+    { key: 'decimals', content: 'Decimals', width: 8 },
+    { key: 'actions', content: <span className="visually-hidden">Actions</span>, width: 14 },
+  ],
+};
+
+/** The field catalog: every project gets these fields on its Projectrak page. */
+export function FieldsPage() {
+  const [list, setList] = useState<ListState>({ status: 'loading' });
+  const [dialog, setDialog] = useState<Dialog>(null);
+
+  const load = useCallback(async (quiet = false) => {
+    if (!quiet) setList({ status: 'loading' });
+    const result = await call('listFieldDefinitions');
+    setList(result.ok ? { status: 'ready', fields: result.value.fields } : { status: 'failed', error: result.error });
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const fields = list.status === 'ready' ? list.fields : [];
+  const closeAndReload = () => {
+    setDialog(null);
+    void load(true);
+  };
+
+  const header = (
+    <PageHeader
+      breadcrumbs={<Subtle>Projectrak Administration</Subtle>}
+      actions={
+        list.status === 'ready' ? (
+          <Button appearance="primary" onClick={() => setDialog({ kind: 'create' })} testId="create-field">
+            Create field
+          </Button>
+        ) : undefined
+      }
+    >
+      Project fields
+    </PageHeader>
+  );
+
+  return (
+    <section aria-label="Project fields" data-testid="fields-page">
+      {header}
+      <p style={{ margin: `0 0 ${token('space.200')}`, color: token('color.text.subtle'), maxWidth: 720 }}>
+        Every project shows these fields on its Projectrak page. Project admins fill them in; each save is sent to your outgoing webhooks as one change.
+      </p>
+      {list.status === 'loading' ? <Loading label="Loading fields…" /> : null}
+      {list.status === 'failed' ? <PageError title="The fields could not be loaded" message={list.error.message} actions={<Button onClick={() => void load()}>Try again</Button>} /> : null}
+      {list.status === 'ready' ? (
+        <DynamicTable
+          testId="fields-table"
+          caption={<span className="visually-hidden">Project fields</span>}
+          head={HEAD}
+          rows={fields.map((field) => ({
+            key: String(field.id),
+            testId: `field-row-${field.id}`,
+            cells: [
+              {
+                key: 'name',
+                content: (
+                  <div style={{ padding: `${token('space.075')} 0` }}>
+                    <div style={{ font: token('font.body'), fontWeight: token('font.weight.semibold') }} data-testid="field-name">
+                      {field.name}
+                    </div>
+                    {field.description ? <Subtle style={{ font: token('font.body.small') }}>{field.description}</Subtle> : null}
+                  </div>
+                ),
+              },
+              { key: 'type', content: FIELD_TYPE_LABELS[field.type] },
+              {
+                key: 'options',
+                content: hasOptions(field.type) ? (
+                  <Inline gap="space.050">
+                    {(field.options ?? []).map((option) => (
+                      <OptionLozenge key={option.id} name={option.name} colour={option.colour} disabled={!option.enabled} />
+                    ))}
+                  </Inline>
+                ) : (
+                  <Subtle>—</Subtle>
+                ),
+              },
+              { key: 'decimals', content: field.type === 'number' ? String(field.decimals ?? 0) : <Subtle>—</Subtle> },
+              {
+                key: 'actions',
+                content: (
+                  <Inline gap="space.050" wrap={false} style={{ justifyContent: 'flex-end' }}>
+                    <Button appearance="subtle" spacing="compact" onClick={() => setDialog({ kind: 'edit', field })} aria-label={`Edit ${field.name}`} testId={`edit-field-${field.id}`}>
+                      Edit
+                    </Button>
+                    <Button appearance="subtle" spacing="compact" onClick={() => setDialog({ kind: 'delete', field })} aria-label={`Delete ${field.name}`} testId={`delete-field-${field.id}`}>
+                      Delete
+                    </Button>
+                  </Inline>
+                ),
+              },
+            ],
+          }))}
+          emptyView={
+            <EmptyState
+              header="No project fields yet"
+              description="Create the fields your projects should track, such as Status, Budget or Owner."
+              headingLevel={2}
+              primaryAction={
+                <Button appearance="primary" onClick={() => setDialog({ kind: 'create' })}>
+                  Create field
+                </Button>
+              }
+            />
+          }
+        />
+      ) : null}
+      {dialog?.kind === 'create' ? <FieldFormModal otherNames={fields.map((f) => f.name)} onClose={() => setDialog(null)} onSaved={closeAndReload} /> : null}
+      {dialog?.kind === 'edit' ? (
+        <FieldFormModal field={dialog.field} otherNames={fields.filter((f) => f.id !== dialog.field.id).map((f) => f.name)} onClose={() => setDialog(null)} onSaved={closeAndReload} />
+      ) : null}
+      {dialog?.kind === 'delete' ? <DeleteFieldModal field={dialog.field} onClose={() => setDialog(null)} onDeleted={closeAndReload} /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from '@jest/globals';
+import type { FieldDefinitionDto } from '../../../src/shared/resolver-contract';
+import { addOption, emptyForm, formFromField, moveOption, removeOption, toCreateInput, toUpdateInput, updateOption, validateForm, withType, type FieldFormState } from './field-form';
+
+const status: FieldDefinitionDto = {
+  id: 10000,
+  name: 'Status',
+  type: 'status',
+  options: [
+    { id: 1, name: 'On track', colour: 'green', enabled: true },
+    { id: 2, name: 'At risk', colour: 'yellow', enabled: false },
+  ],
+};
+
+const form = (overrides: Partial<FieldFormState>): FieldFormState => ({ ...emptyForm(), ...overrides });
+
+describe('validateForm', () => {
+  it('accepts a complete number field', () => {
+    expect(validateForm(form({ name: 'Budget', type: 'number', decimals: 3 }), [])).toEqual({});
+  });
+
+  it.each([
+    [form({ name: ' ', type: 'text' }), { name: 'Give the field a name.' }],
+    [form({ name: 'x'.repeat(81), type: 'text' }), { name: 'Use at most 80 characters (81 now).' }],
+    [form({ name: 'budget', type: 'text' }), { name: 'A field named "budget" already exists. Field names must be unique.' }],
+    [form({ name: 'Notes' }), { type: 'Choose a type.' }],
+    [form({ name: 'Notes', type: 'text', description: 'd'.repeat(501) }), { description: 'Use at most 500 characters (501 now).' }],
+    [form({ name: 'Notes', type: 'number', decimals: 7 }), { decimals: 'Choose 0 to 6 decimals.' }],
+    [form({ name: 'Kind', type: 'list' }), { options: 'Add at least one option.' }],
+  ])('explains what is wrong (%#)', (state, errors) => {
+    expect(validateForm(state, ['Budget'])).toEqual(errors);
+  });
+
+  it('checks option names: required and unique whatever their case', () => {
+    let state = withType(form({ name: 'Kind' }), 'list');
+    state = addOption(addOption(addOption(state)));
+    const [a, b, c] = state.options.map((o) => o.key) as [string, string, string];
+    state = updateOption(updateOption(state, a, { name: 'Red' }), b, { name: 'red' });
+    expect(validateForm(state, [])).toEqual({ optionNames: { [b]: '"red" is already an option.', [c]: 'Give the option a name.' } });
+  });
+
+  it('wants one enabled option at least', () => {
+    const state = formFromField({ ...status, options: status.options?.map((o) => ({ ...o, enabled: false })) });
+    expect(validateForm(state, [])).toEqual({ options: 'Keep at least one option enabled, or people cannot choose anything.' });
+  });
+});
+
+describe('options', () => {
+  it('starts a status field with the usual statuses', () => {
+    expect(withType(emptyForm(), 'status').options.map((o) => [o.name, o.colour])).toEqual([
+      ['On track', 'green'],
+      ['At risk', 'yellow'],
+      ['Off track', 'red'],
+      ['Done', 'blue'],
+    ]);
+  });
+
+  it('removes only options that are not saved yet', () => {
+    const state = addOption(formFromField(status));
+    const [saved, , fresh] = state.options.map((o) => o.key) as [string, string, string];
+    expect(removeOption(state, saved).options).toHaveLength(3);
+    expect(removeOption(state, fresh).options).toHaveLength(2);
+  });
+
+  it('moves an option up and down, and not past the ends', () => {
+    const state = formFromField(status);
+    const [first, second] = state.options.map((o) => o.key) as [string, string];
+    expect(moveOption(state, second, -1).options.map((o) => o.name)).toEqual(['At risk', 'On track']);
+    expect(moveOption(state, first, -1)).toBe(state);
+  });
+});
+
+describe('resolver inputs', () => {
+  it('creates with only what the type has', () => {
+    expect(toCreateInput(form({ name: ' Budget ', type: 'number', decimals: 2, description: '  ' }))).toEqual({ name: 'Budget', type: 'number', decimals: 2 });
+    const list = addOption(withType(form({ name: 'Kind' }), 'list'));
+    expect(toCreateInput(list)).toEqual({ name: 'Kind', type: 'list', options: [{ name: '', colour: 'blue', enabled: true }] });
+  });
+
+  it('updates keeping option ids and sending new options without one', () => {
+    const state = addOption(formFromField(status));
+    const fresh = state.options[2]?.key ?? '';
+    expect(toUpdateInput(status, updateOption(state, fresh, { name: ' Done ' }))).toEqual({
+      id: 10000,
+      name: 'Status',
+      description: '',
+      options: [
+        { id: 1, name: 'On track', colour: 'green', enabled: true },
+        { id: 2, name: 'At risk', colour: 'yellow', enabled: false },
+        { name: 'Done', colour: 'green', enabled: true },
+      ],
+    });
+  });
+});

@@ -1,0 +1,181 @@
+import type { CreateFieldInput, FieldDefinitionDto, FieldTypeId, UpdateFieldInput } from '../../../src/shared/resolver-contract';
+import { hasOptions } from '../../common/field-types';
+import { NAMED_COLOURS } from '../../common/colours';
+
+/**
+ * The create/edit form of a field definition as plain data: its state, its checks (the backend's
+ * obvious rules, for instant feedback) and the resolver input it becomes. The backend checks again.
+ */
+
+export const NAME_MAX = 80;
+export const DESCRIPTION_MAX = 500;
+export const OPTION_NAME_MAX = 60;
+export const OPTIONS_MAX = 100;
+export const DECIMALS_MAX = 6;
+
+export interface OptionDraft {
+  /** Stable React key; not sent. */
+  readonly key: string;
+  /** Present for options the backend already has; new ones get their id from the backend. */
+  readonly id?: number;
+  readonly name: string;
+  readonly colour: string;
+  readonly enabled: boolean;
+}
+
+export interface FieldFormState {
+  readonly name: string;
+  readonly type: FieldTypeId | null;
+  readonly description: string;
+  readonly decimals: number;
+  readonly options: readonly OptionDraft[];
+}
+
+export interface FieldFormErrors {
+  readonly name?: string;
+  readonly type?: string;
+  readonly description?: string;
+  readonly decimals?: string;
+  /** About the option list as a whole. */
+  readonly options?: string;
+  /** Per option, by its key. */
+  readonly optionNames?: Readonly<Record<string, string>>;
+}
+
+let keySequence = 0;
+export function newOptionKey(): string {
+  keySequence += 1;
+  return `option-${keySequence}`;
+}
+
+/** The option lists a new status or priority field starts with; every one can be changed. */
+const STARTER_OPTIONS: Partial<Record<FieldTypeId, readonly (readonly [string, string])[]>> = {
+  status: [
+    ['On track', 'green'],
+    ['At risk', 'yellow'],
+    ['Off track', 'red'],
+    ['Done', 'blue'],
+  ],
+  priority: [
+    ['Highest', 'red'],
+    ['High', 'orange'],
+    ['Medium', 'yellow'],
+    ['Low', 'blue'],
+    ['Lowest', 'grey'],
+  ],
+};
+
+export function emptyForm(): FieldFormState {
+  return { name: '', type: null, description: '', decimals: 0, options: [] };
+}
+
+export function formFromField(field: FieldDefinitionDto): FieldFormState {
+  return {
+    name: field.name,
+    type: field.type,
+    description: field.description ?? '',
+    decimals: field.decimals ?? 0,
+    options: (field.options ?? []).map((o) => ({ key: newOptionKey(), id: o.id, name: o.name, colour: o.colour, enabled: o.enabled })),
+  };
+}
+
+/** Choosing a type on a new field: option types get a starter list when none was typed yet. */
+export function withType(state: FieldFormState, type: FieldTypeId): FieldFormState {
+  const untouched = state.options.every((o) => o.name.trim() === '');
+  const starter = STARTER_OPTIONS[type];
+  const options = hasOptions(type) && untouched && starter ? starter.map(([name, colour]) => ({ key: newOptionKey(), name, colour, enabled: true })) : state.options;
+  return { ...state, type, options };
+}
+
+/** A new option row, in the next colour of the palette so neighbours differ. */
+export function addOption(state: FieldFormState): FieldFormState {
+  const colour = NAMED_COLOURS[(state.options.length + 1) % NAMED_COLOURS.length] ?? 'grey';
+  return { ...state, options: [...state.options, { key: newOptionKey(), name: '', colour, enabled: true }] };
+}
+
+export function updateOption(state: FieldFormState, key: string, change: Partial<Omit<OptionDraft, 'key' | 'id'>>): FieldFormState {
+  return { ...state, options: state.options.map((o) => (o.key === key ? { ...o, ...change } : o)) };
+}
+
+/** Only options not saved yet can be removed; saved ones are disabled instead (values keep them). */
+export function removeOption(state: FieldFormState, key: string): FieldFormState {
+  return { ...state, options: state.options.filter((o) => o.key !== key || o.id !== undefined) };
+}
+
+export function moveOption(state: FieldFormState, key: string, by: -1 | 1): FieldFormState {
+  const index = state.options.findIndex((o) => o.key === key);
+  const target = index + by;
+  if (index < 0 || target < 0 || target >= state.options.length) return state;
+  const options = [...state.options];
+  const [moved] = options.splice(index, 1);
+  if (moved) options.splice(target, 0, moved);
+  return { ...state, options };
+}
+
+const length = (text: string) => Array.from(text).length;
+
+/**
+ * Checks the form; `otherNames` are the names of the other fields (names are unique, whatever
+ * their case). Answers no errors at all when the form can be sent.
+ */
+export function validateForm(state: FieldFormState, otherNames: readonly string[]): FieldFormErrors {
+  const errors: { -readonly [K in keyof FieldFormErrors]: FieldFormErrors[K] } = {};
+  const name = state.name.trim();
+  if (name === '') errors.name = 'Give the field a name.';
+  else if (length(name) > NAME_MAX) errors.name = `Use at most ${NAME_MAX} characters (${length(name)} now).`;
+  else if (otherNames.some((other) => other.trim().toLowerCase() === name.toLowerCase())) errors.name = `A field named "${name}" already exists. Field names must be unique.`;
+
+  if (state.type === null) errors.type = 'Choose a type.';
+  if (length(state.description.trim()) > DESCRIPTION_MAX) errors.description = `Use at most ${DESCRIPTION_MAX} characters (${length(state.description.trim())} now).`;
+  if (state.type === 'number' && (!Number.isInteger(state.decimals) || state.decimals < 0 || state.decimals > DECIMALS_MAX)) {
+    errors.decimals = `Choose 0 to ${DECIMALS_MAX} decimals.`;
+  }
+
+  if (state.type !== null && hasOptions(state.type)) {
+    if (state.options.length === 0) errors.options = 'Add at least one option.';
+    else if (state.options.length > OPTIONS_MAX) errors.options = `A field can have at most ${OPTIONS_MAX} options.`;
+    else if (!state.options.some((o) => o.enabled)) errors.options = 'Keep at least one option enabled, or people cannot choose anything.';
+    const optionNames: Record<string, string> = {};
+    const seen = new Set<string>();
+    for (const option of state.options) {
+      const optionName = option.name.trim();
+      if (optionName === '') optionNames[option.key] = 'Give the option a name.';
+      else if (length(optionName) > OPTION_NAME_MAX) optionNames[option.key] = `Use at most ${OPTION_NAME_MAX} characters.`;
+      else if (seen.has(optionName.toLowerCase())) optionNames[option.key] = `"${optionName}" is already an option.`;
+      seen.add(optionName.toLowerCase());
+    }
+    if (Object.keys(optionNames).length > 0) errors.optionNames = optionNames;
+  }
+  return errors;
+}
+
+export function hasErrors(errors: FieldFormErrors): boolean {
+  return Object.keys(errors).length > 0;
+}
+
+function optionInputs(state: FieldFormState) {
+  return state.options.map((o) => ({ ...(o.id !== undefined ? { id: o.id } : {}), name: o.name.trim(), colour: o.colour, enabled: o.enabled }));
+}
+
+export function toCreateInput(state: FieldFormState): CreateFieldInput {
+  if (state.type === null) throw new Error('toCreateInput: the form has no type; validate it first');
+  const description = state.description.trim();
+  return {
+    name: state.name.trim(),
+    type: state.type,
+    ...(description !== '' ? { description } : {}),
+    ...(hasOptions(state.type) ? { options: optionInputs(state) } : {}),
+    ...(state.type === 'number' ? { decimals: state.decimals } : {}),
+  };
+}
+
+/** The type never changes; an empty description clears it. */
+export function toUpdateInput(field: FieldDefinitionDto, state: FieldFormState): UpdateFieldInput {
+  return {
+    id: field.id,
+    name: state.name.trim(),
+    description: state.description.trim(),
+    ...(hasOptions(field.type) ? { options: optionInputs(state) } : {}),
+    ...(field.type === 'number' ? { decimals: state.decimals } : {}),
+  };
+}

@@ -1,0 +1,4 @@
+import { startApp } from '../common/start';
+import { AdminApp } from './AdminApp';
+
+void startApp(<AdminApp />);

@@ -1,0 +1,4 @@
+import { startApp } from '../common/start';
+import { ProjectPage } from './ProjectPage';
+
+void startApp(<ProjectPage />);

@@ -1,0 +1,63 @@
+/**
+ * The Custom UI resources of `manifest.yml`, one self-contained build each: Forge serves every
+ * resource directory on its own, so a page must never load a chunk from another resource.
+ * Sources: `static/<dir>/index.html` (shared code in `static/common/`);
+ * output: `static/dist/<dir>/index.html` with its assets in `static/dist/<dir>/assets/`.
+ * Run from the repository root (`npm run build:ui`, or `npx vite build`).
+ */
+const RESOURCES = [
+  // Vite names environments with identifiers only.
+  { environment: 'admin', dir: 'admin' },
+  { environment: 'projectPage', dir: 'project-page' },
+] as const;
+
+function resourceEnvironment(dir: string, first: boolean) {
+  return {
+    consumer: 'client',
+    build: {
+      outDir: 'dist',
+      // Both builds write into static/dist: the first one empties it.
+      emptyOutDir: first,
+      // The HTML lands at <dir>/index.html (its path under `root`), so its assets go beside it.
+      assetsDir: `${dir}/assets`,
+      rollupOptions: { input: `${dir}/index.html` },
+    },
+  };
+}
+
+const config = {
+  root: 'static',
+  // Forge serves a resource under a path of its own: every asset URL must be relative.
+  base: './',
+  // Vite's built-in oxc transform compiles TSX (no React plugin is needed for a build).
+  oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
+  experimental: {
+    // A page's HTML sits at <dir>/index.html and its assets at <dir>/assets/…: link them as
+    // `./assets/…` (Vite's relative default goes through `../<dir>/`, which breaks once Forge
+    // serves the directory under a name of its own).
+    renderBuiltUrl(filename: string, { hostType, hostId }: { hostType: 'js' | 'css' | 'html'; hostId: string }) {
+      if (hostType !== 'html') return { relative: true };
+      const dir = hostId.split('/')[0] ?? '';
+      return filename.startsWith(`${dir}/`) ? `./${filename.slice(dir.length + 1)}` : { relative: true };
+    },
+  },
+  build: {
+    target: 'es2022',
+    // Atlaskit is large and each page is one bundle by design.
+    chunkSizeWarningLimit: 4096,
+  },
+  environments: Object.fromEntries(RESOURCES.map((r, index) => [r.environment, resourceEnvironment(r.dir, index === 0)])),
+  builder: {
+    async buildApp(builder: { environments: Record<string, unknown>; build(environment: unknown): Promise<unknown> }) {
+      for (const { environment } of RESOURCES) {
+        const env = builder.environments[environment];
+        if (!env) throw new Error(`vite.config.ts: no build environment ${environment}`);
+        await builder.build(env);
+      }
+    },
+  },
+};
+
+// CommonJS on purpose (no import, no export): the package is CommonJS, and ESM syntax here makes
+// every build warn about Vite's future native config loader. Vite checks the shape when it loads.
+module.exports = config;
