@@ -57,6 +57,7 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
     users: host.jira.shellUsers(),
     projects: host.jira.projects(),
     invokeResolver: (call) => host.runtime.invokeResolver({ ...call, extensionContext: { ...call.extensionContext } }),
+    contentPermissions: host.manifest.contentPermissions,
     log,
   });
   const server = await startHostServer(host, { port: options.port, extraRoutes: [ui] });

@@ -26,6 +26,8 @@ export interface ManifestModel {
   readonly webTriggers: readonly { key: string; functionKey: string }[];
   readonly triggers: readonly { key: string; functionKey: string; events: readonly string[] }[];
   readonly entities: readonly unknown[];
+  /** `permissions.content`: what Forge's Content Security Policy lets the Custom UI load. */
+  readonly contentPermissions: { readonly scripts?: readonly string[]; readonly styles?: readonly string[] };
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 25;
@@ -81,5 +83,14 @@ export function parseManifest(yamlText: string): ManifestModel {
     webTriggers: list(modules.webtrigger).map((w) => ({ key: str(w.key, 'webtrigger[].key'), functionKey: str(w.function, 'webtrigger[].function') })),
     triggers: list(modules.trigger).map((t) => ({ key: str(t.key, 'trigger[].key'), functionKey: str(t.function, 'trigger[].function'), events: (t.events as string[] | undefined) ?? [] })),
     entities: list(storage.entities),
+    contentPermissions: contentPermissionsOf(doc),
   };
+}
+
+function contentPermissionsOf(doc: Loose): { scripts?: string[]; styles?: string[] } {
+  const content = ((doc.permissions ?? {}) as Loose).content as Loose | undefined;
+  const strings = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : undefined);
+  const scripts = strings(content?.scripts);
+  const styles = strings(content?.styles);
+  return { ...(scripts ? { scripts } : {}), ...(styles ? { styles } : {}) };
 }
