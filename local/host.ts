@@ -76,6 +76,8 @@ export function createForgeHost(options: HostOptions): ForgeHost {
   const queues = createQueueService(db, {
     clock,
     invokeConsumer: (queueKey: string, event: unknown) => runtime.invokeConsumer(queueKey, event),
+    // Dispatching starts when the owner says so (after seeding, or never in restart tests).
+    autoStart: false,
     ...(options.chaos ? { chaos: options.chaos } : {}),
     log,
   });
