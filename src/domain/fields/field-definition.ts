@@ -1,24 +1,13 @@
 import { z } from 'zod';
+import { FIELD_TYPES } from '../../shared/resolver-contract';
 
 /**
  * A project field as an admin defines it (DESIGN.md section 4). The catalog stores these; values
  * are checked against them (`field-values.ts`) and rendered in payloads by them.
  */
 
-/** The type ids, exactly as they appear in webhook payloads (`fields[].type`). */
-export const FIELD_TYPES = [
-  'text',
-  'textarea',
-  'number',
-  'date',
-  'duration',
-  'list',
-  'multilist',
-  'status',
-  'priority',
-  'user',
-  'multiuser',
-] as const;
+/** The type ids, exactly as they appear in webhook payloads (`fields[].type`); one list, shared with the UI. */
+export { FIELD_TYPES };
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 /** The types whose values are chosen from the definition's options. */
