@@ -1,0 +1,35 @@
+export {
+  createJiraStandIn,
+  createJiraStandIn as createJiraSite,
+  projectEvent,
+  type JiraCall,
+  type JiraStandIn,
+  type JiraStandInOptions,
+  type NewJiraProject,
+  type NewJiraUser,
+  type ProjectChange,
+  type ProjectEvent,
+  type ProjectEventType,
+} from './jira-stand-in';
+export {
+  APP_USER,
+  DEMO_PROJECTS,
+  DEMO_SITE,
+  DEMO_USERS,
+  type AccountType,
+  type DemoProjectName,
+  type DemoUserName,
+  type JiraProjectRecord,
+  type JiraUserRecord,
+  type ProjectTypeKey,
+} from './demo-site';
+export {
+  DEFAULT_GLOBAL_PERMISSIONS,
+  GLOBAL_PERMISSIONS,
+  PROJECT_PERMISSIONS,
+  ROLE_PERMISSIONS,
+  type GlobalPermissionKey,
+  type PermissionKey,
+  type ProjectPermissionKey,
+  type ProjectRole,
+} from './permissions';
