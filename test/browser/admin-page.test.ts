@@ -1,168 +1,202 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import { FakeBackend, USERS } from './fake-backend';
-import { assertBuilt, launchChromium, openShell, startUiServer, type ShellPage, type UiServer } from './harness';
+import { callsTo, launchChromium, openShell, startApp, USERS, type RunningApp, type ShellPage } from './harness';
 import { choose, flagWithTitle, gone, screenshot, text, visible } from './ui-helpers';
 
-jest.setTimeout(90_000);
+jest.setTimeout(60_000);
 
-const FIELDS = '/?module=projectrak-admin&route=fields';
+const page = (route: string) => `/?module=projectrak-admin&route=${route}`;
+const FIELDS = page('fields');
 
+/** Projectrak Administration in the offline host, on the demo data of a fresh state. */
 describe('Projectrak Administration', () => {
+  let app: RunningApp;
   let browser: Browser;
-  let backend: FakeBackend;
-  let server: UiServer;
   let shell: ShellPage | undefined;
 
   beforeAll(async () => {
-    assertBuilt();
-    browser = await launchChromium();
+    [app, browser] = await Promise.all([startApp(), launchChromium()]);
   });
   afterAll(async () => {
     await browser?.close();
-  });
-  beforeEach(async () => {
-    backend = new FakeBackend();
-    server = await startUiServer(backend);
+    await app?.stop();
   });
   afterEach(async () => {
-    await shell?.context.close();
+    await shell?.close();
     shell = undefined;
-    await server.close();
   });
 
-  it('loads the field catalog with no console errors and nothing from the network', async () => {
-    shell = await openShell(browser, server, USERS.admin, FIELDS);
-    const { app, page } = shell;
-    const table = await visible(app.getByTestId('fields-table--table'));
-    expect(await text(table)).toContain('Budget');
-    const status = app.getByTestId(`field-row-${backend.field('Status').id}`);
-    expect(await text(status)).toContain('On track');
-    expect(await text(app.getByTestId(`field-row-${backend.field('Tags').id}`))).toContain('Legacy (disabled)');
-    expect(await text(app.getByTestId(`field-row-${backend.field('Budget').id}`))).toContain('3');
-    await screenshot(page, 'admin-fields');
-    expect(shell.problems).toEqual([]);
-    expect(shell.warnings).toEqual([]);
-    expect(shell.externalRequests).toEqual([]);
-    expect(server.hostErrors).toEqual([]);
-    // The principal is the shell's user, never something the page sends.
-    expect(backend.callsTo('listFieldDefinitions')[0]).toMatchObject({ accountId: USERS.admin.accountId, moduleKey: 'projectrak-admin', extensionContext: { type: 'jira:adminPage' } });
+  const catalogNames = async () => (await app.invokeOk('admin', 'listFieldDefinitions')).fields.map((f) => f.name);
+
+  it('loads every subpage with no console errors and nothing from the network', async () => {
+    const expected: Record<string, string> = {
+      webhooks: 'Outgoing webhooks arrive in a later version',
+      'api-tokens': 'API tokens arrive in a later version',
+    };
+    for (const route of ['webhooks', 'fields', 'api-tokens']) {
+      const opened = await openShell(browser, app, USERS.admin, page(route));
+      shell = opened;
+      const { app: frame } = opened;
+      if (route === 'fields') {
+        const table = await visible(frame.getByTestId('fields-table--table'));
+        expect(await text(table)).toContain('Budget');
+        expect(await text(frame.getByTestId(`field-row-${(await app.field('Status')).id}`))).toMatch(/Status.*How the project is doing\..*On track.*At risk.*Off track.*Done/);
+        expect(await text(frame.getByTestId(`field-row-${(await app.field('Budget')).id}`))).toMatch(/Budget Number — 3\b/);
+        await screenshot(opened.page, 'admin-fields');
+      } else {
+        expect(await text(frame.getByTestId('later-version'))).toContain(expected[route]);
+        expect(await frame.getByRole('button').count()).toBe(0);
+      }
+      expect(await opened.page.getByTestId(`nav-projectrak-admin-${route}`).getAttribute('aria-current')).toBe('page');
+      expect(opened.problems).toEqual([]);
+      expect(opened.warnings).toEqual([]);
+      expect(opened.externalRequests).toEqual([]);
+      await opened.close();
+      shell = undefined;
+    }
+    expect(app.hostLog).toEqual([]);
   });
 
-  it('lets an admin create a list field, checking it before it is sent', async () => {
-    shell = await openShell(browser, server, USERS.admin, FIELDS);
-    const { app, page } = shell;
-    await (await visible(app.getByRole('button', { name: 'Create field' }))).click();
-    const dialog = await visible(app.getByRole('dialog'));
+  it('lets an admin create fields, checking them before they are sent', async () => {
+    shell = await openShell(browser, app, USERS.admin, FIELDS);
+    const { app: frame, page: shellPage } = shell;
+    const before = await catalogNames();
+    await (await visible(frame.getByRole('button', { name: 'Create field' }))).click();
+    const dialog = await visible(frame.getByRole('dialog'));
 
-    await dialog.getByLabel(/^Name/).fill('Budget');
-    await choose(dialog.getByLabel(/^Type/), 'List', 'List (pick one)', app);
+    await dialog.getByLabel(/^Name/).fill('Summary');
+    await choose(dialog.getByLabel(/^Type/), 'List', 'List (pick one)', frame);
     await dialog.getByRole('button', { name: 'Create', exact: true }).click();
-    expect(await text(dialog)).toContain('A field named "Budget" already exists.');
+    expect(await text(dialog)).toContain('A field named "Summary" already exists.');
     expect(await text(dialog)).toContain('Add at least one option.');
-    expect(backend.callsTo('createField')).toHaveLength(0);
+    expect(callsTo(shell, 'createField')).toHaveLength(0);
 
     await dialog.getByLabel(/^Name/).fill('Region');
     await dialog.getByRole('button', { name: 'Add option' }).click();
     await dialog.getByRole('button', { name: 'Add option' }).click();
     await dialog.getByLabel('Name of option 1').fill('EMEA');
     await dialog.getByLabel('Name of option 2').fill('AMER');
-    await choose(dialog.getByLabel('Colour of AMER'), 'Gre', 'Green', app);
+    await choose(dialog.getByLabel('Colour of AMER'), 'Gre', 'Green', frame);
     await dialog.getByLabel('Description').fill('Where the customer is.');
-    await screenshot(page, 'admin-create-field');
+    await screenshot(shellPage, 'admin-create-field');
     await dialog.getByRole('button', { name: 'Create', exact: true }).click();
 
-    expect(await flagWithTitle(page, 'Created Region')).toContain("It now shows on every project's Projectrak page.");
-    await gone(app.getByRole('dialog'));
-    const created = backend.field('Region');
-    expect(await text(app.getByTestId(`field-row-${created.id}`))).toMatch(/Region.*Where the customer is\..*List \(pick one\).*EMEA.*AMER/);
-    expect(backend.callsTo('createField').map((c) => c.payload)).toEqual([
-      {
-        name: 'Region',
-        type: 'list',
-        description: 'Where the customer is.',
-        options: [
-          { name: 'EMEA', colour: 'blue', enabled: true },
-          { name: 'AMER', colour: 'green', enabled: true },
-        ],
-      },
-    ]);
+    expect(await flagWithTitle(shellPage, 'Created Region')).toContain("It now shows on every project's Projectrak page.");
+    await gone(frame.getByRole('dialog'));
+    const region = await app.field('Region');
+    expect(region).toEqual({
+      id: expect.any(Number),
+      name: 'Region',
+      type: 'list',
+      description: 'Where the customer is.',
+      options: [
+        { id: expect.any(Number), name: 'EMEA', colour: 'blue', enabled: true },
+        { id: expect.any(Number), name: 'AMER', colour: 'green', enabled: true },
+      ],
+    });
+    expect(await text(frame.getByTestId(`field-row-${region.id}`))).toMatch(/Region.*Where the customer is\..*List \(pick one\).*EMEA.*AMER/);
+
+    // A number field keeps the decimals chosen.
+    await frame.getByRole('button', { name: 'Create field' }).click();
+    const numberDialog = await visible(frame.getByRole('dialog'));
+    await numberDialog.getByLabel(/^Name/).fill('Day rate');
+    await choose(numberDialog.getByLabel(/^Type/), 'Num', 'Number', frame);
+    await choose(numberDialog.getByLabel('Decimals'), '2', '2', frame);
+    await numberDialog.getByRole('button', { name: 'Create', exact: true }).click();
+    expect(await flagWithTitle(shellPage, 'Created Day rate')).toContain("It now shows on every project's Projectrak page.");
+    const dayRate = await app.field('Day rate');
+    expect(dayRate).toEqual({ id: expect.any(Number), name: 'Day rate', type: 'number', decimals: 2 });
+    expect(await text(frame.getByTestId(`field-row-${dayRate.id}`))).toMatch(/Day rate Number — 2\b/);
+
+    // The two creates, and nothing else, reached the catalog.
+    expect(await catalogNames()).toEqual([...before, 'Region', 'Day rate']);
+    expect(callsTo(shell, 'createField')).toHaveLength(2);
     expect(shell.problems).toEqual([]);
   });
 
   it('edits a field keeping its type and option ids, and shows server errors next to the form', async () => {
-    shell = await openShell(browser, server, USERS.admin, FIELDS);
-    const { app, page } = shell;
-    const status = backend.field('Status');
-    await (await visible(app.getByRole('button', { name: 'Edit Status' }))).click();
-    const dialog = await visible(app.getByRole('dialog'));
+    shell = await openShell(browser, app, USERS.admin, FIELDS);
+    const { app: frame, page: shellPage } = shell;
+    const status = await app.field('Status');
+    await (await visible(frame.getByRole('button', { name: 'Edit Status' }))).click();
+    const dialog = await visible(frame.getByRole('dialog'));
     expect(await dialog.getByLabel(/^Type/).isDisabled()).toBe(true);
     await dialog.getByLabel('Name of option 2').fill('At risk!');
     await dialog.getByRole('checkbox', { name: 'At risk! enabled' }).uncheck({ force: true });
     await dialog.getByRole('button', { name: 'Save', exact: true }).click();
-    expect(await flagWithTitle(page, 'Saved Status')).toBe('');
-    const [call] = backend.callsTo('updateField');
-    expect(call?.payload).toEqual({
+    expect(await flagWithTitle(shellPage, 'Saved Status')).toBe('');
+    await gone(frame.getByRole('dialog'));
+
+    const [onTrack, atRisk, offTrack, done] = status.options ?? [];
+    expect(await app.field('Status')).toEqual({
       id: status.id,
       name: 'Status',
+      type: 'status',
       description: 'How the project is doing.',
-      options: [
-        { id: backend.option('Status', 'On track').id, name: 'On track', colour: 'green', enabled: true },
-        { id: backend.option('Status', 'At risk!').id, name: 'At risk!', colour: 'yellow', enabled: false },
-        { id: backend.option('Status', 'Off track').id, name: 'Off track', colour: 'red', enabled: true },
-        { id: backend.option('Status', 'Done').id, name: 'Done', colour: 'blue', enabled: true },
-      ],
+      options: [onTrack, { ...atRisk, name: 'At risk!', enabled: false }, offTrack, done],
     });
-    expect(await text(app.getByTestId(`field-row-${status.id}`))).toContain('At risk! (disabled)');
+    expect(await text(frame.getByTestId(`field-row-${status.id}`))).toContain('At risk! (disabled)');
 
     // A name clash only the server can see (another admin created it meanwhile).
-    await backend.invokeResolver({ moduleKey: 'projectrak-admin', functionKey: 'createField', payload: { name: 'Sponsor', type: 'user' }, accountId: USERS.admin.accountId, extensionContext: {} });
-    await app.getByRole('button', { name: 'Edit Owner' }).click();
-    const edit = await visible(app.getByRole('dialog'));
+    await app.invokeOk('admin', 'createField', { name: 'Sponsor', type: 'user' });
+    await frame.getByRole('button', { name: 'Edit Owner' }).click();
+    const edit = await visible(frame.getByRole('dialog'));
     await edit.getByLabel(/^Name/).fill('Sponsor');
     await edit.getByRole('button', { name: 'Save', exact: true }).click();
     expect(await text(edit.getByTestId('field-form-error'))).toContain('A field named "Sponsor" already exists. Field names must be unique.');
     expect(await edit.isVisible()).toBe(true);
+    expect(await catalogNames()).toEqual(expect.arrayContaining(['Owner', 'Sponsor']));
+    expect(shell.problems).toEqual([]);
   });
 
   it('deletes a field after saying how many projects lose their value', async () => {
-    shell = await openShell(browser, server, USERS.admin, FIELDS);
-    const { app, page } = shell;
-    const budget = backend.field('Budget');
-    await (await visible(app.getByRole('button', { name: 'Delete Budget' }))).click();
-    const dialog = await visible(app.getByRole('dialog'));
-    expect(await text(dialog.getByTestId('delete-field-usage'))).toBe('1 project has a value for Budget. Deleting the field removes those values for good; webhooks are not notified of the removal.');
-    await screenshot(page, 'admin-delete-field');
+    // A field of its own, with a value on DEMO only, saved as a project page saves it.
+    const costCentre = await app.invokeOk('admin', 'createField', { name: 'Cost centre', type: 'text' });
+    const demo = await app.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
+    await app.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: demo.revision, values: { [costCentre.id]: 'CC-1234' } });
+
+    shell = await openShell(browser, app, USERS.admin, FIELDS);
+    const { app: frame, page: shellPage } = shell;
+    await (await visible(frame.getByRole('button', { name: 'Delete Cost centre' }))).click();
+    const dialog = await visible(frame.getByRole('dialog'));
+    expect(await text(dialog.getByTestId('delete-field-usage'))).toBe('1 project has a value for Cost centre. Deleting the field removes those values for good; webhooks are not notified of the removal.');
+    await screenshot(shellPage, 'admin-delete-field');
     await dialog.getByRole('button', { name: 'Delete field' }).click();
-    expect(await flagWithTitle(page, 'Deleted Budget')).toContain('Its values were removed from 1 project.');
-    await gone(app.getByTestId(`field-row-${budget.id}`));
-    expect(backend.callsTo('deleteField').map((c) => c.payload)).toEqual([{ id: budget.id }]);
+    expect(await flagWithTitle(shellPage, 'Deleted Cost centre')).toContain('Its values were removed from 1 project.');
+    await gone(frame.getByTestId(`field-row-${costCentre.id}`));
+
+    expect(await catalogNames()).not.toContain('Cost centre');
+    const after = await app.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
+    expect(after.fields.map((f) => f.id)).not.toContain(costCentre.id);
+    expect(after.values).not.toHaveProperty(String(costCentre.id));
+    expect(shell.problems).toEqual([]);
   });
 
   it('tells people who are not Jira admins that the page is for admins', async () => {
-    shell = await openShell(browser, server, USERS.viewer, FIELDS);
+    shell = await openShell(browser, app, USERS.viewer, FIELDS);
     expect(await text(shell.app.getByTestId('not-admin'))).toContain('Only Jira admins can use Projectrak Administration');
+    expect(await text(shell.app.getByTestId('not-admin'))).toContain('You are signed in as Vera Viewer, who is not a Jira admin.');
     expect(await shell.app.getByRole('button', { name: 'Create field' }).count()).toBe(0);
-    expect(backend.callsTo('listFieldDefinitions')).toHaveLength(0);
+    expect(callsTo(shell, 'listFieldDefinitions')).toHaveLength(0);
     await screenshot(shell.page, 'admin-not-admin');
     expect(shell.problems).toEqual([]);
   });
 
   it('follows the sidebar between subpages without reloading, and says honestly what comes later', async () => {
-    shell = await openShell(browser, server, USERS.admin, '/?module=projectrak-admin&route=webhooks');
-    const { app, page } = shell;
-    expect(await text(app.getByTestId('later-version'))).toContain('Outgoing webhooks arrive in a later version');
-    expect(await app.getByRole('button').count()).toBe(0);
-    await screenshot(page, 'admin-webhooks');
+    shell = await openShell(browser, app, USERS.admin, page('webhooks'));
+    const { app: frame, page: shellPage } = shell;
+    expect(await text(frame.getByTestId('later-version'))).toContain('Outgoing webhooks arrive in a later version');
+    expect(await frame.getByRole('button').count()).toBe(0);
+    await screenshot(shellPage, 'admin-webhooks');
 
-    await page.getByTestId('nav-projectrak-admin-fields').click();
-    await visible(app.getByTestId('fields-table--table'));
-    expect(page.url()).toContain('route=fields');
-    await page.getByTestId('nav-projectrak-admin-api-tokens').click();
-    expect(await text(app.getByTestId('later-version'))).toContain('API tokens arrive in a later version');
+    await shellPage.getByTestId('nav-projectrak-admin-fields').click();
+    await visible(frame.getByTestId('fields-table--table'));
+    expect(shellPage.url()).toContain('route=fields');
+    await shellPage.getByTestId('nav-projectrak-admin-api-tokens').click();
+    expect(await text(frame.getByTestId('later-version'))).toContain('API tokens arrive in a later version');
     // One page load: the session was asked for once.
-    expect(backend.callsTo('getSession')).toHaveLength(1);
-    expect(await page.getByTestId('nav-projectrak-admin-api-tokens').getAttribute('aria-current')).toBe('page');
+    expect(callsTo(shell, 'getSession')).toHaveLength(1);
+    expect(await shellPage.getByTestId('nav-projectrak-admin-api-tokens').getAttribute('aria-current')).toBe('page');
     expect(shell.problems).toEqual([]);
   });
 });

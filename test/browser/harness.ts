@@ -1,21 +1,39 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { kvs } from '@forge/kvs';
 import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
-import { createUiRoutes, USER_COOKIE, type UiResource } from '../../local/ui';
-import { parseManifest } from '../../local/platform/manifest-model';
-import { PROJECTS, USERS, type FakeBackend, type FakeUser } from './fake-backend';
+import { startLocalApp, type LocalApp } from '../../local/local-app';
+import { runInInvocation } from '../../local/platform/invocation-context';
+import { DEMO_PROJECTS, DEMO_USERS } from '../../local/platform/jira-site';
+import { USER_COOKIE } from '../../local/ui';
+import type { FieldChangeRecord } from '../../src/domain/records';
+import type { FieldDefinitionDto, ResolverDefs, ResolverResult } from '../../src/shared/resolver-contract';
 
 /**
  * Browser tests of the Custom UI: the built pages (`static/dist`, built by `npm run build:ui`
  * before the tests; `npm test` does) in the offline host's shell, in Debian's Chromium, against
- * a resolver stand-in.
+ * the whole app running in the offline host as `npm start` runs it: the real resolvers, storage,
+ * queues and Jira stand-in, with the demo data of a fresh state.
+ *
+ * One app per test file (the host installs process-wide globals; jest gives each file its own),
+ * shared by the file's tests, so tests set up the state they rely on through the real resolvers.
  */
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 const DIST_DIR = join(REPO_ROOT, 'static', 'dist');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** The Jira stand-in's people: admin (Jira admin), projectAdmin (of DEMO), viewer (DEMO, OPS), teammate. */
+export const USERS = DEMO_USERS;
+export type DemoUserName = keyof typeof DEMO_USERS;
+export type DemoUser = (typeof DEMO_USERS)[DemoUserName];
+
+export function project(key: 'DEMO' | 'OPS' | 'HR'): { readonly id: number; readonly key: string; readonly name: string } {
+  const found = DEMO_PROJECTS.find((p) => p.key === key);
+  if (!found) throw new Error(`the Jira stand-in has no project ${key}`);
+  return found;
+}
 
 export function assertBuilt(): void {
   for (const dir of ['admin', 'project-page']) {
@@ -25,62 +43,101 @@ export function assertBuilt(): void {
   }
 }
 
-/** The Custom UI modules of manifest.yml, as the host serves them. */
-export function manifestResources(): UiResource[] {
-  const manifest = parseManifest(readFileSync(join(REPO_ROOT, 'manifest.yml'), 'utf8'));
-  return manifest.uiModules.map((m) => ({
-    key: m.resourceKey,
-    dir: resolve(REPO_ROOT, m.resourcePath),
-    moduleKey: m.key,
-    moduleType: m.moduleType,
-    title: m.title,
-    pages: m.pages,
-  }));
-}
+type Value<K extends keyof ResolverDefs> = Extract<Awaited<ReturnType<ResolverDefs[K]>>, { ok: true }>['value'];
+type Input<K extends keyof ResolverDefs> = Parameters<ResolverDefs[K]>[0];
+type PayloadArgs<K extends keyof ResolverDefs> = Input<K> extends undefined ? [] : [Input<K>];
 
-export interface UiServer {
+export interface RunningApp {
+  readonly local: LocalApp;
   readonly baseUrl: string;
-  readonly hostErrors: string[];
-  close(): Promise<void>;
+  /** Every line the host logged (resolver failures, queue and scheduler problems). */
+  readonly hostLog: string[];
+  /**
+   * Calls a resolver as the platform does for a page, with `user` as the principal: from the
+   * project page of the payload's `projectKey`, else from the admin page.
+   */
+  invoke<K extends keyof ResolverDefs>(user: DemoUserName, name: K, ...payload: PayloadArgs<K>): Promise<ResolverResult<Value<K>>>;
+  /** Like invoke, but fails the test unless the result is ok. */
+  invokeOk<K extends keyof ResolverDefs>(user: DemoUserName, name: K, ...payload: PayloadArgs<K>): Promise<Value<K>>;
+  /** The field of the catalog with this name, as the admin's `listFieldDefinitions` answers. */
+  field(name: string): Promise<FieldDefinitionDto>;
+  /** Every change record of a project, oldest first, read from storage through the real `@forge/kvs`. */
+  changeRecords(projectId: number): Promise<FieldChangeRecord[]>;
+  stop(): Promise<void>;
 }
 
-export async function startUiServer(backend: FakeBackend): Promise<UiServer> {
-  const hostErrors: string[] = [];
-  const routes = createUiRoutes({
-    distDir: DIST_DIR,
-    resources: manifestResources(),
-    users: Object.values(USERS).map((u: FakeUser) => ({ accountId: u.accountId, displayName: u.displayName, label: u.label })),
-    projects: PROJECTS,
-    invokeResolver: backend.invokeResolver,
-    // Forge's Content Security Policy, with the permission Atlaskit needs in manifest.yml
-    // (`permissions.content.styles: [unsafe-inline]`): the modal's scroll lock adds a <style>.
-    contentPermissions: { styles: ['unsafe-inline'] },
-    log: (line) => hostErrors.push(line),
-  });
-  const server: Server = createServer((req, res) => {
-    routes(req, res)
-      .then((handled) => {
-        if (!handled) {
-          res.writeHead(404, { 'content-type': 'text/plain' });
-          res.end('Not found');
-        }
-      })
-      .catch((error: unknown) => {
-        hostErrors.push(String(error));
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      });
-  });
-  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-  const { port } = server.address() as AddressInfo;
+/** The whole app in the offline host, as `npm start` starts it on a fresh state, on free ports. */
+export async function startApp(): Promise<RunningApp> {
+  assertBuilt();
+  const stateDir = mkdtempSync(join(tmpdir(), 'projectrak-browser-'));
+  const hostLog: string[] = [];
+  let local: LocalApp;
+  try {
+    local = await startLocalApp({ databaseFile: ':memory:', stateDir, port: 0, receiverPort: 0, allowLoopback: true, log: (line) => hostLog.push(line) });
+  } catch (error) {
+    rmSync(stateDir, { recursive: true, force: true });
+    throw error;
+  }
+  // The seed's change events are consumed before any test looks at the queues.
+  await local.host.settle();
+
+  const modules = local.host.manifest.uiModules;
+  const adminPage = modules.find((m) => m.moduleType === 'jira:adminPage');
+  const projectPage = modules.find((m) => m.moduleType === 'jira:projectPage');
+  if (!adminPage || !projectPage) throw new Error('manifest.yml needs a jira:adminPage and a jira:projectPage');
+
+  const invoke = (user: DemoUserName, functionKey: string, payload?: unknown) => {
+    const projectKey = (payload as { projectKey?: unknown } | undefined)?.projectKey;
+    const site = typeof projectKey === 'string' ? local.host.jira.projects().find((p) => p.key === projectKey) : undefined;
+    return local.host.runtime.invokeResolver({
+      moduleKey: typeof projectKey === 'string' ? projectPage.key : adminPage.key,
+      functionKey,
+      payload: payload ?? {},
+      accountId: DEMO_USERS[user].accountId,
+      extensionContext:
+        typeof projectKey === 'string'
+          ? { type: projectPage.moduleType, ...(site ? { project: { id: String(site.id), key: site.key, type: site.projectTypeKey } } : {}) }
+          : { type: adminPage.moduleType },
+    });
+  };
+  const invokeOk = async (user: DemoUserName, name: string, payload?: unknown) => {
+    const result = (await invoke(user, name, payload)) as ResolverResult<unknown>;
+    if (!result.ok) throw new Error(`${name} as ${user} failed: ${result.error.code}: ${result.error.message}`);
+    return result.value;
+  };
+
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    hostErrors,
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
+    local,
+    baseUrl: local.server.baseUrl,
+    hostLog,
+    invoke: invoke as RunningApp['invoke'],
+    invokeOk: invokeOk as RunningApp['invokeOk'],
+    async field(name) {
+      const { fields } = (await invokeOk('admin', 'listFieldDefinitions')) as { fields: FieldDefinitionDto[] };
+      const found = fields.find((f) => f.name === name);
+      if (!found) throw new Error(`the catalog has no field ${name} (it has ${fields.map((f) => f.name).join(', ')})`);
+      return found;
+    },
+    changeRecords: (projectId) =>
+      runInInvocation({ moduleKey: 'browser-test', moduleType: 'test', functionKey: 'read-change-records', timeoutMs: 10_000 }, async () => {
+        const records: FieldChangeRecord[] = [];
+        let cursor: string | undefined;
+        do {
+          let query = kvs.entity<FieldChangeRecord>('field-change').query().index('by-project', { partition: [projectId] }).limit(100);
+          if (cursor) query = query.cursor(cursor);
+          const page = await query.getMany();
+          records.push(...page.results.map((r) => r.value));
+          cursor = page.nextCursor;
+        } while (cursor);
+        return records.sort((a, b) => a.revision - b.revision);
       }),
+    async stop() {
+      try {
+        await local.stop();
+      } finally {
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+    },
   };
 }
 
@@ -90,6 +147,12 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+}
+
+/** A resolver call a page made (`POST /_bridge/invoke`), as the browser sent it. */
+export interface PageInvocation {
+  readonly functionKey: string;
+  readonly payload: unknown;
 }
 
 export interface ShellPage {
@@ -103,21 +166,28 @@ export interface ShellPage {
   readonly warnings: string[];
   /** Requests that tried to leave the host (fonts, CDNs, telemetry): there must be none. */
   readonly externalRequests: string[];
+  /** The resolver calls the pages sent, in order. */
+  readonly invocations: PageInvocation[];
+  /** Calls of this resolver from the page wait until the returned function is called (to see progress in the page). */
+  hold(functionKey: keyof ResolverDefs): Promise<() => void>;
+  close(): Promise<void>;
 }
 
 /** Opens the shell at `path` as `user` (the cookie the shell's user switcher sets). */
-export async function openShell(browser: Browser, server: UiServer, user: FakeUser, path: string, options: { colorMode?: 'light' | 'dark' } = {}): Promise<ShellPage> {
+export async function openShell(browser: Browser, app: RunningApp, user: DemoUser, path: string, options: { colorMode?: 'light' | 'dark' } = {}): Promise<ShellPage> {
+  const { baseUrl } = app;
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'en-US', timezoneId: 'UTC' });
   await context.addCookies([
-    { name: USER_COOKIE, value: encodeURIComponent(user.accountId), url: server.baseUrl },
-    ...(options.colorMode ? [{ name: 'forge-local-theme', value: options.colorMode, url: server.baseUrl }] : []),
+    { name: USER_COOKIE, value: encodeURIComponent(user.accountId), url: baseUrl },
+    ...(options.colorMode ? [{ name: 'forge-local-theme', value: options.colorMode, url: baseUrl }] : []),
   ]);
   const problems: string[] = [];
   const warnings: string[] = [];
   const externalRequests: string[] = [];
+  const invocations: PageInvocation[] = [];
   await context.route('**/*', async (route) => {
     const url = route.request().url();
-    if (url.startsWith(server.baseUrl) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    if (url.startsWith(baseUrl) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
     externalRequests.push(url);
     return route.abort();
   });
@@ -131,6 +201,35 @@ export async function openShell(browser: Browser, server: UiServer, user: FakeUs
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
   });
-  await page.goto(`${server.baseUrl}${path}`);
-  return { context, page, app: page.frameLocator('[data-testid="app-frame"]'), problems, warnings, externalRequests };
+  page.on('request', (request) => {
+    if (request.method() !== 'POST' || new URL(request.url()).pathname !== '/_bridge/invoke') return;
+    const body = request.postDataJSON() as { functionKey?: unknown; payload?: unknown } | null;
+    invocations.push({ functionKey: String(body?.functionKey), payload: body?.payload });
+  });
+  await page.goto(`${baseUrl}${path}`);
+  return {
+    context,
+    page,
+    app: page.frameLocator('[data-testid="app-frame"]'),
+    problems,
+    warnings,
+    externalRequests,
+    invocations,
+    async hold(functionKey) {
+      let release: () => void = () => undefined;
+      const released = new Promise<void>((done) => (release = done));
+      await page.route(`${baseUrl}/_bridge/invoke`, async (route) => {
+        const body = route.request().postDataJSON() as { functionKey?: unknown } | null;
+        if (body?.functionKey === functionKey) await released;
+        await route.fallback();
+      });
+      return release;
+    },
+    close: () => context.close(),
+  };
+}
+
+/** The calls of one resolver among what a page sent. */
+export function callsTo(shell: ShellPage, functionKey: keyof ResolverDefs): PageInvocation[] {
+  return shell.invocations.filter((c) => c.functionKey === functionKey);
 }

@@ -1,188 +1,297 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import { FakeBackend, USERS } from './fake-backend';
-import { assertBuilt, launchChromium, openShell, startUiServer, type ShellPage, type UiServer } from './harness';
+import type { FieldDefinitionDto, ProjectFieldsView } from '../../src/shared/resolver-contract';
+import { callsTo, launchChromium, openShell, project, startApp, USERS, type RunningApp, type ShellPage } from './harness';
 import { choose, flagWithTitle, gone, screenshot, text, visible } from './ui-helpers';
 
-jest.setTimeout(90_000);
+jest.setTimeout(60_000);
 
-const DEMO = '/?module=projectrak-project-page&project=DEMO';
+const DEMO = project('DEMO');
+const DEMO_PAGE = '/?module=projectrak-project-page&project=DEMO';
+
+/**
+ * DEMO's values at the start of every test, by field name (option names for options), saved
+ * through the real resolver as the Jira admin: the demo data's, plus a duration, several people
+ * and a retired tag, so every kind of value shows.
+ */
+const BASELINE: Readonly<Record<string, unknown>> = {
+  Status: 'Done',
+  Priority: null,
+  'Start date': '2026-01-05',
+  'End date': null,
+  Budget: 23,
+  Owner: USERS.admin.accountId,
+  Stakeholders: [USERS.projectAdmin.accountId],
+  Tags: ['Strategic', 'Legacy'],
+  Summary: 'Replace the legacy *billing* pipeline.',
+  Effort: 9_000_000,
+};
 
 describe('the Projectrak project page', () => {
+  let app: RunningApp;
   let browser: Browser;
-  let backend: FakeBackend;
-  let server: UiServer;
   let shell: ShellPage | undefined;
-  const id = (name: string) => String(backend.field(name).id);
+  let fields: readonly FieldDefinitionDto[] = [];
+
+  const field = (name: string): FieldDefinitionDto => {
+    const found = fields.find((f) => f.name === name);
+    if (!found) throw new Error(`no field ${name}`);
+    return found;
+  };
+  const id = (name: string) => String(field(name).id);
+  const optionId = (fieldName: string, optionName: string): number => {
+    const found = field(fieldName).options?.find((o) => o.name === optionName);
+    if (!found) throw new Error(`no option ${optionName} in ${fieldName}`);
+    return found.id;
+  };
+  const demo = (user: 'admin' | 'projectAdmin' = 'admin'): Promise<ProjectFieldsView> => app.invokeOk(user, 'getProjectFields', { projectKey: 'DEMO' });
+
+  /** Saves the baseline as the Jira admin (a save that changes nothing stores nothing), and waits for its event. */
+  async function resetDemo(): Promise<ProjectFieldsView> {
+    const view = await demo();
+    fields = view.fields;
+    const values = Object.fromEntries(Object.entries(BASELINE).map(([name, value]) => [id(name), value]));
+    await app.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: view.revision, values });
+    await app.local.host.settle();
+    return demo();
+  }
 
   beforeAll(async () => {
-    assertBuilt();
-    browser = await launchChromium();
+    [app, browser] = await Promise.all([startApp(), launchChromium()]);
+    // What the default catalog lacks: a duration field, and a tag that DEMO keeps once it is retired.
+    await app.invokeOk('admin', 'createField', { name: 'Effort', type: 'duration' });
+    const tags = await app.field('Tags');
+    await app.invokeOk('admin', 'updateField', { id: tags.id, options: [...(tags.options ?? []), { name: 'Legacy', colour: 'grey', enabled: true }] });
+    await resetDemo();
+    const withLegacy = await app.field('Tags');
+    await app.invokeOk('admin', 'updateField', { id: tags.id, options: (withLegacy.options ?? []).map((o) => (o.name === 'Legacy' ? { ...o, enabled: false } : o)) });
   });
   afterAll(async () => {
     await browser?.close();
+    await app?.stop();
   });
   beforeEach(async () => {
-    backend = new FakeBackend();
-    server = await startUiServer(backend);
+    await resetDemo();
   });
   afterEach(async () => {
-    await shell?.context.close();
+    await shell?.close();
     shell = undefined;
-    await server.close();
   });
 
   it('loads the project fields with no console errors and nothing from the network', async () => {
-    shell = await openShell(browser, server, USERS.projectAdmin, DEMO);
-    const { app, page } = shell;
-    await visible(app.getByRole('button', { name: 'Save' }));
-    expect(await app.getByLabel('Budget').inputValue()).toBe('25.000');
-    expect(await app.getByLabel('Effort').inputValue()).toBe('2h 30m');
-    expect(await text(app.getByTestId(`field-${id('Start date')}`))).toContain('2025-01-15');
-    expect(await text(app.getByTestId(`field-${id('Owner')}`))).toContain('Alice Admin');
-    expect(await text(app.getByTestId(`field-${id('Tags')}`))).toContain('Legacy (disabled)');
-    expect(await app.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+    shell = await openShell(browser, app, USERS.projectAdmin, DEMO_PAGE);
+    const { app: frame, page } = shell;
+    await visible(frame.getByRole('button', { name: 'Save' }));
     // The project comes from the page's context, as on Forge.
-    expect(backend.callsTo('getProjectFields')[0]).toMatchObject({
-      payload: { projectKey: 'DEMO' },
-      accountId: USERS.projectAdmin.accountId,
-      moduleKey: 'projectrak-project-page',
-      extensionContext: { type: 'jira:projectPage', project: { id: '10001', key: 'DEMO', type: 'software' } },
-    });
+    expect(await text(frame.getByText('Project fields of Demo project (DEMO)'))).toBe('Project fields of Demo project (DEMO)');
+    expect(await frame.getByLabel('Budget').inputValue()).toBe('23.000');
+    expect(await frame.getByLabel('Effort').inputValue()).toBe('2h 30m');
+    expect(await text(frame.getByTestId(`field-${id('Status')}`))).toContain('Done');
+    expect(await text(frame.getByTestId(`field-${id('Start date')}`))).toContain('2026-01-05');
+    expect(await text(frame.getByTestId(`field-${id('Owner')}`))).toContain('Alice Admin');
+    expect(await text(frame.getByTestId(`field-${id('Stakeholders')}`))).toContain('Paul Project-Admin');
+    expect(await text(frame.getByTestId(`field-${id('Tags')}`))).toMatch(/Strategic.*Legacy \(disabled\)/);
+    expect(await frame.getByLabel('Summary').inputValue()).toBe('Replace the legacy *billing* pipeline.');
+    expect(await frame.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
     await screenshot(page, 'project-edit', 2100);
     expect(shell.problems).toEqual([]);
     expect(shell.warnings).toEqual([]);
     expect(shell.externalRequests).toEqual([]);
-    expect(server.hostErrors).toEqual([]);
+    expect(app.hostLog).toEqual([]);
   });
 
-  it('saves several fields at once, sending only the changed ones with the revision it loaded', async () => {
-    shell = await openShell(browser, server, USERS.projectAdmin, DEMO);
-    const { app, page } = shell;
-    const budget = await visible(app.getByLabel('Budget'));
+  it('saves several fields in one save: one change record with exactly those fields, and one event', async () => {
+    const before = await demo('projectAdmin');
+    const recordsBefore = await app.changeRecords(DEMO.id);
+    const queuesBefore = app.local.host.queues.counts();
+
+    shell = await openShell(browser, app, USERS.projectAdmin, DEMO_PAGE);
+    const { app: frame, page } = shell;
+    const budget = await visible(frame.getByLabel('Budget'));
     await budget.fill('30.5');
     await budget.blur();
     expect(await budget.inputValue()).toBe('30.500');
-    await choose(app.getByLabel('Status'), 'risk', 'At risk', app);
-    await app.getByLabel('Summary').fill('Pilot done.\n  - next: roll out');
-    await choose(app.getByLabel('Owner'), 'Vic', 'Vic Viewer', app);
-    await app.getByLabel('End date').fill('2025-06-30');
-    await app.getByLabel('End date').press('Enter');
-    await app.getByLabel('Effort').fill('150');
-    await app.getByLabel('Effort').blur();
-    expect(await app.getByLabel('Effort').inputValue()).toBe('2h 30m');
+    await choose(frame.getByLabel('Status'), 'risk', 'At risk', frame);
+    await frame.getByLabel('Summary').fill('Pilot done.\n  - next: roll out');
+    await choose(frame.getByLabel('Owner'), 'Vera', 'Vera Viewer', frame);
+    await frame.getByLabel('End date').fill('2025-06-30');
+    await frame.getByLabel('End date').press('Enter');
+    await frame.getByLabel('Effort').fill('150');
+    await frame.getByLabel('Effort').blur();
+    expect(await frame.getByLabel('Effort').inputValue()).toBe('2h 30m');
     // 150 minutes is what Effort held: no change.
-    expect(await text(app.getByTestId('unsaved-count'))).toBe('5 unsaved changes');
+    expect(await text(frame.getByTestId('unsaved-count'))).toBe('5 unsaved changes');
     await screenshot(page, 'project-unsaved');
 
-    const release = backend.hold('saveProjectFields');
-    await app.getByRole('button', { name: 'Save' }).click();
+    const release = await shell.hold('saveProjectFields');
+    await frame.getByRole('button', { name: 'Save' }).click();
     // While saving: the button shows progress and takes no second click; the editors wait.
-    await visible(app.getByTestId('save-fields--loading-spinner'));
-    expect(await app.getByTestId('save-fields').isDisabled()).toBe(true);
-    expect(await app.getByLabel('Budget').isDisabled()).toBe(true);
+    await visible(frame.getByTestId('save-fields--loading-spinner'));
+    expect(await frame.getByTestId('save-fields').isDisabled()).toBe(true);
+    expect(await frame.getByLabel('Budget').isDisabled()).toBe(true);
     await screenshot(page, 'project-saving');
     release();
     expect(await flagWithTitle(page, 'Saved 5 fields')).toBe('Webhooks will be told about the change to Demo project.');
-    const saves = backend.callsTo('saveProjectFields');
-    expect(saves).toHaveLength(1);
-    expect(saves[0]?.payload).toEqual({
-      projectKey: 'DEMO',
-      baseRevision: 3,
-      values: {
-        [id('Budget')]: 30.5,
-        [id('Status')]: backend.option('Status', 'At risk').id,
-        [id('Summary')]: 'Pilot done.\n  - next: roll out',
-        [id('Owner')]: USERS.viewer.accountId,
-        [id('End date')]: '2025-06-30',
-      },
-    });
-    expect(backend.project('DEMO').revision).toBe(4);
     // The page shows the saved state: nothing left to save.
-    await gone(app.getByTestId('unsaved-count'));
-    expect(await app.getByLabel('Budget').inputValue()).toBe('30.500');
-    expect(backend.callsTo('getProjectFields')).toHaveLength(2);
+    await gone(frame.getByTestId('unsaved-count'));
+    expect(await frame.getByLabel('Budget').inputValue()).toBe('30.500');
+    expect(callsTo(shell, 'saveProjectFields').map((c) => c.payload)).toEqual([expect.objectContaining({ projectKey: 'DEMO', baseRevision: before.revision })]);
+    expect(callsTo(shell, 'getProjectFields')).toHaveLength(2);
+
+    // Stored: exactly the five values, one revision on.
+    const after = await demo('projectAdmin');
+    expect(after.revision).toBe(before.revision + 1);
+    expect(after.values).toEqual({
+      ...before.values,
+      [id('Budget')]: 30.5,
+      [id('Status')]: optionId('Status', 'At risk'),
+      [id('Summary')]: 'Pilot done.\n  - next: roll out',
+      [id('Owner')]: USERS.viewer.accountId,
+      [id('End date')]: '2025-06-30',
+    });
+
+    // One change record, in payload format, and its event consumed.
+    await app.local.host.settle();
+    const records = await app.changeRecords(DEMO.id);
+    expect(records).toHaveLength(recordsBefore.length + 1);
+    const newest = records[records.length - 1];
+    expect(newest).toMatchObject({ revision: before.revision + 1, user: USERS.projectAdmin.accountId, project: { id: DEMO.id, key: 'DEMO', name: 'Demo project' }, pushState: 'pushed' });
+    expect(newest?.fields).toEqual(
+      [
+        { id: field('Budget').id, name: 'Budget', type: 'number', value: { current: '30.500', previous: '23.000' } },
+        { id: field('Status').id, name: 'Status', type: 'status', value: { current: 'At risk', previous: 'Done' } },
+        { id: field('Summary').id, name: 'Summary', type: 'textarea', value: { current: 'Pilot done.\n  - next: roll out', previous: 'Replace the legacy *billing* pipeline.' } },
+        { id: field('Owner').id, name: 'Owner', type: 'user', value: { current: USERS.viewer.accountId, previous: USERS.admin.accountId } },
+        { id: field('End date').id, name: 'End date', type: 'date', value: { current: '2025-06-30', previous: null } },
+      ].sort((a, b) => a.id - b.id),
+    );
+    expect(app.local.host.queues.counts()).toEqual({ ...queuesBefore, done: queuesBefore.done + 1 });
+    expect(app.local.host.queues.counts()).toMatchObject({ pending: 0, inflight: 0, dead: 0 });
     expect(shell.problems).toEqual([]);
   });
 
   it('checks values as they are typed and sends nothing while one is wrong', async () => {
-    shell = await openShell(browser, server, USERS.projectAdmin, DEMO);
-    const { app } = shell;
-    const budget = await visible(app.getByLabel('Budget'));
+    const before = await demo();
+    shell = await openShell(browser, app, USERS.projectAdmin, DEMO_PAGE);
+    const { app: frame } = shell;
+    const budget = await visible(frame.getByLabel('Budget'));
     await budget.fill('12.3456');
     await budget.blur();
-    expect(await text(app.getByTestId(`field-${id('Budget')}-error`))).toBe('Use at most 3 decimal places.');
-    await app.getByLabel('Effort').fill('soon');
-    await app.getByRole('button', { name: 'Save' }).click();
-    expect(await text(app.getByTestId(`field-${id('Effort')}-error`))).toBe('Enter a duration such as 2h 30m, 1d 4h or 90 (minutes).');
-    expect(await text(app.getByTestId('save-error'))).toContain('2 fields need a fix first');
-    expect(backend.callsTo('saveProjectFields')).toHaveLength(0);
+    expect(await text(frame.getByTestId(`field-${id('Budget')}-error`))).toBe('Use at most 3 decimal places.');
+    await frame.getByLabel('Effort').fill('soon');
+    await frame.getByRole('button', { name: 'Save' }).click();
+    expect(await text(frame.getByTestId(`field-${id('Effort')}-error`))).toBe('Enter a duration such as 2h 30m, 1d 4h or 90 (minutes).');
+    expect(await text(frame.getByTestId('save-error'))).toContain('2 fields need a fix first');
     // Fixing a value clears its message at once.
     await budget.fill('12.345');
-    await gone(app.getByTestId(`field-${id('Budget')}-error`));
+    await gone(frame.getByTestId(`field-${id('Budget')}-error`));
+    expect(callsTo(shell, 'saveProjectFields')).toHaveLength(0);
+    expect(await demo()).toEqual(before);
   });
 
   it('shows the problems the server finds under the fields they belong to', async () => {
-    shell = await openShell(browser, server, USERS.projectAdmin, DEMO);
-    const { app } = shell;
-    backend.refuseNextSave({ [id('Summary')]: 'Summary: at most 32768 characters, got 40000' });
-    await (await visible(app.getByLabel('Summary'))).fill('A new summary');
-    await app.getByRole('button', { name: 'Save' }).click();
-    expect(await text(app.getByTestId(`field-${id('Summary')}-error`))).toBe('Summary: at most 32768 characters, got 40000');
-    expect(await text(app.getByTestId('save-error'))).toContain('Nothing was saved. Summary: at most 32768 characters');
-    expect(backend.project('DEMO').revision).toBe(3);
+    const before = await demo();
+    const recordsBefore = await app.changeRecords(DEMO.id);
+    shell = await openShell(browser, app, USERS.projectAdmin, DEMO_PAGE);
+    const { app: frame } = shell;
+    await (await visible(frame.getByLabel('Summary'))).fill('A new summary');
+    await choose(frame.getByLabel('Priority'), 'Lo', 'Low', frame);
+    // Meanwhile a Jira admin retires that option: only the server can see it is no longer allowed.
+    const priority = field('Priority');
+    const retire = (enabled: boolean) =>
+      app.invokeOk('admin', 'updateField', { id: priority.id, options: (priority.options ?? []).map((o) => (o.name === 'Low' ? { ...o, enabled } : o)) });
+    await retire(false);
+    try {
+      await frame.getByRole('button', { name: 'Save' }).click();
+      expect(await text(frame.getByTestId(`field-${id('Priority')}-error`))).toBe('Priority: option "Low" is disabled and can no longer be chosen');
+      expect(await text(frame.getByTestId('save-error'))).toContain('Nothing was saved. Priority: option "Low" is disabled');
+      expect(callsTo(shell, 'saveProjectFields')).toHaveLength(1);
+      expect(await demo()).toEqual({ ...before, fields: expect.any(Array) });
+      expect(await app.changeRecords(DEMO.id)).toEqual(recordsBefore);
+      expect(shell.problems).toEqual([]);
+    } finally {
+      await retire(true);
+    }
   });
 
-  it('never overwrites a save made meanwhile: it says so and offers the latest values', async () => {
-    shell = await openShell(browser, server, USERS.projectAdmin, DEMO);
-    const { app, page } = shell;
-    await (await visible(app.getByLabel('Budget'))).fill('40');
-    await app.getByLabel('Effort').fill('3h');
-    backend.saveAsSomeoneElse('DEMO', { [id('Budget')]: 99 });
+  it('never overwrites a save made meanwhile: it says so, stores nothing of it, and offers the latest values', async () => {
+    shell = await openShell(browser, app, USERS.projectAdmin, DEMO_PAGE);
+    const { app: frame, page } = shell;
+    await (await visible(frame.getByLabel('Budget'))).fill('40');
+    await frame.getByLabel('Effort').fill('3h');
+    // Someone else saves meanwhile, from the revision the page loaded.
+    const loaded = await demo();
+    await app.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: loaded.revision, values: { [id('Budget')]: 99 } });
+    await app.local.host.settle();
+    const theirs = await demo();
+    const recordsBefore = await app.changeRecords(DEMO.id);
 
-    await app.getByRole('button', { name: 'Save' }).click();
-    const stale = await visible(app.getByTestId('stale-message'));
+    await frame.getByRole('button', { name: 'Save' }).click();
+    const stale = await visible(frame.getByTestId('stale-message'));
     expect(await text(stale)).toContain('Someone else saved these fields while you were editing');
     expect(await text(stale)).toContain('Nothing was saved, so their changes are not overwritten.');
-    expect(backend.project('DEMO').values[id('Budget')]).toBe(99);
+    expect(callsTo(shell, 'saveProjectFields').map((c) => c.payload)).toEqual([{ projectKey: 'DEMO', baseRevision: loaded.revision, values: { [id('Budget')]: 40, [id('Effort')]: 10_800_000 } }]);
+    // Nothing of the stale save was stored.
+    expect(await demo()).toEqual(theirs);
+    expect(theirs.values[id('Budget')]).toBe(99);
+    expect(theirs.values[id('Effort')]).toBe(9_000_000);
+    expect(await app.changeRecords(DEMO.id)).toEqual(recordsBefore);
     await screenshot(page, 'project-stale');
 
-    await app.getByRole('button', { name: 'Load their changes' }).click();
-    const rebased = await visible(app.getByTestId('rebased-message'));
+    await frame.getByRole('button', { name: 'Load their changes' }).click();
+    const rebased = await visible(frame.getByTestId('rebased-message'));
     expect(await text(rebased)).toContain('Your unsaved edits to Effort are kept');
     expect(await text(rebased)).toContain('Someone else changed Budget, so your edits there were replaced by their values.');
-    expect(await app.getByLabel('Budget').inputValue()).toBe('99.000');
-    expect(await app.getByLabel('Effort').inputValue()).toBe('3h');
+    expect(await frame.getByLabel('Budget').inputValue()).toBe('99.000');
+    expect(await frame.getByLabel('Effort').inputValue()).toBe('3h');
 
-    await app.getByRole('button', { name: 'Save' }).click();
+    await frame.getByRole('button', { name: 'Save' }).click();
     expect(await flagWithTitle(page, 'Saved 1 field')).toContain('Demo project');
-    expect(backend.callsTo('saveProjectFields').map((c) => c.payload)).toEqual([
-      { projectKey: 'DEMO', baseRevision: 3, values: { [id('Budget')]: 40, [id('Effort')]: 10_800_000 } },
-      { projectKey: 'DEMO', baseRevision: 4, values: { [id('Effort')]: 10_800_000 } },
-    ]);
+    expect(callsTo(shell, 'saveProjectFields')[1]?.payload).toEqual({ projectKey: 'DEMO', baseRevision: theirs.revision, values: { [id('Effort')]: 10_800_000 } });
+    await app.local.host.settle();
+    const records = await app.changeRecords(DEMO.id);
+    expect(records).toHaveLength(recordsBefore.length + 1);
+    expect(records[records.length - 1]).toMatchObject({
+      revision: theirs.revision + 1,
+      user: USERS.projectAdmin.accountId,
+      fields: [{ id: field('Effort').id, name: 'Effort', type: 'duration', value: { current: '10800000', previous: '9000000' } }],
+    });
+    expect((await demo()).values).toEqual({ ...theirs.values, [id('Effort')]: 10_800_000 });
     expect(shell.problems).toEqual([]);
   });
 
   it('shows viewers the values, read-only', async () => {
-    shell = await openShell(browser, server, USERS.viewer, DEMO);
-    const { app, page } = shell;
-    expect(await text(app.getByTestId('read-only'))).toBe('You can view these fields; project admins can edit them.');
-    expect(await text(app.getByTestId(`field-${id('Budget')}`))).toBe('Budget 25.000');
-    expect(await text(app.getByTestId(`field-${id('Effort')}`))).toBe('Effort 2h 30m');
-    expect(await text(app.getByTestId(`field-${id('Start date')}`))).toBe('Start date Jan 15, 2025');
-    expect(await text(app.getByTestId(`field-${id('Owner')}`))).toContain('Alice Admin');
-    expect(await text(app.getByTestId(`field-${id('Summary')}`))).toContain('Launch the *new* onboarding flow.');
-    expect(await app.getByRole('button', { name: 'Save' }).count()).toBe(0);
-    expect(await app.getByRole('textbox').count()).toBe(0);
+    shell = await openShell(browser, app, USERS.viewer, DEMO_PAGE);
+    const { app: frame, page } = shell;
+    expect(await text(frame.getByTestId('read-only'))).toBe('You can view these fields; project admins can edit them.');
+    expect(await text(frame.getByTestId(`field-${id('Budget')}`))).toBe('Budget 23.000');
+    expect(await text(frame.getByTestId(`field-${id('Effort')}`))).toBe('Effort 2h 30m');
+    expect(await text(frame.getByTestId(`field-${id('Start date')}`))).toBe('Start date Jan 5, 2026');
+    expect(await text(frame.getByTestId(`field-${id('Status')}`))).toContain('Done');
+    expect(await text(frame.getByTestId(`field-${id('Owner')}`))).toContain('Alice Admin');
+    expect(await text(frame.getByTestId(`field-${id('Summary')}`))).toContain('Replace the legacy *billing* pipeline.');
+    expect(await frame.getByRole('button', { name: 'Save' }).count()).toBe(0);
+    expect(await frame.getByRole('textbox').count()).toBe(0);
     await screenshot(page, 'project-read-only', 1400);
     expect(shell.problems).toEqual([]);
   });
 
+  it('tells someone who cannot browse the project that it is not there for them', async () => {
+    shell = await openShell(browser, app, USERS.viewer, '/?module=projectrak-project-page&project=HR');
+    const { app: frame, page } = shell;
+    const error = await visible(frame.getByTestId('page-error'));
+    expect(await text(error)).toContain('Project HR does not exist or you do not have permission to browse it.');
+    expect(await frame.getByRole('button', { name: 'Save' }).count()).toBe(0);
+    expect(await frame.getByText('People team').count()).toBe(0);
+    await screenshot(page, 'project-not-found', 1000);
+    expect(shell.problems).toEqual([]);
+  });
+
   it('follows the theme chosen in the shell', async () => {
-    shell = await openShell(browser, server, USERS.projectAdmin, DEMO, { colorMode: 'dark' });
-    const { app, page } = shell;
-    await visible(app.getByLabel('Budget'));
-    expect(await app.locator('html').getAttribute('data-color-mode')).toBe('dark');
+    shell = await openShell(browser, app, USERS.projectAdmin, DEMO_PAGE, { colorMode: 'dark' });
+    const { app: frame, page } = shell;
+    await visible(frame.getByLabel('Budget'));
+    expect(await frame.locator('html').getAttribute('data-color-mode')).toBe('dark');
     await screenshot(page, 'project-dark', 1400);
     expect(shell.problems).toEqual([]);
   });

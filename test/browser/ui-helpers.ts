@@ -39,7 +39,6 @@ export async function flagWithTitle(page: Page, title: string): Promise<string> 
 /** A screenshot for people to look at (the tests do not compare pixels). */
 export async function screenshot(page: Page, name: string, height?: number): Promise<void> {
   if (height) await page.setViewportSize({ width: 1440, height });
-  // Let modal and flag animations finish.
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: `/tmp/projectrak-${name}.png` });
+  // Modal and flag animations are finished at once rather than waited for.
+  await page.screenshot({ path: `/tmp/projectrak-${name}.png`, animations: 'disabled' });
 }
