@@ -7,6 +7,7 @@ import { readMeta, writeMeta } from './platform/database';
 import { parseChaosSpec } from './chaos-spec';
 import { startDemoReceiver, type DemoReceiver } from './demo-receiver';
 import { seedDemoData } from './demo-data';
+import type { SiteProject } from './platform/jira-site';
 
 export interface LocalAppOptions {
   readonly databaseFile: string;
@@ -26,6 +27,8 @@ export interface LocalApp {
   banner(): string;
   stop(): Promise<void>;
 }
+
+const toUiProject = (p: SiteProject) => ({ id: p.id, key: p.key, name: p.name, type: p.projectTypeKey });
 
 /** The whole app in the offline host: platform, HTTP server, UI, demo receiver and demo data. */
 export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp> {
@@ -55,7 +58,8 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
       pages: m.pages,
     })),
     users: host.jira.shellUsers(),
-    projects: host.jira.projects(),
+    projects: host.jira.projects().map(toUiProject),
+    projectsFor: (accountId) => host.jira.projectsBrowsableBy(accountId).map(toUiProject),
     invokeResolver: (call) => host.runtime.invokeResolver({ ...call, extensionContext: { ...call.extensionContext } }),
     contentPermissions: host.manifest.contentPermissions,
     log,

@@ -41,7 +41,7 @@ export function createUiRoutes(options: UiRoutesOptions): UiRouteHandler {
       const colorMode = parseColorMode(cookies.get(THEME_COOKIE));
       const user = userFor(options.users, cookies.get(USER_COOKIE));
       if (!user) return sendText(res, 500, 'No users are configured.');
-      const html = renderShell({ resources: options.resources, projects: options.projects, users: options.users, user, selection, colorMode, themeAttrs: themeHtmlAttrs(colorMode) });
+      const html = renderShell({ resources: options.resources, projects: options.projectsFor?.(user.accountId) ?? options.projects, users: options.users, user, selection, colorMode, themeAttrs: themeHtmlAttrs(colorMode) });
       send(res, 200, 'text/html; charset=utf-8', html, method);
       return true;
     }

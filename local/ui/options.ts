@@ -56,6 +56,8 @@ export interface UiRoutesOptions {
   /** The people of the demo site; the first is the default user. */
   readonly users: readonly UiUser[];
   readonly projects: readonly UiProject[];
+  /** The projects `accountId` may browse, for the shell's navigation (default: all of them). */
+  projectsFor?(accountId: string): readonly UiProject[];
   /** Runs the resolver as the platform does; a throw becomes a rejected `invoke` in the page. */
   invokeResolver(args: InvokeResolverArgs): Promise<unknown>;
   /**

@@ -44,9 +44,10 @@ function projectsNav(projectPages: readonly UiResource[], projects: readonly UiP
 }
 
 /** Where the page is, for the window title; Jira shows the project part above project pages. */
-function trail(selection: Selection): string[] {
+function trail(selection: Selection, visibleProjects: readonly UiProject[]): string[] {
   const { resource, route, project } = selection;
-  if (isProjectPage(resource) && project) return ['Projects', project.name, resource.title];
+  // A project the user cannot browse is named by the key they typed, never by its name.
+  if (isProjectPage(resource) && project) return ['Projects', visibleProjects.some((p) => p.key === project.key) ? project.name : project.key, resource.title];
   const page = resource.pages?.find((p) => p.route === route);
   return page ? [resource.title, page.title] : [resource.title];
 }
@@ -60,7 +61,7 @@ export function renderShell(model: ShellModel): string {
   const { selection } = model;
   const adminPages = model.resources.filter((r) => !isProjectPage(r));
   const projectPages = model.resources.filter(isProjectPage);
-  const crumbs = trail(selection);
+  const crumbs = trail(selection, model.projects);
   const title = `${crumbs.filter((c) => c !== 'Projects').reverse().join(' - ')} - Jira (offline Forge host)`;
   const projectCrumbs = isProjectPage(selection.resource) ? crumbs.slice(0, 2) : [];
   const htmlAttrs = Object.entries(model.themeAttrs)

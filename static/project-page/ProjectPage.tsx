@@ -263,6 +263,15 @@ export function ProjectPage() {
       </PageFrame>
     );
   }
+  if (page.status === 'failed' && (page.error.code === 'NOT_FOUND' || page.error.code === 'FORBIDDEN')) {
+    // Retrying cannot help here: the project is gone, or this user may not see it.
+    return (
+      <PageFrame testId="project-page">
+        <PageHeader>Projectrak</PageHeader>
+        <PageError title={page.error.code === 'NOT_FOUND' ? 'Project not found' : 'No access'} message={page.error.message} />
+      </PageFrame>
+    );
+  }
   if (page.status === 'failed') {
     return (
       <PageFrame testId="project-page">

@@ -280,8 +280,15 @@ describe('the Projectrak project page', () => {
     shell = await openShell(browser, app, USERS.viewer, '/?module=projectrak-project-page&project=HR');
     const { app: frame, page } = shell;
     const error = await visible(frame.getByTestId('page-error'));
+    expect(await text(error)).toContain('Project not found');
     expect(await text(error)).toContain('Project HR does not exist or you do not have permission to browse it.');
     expect(await frame.getByRole('button', { name: 'Save' }).count()).toBe(0);
+    // Retrying cannot help, so the page does not offer it.
+    expect(await frame.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    // Nor does the shell's navigation list a project the viewer cannot browse.
+    expect(await page.getByTestId('nav-projectrak-project-page-HR').count()).toBe(0);
+    expect(await page.getByTestId('nav-projectrak-project-page-DEMO').count()).toBe(1);
+    expect(await page.getByText('People team').count()).toBe(0);
     expect(await frame.getByText('People team').count()).toBe(0);
     await screenshot(page, 'project-not-found', 1000);
     expect(shell.problems).toEqual([]);

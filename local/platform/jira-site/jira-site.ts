@@ -158,6 +158,11 @@ export function createJiraSite(seed: { users?: readonly SiteUser[]; projects?: r
     demo: { users: DEMO_USERS },
     users: (): SiteUser[] => [...users.values()],
     projects: (): SiteProject[] => [...projects.values()],
+    /** The projects a user may browse (what Jira's navigation would show them). */
+    projectsBrowsableBy(accountId: string): SiteProject[] {
+      const user = users.get(accountId);
+      return user ? [...projects.values()].filter((p) => has(user, 'BROWSE_PROJECTS', p)) : [];
+    },
     /** The people the shell's user switcher offers (active users). */
     shellUsers: () => [...users.values()].filter((u) => u.active).map((u) => ({ accountId: u.accountId, displayName: u.displayName, label: u.label })),
     /** Renames or re-keys a project (then emit avi:jira:updated:project). */
