@@ -21,9 +21,16 @@ function readFields(record: FieldCatalogRecord): FieldDefinition[] {
   return record.fields.map((value, index) => parseStoredRecord(fieldDefinitionSchema, 'field definition', `catalog.fields[${index}]`, value));
 }
 
-/** The catalog as stored; an empty one before install has seeded it. */
+/**
+ * The catalog as stored. Install seeds the default catalog, but lifecycle events are not retried
+ * (and older installs never saw ours): a site without a catalog gets it seeded on first read.
+ */
 export async function loadFieldCatalog(store: FieldCatalogStore): Promise<FieldCatalog> {
-  const stored = await store.load();
+  let stored = await store.load();
+  if (!stored) {
+    await seedDefaultCatalog(store);
+    stored = await store.load();
+  }
   const record = stored ?? EMPTY_CATALOG;
   return { record, fields: readFields(record) };
 }

@@ -103,6 +103,7 @@ export async function saveProjectFields(deps: ProjectFieldsDeps, input: SaveProj
     values: Object.fromEntries(Object.entries(after).filter(([, v]) => v !== null && !(Array.isArray(v) && v.length === 0))) as ProjectFieldsRecord['values'],
     updatedAt: now,
     updatedBy: deps.accountId,
+    lastChangeId: changeId,
   };
   const change: FieldChangeRecord = {
     schemaVersion: 1,
@@ -115,6 +116,7 @@ export async function saveProjectFields(deps: ProjectFieldsDeps, input: SaveProj
     fields: changes.map((c) => ({ id: c.id, name: c.name, type: c.type, value: { current: c.value.current, previous: c.value.previous } })),
     pushState: 'pending',
   };
+  assertStorable(next, change);
   try {
     await deps.projects.saveWithChange(next, change, revision);
   } catch (error) {
@@ -131,6 +133,23 @@ export async function saveProjectFields(deps: ProjectFieldsDeps, input: SaveProj
     console.warn(`save: change ${changeId} saved, event push deferred to the sweeper: ${error instanceof Error ? error.message : String(error)}`);
   }
   return { revision: nextRevision, changedFieldIds: changes.map((c) => c.id) };
+}
+
+/** Forge keeps at most 240 KiB per stored value; stay clearly below it and say which fields to shorten. */
+const MAX_RECORD_BYTES = 200 * 1024;
+const utf8Bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
+
+function assertStorable(next: ProjectFieldsRecord, change: FieldChangeRecord): void {
+  const size = Math.max(utf8Bytes(next), utf8Bytes(change));
+  if (size <= MAX_RECORD_BYTES) return;
+  const largest = [...change.fields]
+    .sort((a, b) => utf8Bytes(b.value) - utf8Bytes(a.value))
+    .slice(0, 3)
+    .map((f) => f.name);
+  throw new AppError(
+    'LIMIT_EXCEEDED',
+    `Nothing was saved: this save is too large to store (${Math.ceil(size / 1024)} KiB; at most ${MAX_RECORD_BYTES / 1024} KiB including the previous values). Shorten the longest texts: ${largest.join(', ')}.`,
+  );
 }
 
 function staleRevision(projectKey: string): AppError {

@@ -9,13 +9,11 @@ export async function getSession(jira: JiraAsUser, accountId: string): Promise<S
   return { accountId, displayName: me.displayName, isJiraAdmin, appVersion: APP_VERSION };
 }
 
-/** The first line of every admin use case: Jira admins only, fail closed. */
+/**
+ * The first check of every admin use case: Jira admins only, fail closed. A clear "no" is
+ * FORBIDDEN; a Jira failure is thrown (nothing runs, and the platform records it) rather than
+ * telling an admin they are not one.
+ */
 export async function requireJiraAdmin(jira: JiraAsUser): Promise<void> {
-  let admin = false;
-  try {
-    admin = await jira.isJiraAdmin();
-  } catch {
-    admin = false;
-  }
-  if (!admin) throw forbidden('Only Jira admins can do this. Ask a Jira admin for help.');
+  if (!(await jira.isJiraAdmin())) throw forbidden('Only Jira admins can do this. Ask a Jira admin for help.');
 }

@@ -1,4 +1,4 @@
-import { fieldChangesMessageSchema } from '../domain/records';
+import { fieldChangesMessageSchema, StoredRecordError } from '../domain/records';
 import { createKvsFieldChangeStore } from '../forge/kvs-project-fields-store';
 
 interface AsyncEvent {
@@ -17,7 +17,17 @@ export async function fieldChangesConsumer(event: AsyncEvent): Promise<void> {
     console.error(`field-changes: dropped a malformed message: ${message.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     return;
   }
-  const change = await createKvsFieldChangeStore().load(message.data.changeId);
+  let change;
+  try {
+    change = await createKvsFieldChangeStore().load(message.data.changeId);
+  } catch (error) {
+    // A record of an unexpected shape will not parse on a retry either: say so and acknowledge.
+    if (error instanceof StoredRecordError) {
+      console.error(`field-changes: ${error.message}`);
+      return;
+    }
+    throw error;
+  }
   if (!change) {
     console.error(`field-changes: change ${message.data.changeId} has no record; nothing to deliver`);
     return;

@@ -47,6 +47,8 @@ export const projectFieldsRecordSchema = z.object({
   values: z.record(z.string().regex(/^\d+$/), storedValueSchema),
   updatedAt: epochMs,
   updatedBy: z.string(),
+  /** The change record of the last save; tells a committed save whose answer was lost from a conflict. Absent in records written before it existed. */
+  lastChangeId: z.string().optional(),
 });
 export type ProjectFieldsRecord = z.infer<typeof projectFieldsRecordSchema>;
 

@@ -36,7 +36,8 @@ export function createJiraAsUser(): JiraAsUser {
   return {
     async isJiraAdmin() {
       const response = await jira.requestJira(route`/rest/api/3/mypermissions?permissions=ADMINISTER`);
-      if (!response.ok) return false;
+      if (response.status === 401 || response.status === 403) return false;
+      if (!response.ok) throw new JiraRequestError('the admin permission check', response.status);
       const body = (await response.json()) as { permissions?: Record<string, { havePermission?: boolean }> };
       return body.permissions?.ADMINISTER?.havePermission === true;
     },

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { kvs, Filter, FilterConditions } from '@forge/kvs';
 import { ConcurrentWriteError, type FieldCatalogStore } from '../app/ports';
 import { fieldCatalogRecordSchema, parseStoredRecord, type FieldCatalogRecord } from '../domain/records';
@@ -27,6 +28,7 @@ export function createKvsFieldCatalogStore(): FieldCatalogStore {
       } catch (error) {
         // Confirm the conflict by reading again: any other failure is not ours to explain.
         const stored = await load();
+        if (isDeepStrictEqual(stored, next)) return; // committed; only the answer was lost
         if ((stored?.version ?? undefined) !== expectedVersion) throw new ConcurrentWriteError('The field catalog');
         throw error;
       }

@@ -1,9 +1,11 @@
+import { isDeepStrictEqual } from 'node:util';
 import { kvs, Filter, FilterConditions, WhereConditions } from '@forge/kvs';
 import { ConcurrentWriteError, type FieldChangeStore, type ProjectFieldsStore } from '../app/ports';
 import {
   fieldChangeRecordSchema,
   parseStoredRecord,
   projectFieldsRecordSchema,
+  StoredRecordError,
   type FieldChangeRecord,
   type ProjectFieldsRecord,
 } from '../domain/records';
@@ -31,6 +33,33 @@ export function createKvsProjectFieldsStore(): ProjectFieldsStore {
     } while (cursor);
   }
 
+  /**
+   * Rewrites a project's record without a new revision (rename, field removal), conditional on
+   * the revision read, retrying when a save got in between. `mutate` answers undefined for
+   * "nothing to change". Answers whether it wrote.
+   */
+  async function rewrite(projectId: number, mutate: (current: ProjectFieldsRecord) => ProjectFieldsRecord | undefined): Promise<boolean> {
+    const key = storageKeys.projectFields(projectId);
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      const current = await load(projectId);
+      if (!current) return false;
+      const next = mutate(current);
+      if (!next) return false;
+      try {
+        await kvs
+          .transact()
+          .set(key, next, { entityName: ENTITY.projectFields, conditions: new Filter<ProjectFieldsRecord>().and('revision', FilterConditions.equalTo(current.revision)) })
+          .execute();
+        return true;
+      } catch (error) {
+        const stored = await load(projectId);
+        if (isDeepStrictEqual(stored, next)) return true; // committed; only the answer was lost
+        if (stored?.revision === current.revision) throw error; // not a lost race: a real failure
+      }
+    }
+    throw new ConcurrentWriteError(`The fields of project ${projectId}`);
+  }
+
   return {
     load,
 
@@ -41,7 +70,11 @@ export function createKvsProjectFieldsStore(): ProjectFieldsStore {
         if (expectedRevision === 0) {
           // First save of the project: create an empty revision-0 record if none exists, so the
           // save below is one conditional transaction like every other.
-          await values.set(key, { ...next, revision: 0, values: {} }, { keyPolicy: 'FAIL_IF_EXISTS' }).catch(() => undefined);
+          const { lastChangeId: _none, ...empty } = next;
+          await values.set(key, { ...empty, revision: 0, values: {} }, { keyPolicy: 'FAIL_IF_EXISTS' }).catch(async (error: unknown) => {
+            // Only "it exists already" is expected here; anything else is a real failure.
+            if ((await values.get(key)) === undefined) throw error;
+          });
         }
         await kvs
           .transact()
@@ -54,15 +87,17 @@ export function createKvsProjectFieldsStore(): ProjectFieldsStore {
       } catch (error) {
         if (error instanceof ConcurrentWriteError) throw error;
         const stored = await load(next.projectId);
+        // The transaction committed and only its answer was lost: that is this save, not a conflict.
+        if (stored?.lastChangeId === change.changeId) return;
         if ((stored?.revision ?? 0) !== expectedRevision) throw new ConcurrentWriteError(`The fields of project ${next.projectKey}`);
         throw error;
       }
     },
 
     async updateProjectRef(project) {
-      const current = await load(project.id);
-      if (!current || (current.projectKey === project.key && current.projectName === project.name)) return;
-      await values.set(storageKeys.projectFields(project.id), { ...current, projectKey: project.key, projectName: project.name });
+      await rewrite(project.id, (current) =>
+        current.projectKey === project.key && current.projectName === project.name ? undefined : { ...current, projectKey: project.key, projectName: project.name },
+      );
     },
 
     async deleteProject(projectId) {
@@ -72,11 +107,15 @@ export function createKvsProjectFieldsStore(): ProjectFieldsStore {
     async removeFieldValues(fieldId) {
       let touched = 0;
       const id = String(fieldId);
-      for await (const { key, record } of allProjects()) {
+      for await (const { record } of allProjects()) {
         if (!(id in record.values)) continue;
-        const { [id]: _removed, ...rest } = record.values;
-        await values.set(key, { ...record, values: rest });
-        touched += 1;
+        // The query result may be stale: re-read and write conditionally, so a save is never undone.
+        const changed = await rewrite(record.projectId, (current) => {
+          if (!(id in current.values)) return undefined;
+          const { [id]: _removed, ...rest } = current.values;
+          return { ...current, values: rest };
+        });
+        if (changed) touched += 1;
       }
       return touched;
     },
@@ -111,7 +150,16 @@ export function createKvsFieldChangeStore(): FieldChangeStore {
         .where(WhereConditions.greaterThanEqualTo(0))
         .limit(Math.min(limit, PAGE))
         .getMany();
-      return page.results.map((item) => parseStoredRecord(fieldChangeRecordSchema, 'field change', item.key, item.value));
+      // One record of an unexpected shape must not stop every other pending change from going out.
+      return page.results.flatMap((item) => {
+        try {
+          return [parseStoredRecord(fieldChangeRecordSchema, 'field change', item.key, item.value)];
+        } catch (error) {
+          if (!(error instanceof StoredRecordError)) throw error;
+          console.error(`sweeper: skipped ${error.message}`);
+          return [];
+        }
+      });
     },
   };
 }

@@ -14,19 +14,22 @@ type Payload<K extends keyof ResolverDefs> = z.output<(typeof resolverPayloadSch
 type Value<K extends keyof ResolverDefs> = Extract<Awaited<ReturnType<ResolverDefs[K]>>, { ok: true }>['value'];
 
 /**
- * Every resolver goes through here: the payload is parsed before anything else, the user is the
- * platform's principal (never an id from the payload), expected failures become `ok: false`
+ * Every resolver goes through here: the user is the platform's principal (never an id from the
+ * payload), admin operations check the admin first, the payload is parsed before the use case, expected failures become `ok: false`
  * values, and unknown errors are rethrown so the platform records them (the UI then only sees
  * that the call failed, never a stack trace).
  */
-function handle<K extends keyof ResolverDefs>(name: K, run: (deps: Deps, payload: Payload<K>) => Promise<Value<K>>) {
+function handle<K extends keyof ResolverDefs>(name: K, run: (deps: Deps, payload: Payload<K>) => Promise<Value<K>>, options: { adminOnly?: boolean } = {}) {
   return async (request: Request): Promise<ResolverResult<Value<K>>> => {
-    const parsed = resolverPayloadSchemas[name].safeParse(request.payload);
-    if (!parsed.success) return { ok: false, error: { code: 'INVALID_INPUT', message: `Invalid request to ${name}: ${describeIssues(parsed.error)}` } };
     const accountId: unknown = request.context.accountId;
     if (typeof accountId !== 'string' || accountId === '') return { ok: false, error: { code: 'FORBIDDEN', message: 'Sign in to Jira to use Projectrak.' } };
+    const deps = forgeDeps(accountId);
     try {
-      return { ok: true, value: await run(forgeDeps(accountId), parsed.data as Payload<K>) };
+      // Admin operations check the admin first: nothing about them runs or answers for others.
+      if (options.adminOnly) await requireJiraAdmin(deps.jira);
+      const parsed = resolverPayloadSchemas[name].safeParse(request.payload);
+      if (!parsed.success) return { ok: false, error: { code: 'INVALID_INPUT', message: `Invalid request to ${name}: ${describeIssues(parsed.error)}` } };
+      return { ok: true, value: await run(deps, parsed.data as Payload<K>) };
     } catch (error) {
       if (error instanceof AppError) return { ok: false, error: error.toResolverError() };
       throw error;
@@ -34,30 +37,20 @@ function handle<K extends keyof ResolverDefs>(name: K, run: (deps: Deps, payload
   };
 }
 
+const adminOnly = { adminOnly: true } as const;
+
 export const resolver = makeResolver<ResolverDefs>({
   getSession: handle('getSession', (deps) => getSession(deps.jira, deps.accountId)),
 
   listFieldDefinitions: handle('listFieldDefinitions', async (deps) => ({ fields: [...(await loadFieldCatalog(deps.catalog)).fields] })),
 
-  createField: handle('createField', async (deps, input) => {
-    await requireJiraAdmin(deps.jira);
-    return createField(deps, input);
-  }),
+  createField: handle('createField', (deps, input) => createField(deps, input), adminOnly),
 
-  updateField: handle('updateField', async (deps, input) => {
-    await requireJiraAdmin(deps.jira);
-    return updateField(deps, input);
-  }),
+  updateField: handle('updateField', (deps, input) => updateField(deps, input), adminOnly),
 
-  countFieldUsage: handle('countFieldUsage', async (deps, input) => {
-    await requireJiraAdmin(deps.jira);
-    return countFieldUsage(deps, input.id);
-  }),
+  countFieldUsage: handle('countFieldUsage', (deps, input) => countFieldUsage(deps, input.id), adminOnly),
 
-  deleteField: handle('deleteField', async (deps, input) => {
-    await requireJiraAdmin(deps.jira);
-    return deleteField(deps, input.id);
-  }),
+  deleteField: handle('deleteField', (deps, input) => deleteField(deps, input.id), adminOnly),
 
   getProjectFields: handle('getProjectFields', (deps, input) => getProjectFields(deps, input.projectKey)),
 

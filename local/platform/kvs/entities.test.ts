@@ -69,6 +69,7 @@ describe('entity values', () => {
   it.each([
     ['a string for an integer attribute', { createdAt: '5' }, 'createdAt'],
     ['a fraction for an integer attribute', { createdAt: 1.5 }, 'createdAt'],
+    ['epoch milliseconds for a 32-bit integer attribute', { createdAt: 1675182117615 }, 'createdAt'],
     ['a number for a string attribute', { status: 3 }, 'status'],
     ['a string for a boolean attribute', { urgent: 'yes' }, 'urgent'],
     ['null for a typed attribute', { note: null }, 'note'],

@@ -134,7 +134,8 @@ export function valueHasType(value: unknown, type: AttributeType): boolean {
     case 'string':
       return typeof value === 'string';
     case 'integer':
-      return typeof value === 'number' && Number.isSafeInteger(value);
+      // Entity integers are 32-bit on Forge: epoch milliseconds need `float`.
+      return typeof value === 'number' && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647;
     case 'float':
       return typeof value === 'number' && Number.isFinite(value);
     case 'boolean':

@@ -1,0 +1,73 @@
+import { kvs } from '@forge/kvs';
+import { runInInvocation } from '../../local/platform/invocation-context';
+import { startTestHost, type TestHost } from '../support/host-fixture';
+
+let t: TestHost;
+
+afterEach(async () => {
+  await t.stop();
+});
+
+const asApp = <T>(fn: () => Promise<T>) => runInInvocation({ moduleKey: 'test', moduleType: 'test', functionKey: 'test', timeoutMs: 10_000 }, fn);
+
+describe('save path edges', () => {
+  it('a site whose install event was lost gets the default catalog on first read', async () => {
+    t = await startTestHost({ seedCatalog: false });
+    const { fields } = await t.invokeOk('viewer', 'listFieldDefinitions');
+    expect(fields.map((f) => f.name)).toContain('Budget');
+    expect(fields).toHaveLength(9);
+  });
+
+  it('a save too large to store is refused with the fields to shorten, and nothing is written', async () => {
+    t = await startTestHost();
+    const a = await t.invokeOk('admin', 'createField', { name: 'Notes A', type: 'textarea' });
+    const b = await t.invokeOk('admin', 'createField', { name: 'Notes B', type: 'textarea' });
+    const long = (c: string) => c.repeat(30_000);
+    const first = await t.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 0, values: { [a.id]: long('a'), [b.id]: long('b') } });
+    // The change record of the next save holds previous and current of four long texts.
+    const c = await t.invokeOk('admin', 'createField', { name: 'Notes C', type: 'textarea' });
+    const result = await t.invoke('admin', 'saveProjectFields', {
+      projectKey: 'DEMO',
+      baseRevision: first.revision,
+      values: { [a.id]: long('🙂'), [b.id]: long('é'), [c.id]: long('c') },
+    });
+    expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'LIMIT_EXCEEDED', message: expect.stringMatching(/too large to store.*Shorten the longest texts: Notes A/) }) });
+    const after = await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
+    expect(after.revision).toBe(first.revision);
+  });
+
+  it.each(['projectAdmin', 'viewer'] as const)('admin operations answer %s FORBIDDEN before looking at the payload', async (user) => {
+    t = await startTestHost();
+    expect(await t.invoke(user, 'createField', { nonsense: true } as never)).toEqual({ ok: false, error: expect.objectContaining({ code: 'FORBIDDEN' }) });
+    expect(await t.invoke('admin', 'createField', { nonsense: true } as never)).toEqual({ ok: false, error: expect.objectContaining({ code: 'INVALID_INPUT' }) });
+  });
+
+  it('the sweeper skips a pending change record of an unexpected shape and still pushes the others', async () => {
+    t = await startTestHost({ log: () => undefined });
+    const view = await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
+    const budget = view.fields.find((f) => f.name === 'Budget');
+    await t.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 0, values: { [String(budget?.id)]: 1 } });
+    await t.host.settle();
+    const goodKey = await asApp(async () => {
+      const changes = kvs.entity<Record<string, unknown>>('field-change');
+      const [good] = (await changes.query().index('by-project', { partition: [13647] }).getMany()).results;
+      if (!good) throw new Error('no change record');
+      await changes.set(good.key, { ...good.value, pushState: 'pending' });
+      // An older shape: no fields at all.
+      await changes.set('change:legacy', { ...good.value, changeId: 'legacy', revision: 99, fields: [], pushState: 'pending' });
+      return good.key;
+    });
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (line: unknown) => void errors.push(String(line));
+    try {
+      await t.host.clock.advance(3 * 60_000);
+      await t.host.scheduler.runNow('delivery-sweeper');
+      await t.host.settle();
+    } finally {
+      console.error = original;
+    }
+    expect(await asApp(() => kvs.entity<{ pushState: string }>('field-change').get(goodKey))).toMatchObject({ pushState: 'pushed' });
+    expect(errors.join('\n')).toMatch(/skipped Stored field change change:legacy has an unexpected shape: fields/);
+  });
+});
