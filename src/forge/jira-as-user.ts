@@ -1,5 +1,8 @@
 import { asUser, route } from '@forge/api';
+import { AppError } from '../app/app-error';
 import type { JiraAsUser, ProjectAccess, UserSummary } from '../app/ports';
+
+const USER_BATCH = 50;
 
 /** Jira answered something the app cannot work with; the entry point rethrows it. */
 export class JiraRequestError extends Error {
@@ -72,21 +75,24 @@ export function createJiraAsUser(): JiraAsUser {
     },
 
     async searchUsers(query) {
-      const users = await json<(JiraUser & { accountType?: string; active?: boolean })[]>(
-        'user search',
-        await jira.requestJira(route`/rest/api/3/user/search?query=${query}&maxResults=20`),
-      );
+      const response = await jira.requestJira(route`/rest/api/3/user/search?query=${query}&maxResults=20`);
+      // Without Jira's "Browse users and groups" permission the picker cannot search: say so.
+      if (response.status === 403) throw new AppError('FORBIDDEN', 'You do not have permission to search Jira users. Ask a Jira admin for the "Browse users and groups" permission.');
+      const users = await json<(JiraUser & { accountType?: string; active?: boolean })[]>('user search', response);
       return users.filter((u) => u.active !== false && (u.accountType ?? 'atlassian') === 'atlassian').map(toUserSummary);
     },
 
     async getUsers(accountIds) {
-      if (accountIds.length === 0) return [];
-      const params = new URLSearchParams();
-      for (const id of accountIds) params.append('accountId', id);
-      params.set('maxResults', String(Math.min(accountIds.length, 200)));
-      const response = await jira.requestJira(route`/rest/api/3/user/bulk?${params}`);
-      const body = await json<{ values: JiraUser[] }>('user bulk', response);
-      return body.values.map(toUserSummary);
+      // Bulk lookups go in small batches so no request URL grows past what proxies accept.
+      const found: UserSummary[] = [];
+      for (let start = 0; start < accountIds.length; start += USER_BATCH) {
+        const params = new URLSearchParams();
+        for (const id of accountIds.slice(start, start + USER_BATCH)) params.append('accountId', id);
+        params.set('maxResults', String(USER_BATCH));
+        const body = await json<{ values: JiraUser[] }>('user bulk', await jira.requestJira(route`/rest/api/3/user/bulk?${params}`));
+        found.push(...body.values.map(toUserSummary));
+      }
+      return found;
     },
   };
 }

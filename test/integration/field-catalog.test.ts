@@ -105,4 +105,11 @@ describe('field catalog (admin)', () => {
     expect((await t.invokeOk('viewer', 'searchUsers', { query: '  ' })).users).toEqual([]);
     expect((await t.invokeOk('viewer', 'getUsers', { accountIds: [t.accountId('admin')] })).users).toEqual([expect.objectContaining({ displayName: 'Alice Admin' })]);
   });
+
+  it('looks up many users in batches, and says when the user may not search users', async () => {
+    const unknown = Array.from({ length: 120 }, (_, i) => `712020:unknown-${i}`);
+    const ids = [...unknown.slice(0, 60), t.accountId('viewer'), ...unknown.slice(60), t.accountId('admin')];
+    expect((await t.invokeOk('admin', 'getUsers', { accountIds: ids })).users.map((u) => u.displayName)).toEqual(['Vera Viewer', 'Alice Admin']);
+    expect(await t.invoke('teammate', 'searchUsers', { query: 'vera' })).toEqual({ ok: false, error: expect.objectContaining({ code: 'FORBIDDEN', message: expect.stringMatching(/Browse users and groups/) }) });
+  });
 });

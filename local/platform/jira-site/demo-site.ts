@@ -10,6 +10,8 @@ export interface SiteUser {
   readonly label: string;
   readonly jiraAdmin: boolean;
   readonly active: boolean;
+  /** Jira's "Browse users and groups" global permission (user search); default true. */
+  readonly browseUsers?: boolean;
 }
 
 export interface SiteProject {
@@ -27,7 +29,7 @@ export const DEMO_USERS = {
   admin: { accountId: '712020:6a1e3c52-0b8d-4f2e-9c61-a11ce0000001', displayName: 'Alice Admin', emailAddress: 'alice.admin@example.com', label: 'Jira admin', jiraAdmin: true, active: true },
   projectAdmin: { accountId: '712020:2f9b7d14-5c3a-4e8b-b7d2-9a0100000002', displayName: 'Paul Project-Admin', emailAddress: 'paul.pa@example.com', label: 'Project admin of DEMO', jiraAdmin: false, active: true },
   viewer: { accountId: '712020:8c4d2e6f-1a7b-4c9d-8e3f-7e1e00000003', displayName: 'Vera Viewer', emailAddress: 'vera.viewer@example.com', label: 'Viewer of DEMO and OPS', jiraAdmin: false, active: true },
-  teammate: { accountId: '712020:4b6c8d0e-2f1a-4d3c-9b5e-7ea000000004', displayName: 'Tom Teammate', emailAddress: 'tom.teammate@example.com', label: 'Member of DEMO', jiraAdmin: false, active: true },
+  teammate: { accountId: '712020:4b6c8d0e-2f1a-4d3c-9b5e-7ea000000004', displayName: 'Tom Teammate', emailAddress: 'tom.teammate@example.com', label: 'Member of DEMO (cannot browse users)', jiraAdmin: false, active: true, browseUsers: false },
   former: { accountId: '712020:9d0e1f2a-3b4c-4d5e-8f6a-f0e000000005', displayName: 'Fiona Former', emailAddress: 'fiona.former@example.com', label: 'Deactivated user', jiraAdmin: false, active: false },
 } as const satisfies Record<string, SiteUser>;
 

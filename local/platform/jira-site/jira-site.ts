@@ -84,6 +84,7 @@ export function createJiraSite(seed: { users?: readonly SiteUser[]; projects?: r
       return user ? jsonResponse(200, userJson(user)) : jiraError(404, `Specified user does not exist or you do not have required permissions`);
     }
     if (method === 'GET' && path === '/rest/api/3/user/search') {
+      if (actor !== 'app' && actor.browseUsers === false) return jiraError(403, 'You do not have the permission to browse users.');
       const query = (q.get('query') ?? '').toLowerCase();
       const maxResults = Math.min(Number(q.get('maxResults') ?? 50), 1000);
       const found = [...users.values()].filter((u) => query !== '' && (u.displayName.toLowerCase().includes(query) || u.emailAddress.toLowerCase().startsWith(query)));
@@ -92,8 +93,12 @@ export function createJiraSite(seed: { users?: readonly SiteUser[]; projects?: r
     if (method === 'GET' && path === '/rest/api/3/user/bulk') {
       const ids = q.getAll('accountId');
       if (ids.length === 0) return jiraError(400, 'accountId is required');
-      const values = ids.map((id) => users.get(id)).filter((u): u is SiteUser => u !== undefined).map(userJson);
-      return jsonResponse(200, { startAt: 0, maxResults: ids.length, total: values.length, isLast: true, values });
+      // As Jira: a page of at most maxResults users (default 10).
+      const startAt = Number(q.get('startAt') ?? 0);
+      const maxResults = Math.min(Number(q.get('maxResults') ?? 10), 200);
+      const all = ids.map((id) => users.get(id)).filter((u): u is SiteUser => u !== undefined);
+      const values = all.slice(startAt, startAt + maxResults).map(userJson);
+      return jsonResponse(200, { startAt, maxResults, total: all.length, isLast: startAt + values.length >= all.length, values });
     }
     if (method === 'GET' && path === '/rest/api/3/mypermissions') {
       const wanted = (q.get('permissions') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
