@@ -63,21 +63,11 @@ export function FieldEditor(props: FieldEditorProps) {
   const { field, inputId, describedBy, draft, invalid, disabled, onDraft, onBlur } = props;
   const text = draft.kind === 'text' ? draft.text : '';
   const setText = (value: string) => onDraft({ kind: 'text', text: value });
+  const entry = { inputId, describedBy, text, invalid, disabled, setText, onBlur };
 
   switch (field.type) {
     case 'text':
-      return (
-        <Textfield
-          id={inputId}
-          value={text}
-          onChange={(e) => setText(e.currentTarget.value)}
-          onBlur={onBlur}
-          isInvalid={invalid}
-          isDisabled={disabled}
-          aria-describedby={describedBy}
-          autoComplete="off"
-        />
-      );
+      return <TextEntry {...entry} />;
     case 'textarea':
       return (
         <TextArea
@@ -97,21 +87,14 @@ export function FieldEditor(props: FieldEditorProps) {
       const decimals = field.decimals ?? 0;
       return (
         <div style={SHORT}>
-          <Textfield
-            id={inputId}
-            value={text}
+          <TextEntry
+            {...entry}
             inputMode={decimals > 0 ? 'decimal' : 'numeric'}
-            onChange={(e) => setText(e.currentTarget.value)}
-            onBlur={() => {
-              // Show the value with the field's decimals once typed ("23" becomes "23.000").
-              const parsed = parseNumber(text, decimals);
-              if (parsed.ok && parsed.value !== null) setText(numberToInput(parsed.value, decimals));
-              onBlur();
+            // Show the value with the field's decimals once typed ("23" becomes "23.000").
+            reformat={(typed) => {
+              const parsed = parseNumber(typed, decimals);
+              return parsed.ok && parsed.value !== null ? numberToInput(parsed.value, decimals) : undefined;
             }}
-            isInvalid={invalid}
-            isDisabled={disabled}
-            aria-describedby={describedBy}
-            autoComplete="off"
           />
         </div>
       );
@@ -119,21 +102,14 @@ export function FieldEditor(props: FieldEditorProps) {
     case 'duration':
       return (
         <div style={SHORT}>
-          <Textfield
-            id={inputId}
-            value={text}
+          <TextEntry
+            {...entry}
             placeholder="e.g. 2h 30m"
-            onChange={(e) => setText(e.currentTarget.value)}
-            onBlur={() => {
-              // "150" reads back as "2h 30m", so people see what they entered was understood.
-              const parsed = parseDuration(text);
-              if (parsed.ok && parsed.value !== null) setText(formatDuration(parsed.value));
-              onBlur();
+            // "150" reads back as "2h 30m", so people see what they entered was understood.
+            reformat={(typed) => {
+              const parsed = parseDuration(typed);
+              return parsed.ok && parsed.value !== null ? formatDuration(parsed.value) : undefined;
             }}
-            isInvalid={invalid}
-            isDisabled={disabled}
-            aria-describedby={describedBy}
-            autoComplete="off"
           />
         </div>
       );
@@ -228,4 +204,40 @@ export function FieldEditor(props: FieldEditorProps) {
       );
     }
   }
+}
+
+interface TextEntryProps {
+  readonly inputId: string;
+  readonly describedBy: string | undefined;
+  readonly text: string;
+  readonly invalid: boolean;
+  readonly disabled: boolean;
+  setText(value: string): void;
+  onBlur(): void;
+  readonly inputMode?: 'decimal' | 'numeric';
+  readonly placeholder?: string;
+  /** On blur, the text to show instead of what was typed (when it was understood). */
+  reformat?(typed: string): string | undefined;
+}
+
+/** A one-line text editor; number and duration fields show what was understood once typed. */
+function TextEntry({ inputId, describedBy, text, invalid, disabled, setText, onBlur, inputMode, placeholder, reformat }: TextEntryProps) {
+  return (
+    <Textfield
+      id={inputId}
+      value={text}
+      {...(inputMode ? { inputMode } : {})}
+      {...(placeholder ? { placeholder } : {})}
+      onChange={(e) => setText(e.currentTarget.value)}
+      onBlur={() => {
+        const shown = reformat?.(text);
+        if (shown !== undefined) setText(shown);
+        onBlur();
+      }}
+      isInvalid={invalid}
+      isDisabled={disabled}
+      aria-describedby={describedBy}
+      autoComplete="off"
+    />
+  );
 }
