@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { installVirtualClock, type VirtualClock } from './platform/clock';
 import { openHostDatabase, readMeta, writeMeta, type HostDatabase } from './platform/database';
 import { installEgressFetch, setEgressImplementation } from './platform/egress';
-import { installForgeSeam, LOCAL_APP, type PlatformService } from './platform/forge-seam';
+import { installForgeSeam, LOCAL_APP, type PlatformRequest, type PlatformService } from './platform/forge-seam';
 import { createAppRuntime, scheduledIntervalMs, type AppEntryModule, type AppRuntime } from './platform/app-runtime';
 import { parseManifest, type ManifestModel } from './platform/manifest-model';
 import { createScheduler } from './platform/scheduler';
@@ -33,6 +33,11 @@ export interface HostOptions {
   readonly log?: (line: string) => void;
   /** Let webhooks target loopback addresses (default false: the URL policy as deployed). */
   readonly allowLoopbackTargets?: boolean;
+  /**
+   * Fault injection for failure tests: sees every platform request before the services do;
+   * `next()` lets the platform answer it (e.g. commit a write, then lose the answer).
+   */
+  readonly interceptPlatform?: (request: PlatformRequest, next: () => Promise<Response | undefined>) => Promise<Response | undefined>;
 }
 
 /**
@@ -87,7 +92,15 @@ export function createForgeHost(options: HostOptions): ForgeHost {
     createWebTriggerUrlService({ baseUrl: options.baseUrl ?? (() => 'http://127.0.0.1'), moduleKeys: manifest.webTriggers.map((w) => w.key) }),
     jira.service,
   ];
-  installForgeSeam(services, LOCAL_APP, { allowLoopbackTargets: options.allowLoopbackTargets ?? false });
+  const intercept = options.interceptPlatform;
+  const dispatch = async (request: PlatformRequest): Promise<Response | undefined> => {
+    for (const service of services) {
+      const response = await service(request);
+      if (response) return response;
+    }
+    return undefined;
+  };
+  installForgeSeam(intercept ? [(request) => intercept(request, () => dispatch(request))] : services, LOCAL_APP, { allowLoopbackTargets: options.allowLoopbackTargets ?? false });
 
   const scheduler = createScheduler(
     db,

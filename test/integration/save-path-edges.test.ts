@@ -71,3 +71,45 @@ describe('save path edges', () => {
     expect(errors.join('\n')).toMatch(/skipped Stored field change change:legacy has an unexpected shape: fields/);
   });
 });
+
+describe('a commit whose answer is lost', () => {
+  it('a save whose transaction committed but whose answer was lost is reported as saved, not as a conflict', async () => {
+    let loseNext = false;
+    t = await startTestHost({
+      interceptPlatform: async (request, next) => {
+        const response = await next();
+        if (loseNext && request.options.type === 'kvs' && request.path === '/api/v1/transaction') {
+          loseNext = false;
+          return new Response(JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: 'connection reset after commit' }), { status: 500, headers: { 'content-type': 'application/json' } });
+        }
+        return response;
+      },
+    });
+    const view = await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
+    const budget = String(view.fields.find((f) => f.name === 'Budget')?.id);
+    await t.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 0, values: { [budget]: 1 } });
+    loseNext = true;
+    const saved = await t.invoke('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 1, values: { [budget]: 2 } });
+    expect(loseNext).toBe(false); // the fault really happened
+    expect(saved).toEqual({ ok: true, value: { revision: 2, changedFieldIds: [Number(budget)] } });
+  });
+
+  it('a transaction that really failed is not taken for a success', async () => {
+    let failNext = false;
+    t = await startTestHost({
+      interceptPlatform: async (request, next) => {
+        if (failNext && request.options.type === 'kvs' && request.path === '/api/v1/transaction') {
+          failNext = false;
+          return new Response(JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: 'storage unavailable' }), { status: 500, headers: { 'content-type': 'application/json' } });
+        }
+        return next();
+      },
+    });
+    const view = await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
+    const budget = String(view.fields.find((f) => f.name === 'Budget')?.id);
+    await t.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 0, values: { [budget]: 1 } });
+    failNext = true;
+    await expect(t.invoke('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 1, values: { [budget]: 2 } })).rejects.toThrow(/storage unavailable/);
+    expect((await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' })).revision).toBe(1);
+  });
+});
