@@ -1,12 +1,12 @@
 import { DatePicker } from '@atlaskit/datetime-picker';
 import Select, { type FormatOptionLabelMeta } from '@atlaskit/select';
-import TextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
 import { token } from '@atlaskit/tokens';
 import type { FieldDefinitionDto, UserDto } from '../../src/shared/resolver-contract';
 import { ColourSwatch, OptionLozenge } from '../common/OptionLozenge';
 import { formatDuration, numberToInput, parseDuration, parseNumber } from '../common/values';
 import type { Draft } from './drafts';
+import { RichTextEditor } from './RichTextEditor';
 import { UserPicker } from './UserPicker';
 
 export interface ChoiceOption {
@@ -69,20 +69,7 @@ export function FieldEditor(props: FieldEditorProps) {
     case 'text':
       return <TextEntry {...entry} />;
     case 'textarea':
-      return (
-        <TextArea
-          id={inputId}
-          value={text}
-          onChange={(e) => setText(e.currentTarget.value)}
-          onBlur={onBlur}
-          isInvalid={invalid}
-          isDisabled={disabled}
-          aria-describedby={describedBy}
-          minimumRows={4}
-          resize="vertical"
-          spellCheck
-        />
-      );
+      return <RichTextEditor {...entry} />;
     case 'number': {
       const decimals = field.decimals ?? 0;
       return (

@@ -2,6 +2,7 @@ import { token } from '@atlaskit/tokens';
 import type { FieldDefinitionDto, FieldValueDto } from '../../src/shared/resolver-contract';
 import { Inline, Subtle } from '../common/layout';
 import { OptionLozenge } from '../common/OptionLozenge';
+import { RichText } from '../common/RichText';
 import { formatDate, formatDuration, formatNumber } from '../common/values';
 import { storedValue } from './drafts';
 import { userLabel } from './UserPicker';
@@ -16,8 +17,7 @@ export function FieldValue({ field, value, names }: { readonly field: FieldDefin
     case 'text':
       return <span>{String(stored)}</span>;
     case 'textarea':
-      // Markup is kept as typed and shown as text, never interpreted.
-      return <div style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{String(stored)}</div>;
+      return <RichText text={String(stored)} />;
     case 'number':
       return <span style={{ fontVariantNumeric: 'tabular-nums' }}>{formatNumber(stored as number, field.decimals ?? 0)}</span>;
     case 'date':

@@ -269,7 +269,9 @@ describe('the Projectrak project page', () => {
     expect(await text(frame.getByTestId(`field-${id('Start date')}`))).toBe('Start date Jan 5, 2026');
     expect(await text(frame.getByTestId(`field-${id('Status')}`))).toContain('Done');
     expect(await text(frame.getByTestId(`field-${id('Owner')}`))).toContain('Alice Admin');
-    expect(await text(frame.getByTestId(`field-${id('Summary')}`))).toContain('Replace the legacy *billing* pipeline.');
+    // Textarea markup is rendered for reading: *billing* is bold, the asterisks are gone.
+    expect(await text(frame.getByTestId(`field-${id('Summary')}`))).toContain('Replace the legacy billing pipeline.');
+    expect(await text(frame.getByTestId(`field-${id('Summary')}`).locator('strong'))).toBe('billing');
     expect(await frame.getByRole('button', { name: 'Save' }).count()).toBe(0);
     expect(await frame.getByRole('textbox').count()).toBe(0);
     await screenshot(page, 'project-read-only', 1400);
@@ -291,6 +293,24 @@ describe('the Projectrak project page', () => {
     expect(await page.getByText('People team').count()).toBe(0);
     expect(await frame.getByText('People team').count()).toBe(0);
     await screenshot(page, 'project-not-found', 1000);
+    expect(shell.problems).toEqual([]);
+  });
+
+  it('writes rich text with the toolbar and previews it', async () => {
+    shell = await openShell(browser, app, USERS.projectAdmin, DEMO_PAGE);
+    const { app: frame } = shell;
+    const summary = await visible(frame.getByLabel('Summary'));
+    await summary.fill('ship it');
+    await summary.evaluate((el) => (el as unknown as { setSelectionRange(a: number, b: number): void }).setSelectionRange(5, 7));
+    await frame.getByRole('button', { name: 'Bold' }).click();
+    expect(await summary.inputValue()).toBe('ship *it*');
+    await frame.getByRole('button', { name: 'Bulleted list' }).click();
+    expect(await summary.inputValue()).toBe('* ship *it*');
+    await frame.getByRole('button', { name: 'Preview' }).click();
+    const preview = await visible(frame.getByTestId('rich-text'));
+    expect(await preview.locator('li strong').textContent()).toBe('it');
+    await frame.getByRole('button', { name: 'Edit' }).click();
+    expect(await frame.getByLabel('Summary').inputValue()).toBe('* ship *it*');
     expect(shell.problems).toEqual([]);
   });
 
