@@ -1,6 +1,7 @@
 import { buildDefaultCatalog } from '../domain/fields/default-catalog';
 import { fieldDefinitionSchema, type FieldDefinition } from '../domain/fields/field-definition';
 import { fieldCatalogRecordSchema, parseStoredRecord, type FieldCatalogRecord } from '../domain/records';
+import { describeIssues } from '../shared/describe-issues';
 import type { CreateFieldInput, DeleteFieldOutcome, FieldOptionInput, UpdateFieldInput } from '../shared/resolver-contract';
 import { AppError, invalidInput, notFound } from './app-error';
 import { ConcurrentWriteError, type FieldCatalogStore, type ProjectFieldsStore } from './ports';
@@ -67,7 +68,7 @@ async function updateCatalog<T>(store: FieldCatalogStore, change: (catalog: Fiel
 function validateDefinition(candidate: unknown): FieldDefinition {
   const parsed = fieldDefinitionSchema.safeParse(candidate);
   if (!parsed.success) {
-    const message = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+    const message = describeIssues(parsed.error, { root: '', max: parsed.error.issues.length });
     throw invalidInput(`The field definition is not valid: ${message}`);
   }
   return parsed.data;

@@ -1,4 +1,5 @@
 import { deliveryMessageSchema } from '../domain/records';
+import { describeIssues } from '../shared/describe-issues';
 
 interface AsyncEvent {
   readonly body?: unknown;
@@ -11,7 +12,7 @@ interface AsyncEvent {
 export async function deliveryConsumer(event: AsyncEvent): Promise<void> {
   const message = deliveryMessageSchema.safeParse(event.body);
   if (!message.success) {
-    console.error(`deliveries: dropped a malformed message: ${message.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    console.error(`deliveries: dropped a malformed message: ${describeIssues(message.error, { root: 'body' })}`);
     return;
   }
   console.warn(`deliveries: delivery ${message.data.deliveryId} is unknown to this version; acknowledged`);

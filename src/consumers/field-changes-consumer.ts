@@ -1,4 +1,5 @@
 import { fieldChangesMessageSchema, StoredRecordError } from '../domain/records';
+import { describeIssues } from '../shared/describe-issues';
 import { createKvsFieldChangeStore } from '../forge/kvs-project-fields-store';
 
 interface AsyncEvent {
@@ -14,7 +15,7 @@ export async function fieldChangesConsumer(event: AsyncEvent): Promise<void> {
   const message = fieldChangesMessageSchema.safeParse(event.body);
   if (!message.success) {
     // A malformed message never becomes valid: acknowledge it (no retry) and say why.
-    console.error(`field-changes: dropped a malformed message: ${message.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    console.error(`field-changes: dropped a malformed message: ${describeIssues(message.error, { root: 'body' })}`);
     return;
   }
   let change;

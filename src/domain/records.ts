@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeIssues } from '../shared/describe-issues';
 
 /**
  * Every record the app stores and every queue message it sends, as zod schemas with a
@@ -162,11 +163,7 @@ export class StoredRecordError extends Error {
 export function parseStoredRecord<T>(schema: z.ZodType<T>, recordName: string, key: string, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const issues = parsed.error.issues
-      .slice(0, 3)
-      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-      .join('; ');
-    throw new StoredRecordError(recordName, key, issues);
+    throw new StoredRecordError(recordName, key, describeIssues(parsed.error, { root: '(root)', max: 3 }));
   }
   return parsed.data;
 }

@@ -6,7 +6,8 @@ import { getProjectFields, saveProjectFields } from '../app/project-fields';
 import { getSession, requireJiraAdmin } from '../app/session';
 import { forgeDeps } from '../forge/composition';
 import type { ResolverDefs, ResolverResult } from '../shared/resolver-contract';
-import { describeIssues, resolverPayloadSchemas } from '../shared/resolver-schemas';
+import { describeIssues } from '../shared/describe-issues';
+import { resolverPayloadSchemas } from '../shared/resolver-schemas';
 import type { z } from 'zod';
 
 type Deps = ReturnType<typeof forgeDeps>;

@@ -41,14 +41,3 @@ export const resolverPayloadSchemas = {
   searchUsers: z.strictObject({ query: z.string().max(100) }),
   getUsers: z.strictObject({ accountIds: z.array(z.string().min(1).max(128)).max(200) }),
 } satisfies Record<keyof ResolverDefs, z.ZodType>;
-
-/** Turns zod issues into one sentence that names what was wrong. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => {
-      const where = issue.path.length > 0 ? issue.path.join('.') : 'payload';
-      return `${where}: ${issue.message}`;
-    })
-    .join('; ');
-}

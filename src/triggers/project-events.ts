@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeIssues } from '../shared/describe-issues';
 import { createKvsProjectFieldsStore } from '../forge/kvs-project-fields-store';
 
 const projectEventSchema = z.object({
@@ -14,7 +15,7 @@ export async function projectEventsTrigger(event: unknown): Promise<void> {
   const parsed = projectEventSchema.safeParse(event);
   if (!parsed.success) {
     // Not retried by the platform; say what was wrong so the log explains the skip.
-    console.warn(`project event ignored: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    console.warn(`project event ignored: ${describeIssues(parsed.error, { root: 'event' })}`);
     return;
   }
   const store = createKvsProjectFieldsStore();
