@@ -1,14 +1,13 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { kvs } from '@forge/kvs';
 import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
 import { startLocalApp, type LocalApp } from '../../local/local-app';
-import { runInInvocation } from '../../local/platform/invocation-context';
 import { DEMO_PROJECTS, DEMO_USERS } from '../../local/platform/jira-site';
 import { USER_COOKIE } from '../../local/ui';
 import type { FieldChangeRecord } from '../../src/domain/records';
 import type { FieldDefinitionDto, ResolverDefs, ResolverResult } from '../../src/shared/resolver-contract';
+import { changeRecords } from '../support/host-fixture';
 
 /**
  * Browser tests of the Custom UI: the built pages (`static/dist`, built by `npm run build:ui`
@@ -118,19 +117,7 @@ export async function startApp(): Promise<RunningApp> {
       if (!found) throw new Error(`the catalog has no field ${name} (it has ${fields.map((f) => f.name).join(', ')})`);
       return found;
     },
-    changeRecords: (projectId) =>
-      runInInvocation({ moduleKey: 'browser-test', moduleType: 'test', functionKey: 'read-change-records', timeoutMs: 10_000 }, async () => {
-        const records: FieldChangeRecord[] = [];
-        let cursor: string | undefined;
-        do {
-          let query = kvs.entity<FieldChangeRecord>('field-change').query().index('by-project', { partition: [projectId] }).limit(100);
-          if (cursor) query = query.cursor(cursor);
-          const page = await query.getMany();
-          records.push(...page.results.map((r) => r.value));
-          cursor = page.nextCursor;
-        } while (cursor);
-        return records.sort((a, b) => a.revision - b.revision);
-      }),
+    changeRecords: (projectId) => changeRecords(projectId),
     async stop() {
       try {
         await local.stop();

@@ -1,7 +1,5 @@
-import { kvs } from '@forge/kvs';
-import { runInInvocation } from '../../local/platform/invocation-context';
 import { parseChaosSpec } from '../../local/chaos-spec';
-import { startTestHost, type TestHost } from '../support/host-fixture';
+import { changeRecords, startTestHost, type TestHost } from '../support/host-fixture';
 
 let t: TestHost;
 
@@ -27,10 +25,7 @@ describe('the save path under queue chaos (duplicates, reordering, failures, tim
     if (spec.includes('duplicate')) expect(counts.done).toBeGreaterThan(12);
     else expect(counts.done).toBe(12);
     expect(t.host.queues.deadLetters()).toEqual([]);
-    const records = await runInInvocation({ moduleKey: 'test', moduleType: 'test', functionKey: 'test', timeoutMs: 10_000 }, async () => {
-      const page = await kvs.entity<{ revision: number; pushState: string; fields: { value: { current: unknown } }[] }>('field-change').query().index('by-project', { partition: [13647] }).limit(100).getMany();
-      return page.results.map((r) => r.value).sort((a, b) => a.revision - b.revision);
-    });
+    const records = await changeRecords(13647);
     expect(records.map((r) => r.revision)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     expect(records.every((r) => r.pushState === 'pushed')).toBe(true);
     expect(records.map((r) => r.fields[0]?.value.current)).toEqual(Array.from({ length: 12 }, (_, i) => `${i + 1}.000`));

@@ -1,8 +1,7 @@
 import { kvs } from '@forge/kvs';
 import { webTrigger } from '@forge/api';
-import { runInInvocation } from '../../local/platform/invocation-context';
 import { startHostServer, type HostServer } from '../../local/server';
-import { startTestHost, type TestHost } from '../support/host-fixture';
+import { asApp, startTestHost, type TestHost } from '../support/host-fixture';
 
 let t: TestHost;
 let server: HostServer;
@@ -18,8 +17,6 @@ afterEach(async () => {
   await server.close();
   await t.stop();
 });
-
-const asApp = <T>(fn: () => Promise<T>) => runInInvocation({ moduleKey: 'test', moduleType: 'test', functionKey: 'test', timeoutMs: 10_000 }, fn);
 
 describe('offline host over HTTP', () => {
   it('serves web triggers at /x/<module-key>/...: the management API answers 401 without a token', async () => {

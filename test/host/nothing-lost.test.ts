@@ -2,20 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from '@forge/events';
-import { kvs } from '@forge/kvs';
 import * as app from '../../src/index';
 import { createForgeHost } from '../../local/host';
-import { runInInvocation } from '../../local/platform/invocation-context';
+import { asApp, changeRecords } from '../support/host-fixture';
 import { DEMO_USERS } from '../../local/platform/jira-site';
 import type { ResolverResult } from '../../src/shared/resolver-contract';
 
-const asApp = <T>(fn: () => Promise<T>) => runInInvocation({ moduleKey: 'test', moduleType: 'test', functionKey: 'test', timeoutMs: 30_000 }, fn);
-
 async function changeStates(): Promise<string[]> {
-  return asApp(async () => {
-    const page = await kvs.entity<{ revision: number; pushState: string }>('field-change').query().index('by-project', { partition: [13647] }).limit(100).getMany();
-    return page.results.map((r) => r.value).sort((a, b) => a.revision - b.revision).map((c) => c.pushState);
-  });
+  return (await changeRecords(13647)).map((c) => c.pushState);
 }
 
 function projectPageCall(host: ReturnType<typeof createForgeHost>, functionKey: string, payload: unknown) {

@@ -1,8 +1,6 @@
-import { kvs } from '@forge/kvs';
-import { runInInvocation } from '../../local/platform/invocation-context';
 import { DEMO_USERS } from '../../local/platform/jira-site';
 import type { CreateFieldInput, FieldDefinitionDto } from '../../src/shared/resolver-contract';
-import { startTestHost, type TestHost } from '../support/host-fixture';
+import { changeRecords, startTestHost, type TestHost } from '../support/host-fixture';
 
 /**
  * Every field type through the real save path: resolver -> use case -> KVS -> change record,
@@ -49,10 +47,7 @@ const cases: Case[] = [
 ];
 
 async function latestChange() {
-  return runInInvocation({ moduleKey: 'test', moduleType: 'test', functionKey: 'test', timeoutMs: 10_000 }, async () => {
-    const page = await kvs.entity<{ revision: number; fields: { id: number; name: string; type: string; value: unknown }[] }>('field-change').query().index('by-project', { partition: [13647] }).limit(100).getMany();
-    return page.results.map((r) => r.value).sort((a, b) => b.revision - a.revision)[0];
-  });
+  return (await changeRecords(13647)).at(-1);
 }
 
 describe.each(cases)('$input.type ($input.name) through the save path', ({ input, first, second, expected }) => {

@@ -1,7 +1,5 @@
-import { kvs } from '@forge/kvs';
-import { runInInvocation } from '../../local/platform/invocation-context';
 import type { FieldDefinitionDto, ProjectFieldsView } from '../../src/shared/resolver-contract';
-import { startTestHost, type TestHost } from '../support/host-fixture';
+import { changeRecords, startTestHost, type TestHost } from '../support/host-fixture';
 
 let t: TestHost;
 
@@ -18,14 +16,6 @@ const field = (view: ProjectFieldsView, name: string): FieldDefinitionDto => {
   if (!found) throw new Error(`no field ${name}`);
   return found;
 };
-
-/** Every change record of a project, read straight from storage through the real SDK. */
-async function changeRecords(projectId: number) {
-  return runInInvocation({ moduleKey: 'test', moduleType: 'test', functionKey: 'test', timeoutMs: 10_000 }, async () => {
-    const page = await kvs.entity<{ revision: number; fields: unknown[]; user: string; project: unknown; pushState: string }>('field-change').query().index('by-project', { partition: [projectId] }).limit(100).getMany();
-    return page.results.map((r) => r.value).sort((a, b) => a.revision - b.revision);
-  });
-}
 
 describe('project fields: the save path', () => {
   it('a project admin saves several fields in one save: one change record, one queue event, payload formats of the seed', async () => {

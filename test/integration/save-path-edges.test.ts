@@ -1,14 +1,11 @@
 import { kvs } from '@forge/kvs';
-import { runInInvocation } from '../../local/platform/invocation-context';
-import { startTestHost, type TestHost } from '../support/host-fixture';
+import { asApp, startTestHost, type TestHost } from '../support/host-fixture';
 
 let t: TestHost;
 
 afterEach(async () => {
   await t.stop();
 });
-
-const asApp = <T>(fn: () => Promise<T>) => runInInvocation({ moduleKey: 'test', moduleType: 'test', functionKey: 'test', timeoutMs: 10_000 }, fn);
 
 describe('save path edges', () => {
   it('a site whose install event was lost gets the default catalog on first read', async () => {

@@ -1,4 +1,7 @@
+import { kvs } from '@forge/kvs';
 import * as app from '../../src/index';
+import { runInInvocation } from '../../local/platform/invocation-context';
+import type { FieldChangeRecord } from '../../src/domain/records';
 import { createForgeHost, type ForgeHost, type HostOptions } from '../../local/host';
 import { DEMO_USERS } from '../../local/platform/jira-site';
 import type { ResolverDefs, ResolverResult } from '../../src/shared/resolver-contract';
@@ -50,4 +53,25 @@ export async function startTestHost(options: Partial<HostOptions> & { seedCatalo
     accountId: (user) => DEMO_USERS[user].accountId,
     stop: () => host.stop(),
   };
+}
+
+/** Runs `fn` inside an app invocation, so the SDKs reach the host's platform (storage reads in tests). */
+export function asApp<T>(fn: () => Promise<T>): Promise<T> {
+  return runInInvocation({ moduleKey: 'test', moduleType: 'test', functionKey: 'test', timeoutMs: 30_000 }, fn);
+}
+
+/** Every change record of a project, oldest first, read through the real `@forge/kvs`. */
+export function changeRecords(projectId: number): Promise<FieldChangeRecord[]> {
+  return asApp(async () => {
+    const records: FieldChangeRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      let query = kvs.entity<FieldChangeRecord>('field-change').query().index('by-project', { partition: [projectId] }).limit(100);
+      if (cursor) query = query.cursor(cursor);
+      const page = await query.getMany();
+      records.push(...page.results.map((r) => r.value));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return records.sort((a, b) => a.revision - b.revision);
+  });
 }
