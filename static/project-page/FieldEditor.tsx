@@ -6,7 +6,7 @@ import type { FieldDefinitionDto, UserDto } from '../../src/shared/resolver-cont
 import { ColourSwatch, OptionLozenge } from '../common/OptionLozenge';
 import { formatDuration, numberToInput, parseDuration, parseNumber } from '../common/values';
 import type { Draft } from './drafts';
-import { RichTextEditor } from './RichTextEditor';
+import { RichTextEditor, type TextEditorProps } from './RichTextEditor';
 import { UserPicker } from './UserPicker';
 
 export interface ChoiceOption {
@@ -63,7 +63,7 @@ export function FieldEditor(props: FieldEditorProps) {
   const { field, inputId, describedBy, draft, invalid, disabled, onDraft, onBlur } = props;
   const text = draft.kind === 'text' ? draft.text : '';
   const setText = (value: string) => onDraft({ kind: 'text', text: value });
-  const entry = { inputId, describedBy, text, invalid, disabled, setText, onBlur };
+  const entry: TextEditorProps = { inputId, describedBy, text, invalid, disabled, setText, onBlur };
 
   switch (field.type) {
     case 'text':
@@ -193,14 +193,7 @@ export function FieldEditor(props: FieldEditorProps) {
   }
 }
 
-interface TextEntryProps {
-  readonly inputId: string;
-  readonly describedBy: string | undefined;
-  readonly text: string;
-  readonly invalid: boolean;
-  readonly disabled: boolean;
-  setText(value: string): void;
-  onBlur(): void;
+interface TextEntryProps extends TextEditorProps {
   readonly inputMode?: 'decimal' | 'numeric';
   readonly placeholder?: string;
   /** On blur, the text to show instead of what was typed (when it was understood). */

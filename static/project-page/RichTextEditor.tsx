@@ -16,11 +16,8 @@ const TOOLS: readonly { readonly format: Format; readonly label: string; readonl
   { format: 'link', label: 'Link', text: 'Link' },
 ];
 
-/**
- * The editor of textarea fields: the text with its wiki markup (what payloads send), a toolbar
- * that writes the markup, and a preview of how it reads.
- */
-export function RichTextEditor(props: {
+/** What every text-based editor of a field gets from the field editor. */
+export interface TextEditorProps {
   readonly inputId: string;
   readonly describedBy: string | undefined;
   readonly text: string;
@@ -28,7 +25,13 @@ export function RichTextEditor(props: {
   readonly disabled: boolean;
   setText(value: string): void;
   onBlur(): void;
-}) {
+}
+
+/**
+ * The editor of textarea fields: the text with its wiki markup (what payloads send), a toolbar
+ * that writes the markup, and a preview of how it reads.
+ */
+export function RichTextEditor(props: TextEditorProps) {
   const { inputId, describedBy, text, invalid, disabled, setText, onBlur } = props;
   const area = useRef<HTMLTextAreaElement | null>(null);
   const [preview, setPreview] = useState(false);
