@@ -5,25 +5,14 @@ import type { FieldDefinition } from './fields/field-definition';
 import { parseFieldInput, type StoredValue } from './fields/field-values';
 import { buildWebhookBody, filterFieldsForWebhook, webhookBodySchema, type WebhookBodyInput, type WebhookFieldChange } from './webhook-body';
 
-/** Projectrak's help page, kept beside the repository (DESIGN.md: the body must match it). */
-const SEED_PAGE = path.resolve(__dirname, '../../../shared/seed/projectrak-outgoing-webhooks.txt');
-
 /**
- * The page shows the body as a JS object literal (unquoted keys). It is turned into JSON by
- * quoting the keys, not evaluated: JSON.parse fails loudly if the page ever holds anything else.
+ * The example request body of Projectrak's help page "Outgoing webhooks" (DESIGN.md: our body
+ * must match it), kept in the repository as JSON; test/fixtures/README.md says where it is from.
  */
+const SEED_BODY = path.resolve(__dirname, '../../test/fixtures/projectrak-seed-body.json');
+
 function readSeedBody(): unknown {
-  const page = readFileSync(SEED_PAGE, 'utf8');
-  const start = page.indexOf('{', page.indexOf('Example of request body'));
-  let depth = 0;
-  let end = -1;
-  for (let i = start; i < page.length && end < 0; i += 1) {
-    if (page[i] === '{') depth += 1;
-    if (page[i] === '}' && --depth === 0) end = i;
-  }
-  if (start < 0 || end < 0) throw new Error(`no example body found in ${SEED_PAGE}`);
-  const json = page.slice(start, end + 1).replace(/([{,]\s*)([A-Za-z_$][\w$]*)\s*:/g, '$1"$2":');
-  return JSON.parse(json);
+  return JSON.parse(readFileSync(SEED_BODY, 'utf8'));
 }
 
 type Shape = string | Shape[] | { [key: string]: Shape };
