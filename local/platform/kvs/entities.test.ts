@@ -5,7 +5,7 @@ import { installVirtualClock } from '../clock';
 import type { HostDatabase } from '../database';
 import { uninstallForgeSeam } from '../forge-seam';
 import { loadEntityDeclarations, type EntityDeclaration } from './index';
-import { installKvs, invoke, kvsError } from './test-harness';
+import { installKvs, invoke, kvsError } from '../../../test/support/kvs-harness';
 
 interface Delivery {
   webhookId?: string;

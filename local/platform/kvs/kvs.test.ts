@@ -5,7 +5,7 @@ import { ForgeKvsAPIError, kvs, MetadataField, WhereConditions } from '@forge/kv
 import { installVirtualClock } from '../clock';
 import type { HostDatabase } from '../database';
 import { uninstallForgeSeam } from '../forge-seam';
-import { installKvs, invoke, kvsError } from './test-harness';
+import { installKvs, invoke, kvsError } from '../../../test/support/kvs-harness';
 
 const clock = installVirtualClock();
 let db: HostDatabase;

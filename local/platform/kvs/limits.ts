@@ -5,6 +5,8 @@ export const KVS_LIMITS = {
   keyMaxLength: 500,
   /** Serialized JSON of one value or entity, in bytes (240 KiB). */
   valueMaxBytes: 240 * 1024,
+  /** Serialized JSON of one secret, in bytes (Forge: 128 KiB, less than a value). */
+  secretMaxBytes: 128 * 1024,
   /** Nesting of objects and arrays in one value. */
   valueMaxDepth: 32,
   queryDefaultLimit: 10,
@@ -46,7 +48,7 @@ function depthOf(value: unknown): number {
  * Checks a value to store (JSON string, number, boolean, array or object; not null) and returns
  * its serialized form, the bytes that count against the size limit.
  */
-export function serializeValue(value: unknown): string {
+export function serializeValue(value: unknown, kind: 'value' | 'secret' = 'value'): string {
   if (value === undefined) throw badRequest('BAD_REQUEST', 'Provided request body is invalid: value is required');
   if (value === null) {
     throw badRequest('BAD_REQUEST', 'Provided request body is invalid: value must be a string, number, boolean, array or object (null is not stored; delete the key instead)');
@@ -59,11 +61,12 @@ export function serializeValue(value: unknown): string {
   }
   const json = JSON.stringify(value);
   const bytes = Buffer.byteLength(json, 'utf8');
-  if (bytes > KVS_LIMITS.valueMaxBytes) {
+  const limit = kind === 'secret' ? KVS_LIMITS.secretMaxBytes : KVS_LIMITS.valueMaxBytes;
+  if (bytes > limit) {
     throw badRequest(
       'MAX_SIZE',
-      `The provided value has exceeded the maximum size limit of 240 KiB (${KVS_LIMITS.valueMaxBytes} bytes): it has ${bytes} bytes.`,
-      { limit: KVS_LIMITS.valueMaxBytes, size: bytes },
+      `The provided ${kind} has exceeded the maximum size limit of ${limit / 1024} KiB (${limit} bytes): it has ${bytes} bytes.`,
+      { limit, size: bytes },
     );
   }
   return json;

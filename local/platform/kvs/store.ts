@@ -62,11 +62,29 @@ const toItem = (row: Row): StoredItem => ({
 
 const LIVE = '(expires_at IS NULL OR expires_at > ?)';
 
+/** Queryable tables and their query replicas (what queries read when writes lag). */
+const REPLICAS = { kvs_values: 'kvs_values_replica', kvs_entities: 'kvs_entities_replica' } as const;
+type QueryableTable = keyof typeof REPLICAS;
+
+export interface KvsStoreOptions {
+  /**
+   * Eventual consistency of queries, as on Forge: a write reaches the query replica (what
+   * `scanValues` and `scanIndex` read) `indexLagMs` virtual ms after it was made; `get` reads the
+   * primary at once. 0: queries read the primary.
+   */
+  readonly indexLagMs?: number;
+}
+
 export class KvsStore {
   private readonly statements = new Map<string, Statement>();
+  private readonly lagMs: number;
 
-  constructor(private readonly db: HostDatabase) {
-    for (const table of Object.values(TABLES)) {
+  constructor(
+    private readonly db: HostDatabase,
+    options: KvsStoreOptions = {},
+  ) {
+    this.lagMs = options.indexLagMs ?? 0;
+    for (const table of [...Object.values(TABLES), ...Object.values(REPLICAS)]) {
       db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
         entity TEXT NOT NULL,
         key TEXT NOT NULL,
@@ -78,6 +96,71 @@ export class KvsStore {
       ) WITHOUT ROWID`);
       db.exec(`CREATE INDEX IF NOT EXISTS ${table}_expiry ON ${table} (expires_at) WHERE expires_at IS NOT NULL`);
     }
+    // Writes not yet visible to queries, applied to the replicas in order once due.
+    db.exec(`CREATE TABLE IF NOT EXISTS kvs_replication_log (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      tbl TEXT NOT NULL,
+      entity TEXT NOT NULL,
+      key TEXT NOT NULL,
+      value TEXT,
+      created_at INTEGER,
+      updated_at INTEGER,
+      expires_at INTEGER,
+      visible_at INTEGER NOT NULL
+    )`);
+    if (this.lagMs > 0) {
+      // A fresh start has converged: the replicas begin as copies of the primary.
+      this.atomically(() => {
+        for (const [primary, replica] of Object.entries(REPLICAS)) {
+          db.exec(`DELETE FROM ${replica}`);
+          db.exec(`INSERT INTO ${replica} SELECT * FROM ${primary}`);
+        }
+        db.exec('DELETE FROM kvs_replication_log');
+      });
+    }
+  }
+
+  private queryTable(table: QueryableTable, now: number): string {
+    if (this.lagMs <= 0) return table;
+    this.replicate(now);
+    return REPLICAS[table];
+  }
+
+  /** Applies the logged writes that became visible by `now` to the query replicas. */
+  private replicate(now: number): void {
+    const due = this.statement('SELECT * FROM kvs_replication_log WHERE visible_at <= ? ORDER BY seq').all(now) as (Row & { seq: number; tbl: QueryableTable; entity: string; value: string | null })[];
+    if (due.length === 0) return;
+    this.atomically(() => {
+      for (const entry of due) {
+        const replica = REPLICAS[entry.tbl];
+        if (entry.value === null) this.statement(`DELETE FROM ${replica} WHERE entity = ? AND key = ?`).run(entry.entity, entry.key);
+        else {
+          this.statement(`INSERT OR REPLACE INTO ${replica} (entity, key, value, created_at, updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`).run(
+            entry.entity,
+            entry.key,
+            entry.value,
+            entry.created_at,
+            entry.updated_at,
+            entry.expires_at,
+          );
+        }
+      }
+      this.statement('DELETE FROM kvs_replication_log WHERE seq <= ?').run(due[due.length - 1]?.seq ?? 0);
+    });
+  }
+
+  private logWrite(table: string, entity: string, key: string, item: StoredItem | undefined, now: number): void {
+    if (this.lagMs <= 0 || !(table in REPLICAS)) return;
+    this.statement('INSERT INTO kvs_replication_log (tbl, entity, key, value, created_at, updated_at, expires_at, visible_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      table,
+      entity,
+      key,
+      item?.value ?? null,
+      item?.createdAt ?? null,
+      item?.updatedAt ?? null,
+      item?.expiresAt ?? null,
+      now + this.lagMs,
+    );
   }
 
   /** Runs `fn` as one SQLite transaction: all of its writes or none. */
@@ -117,6 +200,7 @@ export class KvsStore {
       item.updatedAt,
       item.expiresAt,
     );
+    this.logWrite(table, entity, item.key, item, item.updatedAt);
   }
 
   /** Deletes the item; answers whether a live one was there. */
@@ -124,12 +208,13 @@ export class KvsStore {
     const existed = this.get(space, key, now) !== undefined;
     const { table, entity } = KvsStore.where(space);
     this.statement(`DELETE FROM ${table} WHERE entity = ? AND key = ?`).run(entity, key);
+    this.logWrite(table, entity, key, undefined, now);
     return existed;
   }
 
   /** Expired items are invisible at once; this reclaims their rows. */
   purgeExpired(now: number): void {
-    for (const table of Object.values(TABLES)) this.statement(`DELETE FROM ${table} WHERE expires_at IS NOT NULL AND expires_at <= ?`).run(now);
+    for (const table of [...Object.values(TABLES), ...Object.values(REPLICAS)]) this.statement(`DELETE FROM ${table} WHERE expires_at IS NOT NULL AND expires_at <= ?`).run(now);
   }
 
   /** Plain values in key order, after `after`, whose key begins with `prefix`. */
@@ -145,7 +230,7 @@ export class KvsStore {
       params.push(after);
     }
     params.push(limit);
-    const sql = `SELECT key, value, created_at, updated_at, expires_at FROM ${TABLES.value} WHERE ${conditions.join(' AND ')} ORDER BY key LIMIT ?`;
+    const sql = `SELECT key, value, created_at, updated_at, expires_at FROM ${this.queryTable(TABLES.value, now)} WHERE ${conditions.join(' AND ')} ORDER BY key LIMIT ?`;
     return (this.statement(sql).all(...params) as Row[]).map(toItem);
   }
 
@@ -181,7 +266,7 @@ export class KvsStore {
       conditions.push(`(${r} ${beyond} ? OR (${r} = ? AND key ${beyond} ?))`);
       params.push(scan.after.r, scan.after.r, scan.after.key);
     }
-    const sql = `SELECT key, value, created_at, updated_at, expires_at, ${r} AS r FROM ${TABLES.entity} WHERE ${conditions.join(' AND ')} ORDER BY ${r} ${direction}, key ${direction}`;
+    const sql = `SELECT key, value, created_at, updated_at, expires_at, ${r} AS r FROM ${this.queryTable(TABLES.entity, scan.now)} WHERE ${conditions.join(' AND ')} ORDER BY ${r} ${direction}, key ${direction}`;
     yield* this.statement(sql).iterate(...params) as IterableIterator<IndexRow>;
   }
 }

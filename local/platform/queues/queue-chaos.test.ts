@@ -1,6 +1,6 @@
 import { Queue } from '@forge/events';
 import { installVirtualClock, type VirtualClock } from '../clock';
-import { asInvocation, startQueueHost, type TestQueueHost } from './test-support';
+import { asInvocation, startQueueHost, type TestQueueHost } from '../../../test/support/queue-host';
 import { type QueueChaosOptions } from './queue-service';
 import { createPrng } from './prng';
 

@@ -1,7 +1,7 @@
 import { InvocationError, InvocationErrorCode, Queue } from '@forge/events';
 import { installVirtualClock, type VirtualClock } from '../clock';
 import { FunctionTimeoutError } from '../app-runtime';
-import { asInvocation, sleep, startQueueHost, until, type TestQueueHost } from './test-support';
+import { asInvocation, sleep, startQueueHost, until, type TestQueueHost } from '../../../test/support/queue-host';
 import { type AsyncEventForConsumer } from './queue-service';
 
 let clock: VirtualClock;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from '@forge/events';
 import { installVirtualClock, type VirtualClock } from '../clock';
-import { asInvocation, startQueueHost, until, type TestQueueHost } from './test-support';
+import { asInvocation, startQueueHost, until, type TestQueueHost } from '../../../test/support/queue-host';
 
 let clock: VirtualClock;
 let dir: string;

@@ -9,7 +9,7 @@ import {
 } from '@forge/events';
 import { installVirtualClock, type VirtualClock } from '../clock';
 import { LOCAL_APP } from '../forge-seam';
-import { asInvocation, rawPush, startQueueHost, type TestQueueHost } from './test-support';
+import { asInvocation, rawPush, startQueueHost, type TestQueueHost } from '../../../test/support/queue-host';
 
 let clock: VirtualClock;
 let host: TestQueueHost;

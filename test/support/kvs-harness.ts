@@ -1,8 +1,9 @@
+/** Test support for the KVS host's tests: a fresh KVS behind the seam and the SDK's errors. */
 import { ForgeKvsAPIError } from '@forge/kvs';
-import { openHostDatabase, type HostDatabase } from '../database';
-import { installForgeSeam } from '../forge-seam';
-import { runInInvocation } from '../invocation-context';
-import { createKvsService, loadEntityDeclarations, type EntityDeclaration } from './index';
+import { openHostDatabase, type HostDatabase } from '../../local/platform/database';
+import { installForgeSeam } from '../../local/platform/forge-seam';
+import { runInInvocation } from '../../local/platform/invocation-context';
+import { createKvsService, loadEntityDeclarations, type EntityDeclaration } from '../../local/platform/kvs';
 
 /** Entities of the KVS tests, declared as in a manifest. */
 export const TEST_MANIFEST = `

@@ -9,11 +9,11 @@ import { __requestAtlassianAsApp } from '@forge/api';
 import { PUSH_PATH } from '@forge/events/out/queries';
 import { validatePushAPIResponse } from '@forge/events/out/validators';
 import { type PushRequest } from '@forge/events/out/types';
-import { openHostDatabase, type HostDatabase } from '../database';
-import { installForgeSeam, uninstallForgeSeam } from '../forge-seam';
-import { runInInvocation } from '../invocation-context';
-import { type VirtualClock } from '../clock';
-import { createQueueService, type AsyncEventForConsumer, type QueueService, type QueueServiceOptions } from './queue-service';
+import { openHostDatabase, type HostDatabase } from '../../local/platform/database';
+import { installForgeSeam, uninstallForgeSeam } from '../../local/platform/forge-seam';
+import { runInInvocation } from '../../local/platform/invocation-context';
+import { type VirtualClock } from '../../local/platform/clock';
+import { createQueueService, type AsyncEventForConsumer, type QueueService, type QueueServiceOptions } from '../../local/platform/queues/queue-service';
 
 export interface TestQueueHost {
   db: HostDatabase;

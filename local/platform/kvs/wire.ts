@@ -1,0 +1,77 @@
+import type { StoredItem } from './store';
+import { badRequest } from './errors';
+
+/** The JSON shapes of the KVS wire protocol, shared by every operation. */
+export type Loose = Record<string, unknown>;
+
+export const METADATA_FIELDS = ['CREATED_AT', 'UPDATED_AT', 'EXPIRE_TIME'] as const;
+export type MetadataField = (typeof METADATA_FIELDS)[number];
+
+// ---------------------------------------------------------------- request parsing
+
+export function asObject(value: unknown, what: string): Loose {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw badRequest('BAD_REQUEST', `Provided request body is invalid: ${what} must be an object`);
+  return value as Loose;
+}
+
+export function optionalObject(value: unknown, what: string): Loose {
+  return value === undefined || value === null ? {} : asObject(value, what);
+}
+
+export function parseBody(text: string | undefined): unknown {
+  if (text === undefined || text === '') throw badRequest('BAD_REQUEST', 'Provided request body is invalid: the body is empty');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw badRequest('BAD_REQUEST', 'Provided request body is invalid: not JSON');
+  }
+}
+
+export function metadataFields(value: unknown): readonly MetadataField[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.some((field) => !(METADATA_FIELDS as readonly unknown[]).includes(field))) {
+    throw badRequest('BAD_REQUEST', `Provided request body is invalid: metadataFields must be a list of ${METADATA_FIELDS.join(', ')}`);
+  }
+  return value as MetadataField[];
+}
+
+// ---------------------------------------------------------------- responses
+
+export function json(body: unknown): Response {
+  return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+}
+
+export const noContent = (): Response => new Response(null, { status: 204 });
+
+/** Forge gives times as epoch seconds and the expiry as an ISO-8601 instant. */
+const epochSeconds = (ms: number): number => Math.floor(ms / 1000);
+const isoInstant = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export function withMetadata(result: Loose, item: StoredItem, fields: readonly MetadataField[] | 'all'): Loose {
+  const want = (field: MetadataField): boolean => fields === 'all' || fields.includes(field);
+  if (want('CREATED_AT')) result.createdAt = epochSeconds(item.createdAt);
+  if (want('UPDATED_AT')) result.updatedAt = epochSeconds(item.updatedAt);
+  if (want('EXPIRE_TIME') && item.expiresAt !== null) result.expireTime = isoInstant(item.expiresAt);
+  return result;
+}
+
+export const itemBody = (item: StoredItem, fields: readonly MetadataField[] | 'all'): Loose => withMetadata({ key: item.key, value: JSON.parse(item.value) as unknown }, item, fields);
+
+// ---------------------------------------------------------------- cursors
+
+export function encodeCursor(position: Loose): string {
+  return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: unknown): Loose | undefined {
+  if (cursor === undefined || cursor === null || cursor === '') return undefined;
+  if (typeof cursor === 'string') {
+    try {
+      const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+      if (position !== null && typeof position === 'object' && !Array.isArray(position)) return position as Loose;
+    } catch {
+      // fall through
+    }
+  }
+  throw badRequest('INVALID_CURSOR', 'The provided cursor is invalid: pass back a cursor this query returned.');
+}
