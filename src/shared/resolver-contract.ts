@@ -65,7 +65,9 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'STALE_REVISION'
   | 'CONFLICT'
-  | 'LIMIT_EXCEEDED';
+  | 'LIMIT_EXCEEDED'
+  /** Jira or the platform did not answer (5xx, 429, network): nothing happened, try again. */
+  | 'UNAVAILABLE';
 
 export interface ResolverError {
   readonly code: ErrorCode;
