@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DESCRIPTION_MAX_LENGTH, FIELD_NAME_MAX_LENGTH, MAX_DECIMALS, MAX_OPTIONS_PER_FIELD, OPTION_NAME_MAX_LENGTH } from './field-rules';
 import { FIELD_TYPES, type ResolverDefs } from './resolver-contract';
 
 /** zod schemas of every resolver payload: the backend parses with them before anything else. */
@@ -8,7 +9,7 @@ const projectKey = z.string().trim().min(1, 'projectKey is required').max(255).r
 
 const optionInput = z.strictObject({
   id: z.number().int().positive().optional(),
-  name: z.string().trim().min(1, 'option name is required').max(60),
+  name: z.string().trim().min(1, 'option name is required').max(OPTION_NAME_MAX_LENGTH),
   colour: z.string().min(1).max(32),
   enabled: z.boolean(),
 });
@@ -17,18 +18,18 @@ export const resolverPayloadSchemas = {
   getSession: z.unknown(),
   listFieldDefinitions: z.unknown(),
   createField: z.strictObject({
-    name: z.string().trim().min(1, 'name is required').max(80),
+    name: z.string().trim().min(1, 'name is required').max(FIELD_NAME_MAX_LENGTH),
     type: z.enum(FIELD_TYPES),
-    description: z.string().max(500).optional(),
-    options: z.array(optionInput).max(100).optional(),
-    decimals: z.number().int().min(0).max(6).optional(),
+    description: z.string().max(DESCRIPTION_MAX_LENGTH).optional(),
+    options: z.array(optionInput).max(MAX_OPTIONS_PER_FIELD).optional(),
+    decimals: z.number().int().min(0).max(MAX_DECIMALS).optional(),
   }),
   updateField: z.strictObject({
     id: fieldId,
-    name: z.string().trim().min(1, 'name is required').max(80).optional(),
-    description: z.string().max(500).optional(),
-    options: z.array(optionInput).max(100).optional(),
-    decimals: z.number().int().min(0).max(6).optional(),
+    name: z.string().trim().min(1, 'name is required').max(FIELD_NAME_MAX_LENGTH).optional(),
+    description: z.string().max(DESCRIPTION_MAX_LENGTH).optional(),
+    options: z.array(optionInput).max(MAX_OPTIONS_PER_FIELD).optional(),
+    decimals: z.number().int().min(0).max(MAX_DECIMALS).optional(),
   }),
   countFieldUsage: z.strictObject({ id: fieldId }),
   deleteField: z.strictObject({ id: fieldId }),

@@ -1,9 +1,14 @@
+import { HEX_COLOUR, isNamedOptionColour, NAMED_OPTION_COLOURS, type NamedOptionColour } from '../../src/shared/field-rules';
+
 /**
  * Option colours: the backend's named palette (Atlaskit accent colours, so they follow the light
  * and dark themes) or an exact `#rrggbb` for sites that need their own.
  */
-export const NAMED_COLOURS = ['grey', 'blue', 'teal', 'green', 'yellow', 'orange', 'red', 'purple'] as const;
-export type NamedColour = (typeof NAMED_COLOURS)[number];
+
+export const NAMED_COLOURS = NAMED_OPTION_COLOURS;
+export type NamedColour = NamedOptionColour;
+export const isNamedColour = isNamedOptionColour;
+export { HEX_COLOUR };
 
 export const COLOUR_LABELS: Readonly<Record<NamedColour, string>> = {
   grey: 'Grey',
@@ -16,11 +21,6 @@ export const COLOUR_LABELS: Readonly<Record<NamedColour, string>> = {
   purple: 'Purple',
 };
 
-export const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
-
-export function isNamedColour(colour: string): colour is NamedColour {
-  return (NAMED_COLOURS as readonly string[]).includes(colour);
-}
 
 /** Dark text on light colours, light text on dark ones (WCAG relative luminance). */
 export function readableTextOn(hex: string): string {

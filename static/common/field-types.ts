@@ -1,3 +1,4 @@
+import { isOptionFieldType, MAX_DECIMALS, TEXT_MAX_LENGTH } from '../../src/shared/field-rules';
 import { FIELD_TYPES, type FieldTypeId } from '../../src/shared/resolver-contract';
 
 export { FIELD_TYPES };
@@ -18,9 +19,9 @@ export const FIELD_TYPE_LABELS: Readonly<Record<FieldTypeId, string>> = {
 };
 
 export const FIELD_TYPE_HINTS: Readonly<Record<FieldTypeId, string>> = {
-  text: 'One line, up to 255 characters.',
+  text: `One line, up to ${TEXT_MAX_LENGTH} characters.`,
   textarea: 'Several lines; markup is kept as typed.',
-  number: 'A number with a fixed number of decimals (0 to 6).',
+  number: `A number with a fixed number of decimals (0 to ${MAX_DECIMALS}).`,
   date: 'A calendar day.',
   duration: 'A length of time, such as 2h 30m.',
   list: 'One option from a list you define.',
@@ -31,9 +32,5 @@ export const FIELD_TYPE_HINTS: Readonly<Record<FieldTypeId, string>> = {
   multiuser: 'Any number of people on the site.',
 };
 
-const OPTION_TYPES: readonly FieldTypeId[] = ['list', 'multilist', 'status', 'priority'];
-
 /** The types whose values are chosen from options the admin defines. */
-export function hasOptions(type: FieldTypeId): boolean {
-  return OPTION_TYPES.includes(type);
-}
+export const hasOptions = isOptionFieldType;

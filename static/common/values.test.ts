@@ -44,6 +44,8 @@ describe('numbers', () => {
 
   it('shows numbers with the field decimals', () => {
     expect(numberToInput(23, 3)).toBe('23.000');
+    // Rounded on the decimal text, as payloads are: the double behind 1.005 is 1.00499999...
+    expect(numberToInput(1.005, 2)).toBe('1.01');
     expect(formatNumber(1234.5, 3, 'en-US')).toBe('1,234.500');
     expect(formatNumber(7, 0, 'en-US')).toBe('7');
   });

@@ -1,21 +1,18 @@
+import { formatFixedDecimals } from '../../src/shared/decimal-text';
+import { characterCount, checkNumberText, decimalsAllowed, isCalendarDate, isIsoDateText, NUMBER_MAX_SIGNIFICANT_DIGITS, TEXT_MAX_LENGTH, TEXTAREA_MAX_LENGTH } from '../../src/shared/field-rules';
+
 /**
  * Field values in the browser: what people type, how it is checked before a save, and how stored
- * values are shown. The checks mirror the backend's obvious rules (lengths, numbers, dates) for
- * instant feedback; the backend parses every value again and is the authority.
+ * values are shown. The rules are the backend's own (`src/shared/field-rules.ts`), with messages
+ * worded for the person typing; the backend parses every value again and is the authority.
  */
 
-export const TEXT_MAX_LENGTH = 255;
-export const TEXTAREA_MAX_LENGTH = 32_768;
-const NUMBER_MAX_MAGNITUDE = 1e15;
-const NUMBER_MAX_SIGNIFICANT_DIGITS = 15;
+export { characterCount, isCalendarDate, TEXT_MAX_LENGTH, TEXTAREA_MAX_LENGTH };
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const problem = (message: string): Parsed<never> => ({ ok: false, message });
-
-/** Characters as people count them (code points), as the backend counts them. */
-export const characterCount = (text: string): number => Array.from(text).length;
 
 export function parseText(input: string): Parsed<string | null> {
   const text = input.trim();
@@ -34,29 +31,31 @@ export function parseTextarea(input: string): Parsed<string | null> {
   return ok(input);
 }
 
-const PLAIN_DECIMAL = /^[-+]?(\d+)(?:\.(\d+))?$/;
-
 /** Plain decimal text ("1234.5"); more decimals than the field has are refused, never rounded. */
 export function parseNumber(input: string, decimals: number): Parsed<number | null> {
   const text = input.trim().replace(/\s+/g, '');
   if (text === '') return ok(null);
-  const match = PLAIN_DECIMAL.exec(text);
-  if (!match) return problem('Enter a number such as 1234.5, without thousands separators.');
-  const whole = (match[1] ?? '').replace(/^0+(?=\d)/, '');
-  const fraction = (match[2] ?? '').replace(/0+$/, '');
-  if (fraction.length > decimals) {
-    return problem(decimals === 0 ? 'Enter a whole number.' : `Use at most ${decimals} decimal place${decimals === 1 ? '' : 's'}.`);
+  const checked = checkNumberText(text, decimals);
+  if (checked.ok) return ok(checked.value);
+  switch (checked.problem) {
+    case 'NOT_A_NUMBER':
+      return problem('Enter a number such as 1234.5, without thousands separators.');
+    case 'OUT_OF_RANGE':
+      return problem('Enter a number between -1e15 and 1e15.');
+    case 'TOO_MANY_DECIMALS':
+      return problem(`${decimals === 0 ? 'Enter' : 'Use'} ${decimalsAllowed(decimals)}.`);
+    case 'TOO_PRECISE':
+      return problem(`Use at most ${NUMBER_MAX_SIGNIFICANT_DIGITS} significant digits.`);
   }
-  const value = Number(text);
-  if (!Number.isFinite(value) || Math.abs(value) > NUMBER_MAX_MAGNITUDE) return problem('Enter a number between -1e15 and 1e15.');
-  const significant = `${whole}${fraction}`.replace(/^0+/, '').length;
-  if (significant > NUMBER_MAX_SIGNIFICANT_DIGITS) return problem(`Use at most ${NUMBER_MAX_SIGNIFICANT_DIGITS} significant digits.`);
-  return ok(value + 0);
 }
 
-/** The number as an editable text with the field's decimals ("23.000"). */
+/**
+ * The number as an editable text with the field's decimals ("23.000"), rounded as webhook
+ * payloads round it: after an admin lowers the decimals, a stored 1.005 reads "1.01" here and in
+ * the payload (`toFixed` would say "1.00": the double holds 1.00499999...).
+ */
 export function numberToInput(value: number, decimals: number): string {
-  return value.toFixed(decimals);
+  return formatFixedDecimals(value, decimals);
 }
 
 /** The number for reading, grouped in the reader's locale, always with the field's decimals. */
@@ -64,22 +63,10 @@ export function formatNumber(value: number, decimals: number, locale?: string): 
   return new Intl.NumberFormat(locale, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(value);
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-export function isCalendarDate(text: string): boolean {
-  const match = ISO_DATE.exec(text);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
-  return day <= days;
-}
-
 export function parseDate(input: string): Parsed<string | null> {
   const text = input.trim();
   if (text === '') return ok(null);
-  if (!ISO_DATE.test(text)) return problem('Enter a date as yyyy-mm-dd.');
+  if (!isIsoDateText(text)) return problem('Enter a date as yyyy-mm-dd.');
   if (!isCalendarDate(text)) return problem(`${text} is not a day in the calendar.`);
   return ok(text);
 }

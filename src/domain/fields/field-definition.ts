@@ -1,4 +1,17 @@
 import { z } from 'zod';
+import {
+  DESCRIPTION_MAX_LENGTH,
+  FIELD_NAME_MAX_LENGTH,
+  isOptionColour,
+  isOptionFieldType,
+  MAX_DECIMALS,
+  MAX_OPTIONS_PER_FIELD,
+  NAMED_OPTION_COLOURS,
+  OPTION_FIELD_TYPES,
+  OPTION_NAME_MAX_LENGTH,
+  type NamedOptionColour,
+  type OptionFieldType,
+} from '../../shared/field-rules';
 import { FIELD_TYPES } from '../../shared/resolver-contract';
 
 /**
@@ -10,31 +23,11 @@ import { FIELD_TYPES } from '../../shared/resolver-contract';
 export { FIELD_TYPES };
 export type FieldType = (typeof FIELD_TYPES)[number];
 
-/** The types whose values are chosen from the definition's options. */
-export const OPTION_FIELD_TYPES = ['list', 'multilist', 'status', 'priority'] as const satisfies readonly FieldType[];
-export type OptionFieldType = (typeof OPTION_FIELD_TYPES)[number];
-
-export function isOptionFieldType(type: FieldType): type is OptionFieldType {
-  return (OPTION_FIELD_TYPES as readonly FieldType[]).includes(type);
-}
-
-/**
- * Option colours: a small named palette the UI maps to Atlaskit design tokens (so colours follow
- * the light and dark themes), or an exact `#rrggbb` for sites that need their own.
- */
-export const NAMED_OPTION_COLOURS = ['grey', 'blue', 'teal', 'green', 'yellow', 'orange', 'red', 'purple'] as const;
-export type NamedOptionColour = (typeof NAMED_OPTION_COLOURS)[number];
-const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
-
-export const FIELD_NAME_MAX_LENGTH = 80;
-export const OPTION_NAME_MAX_LENGTH = 60;
-export const DESCRIPTION_MAX_LENGTH = 500;
-export const MAX_OPTIONS_PER_FIELD = 100;
-export const MAX_DECIMALS = 6;
+export { OPTION_FIELD_TYPES, isOptionFieldType, NAMED_OPTION_COLOURS, type OptionFieldType, type NamedOptionColour };
 
 const positiveId = z.number().int().positive();
 
-export const optionColourSchema = z.string().refine((colour) => (NAMED_OPTION_COLOURS as readonly string[]).includes(colour) || HEX_COLOUR.test(colour), {
+export const optionColourSchema = z.string().refine(isOptionColour, {
   message: `colour must be one of ${NAMED_OPTION_COLOURS.join(', ')} or a hex colour such as #1f845a`,
 });
 

@@ -1,5 +1,16 @@
 import { err, ok, type Result } from '../result';
-import { PLAIN_DECIMAL, countDecimalsOfText, countSignificantDigitsOfText, formatFixedDecimals, toPlainDecimal } from './decimal-text';
+import { formatFixedDecimals, PLAIN_DECIMAL, toPlainDecimal } from '../../shared/decimal-text';
+import {
+  characterCount,
+  checkNumberText,
+  decimalsAllowed,
+  isCalendarDate,
+  isIsoDateText,
+  MULTIUSER_MAX_USERS,
+  NUMBER_MAX_SIGNIFICANT_DIGITS,
+  TEXT_MAX_LENGTH,
+  TEXTAREA_MAX_LENGTH,
+} from '../../shared/field-rules';
 import { decimalsOf, type FieldDefinition, type FieldOption } from './field-definition';
 
 /**
@@ -23,15 +34,9 @@ export type StoredValue = string | number | null | string[] | number[];
 /** A value in payload format: all strings, except null and arrays of strings. */
 export type PayloadValue = string | null | string[];
 
-export const TEXT_MAX_LENGTH = 255;
-export const TEXTAREA_MAX_LENGTH = 32_768;
-export const NUMBER_MAX_MAGNITUDE = 1e15;
-/** Every decimal of up to 15 significant digits survives the trip through a double unchanged. */
-export const NUMBER_MAX_SIGNIFICANT_DIGITS = 15;
-export const MULTIUSER_MAX_USERS = 100;
+export { TEXT_MAX_LENGTH, TEXTAREA_MAX_LENGTH, isCalendarDate };
 /** Atlassian account ids are printable ASCII without spaces (e.g. `557058:f58131cb-...`). */
 const ACCOUNT_ID = /^[\x21-\x7e]{1,128}$/;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const WHOLE_NUMBER = /^\d+$/;
 
 export const FIELD_VALUE_ERROR_CODES = [
@@ -81,7 +86,6 @@ function expected(definition: FieldDefinition, what: string, input: unknown): Re
 }
 
 const isBlank = (input: unknown): boolean => input === null || input === undefined || (typeof input === 'string' && input.trim() === '');
-const characterCount = (text: string): number => Array.from(text).length;
 
 /**
  * Turns what a UI or REST client sends for one field into its stored form, or says why not.
@@ -149,40 +153,25 @@ function parseNumber(definition: FieldDefinition, input: unknown): Parsed {
   } else {
     return expected(definition, 'a number', input);
   }
-  const value = Number(text);
-  if (Math.abs(value) > NUMBER_MAX_MAGNITUDE) return refuse(definition, 'OUT_OF_RANGE', `expected a number between -1e15 and 1e15, got ${describeInput(input)}`);
-  const decimals = decimalsOf(definition);
-  if (countDecimalsOfText(text) > decimals) {
-    const allowed = decimals === 0 ? 'a whole number' : `at most ${decimals} decimal place${decimals === 1 ? '' : 's'}`;
-    return refuse(definition, 'TOO_MANY_DECIMALS', `expected ${allowed}, got ${describeInput(input)}`);
+  const checked = checkNumberText(text, decimalsOf(definition));
+  if (checked.ok) return ok(checked.value);
+  switch (checked.problem) {
+    case 'NOT_A_NUMBER':
+      return expected(definition, 'a number', input);
+    case 'OUT_OF_RANGE':
+      return refuse(definition, 'OUT_OF_RANGE', `expected a number between -1e15 and 1e15, got ${describeInput(input)}`);
+    case 'TOO_MANY_DECIMALS':
+      return refuse(definition, 'TOO_MANY_DECIMALS', `expected ${decimalsAllowed(decimalsOf(definition))}, got ${describeInput(input)}`);
+    case 'TOO_PRECISE':
+      return refuse(definition, 'TOO_PRECISE', `at most ${NUMBER_MAX_SIGNIFICANT_DIGITS} significant digits can be stored exactly, got ${describeInput(input)}`);
   }
-  if (countSignificantDigitsOfText(text) > NUMBER_MAX_SIGNIFICANT_DIGITS) {
-    return refuse(definition, 'TOO_PRECISE', `at most ${NUMBER_MAX_SIGNIFICANT_DIGITS} significant digits can be stored exactly, got ${describeInput(input)}`);
-  }
-  // `+ 0` turns -0 into 0, so "-0" and "0" are the same stored value.
-  return ok(value + 0);
-}
-
-const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return isLeapYear(year) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
-
-/** True for `yyyy-mm-dd` text naming a day that exists in the (proleptic Gregorian) calendar. */
-export function isCalendarDate(text: string): boolean {
-  const match = ISO_DATE.exec(text);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
 function parseDate(definition: FieldDefinition, input: unknown): Parsed {
   if (isBlank(input)) return ok(null);
   if (typeof input !== 'string') return expected(definition, 'a date as yyyy-mm-dd', input);
   const text = input.trim();
-  if (!ISO_DATE.test(text)) return expected(definition, 'a date as yyyy-mm-dd', input);
+  if (!isIsoDateText(text)) return expected(definition, 'a date as yyyy-mm-dd', input);
   if (!isCalendarDate(text)) return refuse(definition, 'INVALID_DATE', `${describeInput(text)} is not a day in the calendar`);
   return ok(text);
 }

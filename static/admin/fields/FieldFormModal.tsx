@@ -6,13 +6,14 @@ import Select from '@atlaskit/select';
 import TextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
 import { useState, type FormEvent } from 'react';
+import { DESCRIPTION_MAX_LENGTH, FIELD_NAME_MAX_LENGTH, MAX_DECIMALS } from '../../../src/shared/field-rules';
 import type { FieldDefinitionDto, FieldTypeId } from '../../../src/shared/resolver-contract';
 import { call, type CallError } from '../../common/api';
 import { FIELD_TYPE_HINTS, FIELD_TYPE_LABELS, FIELD_TYPES, hasOptions } from '../../common/field-types';
 import { flag } from '../../common/flags';
 import { Stack } from '../../common/layout';
 import { menuAboveModal } from '../../common/portal';
-import { DECIMALS_MAX, DESCRIPTION_MAX, NAME_MAX, emptyForm, formFromField, hasErrors, toCreateInput, toUpdateInput, validateForm, withType, type FieldFormErrors, type FieldFormState } from './field-form';
+import { emptyForm, formFromField, hasErrors, toCreateInput, toUpdateInput, validateForm, withType, type FieldFormErrors, type FieldFormState } from './field-form';
 import { OptionsEditor } from './OptionsEditor';
 
 interface TypeOption {
@@ -25,7 +26,7 @@ interface DecimalsOption {
 }
 
 const TYPE_OPTIONS: readonly TypeOption[] = FIELD_TYPES.map((type) => ({ value: type, label: FIELD_TYPE_LABELS[type] }));
-const DECIMALS_OPTIONS: readonly DecimalsOption[] = Array.from({ length: DECIMALS_MAX + 1 }, (_, n) => ({ value: n, label: n === 0 ? '0 (whole numbers)' : String(n) }));
+const DECIMALS_OPTIONS: readonly DecimalsOption[] = Array.from({ length: MAX_DECIMALS + 1 }, (_, n) => ({ value: n, label: n === 0 ? '0 (whole numbers)' : String(n) }));
 
 export interface FieldFormModalProps {
   /** The field to edit; none to create one. */
@@ -102,7 +103,7 @@ export function FieldFormModal({ field, otherNames, onClose, onSaved }: FieldFor
                   testId="field-name-input"
                   isDisabled={saving}
                 />
-                <div id="field-name-message">{errors.name ? <ErrorMessage>{errors.name}</ErrorMessage> : <HelperMessage>Shown to project users and sent to webhooks. At most {NAME_MAX} characters.</HelperMessage>}</div>
+                <div id="field-name-message">{errors.name ? <ErrorMessage>{errors.name}</ErrorMessage> : <HelperMessage>Shown to project users and sent to webhooks. At most {FIELD_NAME_MAX_LENGTH} characters.</HelperMessage>}</div>
               </div>
 
               <div>
@@ -146,7 +147,7 @@ export function FieldFormModal({ field, otherNames, onClose, onSaved }: FieldFor
                   testId="field-description-input"
                 />
                 <div id="field-description-message">
-                  {errors.description ? <ErrorMessage>{errors.description}</ErrorMessage> : <HelperMessage>Optional help shown under the field. At most {DESCRIPTION_MAX} characters.</HelperMessage>}
+                  {errors.description ? <ErrorMessage>{errors.description}</ErrorMessage> : <HelperMessage>Optional help shown under the field. At most {DESCRIPTION_MAX_LENGTH} characters.</HelperMessage>}
                 </div>
               </div>
 

@@ -1,17 +1,12 @@
 import type { CreateFieldInput, FieldDefinitionDto, FieldTypeId, UpdateFieldInput } from '../../../src/shared/resolver-contract';
 import { hasOptions } from '../../common/field-types';
 import { NAMED_COLOURS } from '../../common/colours';
+import { characterCount as length, DESCRIPTION_MAX_LENGTH, FIELD_NAME_MAX_LENGTH, MAX_DECIMALS, MAX_OPTIONS_PER_FIELD, OPTION_NAME_MAX_LENGTH } from '../../../src/shared/field-rules';
 
 /**
  * The create/edit form of a field definition as plain data: its state, its checks (the backend's
  * obvious rules, for instant feedback) and the resolver input it becomes. The backend checks again.
  */
-
-export const NAME_MAX = 80;
-export const DESCRIPTION_MAX = 500;
-export const OPTION_NAME_MAX = 60;
-export const OPTIONS_MAX = 100;
-export const DECIMALS_MAX = 6;
 
 export interface OptionDraft {
   /** Stable React key; not sent. */
@@ -112,8 +107,6 @@ export function moveOption(state: FieldFormState, key: string, by: -1 | 1): Fiel
   return { ...state, options };
 }
 
-const length = (text: string) => Array.from(text).length;
-
 /**
  * Checks the form; `otherNames` are the names of the other fields (names are unique, whatever
  * their case). Answers no errors at all when the form can be sent.
@@ -122,25 +115,25 @@ export function validateForm(state: FieldFormState, otherNames: readonly string[
   const errors: { -readonly [K in keyof FieldFormErrors]: FieldFormErrors[K] } = {};
   const name = state.name.trim();
   if (name === '') errors.name = 'Give the field a name.';
-  else if (length(name) > NAME_MAX) errors.name = `Use at most ${NAME_MAX} characters (${length(name)} now).`;
+  else if (length(name) > FIELD_NAME_MAX_LENGTH) errors.name = `Use at most ${FIELD_NAME_MAX_LENGTH} characters (${length(name)} now).`;
   else if (otherNames.some((other) => other.trim().toLowerCase() === name.toLowerCase())) errors.name = `A field named "${name}" already exists. Field names must be unique.`;
 
   if (state.type === null) errors.type = 'Choose a type.';
-  if (length(state.description.trim()) > DESCRIPTION_MAX) errors.description = `Use at most ${DESCRIPTION_MAX} characters (${length(state.description.trim())} now).`;
-  if (state.type === 'number' && (!Number.isInteger(state.decimals) || state.decimals < 0 || state.decimals > DECIMALS_MAX)) {
-    errors.decimals = `Choose 0 to ${DECIMALS_MAX} decimals.`;
+  if (length(state.description.trim()) > DESCRIPTION_MAX_LENGTH) errors.description = `Use at most ${DESCRIPTION_MAX_LENGTH} characters (${length(state.description.trim())} now).`;
+  if (state.type === 'number' && (!Number.isInteger(state.decimals) || state.decimals < 0 || state.decimals > MAX_DECIMALS)) {
+    errors.decimals = `Choose 0 to ${MAX_DECIMALS} decimals.`;
   }
 
   if (state.type !== null && hasOptions(state.type)) {
     if (state.options.length === 0) errors.options = 'Add at least one option.';
-    else if (state.options.length > OPTIONS_MAX) errors.options = `A field can have at most ${OPTIONS_MAX} options.`;
+    else if (state.options.length > MAX_OPTIONS_PER_FIELD) errors.options = `A field can have at most ${MAX_OPTIONS_PER_FIELD} options.`;
     else if (!state.options.some((o) => o.enabled)) errors.options = 'Keep at least one option enabled, or people cannot choose anything.';
     const optionNames: Record<string, string> = {};
     const seen = new Set<string>();
     for (const option of state.options) {
       const optionName = option.name.trim();
       if (optionName === '') optionNames[option.key] = 'Give the option a name.';
-      else if (length(optionName) > OPTION_NAME_MAX) optionNames[option.key] = `Use at most ${OPTION_NAME_MAX} characters.`;
+      else if (length(optionName) > OPTION_NAME_MAX_LENGTH) optionNames[option.key] = `Use at most ${OPTION_NAME_MAX_LENGTH} characters.`;
       else if (seen.has(optionName.toLowerCase())) optionNames[option.key] = `"${optionName}" is already an option.`;
       seen.add(optionName.toLowerCase());
     }

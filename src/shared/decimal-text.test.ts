@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { countDecimalsOfText, countSignificantDigitsOfText, formatFixedDecimals, toPlainDecimal } from './decimal-text';
 
 describe('toPlainDecimal', () => {

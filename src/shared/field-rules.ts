@@ -1,0 +1,84 @@
+import { countDecimalsOfText, countSignificantDigitsOfText, PLAIN_DECIMAL } from './decimal-text';
+import type { FieldTypeId } from './resolver-contract';
+
+/**
+ * The rules of project fields, in one place for the backend (definitions, value parsing, resolver
+ * schemas) and the UI (forms and editors that check as people type). Pure: no I/O, no platform.
+ */
+
+export const FIELD_NAME_MAX_LENGTH = 80;
+export const OPTION_NAME_MAX_LENGTH = 60;
+export const DESCRIPTION_MAX_LENGTH = 500;
+export const MAX_OPTIONS_PER_FIELD = 100;
+export const MAX_DECIMALS = 6;
+
+export const TEXT_MAX_LENGTH = 255;
+export const TEXTAREA_MAX_LENGTH = 32_768;
+export const NUMBER_MAX_MAGNITUDE = 1e15;
+/** Every decimal of up to 15 significant digits survives the trip through a double unchanged. */
+export const NUMBER_MAX_SIGNIFICANT_DIGITS = 15;
+export const MULTIUSER_MAX_USERS = 100;
+
+/** The types whose values are chosen from the definition's options. */
+export const OPTION_FIELD_TYPES = ['list', 'multilist', 'status', 'priority'] as const satisfies readonly FieldTypeId[];
+export type OptionFieldType = (typeof OPTION_FIELD_TYPES)[number];
+
+export function isOptionFieldType(type: FieldTypeId): type is OptionFieldType {
+  return (OPTION_FIELD_TYPES as readonly FieldTypeId[]).includes(type);
+}
+
+/**
+ * Option colours: a small named palette the UI maps to Atlaskit design tokens (so colours follow
+ * the light and dark themes), or an exact `#rrggbb` for sites that need their own.
+ */
+export const NAMED_OPTION_COLOURS = ['grey', 'blue', 'teal', 'green', 'yellow', 'orange', 'red', 'purple'] as const;
+export type NamedOptionColour = (typeof NAMED_OPTION_COLOURS)[number];
+export const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
+
+export function isNamedOptionColour(colour: string): colour is NamedOptionColour {
+  return (NAMED_OPTION_COLOURS as readonly string[]).includes(colour);
+}
+
+export const isOptionColour = (colour: string): boolean => isNamedOptionColour(colour) || HEX_COLOUR.test(colour);
+
+/** Characters as people count them (code points), not UTF-16 units. */
+export const characterCount = (text: string): number => Array.from(text).length;
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+export const isIsoDateText = (text: string): boolean => ISO_DATE.test(text);
+
+/** True for `yyyy-mm-dd` text naming a day that exists in the (proleptic Gregorian) calendar. */
+export function isCalendarDate(text: string): boolean {
+  const match = ISO_DATE.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+export type NumberTextProblem = 'NOT_A_NUMBER' | 'OUT_OF_RANGE' | 'TOO_MANY_DECIMALS' | 'TOO_PRECISE';
+
+/**
+ * Plain decimal text ("1234.5", no exponent, no grouping) as a number field with `decimals`
+ * stores it. More decimals than the field has are refused, never rounded: a save never changes
+ * what was typed without saying so. Decimals are counted on the text, trailing zeros ignored.
+ */
+export function checkNumberText(text: string, decimals: number): { readonly ok: true; readonly value: number } | { readonly ok: false; readonly problem: NumberTextProblem } {
+  if (!PLAIN_DECIMAL.test(text)) return { ok: false, problem: 'NOT_A_NUMBER' };
+  const value = Number(text);
+  if (!Number.isFinite(value) || Math.abs(value) > NUMBER_MAX_MAGNITUDE) return { ok: false, problem: 'OUT_OF_RANGE' };
+  if (countDecimalsOfText(text) > decimals) return { ok: false, problem: 'TOO_MANY_DECIMALS' };
+  if (countSignificantDigitsOfText(text) > NUMBER_MAX_SIGNIFICANT_DIGITS) return { ok: false, problem: 'TOO_PRECISE' };
+  // `+ 0` turns -0 into 0, so "-0" and "0" are the same stored value.
+  return { ok: true, value: value + 0 };
+}
+
+/** "a whole number" or "at most 2 decimal places": what a number field with `decimals` accepts. */
+export const decimalsAllowed = (decimals: number): string => (decimals === 0 ? 'a whole number' : `at most ${decimals} decimal place${decimals === 1 ? '' : 's'}`);
