@@ -5,14 +5,13 @@ import { countFieldUsage, createField, deleteField, loadFieldCatalog, updateFiel
 import { getProjectFields, saveProjectFields } from '../app/project-fields';
 import { getSession, requireJiraAdmin } from '../app/session';
 import { forgeDeps } from '../forge/composition';
-import type { ResolverDefs, ResolverResult } from '../shared/resolver-contract';
+import type { ResolverDefs, ResolverResult, ResolverValue as Value } from '../shared/resolver-contract';
 import { describeIssues } from '../shared/describe-issues';
 import { resolverPayloadSchemas } from '../shared/resolver-schemas';
 import type { z } from 'zod';
 
 type Deps = ReturnType<typeof forgeDeps>;
 type Payload<K extends keyof ResolverDefs> = z.output<(typeof resolverPayloadSchemas)[K]>;
-type Value<K extends keyof ResolverDefs> = Extract<Awaited<ReturnType<ResolverDefs[K]>>, { ok: true }>['value'];
 
 /**
  * Every resolver goes through here: the user is the platform's principal (never an id from the

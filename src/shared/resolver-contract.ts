@@ -1,3 +1,6 @@
+import type { z } from 'zod';
+import type { resolverPayloadSchemas } from './resolver-schemas';
+
 /**
  * The one contract between the Custom UI (`static/`) and the resolver function (`src/resolvers/`).
  * The backend implements it with `makeResolver<ResolverDefs>`, the UI calls it with
@@ -96,43 +99,23 @@ export interface ProjectFieldsView {
   readonly values: Readonly<Record<string, FieldValueDto>>;
 }
 
-export interface SaveProjectFieldsInput {
-  readonly projectKey: string;
-  readonly baseRevision: number;
-  /** Only the fields the user changed, keyed by field id. */
-  readonly values: Readonly<Record<string, unknown>>;
-}
-
 export interface SaveProjectFieldsOutcome {
   readonly revision: number;
   /** Ids of the fields whose value really changed; empty when the save changed nothing. */
   readonly changedFieldIds: readonly number[];
 }
 
-export interface FieldOptionInput {
-  /** Omit for a new option; the server assigns ids. */
-  readonly id?: number;
-  readonly name: string;
-  readonly colour: string;
-  readonly enabled: boolean;
-}
-
-export interface CreateFieldInput {
-  readonly name: string;
-  readonly type: FieldTypeId;
-  readonly description?: string;
-  readonly options?: readonly FieldOptionInput[];
-  readonly decimals?: number;
-}
-
+/**
+ * What the UI sends, derived from the schemas the backend parses it with (`resolver-schemas.ts`),
+ * so the two cannot disagree.
+ */
+export type ResolverInput<K extends keyof typeof resolverPayloadSchemas> = z.input<(typeof resolverPayloadSchemas)[K]>;
+export type SaveProjectFieldsInput = ResolverInput<'saveProjectFields'>;
+export type CreateFieldInput = ResolverInput<'createField'>;
 /** The type of a field never changes; everything else may. */
-export interface UpdateFieldInput {
-  readonly id: number;
-  readonly name?: string;
-  readonly description?: string;
-  readonly options?: readonly FieldOptionInput[];
-  readonly decimals?: number;
-}
+export type UpdateFieldInput = ResolverInput<'updateField'>;
+/** An option as sent: without an id for a new option (the server assigns ids). */
+export type FieldOptionInput = NonNullable<CreateFieldInput['options']>[number];
 
 export interface DeleteFieldOutcome {
   readonly id: number;
@@ -146,12 +129,15 @@ export type ResolverDefs = {
   createField: (input: CreateFieldInput) => ResolverResult<FieldDefinitionDto>;
   updateField: (input: UpdateFieldInput) => ResolverResult<FieldDefinitionDto>;
   /** Answers how many projects hold values, so the UI can say so in the confirmation. */
-  countFieldUsage: (input: { id: number }) => ResolverResult<{ id: number; projectsWithValues: number }>;
-  deleteField: (input: { id: number }) => ResolverResult<DeleteFieldOutcome>;
-  getProjectFields: (input: { projectKey: string }) => ResolverResult<ProjectFieldsView>;
+  countFieldUsage: (input: ResolverInput<'countFieldUsage'>) => ResolverResult<{ id: number; projectsWithValues: number }>;
+  deleteField: (input: ResolverInput<'deleteField'>) => ResolverResult<DeleteFieldOutcome>;
+  getProjectFields: (input: ResolverInput<'getProjectFields'>) => ResolverResult<ProjectFieldsView>;
   saveProjectFields: (input: SaveProjectFieldsInput) => ResolverResult<SaveProjectFieldsOutcome>;
-  searchUsers: (input: { query: string }) => ResolverResult<{ users: UserDto[] }>;
-  getUsers: (input: { accountIds: string[] }) => ResolverResult<{ users: UserDto[] }>;
+  searchUsers: (input: ResolverInput<'searchUsers'>) => ResolverResult<{ users: UserDto[] }>;
+  getUsers: (input: ResolverInput<'getUsers'>) => ResolverResult<{ users: UserDto[] }>;
 };
 
 export type ResolverName = keyof ResolverDefs;
+
+/** What a resolver answers when it succeeds. The one definition; backend, UI and tests use it. */
+export type ResolverValue<K extends ResolverName> = Extract<Awaited<ReturnType<ResolverDefs[K]>>, { ok: true }>['value'];

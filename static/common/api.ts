@@ -1,5 +1,5 @@
 import { makeInvoke } from '@forge/bridge';
-import type { ResolverDefs, ResolverError } from '../../src/shared/resolver-contract';
+import type { ResolverDefs, ResolverError, ResolverName, ResolverValue } from '../../src/shared/resolver-contract';
 
 /**
  * The UI's only way to the backend: the resolver contract, typed end to end by `ResolverDefs`.
@@ -8,8 +8,7 @@ import type { ResolverDefs, ResolverError } from '../../src/shared/resolver-cont
  */
 const invoke = makeInvoke<ResolverDefs>();
 
-export type ResolverName = keyof ResolverDefs;
-export type ResolverValue<K extends ResolverName> = Extract<Awaited<ReturnType<ResolverDefs[K]>>, { ok: true }>['value'];
+export type { ResolverName, ResolverValue };
 export type CallError = ResolverError | { readonly code: 'CALL_FAILED'; readonly message: string; readonly fieldErrors?: undefined };
 export type CallResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: CallError };
 

@@ -6,7 +6,7 @@ import { startLocalApp, type LocalApp } from '../../local/local-app';
 import { DEMO_PROJECTS, DEMO_USERS } from '../../local/platform/jira-site';
 import { USER_COOKIE } from '../../local/ui';
 import type { FieldChangeRecord } from '../../src/domain/records';
-import type { FieldDefinitionDto, ResolverDefs, ResolverResult } from '../../src/shared/resolver-contract';
+import type { FieldDefinitionDto, ResolverDefs, ResolverResult, ResolverValue as Value } from '../../src/shared/resolver-contract';
 import { changeRecords } from '../support/host-fixture';
 
 /**
@@ -42,7 +42,6 @@ export function assertBuilt(): void {
   }
 }
 
-type Value<K extends keyof ResolverDefs> = Extract<Awaited<ReturnType<ResolverDefs[K]>>, { ok: true }>['value'];
 type Input<K extends keyof ResolverDefs> = Parameters<ResolverDefs[K]>[0];
 type PayloadArgs<K extends keyof ResolverDefs> = Input<K> extends undefined ? [] : [Input<K>];
 

@@ -4,11 +4,10 @@ import { runInInvocation } from '../../local/platform/invocation-context';
 import type { FieldChangeRecord } from '../../src/domain/records';
 import { createForgeHost, type ForgeHost, type HostOptions } from '../../local/host';
 import { DEMO_USERS } from '../../local/platform/jira-site';
-import type { ResolverDefs, ResolverResult } from '../../src/shared/resolver-contract';
+import type { ResolverDefs, ResolverResult, ResolverValue as Value } from '../../src/shared/resolver-contract';
 
 export type DemoUserName = keyof typeof DEMO_USERS;
 
-type Value<K extends keyof ResolverDefs> = Extract<Awaited<ReturnType<ResolverDefs[K]>>, { ok: true }>['value'];
 type Input<K extends keyof ResolverDefs> = Parameters<ResolverDefs[K]>[0];
 
 /**
