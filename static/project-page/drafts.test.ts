@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { FieldDefinitionDto, FieldValueDto } from '../../src/shared/resolver-contract';
-import { initialDraft, isChanged, parseDraft, planSave, rebaseDrafts, type Draft } from './drafts';
+import { checkedErrors, initialDraft, isChanged, parseDraft, planSave, rebaseDrafts, type Draft } from './drafts';
 
 const budget: FieldDefinitionDto = { id: 1, name: 'Budget', type: 'number', decimals: 3 };
 const summary: FieldDefinitionDto = { id: 2, name: 'Summary', type: 'textarea' };
@@ -85,5 +85,24 @@ describe('rebaseDrafts', () => {
     expect(rebased.drafts['1']).toEqual(text('30.000'));
     expect(rebased.drafts['2']).toEqual(text('My summary'));
     expect(rebased.drafts['5']).toEqual({ kind: 'user', accountId: 'acc-1' });
+  });
+});
+
+describe('checkedErrors', () => {
+  it('sets the message of a field whose draft cannot be read', () => {
+    expect(checkedErrors({}, budget, text('abc'))).toEqual({ '1': expect.stringContaining('Enter a number') });
+  });
+
+  it('removes the message once the draft reads well, and leaves other fields alone', () => {
+    expect(checkedErrors({ '1': 'old message', '9': 'other' }, budget, text('23'))).toEqual({ '9': 'other' });
+  });
+
+  it('removes the message of a field that is no change at all', () => {
+    expect(checkedErrors({ '1': 'old message' }, budget, text('abc'), true)).toEqual({});
+  });
+
+  it('answers the same object when there is nothing to change (no re-render)', () => {
+    const errors = { '9': 'other' };
+    expect(checkedErrors(errors, budget, text('23'))).toBe(errors);
   });
 });

@@ -163,3 +163,17 @@ export function rebaseDrafts(
   }
   return { drafts: next, kept, dropped };
 }
+
+/**
+ * The field messages after `field` was checked: its message replaced by the draft's problem, or
+ * removed when the draft reads well (or is no change at all: `unchanged`).
+ */
+export function checkedErrors(errors: Readonly<Record<string, string>>, field: FieldDefinitionDto, draft: Draft, unchanged = false): Readonly<Record<string, string>> {
+  const key = String(field.id);
+  const parsed = unchanged ? ({ ok: true } as const) : parseDraft(field, draft);
+  if (parsed.ok && errors[key] === undefined) return errors;
+  const next = { ...errors };
+  if (parsed.ok) delete next[key];
+  else next[key] = parsed.message;
+  return next;
+}
