@@ -7,14 +7,18 @@ import { runInInvocation } from './platform/invocation-context';
 import { join, resolve } from 'node:path';
 import { installVirtualClock, type VirtualClock } from './platform/clock';
 import { openHostDatabase, readMeta, writeMeta, type HostDatabase } from './platform/database';
-import { installEgressFetch, setEgressImplementation } from './platform/egress';
+import { backendEgressRule, installEgressFetch, setEgressImplementation, setEgressRules } from './platform/egress';
+import { resolveFidelity, type Fidelity, type FidelityOption } from './platform/fidelity';
+import { meterPlatform } from './platform/metering';
+import { createProductEvents, type ProductEvents } from './platform/product-events';
+import { createUsageMeter, type UsageReport } from './platform/usage';
 import { installForgeSeam, LOCAL_APP, type PlatformRequest, type PlatformService } from './platform/forge-seam';
 import { createAppRuntime, scheduledIntervalMs, type AppEntryModule, type AppRuntime } from './platform/app-runtime';
 import { parseManifest, type ManifestModel } from './platform/manifest-model';
 import { createScheduler } from './platform/scheduler';
 import { createWebTriggerUrlService } from './platform/web-triggers';
 import { createKvsService, loadEntityDeclarations } from './platform/kvs';
-import { createQueueService, type ChaosOptions } from './platform/queues';
+import { createPrng, createQueueService, type ChaosOptions } from './platform/queues';
 import { createJiraSite, type JiraStandIn } from './platform/jira-site';
 
 export const REPO_ROOT = resolve(__dirname, '..');
@@ -26,6 +30,12 @@ export interface HostOptions {
   readonly app: AppEntryModule;
   readonly manifestText?: string;
   readonly chaos?: ChaosOptions;
+  /**
+   * `default` (kind, fast) or `strict` (Forge's behaviour in time and at scale: lagging queries,
+   * KVS and queue rates, push chains cut, busy keys held back, late events under chaos), with
+   * tunables to exaggerate it (see local/platform/fidelity.ts).
+   */
+  readonly fidelity?: FidelityOption;
   /** Base URL the host's HTTP server answers on (web trigger URLs are built from it). */
   readonly baseUrl?: () => string;
   /** The fetch the app's egress uses (e.g. one trusting the demo receiver's certificate). */
@@ -52,6 +62,13 @@ export interface ForgeHost {
   readonly queues: ReturnType<typeof createQueueService>;
   readonly jira: JiraStandIn;
   readonly scheduler: ReturnType<typeof createScheduler>;
+  readonly fidelity: Fidelity;
+  readonly productEvents: ProductEvents;
+  /** Emits a product event the way Forge delivers it (under chaos: maybe twice, maybe late). */
+  emitProductEvent(eventType: string, event: Record<string, unknown>): Promise<{ triggersRun: number; heldBack: number }>;
+  /** What every platform operation cost since the start or the last reset, per invocation kind and in total. */
+  usage(): UsageReport;
+  resetUsage(): void;
   /** Moves the virtual clock and waits until what became due has run. */
   advanceClock(ms: number): Promise<void>;
   /** Creates a management API token with this value for `accountId`, if missing (`--api-token`). */
@@ -75,19 +92,32 @@ export function createForgeHost(options: HostOptions): ForgeHost {
 
   const manifestText = options.manifestText ?? readFileSync(join(REPO_ROOT, 'manifest.yml'), 'utf8');
   const manifest = parseManifest(manifestText);
-  const runtime = createAppRuntime(manifest, options.app);
+  const fidelity = resolveFidelity(options.fidelity);
+  const usage = createUsageMeter();
+  const runtime = createAppRuntime(manifest, options.app, { usage });
+  const chaosSeed = options.chaos?.seed ?? 1;
+  const deliveryChaos = (stream: string) =>
+    options.chaos ? { prng: createPrng(`${String(chaosSeed)}:${stream}`), duplicateRate: options.chaos.duplicateRate ?? 0, maxLatenessMs: fidelity.maxLatenessMs } : undefined;
+  const productEvents = createProductEvents({ deliver: (type, event) => runtime.emitProductEvent(type, event), clock, chaos: deliveryChaos('product-events'), log });
 
-  const jira = createJiraSite();
+  const jira = createJiraSite({ scopes: manifest.scopes, emit: (type, event) => productEvents.emit(type, event) });
   const queues = createQueueService(db, {
     clock,
-    invokeConsumer: (queueKey: string, event: unknown) => runtime.invokeConsumer(queueKey, event),
+    invokeConsumer: (queueKey, event, meta) => runtime.invokeConsumer(queueKey, event, meta),
+    maxEventBytes: (queueKey) => ((runtime.consumerTimeoutSeconds(queueKey) ?? 0) > fidelity.largeEventTimeoutSeconds ? fidelity.largeConsumerMaxEventBytes : Number.POSITIVE_INFINITY),
+    limits: {
+      pushRequestsPerChain: fidelity.pushRequestsPerChain,
+      concurrencyScope: fidelity.concurrencyScope,
+      busyKeyMaxHoldMs: fidelity.busyKeyMaxHoldMs,
+      partialPushOnRateLimit: fidelity.mode === 'strict',
+    },
     // Dispatching starts when the owner says so (after seeding, or never in restart tests).
     autoStart: false,
     ...(options.chaos ? { chaos: options.chaos } : {}),
     log,
   });
   const services: PlatformService[] = [
-    createKvsService(db, { entities: loadEntityDeclarations(manifestText) }),
+    createKvsService(db, { entities: loadEntityDeclarations(manifestText), indexLagMs: fidelity.indexLagMs }),
     queues.service,
     createWebTriggerUrlService({ baseUrl: options.baseUrl ?? (() => 'http://127.0.0.1'), moduleKeys: manifest.webTriggers.map((w) => w.key) }),
     jira.service,
@@ -100,13 +130,29 @@ export function createForgeHost(options: HostOptions): ForgeHost {
     }
     return undefined;
   };
-  installForgeSeam(intercept ? [(request) => intercept(request, () => dispatch(request))] : services, LOCAL_APP, { allowLoopbackTargets: options.allowLoopbackTargets ?? false });
+  const metered = meterPlatform(dispatch, usage, fidelity);
+  installForgeSeam(
+    [intercept ? (request) => intercept(request, () => metered(request)) : metered],
+    LOCAL_APP,
+    { allowLoopbackTargets: options.allowLoopbackTargets ?? false },
+    {
+      onCallAfterStop: (invocation) => usage.add(invocation, { callsAfterTimeout: 1 }),
+      permissions: { scopes: manifest.scopes, external: { fetch: { backend: manifest.egressBackend } } },
+    },
+  );
+  const egressAllowed = backendEgressRule(manifest.egressBackend);
+  setEgressRules({
+    allows: egressAllowed,
+    onRequest: (invocation, outcome) =>
+      usage.add(invocation, outcome === 'sent' ? { egressRequests: 1 } : outcome === 'refused' ? { egressRequests: 1, egressRefused: 1 } : { callsAfterTimeout: 1 }),
+  });
 
   const scheduler = createScheduler(
     db,
     clock,
     manifest.scheduledTriggers.map((s) => ({ key: s.key, intervalMs: scheduledIntervalMs(s.interval), run: () => runtime.invokeScheduledTrigger(s.key) })),
     log,
+    deliveryChaos('scheduled'),
   );
 
   return {
@@ -117,6 +163,11 @@ export function createForgeHost(options: HostOptions): ForgeHost {
     queues,
     jira,
     scheduler,
+    fidelity,
+    productEvents,
+    emitProductEvent: (eventType, event) => productEvents.emit(eventType, event),
+    usage: () => usage.report(),
+    resetUsage: () => usage.reset(),
     async advanceClock(ms) {
       await clock.advance(ms);
       await queues.waitForIdle({ timeoutMs: 60_000 });
@@ -132,6 +183,8 @@ export function createForgeHost(options: HostOptions): ForgeHost {
     async stop() {
       stopPersistingClock();
       scheduler.stop();
+      productEvents.stop();
+      setEgressRules(undefined);
       await queues.stop();
       db.close();
     },

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ForgeHost } from './host';
+import { foreignRequest } from './platform/local-safety';
 import { fromWebTriggerResponse, RequestTooLargeError, toWebTriggerRequest } from './platform/web-triggers';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -59,6 +60,9 @@ function controlRoutes(host: ForgeHost): RouteHandler {
     if (!url.pathname.startsWith('/_host/')) return false;
     const path = url.pathname.slice('/_host'.length);
     const method = req.method ?? 'GET';
+    // The platform's knobs answer only the developer's own tools, never another web page.
+    const foreign = foreignRequest(req);
+    if (foreign) return sendJson(res, 403, { error: { code: 'FORBIDDEN', message: `Refused: ${foreign}.` } }), true;
     try {
       if (method === 'GET' && path === '/health') return sendJson(res, 200, { ok: true }), true;
       if (method === 'GET' && path === '/clock') return sendJson(res, 200, { now: host.clock.now(), iso: new Date(host.clock.now()).toISOString(), offsetMs: host.clock.offsetMs() }), true;
@@ -78,9 +82,14 @@ function controlRoutes(host: ForgeHost): RouteHandler {
       const productEvent = /^\/events\/([^/]+)$/.exec(path);
       if (method === 'POST' && productEvent) {
         const eventType = decodeURIComponent(productEvent[1] ?? '');
-        const ran = await host.runtime.emitProductEvent(eventType, await readJson(req));
+        const { triggersRun, heldBack } = await host.emitProductEvent(eventType, await readJson(req));
         await host.settle();
-        return sendJson(res, 200, { eventType, triggersRun: ran }), true;
+        return sendJson(res, 200, { eventType, triggersRun, ...(heldBack > 0 ? { heldBack } : {}) }), true;
+      }
+      if (method === 'GET' && path === '/usage') return sendJson(res, 200, { fidelity: host.fidelity.mode, ...host.usage() }), true;
+      if (method === 'POST' && path === '/usage/reset') {
+        host.resetUsage();
+        return sendJson(res, 200, host.usage()), true;
       }
       if (method === 'GET' && path === '/queues') return sendJson(res, 200, { pending: host.queues.pending(), deadLetters: host.queues.deadLetters() }), true;
       if (method === 'POST' && path === '/queues/settle') {

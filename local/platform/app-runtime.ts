@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { WebTriggerRequest, WebTriggerResponse } from '@forge/api';
-import { runInInvocation } from './invocation-context';
+import { performance } from 'node:perf_hooks';
+import { currentInvocation, runInInvocation, stopInvocation } from './invocation-context';
 import type { FunctionDeclaration, ManifestModel } from './manifest-model';
-import { LOCAL_APP } from './forge-seam';
+import { cloudIdOf, localIdOf, LOCAL_APP } from './forge-seam';
+import type { UsageMeter } from './usage';
 
 /** The app's entry module (`src/index.ts`): the exports manifest.yml names as handlers. */
 export type AppEntryModule = Readonly<Record<string, unknown>>;
@@ -34,9 +36,17 @@ export function scheduledIntervalMs(interval: string): number {
  * (principal, module key, invocation id) that the platform seam answers from, with the time limit
  * of the function.
  */
-export function createAppRuntime(manifest: ManifestModel, app: AppEntryModule, options: { resolverTimeoutSeconds?: number } = {}) {
+export function createAppRuntime(manifest: ManifestModel, app: AppEntryModule, options: { resolverTimeoutSeconds?: number; usage?: UsageMeter } = {}) {
   const resolverTimeout = options.resolverTimeoutSeconds ?? 25;
   const installContext = LOCAL_APP.contextAri;
+  const cloudId = cloudIdOf(LOCAL_APP);
+  // The platform's second handler argument, as Forge gives it to every function: the
+  // installation's context, license and installation (the resolver copies them into `context`).
+  const platformPayload = {
+    installContext,
+    license: { isActive: true, billingPeriod: 'MONTHLY', isEvaluation: false, type: 'commercial' },
+    installation: { ari: { installationId: LOCAL_APP.installationId }, contexts: [{ ari: installContext }] },
+  };
 
   function handlerOf(fn: FunctionDeclaration): Handler {
     const handler = app[fn.exportName];
@@ -52,24 +62,38 @@ export function createAppRuntime(manifest: ManifestModel, app: AppEntryModule, o
 
   async function invoke(
     functionKey: string,
-    meta: { moduleKey: string; moduleType: string; accountId?: string; timeoutSeconds?: number },
+    meta: { moduleKey: string; moduleType: string; accountId?: string; timeoutSeconds?: number; chainId?: string },
     args: unknown[],
   ): Promise<unknown> {
     const fn = declaration(functionKey);
     const handler = handlerOf(fn);
     const timeoutSeconds = meta.timeoutSeconds ?? fn.timeoutSeconds;
     return runInInvocation(
-      { moduleKey: meta.moduleKey, moduleType: meta.moduleType, functionKey, timeoutMs: timeoutSeconds * 1000, ...(meta.accountId ? { accountId: meta.accountId } : {}) },
+      {
+        moduleKey: meta.moduleKey,
+        moduleType: meta.moduleType,
+        functionKey,
+        timeoutMs: timeoutSeconds * 1000,
+        ...(meta.accountId ? { accountId: meta.accountId } : {}),
+        ...(meta.chainId ? { chainId: meta.chainId } : {}),
+      },
       async () => {
+        const invocation = currentInvocation();
+        const started = performance.now();
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new FunctionTimeoutError(functionKey, timeoutSeconds)), timeoutSeconds * 1000);
+          timer = setTimeout(() => {
+            // Forge ends the function here: whatever it still asks of the platform is refused.
+            if (invocation) stopInvocation(invocation, `timed out after ${timeoutSeconds} s`);
+            reject(new FunctionTimeoutError(functionKey, timeoutSeconds));
+          }, timeoutSeconds * 1000);
           timer.unref();
         });
         try {
           return await Promise.race([Promise.resolve(handler(...args)), timeout]);
         } finally {
           clearTimeout(timer);
+          options.usage?.add(invocation, { invocations: 1, invocationMs: Math.round(performance.now() - started) });
         }
       },
     );
@@ -83,18 +107,33 @@ export function createAppRuntime(manifest: ManifestModel, app: AppEntryModule, o
       const module = manifest.uiModules.find((m) => m.key === call.moduleKey);
       if (!module) throw new Error(`No UI module ${call.moduleKey} in manifest.yml`);
       if (!module.resolverFunction) throw new Error(`UI module ${call.moduleKey} has no resolver`);
-      const context = { moduleKey: module.key, localId: `${module.key}-local`, cloudId: LOCAL_APP.contextAri.split('/').pop(), extension: call.extensionContext };
+      // The same ids `view.getContext()` gives the page (local/ui), as on Forge.
+      const context = {
+        moduleKey: module.key,
+        localId: localIdOf(LOCAL_APP, module.key),
+        cloudId,
+        environmentId: LOCAL_APP.environmentId,
+        environmentType: LOCAL_APP.environmentType,
+        extension: call.extensionContext,
+      };
       return invoke(
         module.resolverFunction,
         { moduleKey: module.key, moduleType: module.moduleType, accountId: call.accountId, timeoutSeconds: resolverTimeout },
-        [{ call: { functionKey: call.functionKey, payload: call.payload, jobId: undefined }, context }, { principal: { accountId: call.accountId }, installContext }],
+        [{ call: { functionKey: call.functionKey, payload: call.payload, jobId: undefined }, context }, { principal: { accountId: call.accountId }, ...platformPayload }],
       );
     },
 
-    async invokeConsumer(queueKey: string, event: unknown): Promise<unknown> {
+    /** `chainId`: the chain of the invocation that pushed the event (Forge's cyclic push limit counts per chain). */
+    async invokeConsumer(queueKey: string, event: unknown, meta: { chainId?: string } = {}): Promise<unknown> {
       const consumer = manifest.consumers.find((c) => c.queue === queueKey);
       if (!consumer) throw new Error(`No consumer for queue ${queueKey} in manifest.yml`);
-      return invoke(consumer.functionKey, { moduleKey: consumer.key, moduleType: 'consumer' }, [event, { installContext }]);
+      return invoke(consumer.functionKey, { moduleKey: consumer.key, moduleType: 'consumer', ...(meta.chainId ? { chainId: meta.chainId } : {}) }, [event, platformPayload]);
+    },
+
+    /** The timeout of the consumer of `queueKey` (Forge: events for consumers over 55 s are at most 100 KB). */
+    consumerTimeoutSeconds(queueKey: string): number | undefined {
+      const consumer = manifest.consumers.find((c) => c.queue === queueKey);
+      return consumer ? manifest.functions.get(consumer.functionKey)?.timeoutSeconds : undefined;
     },
 
     async invokeWebTrigger(moduleKey: string, request: WebTriggerRequest): Promise<WebTriggerResponse> {
@@ -107,15 +146,15 @@ export function createAppRuntime(manifest: ManifestModel, app: AppEntryModule, o
     async invokeScheduledTrigger(moduleKey: string): Promise<unknown> {
       const trigger = manifest.scheduledTriggers.find((s) => s.key === moduleKey);
       if (!trigger) throw new Error(`No scheduled trigger ${moduleKey} in manifest.yml`);
-      const event = { context: { cloudId: LOCAL_APP.contextAri.split('/').pop(), moduleKey }, contextToken: randomUUID() };
-      return invoke(trigger.functionKey, { moduleKey, moduleType: 'scheduledTrigger' }, [event, { installContext }]);
+      const event = { context: { cloudId, moduleKey }, contextToken: randomUUID() };
+      return invoke(trigger.functionKey, { moduleKey, moduleType: 'scheduledTrigger' }, [event, platformPayload]);
     },
 
     /** Delivers a product event to every trigger subscribed to it; answers how many ran. */
     async emitProductEvent(eventType: string, event: Record<string, unknown>): Promise<number> {
       const subscribed = manifest.triggers.filter((t) => t.events.includes(eventType));
       for (const trigger of subscribed) {
-        await invoke(trigger.functionKey, { moduleKey: trigger.key, moduleType: 'trigger' }, [{ eventType, ...event }, { installContext }]);
+        await invoke(trigger.functionKey, { moduleKey: trigger.key, moduleType: 'trigger' }, [{ eventType, ...event }, platformPayload]);
       }
       return subscribed.length;
     },

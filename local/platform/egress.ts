@@ -1,17 +1,33 @@
 import { isIP } from 'node:net';
+import { currentInvocation, InvocationStoppedError, stoppedReason, type Invocation } from './invocation-context';
 
 /**
  * The app's outbound HTTP (`fetch` from `@forge/api` is the global `fetch`, captured when the SDK
  * loads). The host installs a delegating `fetch` before the app loads, then points it at the
- * implementation it wants (one that trusts the demo receiver's certificate). The host only ever
- * talks to this machine: any other destination is refused like a blocked egress, so no test and
- * no demo can send traffic elsewhere.
+ * implementation it wants (one that trusts the demo receiver's certificate).
+ *
+ * Inside an invocation, as Forge's egress proxy does: a stopped (timed-out) invocation gets
+ * nothing; a URL the manifest's `permissions.external.fetch.backend` does not declare is answered
+ * 403 (a response, not an exception). And whatever the manifest says, the host only ever talks to
+ * this machine: any other destination is refused like an unreachable network, so no test and no
+ * demo can send traffic elsewhere. Calls outside any invocation (tests, the host itself) only meet
+ * the loopback guard.
  */
 type FetchImpl = typeof globalThis.fetch;
 
 const originalFetch: FetchImpl = globalThis.fetch.bind(globalThis);
 let implementation: FetchImpl = originalFetch;
 let installed = false;
+
+export interface EgressRules {
+  /** Whether the manifest lets the app reach `url`. */
+  allows(url: URL): boolean;
+  /** Sees every app request (usage counting). */
+  onRequest?(invocation: Invocation, outcome: 'sent' | 'refused' | 'after-timeout'): void;
+}
+
+const ALLOW_ALL: EgressRules = { allows: () => true };
+let rules: EgressRules = ALLOW_ALL;
 
 export class EgressBlockedError extends Error {
   constructor(host: string) {
@@ -34,11 +50,58 @@ function targetOf(input: Parameters<FetchImpl>[0]): URL {
   return new URL((input as Request).url);
 }
 
+/**
+ * `permissions.external.fetch.backend` as a rule: entries are strings or `{ address }`; an
+ * address is `*`, a host (`api.example.com`), a wildcard host (`*.example.com`: its subdomains),
+ * each optionally with a scheme (`https://...`) that must then match.
+ */
+export function backendEgressRule(entries: readonly unknown[]): (url: URL) => boolean {
+  const patterns = entries
+    .map((entry) => (typeof entry === 'string' ? entry : typeof entry === 'object' && entry !== null ? (entry as { address?: unknown }).address : undefined))
+    .filter((address): address is string => typeof address === 'string' && address !== '')
+    .map((address) => {
+      const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(address)?.[1]?.toLowerCase();
+      const host = (scheme ? address.slice(scheme.length + 3) : address).split(/[/:?#]/)[0]?.toLowerCase() ?? '';
+      return { scheme, host };
+    });
+  return (url) =>
+    patterns.some(({ scheme, host }) => {
+      if (scheme && `${scheme}:` !== url.protocol) return false;
+      const target = url.hostname.toLowerCase();
+      if (host === '*') return true;
+      if (host.startsWith('*.')) return target.endsWith(host.slice(1));
+      return target === host;
+    });
+}
+
+/** Forge's egress proxy answer to an undeclared URL (the SDK's `ExternalEndpointNotAllowedError` text). */
+function egressRefusal(url: URL): Response {
+  const message = `URL not included in the external fetch backend permissions: ${url.href}. Visit go.atlassian.com/forge-egress for more information.`;
+  return new Response(JSON.stringify({ message }), {
+    status: 403,
+    statusText: 'Forbidden',
+    headers: { 'content-type': 'application/json', 'forge-proxy-error': 'REQUEST_EGRESS_ALLOWLIST_ERR' },
+  });
+}
+
 export function installEgressFetch(): void {
   if (installed) return;
   installed = true;
   globalThis.fetch = async (input, init) => {
     const target = targetOf(input);
+    const invocation = currentInvocation();
+    if (invocation) {
+      const stopped = stoppedReason(invocation);
+      if (stopped !== undefined) {
+        rules.onRequest?.(invocation, 'after-timeout');
+        throw new InvocationStoppedError(invocation, stopped);
+      }
+      if (!rules.allows(target)) {
+        rules.onRequest?.(invocation, 'refused');
+        return egressRefusal(target);
+      }
+      rules.onRequest?.(invocation, 'sent');
+    }
     if (!isLoopbackHost(target.hostname)) {
       throw new TypeError('fetch failed', { cause: new EgressBlockedError(target.hostname) });
     }
@@ -49,4 +112,9 @@ export function installEgressFetch(): void {
 /** Points the installed `fetch` at another implementation (e.g. one trusting a local CA). */
 export function setEgressImplementation(fetchImpl: FetchImpl | undefined): void {
   implementation = fetchImpl ?? originalFetch;
+}
+
+/** The manifest's egress rule and the usage hook of the running host (undefined: allow all). */
+export function setEgressRules(next: EgressRules | undefined): void {
+  rules = next ?? ALLOW_ALL;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { currentInvocation, type Invocation } from './invocation-context';
+import { currentInvocation, InvocationStoppedError, stoppedReason, type Invocation } from './invocation-context';
 
 /** The first argument the SDKs pass to `__forge_fetch__`. */
 export interface ForgeFetchOptions {
@@ -33,6 +33,12 @@ export interface AppIdentity {
   /** The site (cloud id) ARI the app is installed in. */
   readonly contextAri: string;
 }
+
+/** The site's cloud id (the last part of the context ARI): the same in every context the host gives. */
+export const cloudIdOf = (app: AppIdentity): string => app.contextAri.split('/').pop() ?? '';
+
+/** A UI module's `localId`, as `view.getContext()` and the resolver's `context` both carry it. */
+export const localIdOf = (app: AppIdentity, moduleKey: string): string => `ari:cloud:ecosystem::extension/${app.appId}/${app.environmentId}/static/${moduleKey}`;
 
 export const LOCAL_APP: AppIdentity = {
   appId: '00000000-0000-4000-8000-000000000000',
@@ -68,10 +74,19 @@ export interface LocalHostFlags {
   readonly allowLoopbackTargets: boolean;
 }
 
+/** What the host learns from the seam itself (usage counting). */
+export interface SeamHooks {
+  /** A platform call of an invocation that was already stopped (refused). */
+  onCallAfterStop?(invocation: Invocation): void;
+  /** `permissions` of `appContext` (what `@forge/api`'s `permissions` reads): the manifest's. */
+  readonly permissions?: { readonly scopes: readonly string[]; readonly external: Record<string, unknown> };
+}
+
 interface SeamState {
   services: PlatformService[];
   app: AppIdentity;
   flags: LocalHostFlags;
+  hooks: SeamHooks;
 }
 
 let state: SeamState | undefined;
@@ -80,8 +95,8 @@ let state: SeamState | undefined;
  * Plugs the host in where Forge plugs the platform in: `global.__forge_fetch__` and
  * `global.__forge_runtime__`. The unmodified SDKs call these and nothing else.
  */
-export function installForgeSeam(services: PlatformService[], app: AppIdentity = LOCAL_APP, flags: LocalHostFlags = { allowLoopbackTargets: false }): void {
-  state = { services, app, flags };
+export function installForgeSeam(services: PlatformService[], app: AppIdentity = LOCAL_APP, flags: LocalHostFlags = { allowLoopbackTargets: false }, hooks: SeamHooks = {}): void {
+  state = { services, app, flags, hooks };
   const g = globalThis as Record<string, unknown>;
   g.__forge_fetch__ = forgeFetch;
   g.__forge_runtime__ = makeRuntime();
@@ -96,13 +111,20 @@ export function uninstallForgeSeam(): void {
 
 async function forgeFetch(options: ForgeFetchOptions, path: string, init: RequestInit = {}): Promise<Response> {
   if (!state) throw new Error('Forge host: the platform seam is not installed');
+  const invocation = currentInvocation();
+  const stopped = stoppedReason(invocation);
+  if (invocation && stopped !== undefined) {
+    // Forge has ended this function: nothing it asks for may happen (no write, no push).
+    state.hooks.onCallAfterStop?.(invocation);
+    throw new InvocationStoppedError(invocation, stopped);
+  }
   const request: PlatformRequest = {
     options,
     path,
     method: (init.method ?? 'GET').toUpperCase(),
     headers: new Headers(init.headers as ConstructorParameters<typeof Headers>[0]),
     body: await bodyText(init.body),
-    invocation: currentInvocation(),
+    invocation,
   };
   for (const service of state.services) {
     const response = await service(request);
@@ -144,7 +166,7 @@ function makeRuntime(): object {
         functionKey: invocation?.functionKey ?? '',
         moduleType: invocation?.moduleType ?? '',
         moduleKey: invocation?.moduleKey ?? '',
-        permissions: { scopes: [], external: {} },
+        permissions: state?.hooks.permissions ?? { scopes: [], external: {} },
       };
     },
     get aaid() {

@@ -28,6 +28,10 @@ export interface ManifestModel {
   readonly entities: readonly unknown[];
   /** `permissions.content`: what Forge's Content Security Policy lets the Custom UI load. */
   readonly contentPermissions: { readonly scripts?: readonly string[]; readonly styles?: readonly string[] };
+  /** `permissions.scopes`: what the Jira stand-in lets the app call. */
+  readonly scopes: readonly string[];
+  /** `permissions.external.fetch.backend`: where the app's `fetch` may go (strings or `{ address }`). */
+  readonly egressBackend: readonly unknown[];
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 25;
@@ -84,6 +88,8 @@ export function parseManifest(yamlText: string): ManifestModel {
     triggers: list(modules.trigger).map((t) => ({ key: str(t.key, 'trigger[].key'), functionKey: str(t.function, 'trigger[].function'), events: (t.events as string[] | undefined) ?? [] })),
     entities: list(storage.entities),
     contentPermissions: contentPermissionsOf(doc),
+    scopes: stringList(((doc.permissions ?? {}) as Loose).scopes),
+    egressBackend: egressBackendOf(doc),
   };
 }
 
@@ -93,4 +99,12 @@ function contentPermissionsOf(doc: Loose): { scripts?: string[]; styles?: string
   const scripts = strings(content?.scripts);
   const styles = strings(content?.styles);
   return { ...(scripts ? { scripts } : {}), ...(styles ? { styles } : {}) };
+}
+
+const stringList = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+
+function egressBackendOf(doc: Loose): unknown[] {
+  const external = ((doc.permissions ?? {}) as Loose).external as Loose | undefined;
+  const fetch = external?.fetch as Loose | undefined;
+  return Array.isArray(fetch?.backend) ? (fetch.backend as unknown[]) : [];
 }

@@ -1,5 +1,6 @@
 import { readMeta, writeMeta, type HostDatabase } from './database';
 import type { VirtualClock } from './clock';
+import { latenessMs, type DeliveryChaos } from './product-events';
 
 export interface ScheduledJob {
   readonly key: string;
@@ -11,9 +12,16 @@ export interface ScheduledJob {
  * Scheduled triggers on their intervals, on the virtual clock: each job's next due time is kept
  * in the host's state, checked every second and whenever the clock moves. Like Forge, a run that
  * fails is not retried; it runs again at the next interval. A clock advanced by hours runs a job
- * once, not once per missed interval (Forge does not catch up either).
+ * once, not once per missed interval (Forge does not catch up either). Under chaos, as on Forge,
+ * a run may come late or twice.
  */
-export function createScheduler(db: HostDatabase, clock: VirtualClock, jobs: readonly ScheduledJob[], log: (line: string) => void = () => undefined) {
+export function createScheduler(
+  db: HostDatabase,
+  clock: VirtualClock,
+  jobs: readonly ScheduledJob[],
+  log: (line: string) => void = () => undefined,
+  chaos?: DeliveryChaos,
+) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   const metaKey = (key: string) => `scheduled:${key}:next`;
@@ -23,11 +31,14 @@ export function createScheduler(db: HostDatabase, clock: VirtualClock, jobs: rea
   }
 
   async function runJob(job: ScheduledJob): Promise<void> {
-    writeMeta(db, metaKey(job.key), String(clock.now() + job.intervalMs));
-    try {
-      await job.run();
-    } catch (error) {
-      log(`scheduled trigger ${job.key} failed: ${error instanceof Error ? error.message : String(error)}`);
+    writeMeta(db, metaKey(job.key), String(clock.now() + job.intervalMs + latenessMs(chaos)));
+    const runs = chaos?.prng.chance(chaos.duplicateRate) ? 2 : 1;
+    for (let run = 0; run < runs; run++) {
+      try {
+        await job.run();
+      } catch (error) {
+        log(`scheduled trigger ${job.key} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
   }
 

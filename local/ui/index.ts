@@ -1,6 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { cloudIdOf, LOCAL_APP, localIdOf } from '../platform/forge-seam';
+import { foreignRequest, isJsonContentType } from '../platform/local-safety';
 import { THEME_COOKIE, USER_COOKIE, type UiResource, type UiRoutesOptions } from './options';
 import { extensionContext, isProjectPage, parseCookies, scriptJson, selectPage, userFor } from './pages';
 import { renderShell } from './shell-page';
@@ -32,6 +34,13 @@ export function createUiRoutes(options: UiRoutesOptions): UiRouteHandler {
     const path = url.pathname;
     const method = req.method ?? 'GET';
     const read = method === 'GET' || method === 'HEAD';
+    if (!isUiPath(path)) return false;
+    // Only the host's own pages may use it: not another site the developer has open (local/platform/local-safety.ts).
+    const foreign = foreignRequest(req);
+    if (foreign) {
+      sendJson(res, 403, { error: { message: `Refused: ${foreign}.` } });
+      return true;
+    }
 
     if (path === '/' || path === '/index.html') {
       if (!read) return methodNotAllowed(res, 'GET, HEAD');
@@ -42,7 +51,9 @@ export function createUiRoutes(options: UiRoutesOptions): UiRouteHandler {
       const user = userFor(options.users, cookies.get(USER_COOKIE));
       if (!user) return sendText(res, 500, 'No users are configured.');
       const html = renderShell({ resources: options.resources, projects: options.projectsFor?.(user.accountId) ?? options.projects, users: options.users, user, selection, colorMode, themeAttrs: themeHtmlAttrs(colorMode) });
-      send(res, 200, 'text/html; charset=utf-8', html, method);
+      // The shell names its user in a cookie the first time: the bridge refuses calls without one.
+      const session: Record<string, string> = cookies.has(USER_COOKIE) ? {} : { 'set-cookie': `${USER_COOKIE}=${encodeURIComponent(user.accountId)}; Path=/; SameSite=Strict` };
+      send(res, 200, 'text/html; charset=utf-8', html, method, session);
       return true;
     }
 
@@ -61,6 +72,8 @@ export function createUiRoutes(options: UiRoutesOptions): UiRouteHandler {
 
     if (path === '/_bridge/invoke') {
       if (method !== 'POST') return methodNotAllowed(res, 'POST');
+      // A JSON content type keeps cross-site forms out (they cannot send one without CORS).
+      if (!isJsonContentType(req)) return sendJson(res, 415, { error: { message: 'The invoke request must be application/json.' } }), true;
       await handleInvoke(req, res, options, log);
       return true;
     }
@@ -83,8 +96,11 @@ export function createUiRoutes(options: UiRoutesOptions): UiRouteHandler {
   };
 }
 
+const isUiPath = (path: string): boolean => path === '/' || path === '/index.html' || path.startsWith('/_shell/') || path.startsWith('/_bridge/') || path.startsWith('/app/');
+
 const CLIENT_DIR = join(__dirname, 'client');
-const MAX_INVOKE_BYTES = 5 * 1024 * 1024;
+/** Forge's bridge takes payloads of about 500 KB. */
+const MAX_INVOKE_BYTES = 500 * 1024;
 
 interface ForgeIds {
   readonly appId: string;
@@ -93,9 +109,10 @@ interface ForgeIds {
 }
 
 function forgeIds(appId: string | undefined): ForgeIds {
-  // `ari:cloud:ecosystem::app/<uuid>` or the uuid alone.
-  const id = appId?.split('/').pop() ?? '00000000-0000-4000-8000-000000000000';
-  return { appId: id, environmentId: '00000000-0000-4000-8000-0000000000e1', cloudId: '00000000-0000-4000-8000-00000000c10d' };
+  // `ari:cloud:ecosystem::app/<uuid>` or the uuid alone; the platform's ids otherwise, so the page
+  // and its resolver see the same cloudId and localId.
+  const id = appId?.split('/').pop() ?? LOCAL_APP.appId;
+  return { appId: id, environmentId: LOCAL_APP.environmentId, cloudId: cloudIdOf(LOCAL_APP) };
 }
 
 async function handleInvoke(req: IncomingMessage, res: ServerResponse, options: UiRoutesOptions, log: (line: string) => void): Promise<void> {
@@ -104,7 +121,7 @@ async function handleInvoke(req: IncomingMessage, res: ServerResponse, options: 
     body = await readJsonObject(req, MAX_INVOKE_BYTES);
   } catch (error) {
     const tooLarge = error instanceof Error && error.message === 'too large';
-    sendJson(res, tooLarge ? 413 : 400, { error: { message: tooLarge ? 'The invoke payload is larger than 5 MB.' : 'The invoke request is not a JSON object.' } });
+    sendJson(res, tooLarge ? 413 : 400, { error: { message: tooLarge ? `The invoke payload is larger than ${MAX_INVOKE_BYTES / 1024} KB, the most the bridge takes.` : 'The invoke request is not a JSON object.' } });
     return;
   }
   const { resourceKey, functionKey, projectKey } = body;
@@ -114,8 +131,11 @@ async function handleInvoke(req: IncomingMessage, res: ServerResponse, options: 
   const project = isProjectPage(resource) ? options.projects.find((p) => p.key === projectKey) : undefined;
   if (isProjectPage(resource) && !project) return sendJson(res, 404, { error: { message: `No project ${String(projectKey)}` } });
 
-  const user = userFor(options.users, parseCookies(req.headers.cookie).get(USER_COOKIE));
-  if (!user) return sendJson(res, 500, { error: { message: 'No users are configured.' } });
+  // No session, no call: never fall back to a default user (that would be the admin).
+  const named = parseCookies(req.headers.cookie).get(USER_COOKIE);
+  if (named === undefined) return sendJson(res, 401, { error: { message: `No user session: open the shell page first (it sets the ${USER_COOKIE} cookie).` } });
+  const user = options.users.find((u) => u.accountId === named);
+  if (!user) return sendJson(res, 401, { error: { message: `The user ${named} of the session is not a user of this site: choose one in the shell.` } });
   try {
     const value = await options.invokeResolver({
       moduleKey: resource.moduleKey,
@@ -189,7 +209,7 @@ function forgeContext(resource: UiResource, project: UiRoutesOptions['projects']
     siteUrl,
     environmentId: ids.environmentId,
     environmentType: 'DEVELOPMENT',
-    localId: `ari:cloud:ecosystem::extension/${ids.appId}/${ids.environmentId}/static/${resource.moduleKey}`,
+    localId: localIdOf({ ...LOCAL_APP, appId: ids.appId, environmentId: ids.environmentId }, resource.moduleKey),
     locale: 'en-US',
     timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
     moduleKey: resource.moduleKey,

@@ -88,15 +88,16 @@ describe('UI routes', () => {
     logged.length = 0;
   });
 
-  function send(method: string, path: string, options: { cookie?: string; body?: unknown } = {}): Promise<Answer> {
+  function send(method: string, path: string, options: { cookie?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
     return new Promise((resolve, reject) => {
-      const req = request(`${base}${path}`, { method, headers: { ...(options.cookie ? { cookie: options.cookie } : {}), 'content-type': 'application/json' } }, (res) => {
+      const headers = { ...(options.cookie ? { cookie: options.cookie } : {}), 'content-type': 'application/json', ...options.headers };
+      const req = request(`${base}${path}`, { method, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
       });
       req.on('error', reject);
-      req.end(options.body === undefined ? undefined : JSON.stringify(options.body));
+      req.end(options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body));
     });
   }
 
@@ -128,7 +129,7 @@ describe('UI routes', () => {
       context: {
         accountId: 'acc-viewer',
         moduleKey: 'projectrak-project-page',
-        localId: 'ari:cloud:ecosystem::extension/11111111-2222-4333-8444-555555555555/00000000-0000-4000-8000-0000000000e1/static/projectrak-project-page',
+        localId: 'ari:cloud:ecosystem::extension/11111111-2222-4333-8444-555555555555/00000000-0000-4000-8000-00000000e000/static/projectrak-project-page',
         extension: { type: 'jira:projectPage', project: { id: '10001', key: 'DEMO', type: 'software' } },
       },
     });
@@ -168,21 +169,47 @@ describe('UI routes', () => {
     ]);
   });
 
-  it('uses the first user when no one is chosen yet', async () => {
-    await send('POST', '/_bridge/invoke', { body: { resourceKey: 'admin', functionKey: 'getSession' } });
-    expect(invocations[0]).toMatchObject({ accountId: 'acc-admin', extensionContext: { type: 'jira:adminPage' } });
+  it('shows the first user when no one is chosen yet, and names them in the session cookie', async () => {
+    const shell = await send('GET', '/');
+    expect(shell.headers['set-cookie']?.[0]).toMatch(/^forge-local-user=acc-admin; Path=\/; SameSite=Strict/);
+    expect((await send('GET', '/', { cookie: 'forge-local-user=acc-viewer' })).headers['set-cookie']).toBeUndefined();
+  });
+
+  const invokeBody = { resourceKey: 'admin', functionKey: 'getSession' };
+  it.each([
+    ['no user session', { body: invokeBody }, 401],
+    ['a session of an unknown user', { body: invokeBody, cookie: 'forge-local-user=acc-mallory' }, 401],
+    ['a foreign Origin', { body: invokeBody, cookie: 'forge-local-user=acc-viewer', headers: { origin: 'https://evil.example' } }, 403],
+    ['a sandboxed page (Origin null)', { body: invokeBody, cookie: 'forge-local-user=acc-viewer', headers: { origin: 'null' } }, 403],
+    ['a foreign Host (DNS rebinding)', { body: invokeBody, cookie: 'forge-local-user=acc-viewer', headers: { host: 'evil.example:80' } }, 403],
+    ['a form content type', { body: 'resourceKey=admin', cookie: 'forge-local-user=acc-viewer', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415],
+    ['a text content type', { body: JSON.stringify(invokeBody), cookie: 'forge-local-user=acc-viewer', headers: { 'content-type': 'text/plain' } }, 415],
+    ['a payload over 500 KB', { body: { ...invokeBody, payload: { text: 'x'.repeat(500 * 1024) } }, cookie: 'forge-local-user=acc-viewer' }, 413],
+  ])('refuses an invoke with %s', async (_case, request, status) => {
+    expect((await send('POST', '/_bridge/invoke', request)).status).toBe(status);
+    expect(invocations).toHaveLength(0);
+  });
+
+  it('accepts its own Origin and a JSON content type with a charset', async () => {
+    const own = { origin: base, 'content-type': 'application/json; charset=utf-8' };
+    expect((await send('POST', '/_bridge/invoke', { body: invokeBody, cookie: 'forge-local-user=acc-viewer', headers: own })).status).toBe(200);
+  });
+
+  it('refuses the shell page to a foreign Host', async () => {
+    expect((await send('GET', '/', { headers: { host: 'rebound.example:4040' } })).status).toBe(403);
   });
 
   it('refuses invokes for unknown resources and projects, and reports resolver failures', async () => {
-    expect((await send('POST', '/_bridge/invoke', { body: { resourceKey: 'nope', functionKey: 'x' } })).status).toBe(404);
-    expect((await send('POST', '/_bridge/invoke', { body: { resourceKey: 'project-page', functionKey: 'x', projectKey: 'NOPE' } })).status).toBe(404);
-    expect((await send('POST', '/_bridge/invoke', { body: { resourceKey: 'admin' } })).status).toBe(400);
+    const cookie = 'forge-local-user=acc-admin';
+    expect((await send('POST', '/_bridge/invoke', { body: { resourceKey: 'nope', functionKey: 'x' }, cookie })).status).toBe(404);
+    expect((await send('POST', '/_bridge/invoke', { body: { resourceKey: 'project-page', functionKey: 'x', projectKey: 'NOPE' }, cookie })).status).toBe(404);
+    expect((await send('POST', '/_bridge/invoke', { body: { resourceKey: 'admin' }, cookie })).status).toBe(400);
     expect(invocations).toHaveLength(0);
 
     answer = async () => {
       throw new Error('kvs is down');
     };
-    const failed = await send('POST', '/_bridge/invoke', { body: { resourceKey: 'admin', functionKey: 'getSession' } });
+    const failed = await send('POST', '/_bridge/invoke', { body: { resourceKey: 'admin', functionKey: 'getSession' }, cookie: 'forge-local-user=acc-admin' });
     expect(failed.status).toBe(500);
     expect(JSON.parse(failed.body)).toEqual({ error: { message: 'kvs is down' } });
     expect(logged[0]).toContain('resolver projectrak-admin/getSession failed');

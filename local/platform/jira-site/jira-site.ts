@@ -11,12 +11,44 @@ type PermissionKey = keyof typeof PERMISSIONS;
 const jiraError = (status: number, message: string) => jsonResponse(status, { errorMessages: [message], errors: {} });
 
 /**
+ * The OAuth scope Jira's documentation names for each endpoint the stand-in serves (classic
+ * scopes, what `permissions.scopes` of manifest.yml lists). A call whose scope the app lacks is
+ * refused before anything else, as Jira's gateway does.
+ */
+const ENDPOINT_SCOPES: readonly { readonly method: string; readonly path: RegExp; readonly scope: string }[] = [
+  { method: 'GET', path: /^\/rest\/api\/3\/myself$/, scope: 'read:jira-user' },
+  { method: 'GET', path: /^\/rest\/api\/3\/project\/search$/, scope: 'read:jira-work' },
+  { method: 'GET', path: /^\/rest\/api\/3\/project\/[^/]+$/, scope: 'read:jira-work' },
+  { method: 'GET', path: /^\/rest\/api\/3\/user(\/search|\/bulk)?$/, scope: 'read:jira-user' },
+  { method: 'GET', path: /^\/rest\/api\/3\/mypermissions$/, scope: 'read:jira-work' },
+  { method: 'POST', path: /^\/rest\/api\/3\/permissions\/check$/, scope: 'read:jira-work' },
+];
+
+export const scopeOfEndpoint = (method: string, path: string): string | undefined => ENDPOINT_SCOPES.find((e) => e.method === method && e.path.test(path))?.scope;
+
+/** What Jira answers a token without the endpoint's scope. */
+const scopeMismatch = () => jsonResponse(401, { code: 401, message: 'Unauthorized; scope does not match' });
+
+export interface JiraSiteOptions {
+  readonly users?: readonly SiteUser[];
+  readonly projects?: readonly SiteProject[];
+  /** `permissions.scopes` of the manifest; undefined: every endpoint is allowed (unit tests of the stand-in). */
+  readonly scopes?: readonly string[];
+  /** Where the site's product events go (the host's trigger delivery). */
+  readonly emit?: (eventType: string, event: Record<string, unknown>) => Promise<unknown>;
+}
+
+/**
  * A small stand-in for the Jira Cloud REST API v3: what the app calls, with Jira's response
  * shapes. `asUser()` calls act as the invocation's principal; `asApp()` calls see everything.
  */
-export function createJiraSite(seed: { users?: readonly SiteUser[]; projects?: readonly SiteProject[] } = {}) {
+export function createJiraSite(seed: JiraSiteOptions = {}) {
   const users = new Map<string, SiteUser>((seed.users ?? Object.values(DEMO_USERS)).map((u) => [u.accountId, u]));
   const projects = new Map<number, SiteProject>((seed.projects ?? DEMO_PROJECTS).map((p) => [p.id, p]));
+  /** Projects in the trash: gone for every REST call until restored. */
+  const trash = new Map<number, SiteProject>();
+  const scopes = seed.scopes === undefined ? undefined : new Set(seed.scopes);
+  const emit = seed.emit ?? (async () => undefined);
 
   const findProject = (idOrKey: string): SiteProject | undefined =>
     /^\d+$/.test(idOrKey) ? projects.get(Number(idOrKey)) : [...projects.values()].find((p) => p.key.toUpperCase() === idOrKey.toUpperCase());
@@ -155,8 +187,13 @@ export function createJiraSite(seed: { users?: readonly SiteUser[]; projects?: r
       if (!user || !user.active) return jiraError(401, 'Client must be authenticated to access this resource.');
       actor = user;
     }
-    return handle(request, actor, new URL(request.path, 'https://local.atlassian.net'));
+    const url = new URL(request.path, 'https://local.atlassian.net');
+    const needed = scopeOfEndpoint(request.method, url.pathname);
+    if (scopes && needed !== undefined && !scopes.has(needed)) return scopeMismatch();
+    return handle(request, actor, url);
   };
+
+  const eventProject = (p: SiteProject) => ({ id: String(p.id), key: p.key, name: p.name, projectTypeKey: p.projectTypeKey });
 
   return {
     service,
@@ -177,6 +214,24 @@ export function createJiraSite(seed: { users?: readonly SiteUser[]; projects?: r
       const next = { ...current, ...change };
       projects.set(id, next);
       return next;
+    },
+    /** Moves a project to the trash and emits `avi:jira:softdeleted:project`, as Jira does. */
+    async trashProject(id: number): Promise<SiteProject> {
+      const current = projects.get(id);
+      if (!current) throw new Error(`No project ${id}`);
+      projects.delete(id);
+      trash.set(id, current);
+      await emit('avi:jira:softdeleted:project', { project: eventProject(current) });
+      return current;
+    },
+    /** Restores a trashed project and emits `avi:jira:restored:project`. */
+    async restoreProject(id: number): Promise<SiteProject> {
+      const current = trash.get(id);
+      if (!current) throw new Error(`No project ${id} in the trash`);
+      trash.delete(id);
+      projects.set(id, current);
+      await emit('avi:jira:restored:project', { project: eventProject(current) });
+      return current;
     },
     deleteProject(id: number): SiteProject {
       const current = projects.get(id);

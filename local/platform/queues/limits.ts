@@ -23,6 +23,14 @@ export interface QueueLimits {
   readonly maxConcurrencyLimit: number;
   /** `concurrency.key` maximum length. */
   readonly maxConcurrencyKeyLength: number;
+  /** Push requests per invocation chain; the next one answers 405 (SDK: `InvocationLimitReachedError`). Forge: 1,000. */
+  readonly pushRequestsPerChain: number;
+  /** Whom a concurrency key belongs to: the installation (Forge) or each queue apart. */
+  readonly concurrencyScope: 'installation' | 'queue';
+  /** > 0: an event whose key is busy is held back a random time up to this (no fixed order); 0: it waits for the next free slot, FIFO. */
+  readonly busyKeyMaxHoldMs: number;
+  /** A push that would cross the rate limit: accept what fits and answer 202 with the rest failed (`PartialSuccessError`), or refuse it whole (429). */
+  readonly partialPushOnRateLimit: boolean;
 }
 
 export const FORGE_QUEUE_LIMITS: QueueLimits = {
@@ -39,6 +47,11 @@ export const FORGE_QUEUE_LIMITS: QueueLimits = {
   minConcurrencyLimit: 1,
   maxConcurrencyLimit: 5,
   maxConcurrencyKeyLength: 64,
+  // Forge's, applied in strict fidelity; the default host is kinder (see local/platform/fidelity.ts).
+  pushRequestsPerChain: Number.POSITIVE_INFINITY,
+  concurrencyScope: 'queue',
+  busyKeyMaxHoldMs: 0,
+  partialPushOnRateLimit: false,
 };
 
 /** The SDK's own texts (node_modules/@forge/events/out/text.js), so host answers read like Forge's. */
@@ -51,6 +64,9 @@ export const QUEUE_TEXT = {
   payloadTooBig: (maxBytes: number) => `The maximum payload size is ${Math.round(maxBytes / 1024)}KB.`,
   noEvents: 'No events pushed.',
   rateLimited: 'Too many requests.',
+  eventTooLarge: (index: number, bytes: number, maxBytes: number, queueName: string) =>
+    `Event ${index} is ${Math.ceil(bytes / 1024)}KB; the consumer of queue ${queueName} has a timeout over 55 s, so its events may be at most ${Math.round(maxBytes / 1024)}KB.`,
+  chainLimit: (limit: number) => `The invocation chain has made ${limit} push requests, the most one chain may make.`,
   jobIdEmpty: 'jobId cannot be empty.',
   jobNotFound: (jobId: string, queueName: string) => `The job ${jobId} was not found for the queue ${queueName}.`,
 };

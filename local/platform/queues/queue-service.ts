@@ -67,8 +67,13 @@ export interface QueueChaosOptions {
 export type ChaosOptions = QueueChaosOptions;
 
 export interface QueueServiceOptions {
-  /** Invokes the consumer of `queueKey` (the host wires the app runtime's `invokeConsumer`). */
-  invokeConsumer(queueKey: string, event: AsyncEventForConsumer): Promise<unknown>;
+  /**
+   * Invokes the consumer of `queueKey` (the host wires the app runtime's `invokeConsumer`);
+   * `chainId` is the invocation chain that pushed the event.
+   */
+  invokeConsumer(queueKey: string, event: AsyncEventForConsumer, meta?: { chainId?: string }): Promise<unknown>;
+  /** The largest event (bytes of its JSON) the consumer of `queueKey` takes; default: no limit beyond the push's. */
+  maxEventBytes?: (queueKey: string) => number;
   /** Re-check due work whenever the virtual clock moves; required by `drain()`. */
   clock?: Pick<VirtualClock, 'onAdvance' | 'advance'>;
   /** Identity for `contextAri`; default `LOCAL_APP`. */
@@ -222,6 +227,8 @@ class QueueHost implements QueueService {
   private unsubscribeClock: (() => void) | undefined;
   private kickScheduled = false;
   private lastPruneAt = 0;
+  /** Push requests made per invocation chain (Forge cuts a chain at `pushRequestsPerChain`). */
+  private readonly chainPushes = new Map<string, number>();
 
   constructor(
     private readonly db: HostDatabase,
@@ -304,13 +311,24 @@ class QueueHost implements QueueService {
       return errorResponse(400, 'Bad Request', 'The request body is not JSON.', 'INVALID_REQUEST');
     }
     if (!isPlainObject(body)) return errorResponse(400, 'Bad Request', 'The request body must be an object.', 'INVALID_REQUEST');
-    if (operation === 'publish') return this.push(body);
+    if (operation === 'publish') return this.push(body, request);
     return this.jobOperation(operation, body);
   }
 
-  private push(request: Record<string, unknown>): Response {
+  private push(request: Record<string, unknown>, platformRequest: PlatformRequest): Response {
     const limits = this.limits;
     const { queueName, jobId, payload } = request;
+    const chainId = platformRequest.invocation?.chainId ?? null;
+    if (chainId !== null) {
+      // Every push request of the chain counts, refused ones too: the limit cuts loops.
+      const made = (this.chainPushes.get(chainId) ?? 0) + 1;
+      this.chainPushes.set(chainId, made);
+      if (made > limits.pushRequestsPerChain) {
+        this.log(`queue push refused: invocation chain ${chainId} made ${made} push requests (limit ${limits.pushRequestsPerChain})`);
+        // The SDK reads 405 as InvocationLimitReachedError.
+        return errorResponse(405, 'Method Not Allowed', QUEUE_TEXT.chainLimit(limits.pushRequestsPerChain), 'INVOCATION_LIMIT_REACHED');
+      }
+    }
     if (typeof queueName !== 'string' || !VALID_QUEUE_NAME.test(queueName)) {
       return errorResponse(400, 'Bad Request', QUEUE_TEXT.invalidQueueName, 'INVALID_QUEUE_NAME');
     }
@@ -337,6 +355,11 @@ class QueueHost implements QueueService {
         concurrencyKey = (concurrency as { key: string }).key;
         concurrencyLimit = (concurrency as { limit: number }).limit;
       }
+      const maxEventBytes = this.options.maxEventBytes?.(queueName) ?? Number.POSITIVE_INFINITY;
+      const eventBytes = Buffer.byteLength(JSON.stringify(event));
+      if (eventBytes > maxEventBytes) {
+        return errorResponse(413, 'Payload Too Large', QUEUE_TEXT.eventTooLarge(index, eventBytes, maxEventBytes, queueName), 'PAYLOAD_TOO_LARGE');
+      }
       const delaySeconds = typeof delay === 'number' ? delay : null;
       deliveries.push({
         eventId: randomUUID(),
@@ -348,20 +371,31 @@ class QueueHost implements QueueService {
         concurrencyLimit,
         pushedAt: now,
         dueAt: now + Math.round((delaySeconds ?? 0) * 1000),
+        chainId,
       });
     }
     if (Buffer.byteLength(JSON.stringify(payload)) > limits.maxPushBytes) {
       return errorResponse(413, 'Payload Too Large', QUEUE_TEXT.payloadTooBig(limits.maxPushBytes), 'PAYLOAD_TOO_LARGE');
     }
     const window = this.store.pushedSince(now - 60_000);
+    let accepted = deliveries;
     if (window.count + deliveries.length > limits.eventsPerMinute) {
-      const retryAfter = Math.max(1, Math.ceil(((window.oldest ?? now) + 60_000 - now) / 1000));
+      const room = Math.max(0, limits.eventsPerMinute - window.count);
       this.log(`queue ${queueName}: push of ${deliveries.length} event(s) rate limited (${window.count} pushed in the last minute, limit ${limits.eventsPerMinute})`);
-      return errorResponse(429, 'Too Many Requests', QUEUE_TEXT.rateLimited, 'RATE_LIMITED', { 'retry-after': String(retryAfter) });
+      if (!limits.partialPushOnRateLimit || room === 0) {
+        const retryAfter = Math.max(1, Math.ceil(((window.oldest ?? now) + 60_000 - now) / 1000));
+        return errorResponse(429, 'Too Many Requests', QUEUE_TEXT.rateLimited, 'RATE_LIMITED', { 'retry-after': String(retryAfter) });
+      }
+      accepted = deliveries.slice(0, room);
     }
     if (this.store.job(jobId, queueName)) return errorResponse(409, 'Conflict', `Job ${jobId} was already pushed.`, 'DUPLICATE_JOB');
-    this.store.insertPush({ jobId, queueName, pushedAt: now }, deliveries);
+    this.store.insertPush({ jobId, queueName, pushedAt: now }, accepted);
     this.kick();
+    if (accepted.length < deliveries.length) {
+      // Forge's partial success: 202 naming the events that failed (SDK: PartialSuccessError.failedEvents).
+      const failedEvents = deliveries.slice(accepted.length).map((_, i) => ({ index: String(accepted.length + i), errorMessage: QUEUE_TEXT.rateLimited }));
+      return jsonResponse(202, { jobId, failedEvents, errorMessage: `${failedEvents.length} event(s) over the rate of ${limits.eventsPerMinute} events per minute.` });
+    }
     return jsonResponse(201, { jobId });
   }
 
@@ -429,8 +463,12 @@ class QueueHost implements QueueService {
     this.db.transaction(() => {
       for (const row of due) {
         if (capacity <= 0) break;
-        const concurrencyKey = row.concurrency_key === null ? undefined : `${row.queue_name}\u0000${row.concurrency_key}`;
-        if (concurrencyKey !== undefined && (this.concurrencyInUse.get(concurrencyKey) ?? 0) >= (row.concurrency_limit ?? 1)) continue;
+        const concurrencyKey = row.concurrency_key === null ? undefined : this.limits.concurrencyScope === 'installation' ? row.concurrency_key : `${row.queue_name}\u0000${row.concurrency_key}`;
+        if (concurrencyKey !== undefined && (this.concurrencyInUse.get(concurrencyKey) ?? 0) >= (row.concurrency_limit ?? 1)) {
+          // Forge holds an event with a busy key back for a while, in no fixed order; the kind host runs it at the next free slot.
+          if (this.limits.busyKeyMaxHoldMs > 0) this.store.postpone(row.delivery_id, now + 1_000 + this.prng.int(Math.max(1, this.limits.busyKeyMaxHoldMs - 1_000)));
+          continue;
+        }
         if (!this.store.markInflight(row.delivery_id, now)) continue;
         if (concurrencyKey !== undefined) this.concurrencyInUse.set(concurrencyKey, (this.concurrencyInUse.get(concurrencyKey) ?? 0) + 1);
         // All chaos draws happen here, in dispatch order, so a seed reproduces a run.
@@ -482,7 +520,7 @@ class QueueHost implements QueueService {
       invocation.timer.unref();
       let result: Promise<unknown>;
       try {
-        result = Promise.resolve(this.options.invokeConsumer(row.queue_name, event));
+        result = Promise.resolve(this.options.invokeConsumer(row.queue_name, event, row.chain_id === null ? {} : { chainId: row.chain_id }));
       } catch (error) {
         result = Promise.reject(error);
       }

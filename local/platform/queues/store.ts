@@ -29,6 +29,8 @@ export interface DeliveryRow {
   last_error: string | null;
   started_at: number | null;
   finished_at: number | null;
+  /** The invocation chain that pushed the event (null for rows written before chains were kept). */
+  chain_id: string | null;
 }
 
 export interface DeadLetterRow {
@@ -56,6 +58,7 @@ export interface NewDelivery {
   concurrencyLimit: number | null;
   pushedAt: number;
   dueAt: number;
+  chainId: string | null;
 }
 
 const SCHEMA = `
@@ -108,17 +111,20 @@ CREATE TABLE IF NOT EXISTS queue_dead_letters (
 
 export function createQueueStore(db: HostDatabase) {
   db.exec(SCHEMA);
+  // Added after the first release of the schema: state folders from before get the column.
+  const columns = db.prepare('PRAGMA table_info(queue_deliveries)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'chain_id')) db.exec('ALTER TABLE queue_deliveries ADD COLUMN chain_id TEXT');
 
   const insertJob = db.prepare('INSERT INTO queue_jobs (job_id, queue_name, pushed_at, event_count) VALUES (?, ?, ?, ?)');
   const insertDelivery = db.prepare(
-    `INSERT INTO queue_deliveries (event_id, job_id, queue_name, body, delay_seconds, concurrency_key, concurrency_limit, pushed_at, due_at, state)
-     VALUES (@eventId, @jobId, @queueName, @body, @delaySeconds, @concurrencyKey, @concurrencyLimit, @pushedAt, @dueAt, 'pending')`,
+    `INSERT INTO queue_deliveries (event_id, job_id, queue_name, body, delay_seconds, concurrency_key, concurrency_limit, pushed_at, due_at, state, chain_id)
+     VALUES (@eventId, @jobId, @queueName, @body, @delaySeconds, @concurrencyKey, @concurrencyLimit, @pushedAt, @dueAt, 'pending', @chainId)`,
   );
   const insertDuplicate = db.prepare(
     `INSERT INTO queue_deliveries (event_id, job_id, queue_name, body, delay_seconds, concurrency_key, concurrency_limit, duplicate_of,
-       pushed_at, due_at, state, retry_count, retry_reason, retry_data)
+       pushed_at, due_at, state, retry_count, retry_reason, retry_data, chain_id)
      SELECT event_id, job_id, queue_name, body, delay_seconds, concurrency_key, concurrency_limit, delivery_id,
-       pushed_at, ?, 'pending', retry_count, retry_reason, retry_data
+       pushed_at, ?, 'pending', retry_count, retry_reason, retry_data, chain_id
      FROM queue_deliveries WHERE delivery_id = ?`,
   );
   const countPushedSince = db.prepare('SELECT COUNT(*) AS n, MIN(pushed_at) AS oldest FROM queue_deliveries WHERE duplicate_of IS NULL AND pushed_at > ?');
@@ -133,6 +139,7 @@ export function createQueueStore(db: HostDatabase) {
      WHERE delivery_id = ?`,
   );
   const selectOne = db.prepare('SELECT * FROM queue_deliveries WHERE delivery_id = ?');
+  const postpone = db.prepare(`UPDATE queue_deliveries SET due_at = ? WHERE delivery_id = ? AND state = 'pending'`);
   const insertDead = db.prepare(
     `INSERT OR REPLACE INTO queue_dead_letters (delivery_id, event_id, job_id, queue_name, body, duplicate, retry_count, attempts, reason, last_error, pushed_at, died_at)
      VALUES (@delivery_id, @event_id, @job_id, @queue_name, @body, @duplicate, @retry_count, @attempts, @reason, @last_error, @pushed_at, @died_at)`,
@@ -186,6 +193,10 @@ export function createQueueStore(db: HostDatabase) {
     },
     scheduleRetry(deliveryId: number, dueAt: number, reason: string, retryData: string | null, lastError: string | null): void {
       markRetry.run(dueAt, reason, retryData, lastError, deliveryId);
+    },
+    /** Moves a pending delivery's due time (a busy concurrency key holds it back). */
+    postpone(deliveryId: number, dueAt: number): void {
+      postpone.run(dueAt, deliveryId);
     },
     get(deliveryId: number): DeliveryRow | undefined {
       return selectOne.get(deliveryId) as DeliveryRow | undefined;

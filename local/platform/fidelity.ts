@@ -1,0 +1,79 @@
+/**
+ * How closely the host copies Forge's behaviour in time and at scale. `default` is kind and fast
+ * (demos, most tests); `strict` behaves as Forge does where that hurts: queries lag writes, KVS
+ * and queue rates answer 429, push chains are cut, busy concurrency keys hold events back. The
+ * shapes of requests and answers, the timeout cut and the egress and scope rules are the same in
+ * both modes: those are never worth being kinder about.
+ */
+export type FidelityMode = 'default' | 'strict';
+
+export interface FidelityTunables {
+  /** Virtual ms before a KVS write shows in query results (`get` sees it at once). Strict: 1 s. */
+  readonly indexLagMs: number;
+  /** KVS requests per installation in any sliding second. Strict: 1,000. */
+  readonly kvsRequestsPerSecond: number;
+  /** KVS read units (10 KB each) per installation in any sliding minute. Strict: 4,000. */
+  readonly kvsReadUnitsPerMinute: number;
+  /** KVS write units (10 KB each) per installation in any sliding minute. Strict: 4,000. */
+  readonly kvsWriteUnitsPerMinute: number;
+  /** Push requests one chain of invocations (an invocation and the consumers its pushes start) may make. Strict: 1,000. */
+  readonly pushRequestsPerChain: number;
+  /** Queues whose consumer's timeout is over this many seconds take small events only. Strict: 55. */
+  readonly largeEventTimeoutSeconds: number;
+  /** The largest event (its JSON) such a consumer takes. Strict: 100 KB. */
+  readonly largeConsumerMaxEventBytes: number;
+  /** Concurrency keys count per installation (Forge) or per queue. Strict: installation. */
+  readonly concurrencyScope: 'installation' | 'queue';
+  /** An event whose concurrency key is busy waits a random time up to this, in no fixed order (0: the next free slot, FIFO). Strict: 15 min. */
+  readonly busyKeyMaxHoldMs: number;
+  /** Under chaos: product events and scheduled runs come late by up to this. Strict: 2 min. */
+  readonly maxLatenessMs: number;
+}
+
+export interface Fidelity extends FidelityTunables {
+  readonly mode: FidelityMode;
+}
+
+export type FidelityOption = FidelityMode | ({ readonly mode: FidelityMode } & Partial<FidelityTunables>);
+
+const DEFAULT: FidelityTunables = {
+  indexLagMs: 0,
+  kvsRequestsPerSecond: Number.POSITIVE_INFINITY,
+  kvsReadUnitsPerMinute: Number.POSITIVE_INFINITY,
+  kvsWriteUnitsPerMinute: Number.POSITIVE_INFINITY,
+  pushRequestsPerChain: Number.POSITIVE_INFINITY,
+  largeEventTimeoutSeconds: Number.POSITIVE_INFINITY,
+  largeConsumerMaxEventBytes: Number.POSITIVE_INFINITY,
+  concurrencyScope: 'queue',
+  busyKeyMaxHoldMs: 0,
+  maxLatenessMs: 0,
+};
+
+/** Forge's documented limits (DESIGN.md section 3). */
+const STRICT: FidelityTunables = {
+  indexLagMs: 1_000,
+  kvsRequestsPerSecond: 1_000,
+  kvsReadUnitsPerMinute: 4_000,
+  kvsWriteUnitsPerMinute: 4_000,
+  pushRequestsPerChain: 1_000,
+  largeEventTimeoutSeconds: 55,
+  largeConsumerMaxEventBytes: 100 * 1024,
+  concurrencyScope: 'installation',
+  busyKeyMaxHoldMs: 15 * 60_000,
+  maxLatenessMs: 2 * 60_000,
+};
+
+/** The mode's settings, with any tunable given overriding them (tests exaggerate lag or rates). */
+export function resolveFidelity(option: FidelityOption | undefined): Fidelity {
+  const { mode, ...tunables } = typeof option === 'string' || option === undefined ? { mode: option ?? 'default' } : option;
+  if (mode !== 'default' && mode !== 'strict') throw new Error(`fidelity must be 'default' or 'strict', got ${JSON.stringify(mode)}`);
+  return { mode, ...(mode === 'strict' ? STRICT : DEFAULT), ...tunables };
+}
+
+/** `FORGE_FIDELITY=strict` (how `npm test` runs the integration suites a second time). */
+export function fidelityFromEnv(env: NodeJS.ProcessEnv = process.env): FidelityMode {
+  const value = env.FORGE_FIDELITY;
+  if (value === undefined || value === '' || value === 'default') return 'default';
+  if (value === 'strict') return 'strict';
+  throw new Error(`FORGE_FIDELITY must be 'default' or 'strict', got ${JSON.stringify(value)}`);
+}
