@@ -6,6 +6,8 @@ import './install-egress';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { MIN_API_TOKEN_LENGTH } from '../src/domain/api-token';
+import { parseChaosSpec } from './chaos-spec';
 import { startLocalApp } from './local-app';
 
 const HELP = `Projectrak Webhooks — offline Forge host
@@ -35,37 +37,90 @@ export interface CliOptions {
   allowLoopback: boolean;
 }
 
+/** A mistake on the command line: one line saying what is wrong and what is accepted (exit status 2). */
+export class CliError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+const OPTIONS = {
+  port: { type: 'string', default: '4040' },
+  'receiver-port': { type: 'string', default: '4043' },
+  state: { type: 'string', default: '.forge-local' },
+  fresh: { type: 'boolean', default: false },
+  chaos: { type: 'string' },
+  'api-token': { type: 'string' },
+  'allow-loopback': { type: 'boolean', default: true },
+  help: { type: 'boolean', default: false },
+} as const;
+
+const ACCEPTED = `accepted options: ${Object.keys(OPTIONS).map((name) => `--${name}`).join(', ')}, --no-allow-loopback (npm start -- --help explains them)`;
+
+/** node:util's parse errors, reworded as one line that also says what is accepted. */
+function parseError(error: unknown): CliError {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const option = /'(--?[^' ]+)/.exec(message)?.[1] ?? '';
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return new CliError(`unknown option ${option}; ${ACCEPTED}`);
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return new CliError(/argument missing/.test(message) ? `${option} needs a value, e.g. ${option} <value>` : `${option} takes no value; use ${option} alone`);
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return new CliError(`unexpected argument ${/'([^']*)'/.exec(message)?.[1] ?? ''}; options start with --, and ${ACCEPTED}`);
+    default:
+      return new CliError(`${message}; ${ACCEPTED}`);
+  }
+}
+
+function port(name: string, value: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n > 65535) throw new CliError(`--${name} must be a port number from 0 to 65535 (0 picks a free one), got "${value}"`);
+  return n;
+}
+
+/** The same rule as the management API's Bearer header: long enough, and one word. */
+function apiToken(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.length < MIN_API_TOKEN_LENGTH || /\s/.test(value)) {
+    throw new CliError(`--api-token must be at least ${MIN_API_TOKEN_LENGTH} characters without spaces (it is sent as "Authorization: Bearer <token>"), got ${value.length} character${value.length === 1 ? '' : 's'}${/\s/.test(value) ? ' with spaces' : ''}`);
+  }
+  return value;
+}
+
+/**
+ * Every option and value, checked before anything touches the state folder: a mistake throws a
+ * CliError and nothing has been written or deleted.
+ */
 export function parseCli(argv: string[]): CliOptions | 'help' {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    allowNegative: true,
-    options: {
-      port: { type: 'string', default: '4040' },
-      'receiver-port': { type: 'string', default: '4043' },
-      state: { type: 'string', default: '.forge-local' },
-      fresh: { type: 'boolean', default: false },
-      chaos: { type: 'string' },
-      'api-token': { type: 'string' },
-      'allow-loopback': { type: 'boolean', default: true },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, strict: true, allowNegative: true, options: OPTIONS }));
+  } catch (error) {
+    throw parseError(error);
+  }
   if (values.help) return 'help';
-  const port = (name: string, value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--${name} must be a port number 0..65535, got ${value}`);
-    return n;
-  };
-  return {
+  if (values.state.trim() === '') throw new CliError('--state needs a folder, e.g. --state .forge-local');
+  if (values.chaos !== undefined) {
+    try {
+      parseChaosSpec(values.chaos);
+    } catch (error) {
+      throw new CliError(error instanceof Error ? error.message : String(error));
+    }
+  }
+  const options: CliOptions = {
     port: port('port', values.port),
     receiverPort: port('receiver-port', values['receiver-port']),
     stateDir: values.state,
     fresh: values.fresh,
     chaos: values.chaos,
-    apiToken: values['api-token'],
+    apiToken: apiToken(values['api-token']),
     allowLoopback: values['allow-loopback'],
   };
+  if (options.port !== 0 && options.port === options.receiverPort) throw new CliError(`--port and --receiver-port must differ, both are ${options.port}`);
+  return options;
 }
 
 async function main(): Promise<void> {
@@ -73,7 +128,8 @@ async function main(): Promise<void> {
   try {
     options = parseCli(process.argv.slice(2));
   } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
+    if (!(error instanceof CliError)) throw error;
+    console.error(`npm start: ${error.message}`);
     process.exitCode = 2;
     return;
   }
