@@ -47,6 +47,9 @@ const cases: Case[] = [
   { input: { name: 'T multiuser', type: 'multiuser' }, first: [], second: [DEMO_USERS.viewer.accountId], expected: { previous: [], current: [DEMO_USERS.viewer.accountId] } },
 ];
 
+/** Virtual time after which every write shows in index queries (strict fidelity lags them 1 s). */
+const INDEX_CAUGHT_UP_MS = 5_000;
+
 let fieldSequence = 0;
 
 /** A new field of `input`'s type, with a name no other test uses. */
@@ -68,6 +71,8 @@ describe.each(cases)('$input.type ($input.name) through the save path', ({ input
     const secondSave = await saveOnDemo(definition, second);
     expect(secondSave).toMatchObject({ ok: true, value: { changedFieldIds: [definition.id] } });
     if (!secondSave.ok) return;
+    // Change records are found by an index query, which lags writes on Forge (and in strict fidelity).
+    await t.host.advanceClock(INDEX_CAUGHT_UP_MS);
     const change = (await changeRecords(13647)).find((record) => record.revision === secondSave.value.revision);
     expect(change?.fields).toEqual([{ id: definition.id, name: definition.name, type: input.type, value: expected }]);
   });
