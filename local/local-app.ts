@@ -8,6 +8,7 @@ import { parseChaosSpec } from './chaos-spec';
 import { startDemoReceiver, type DemoReceiver } from './demo-receiver';
 import { seedDemoData } from './demo-data';
 import type { SiteProject } from './platform/jira-site';
+import type { FidelityMode } from './platform/fidelity';
 
 export interface LocalAppOptions {
   readonly databaseFile: string;
@@ -17,6 +18,8 @@ export interface LocalAppOptions {
   readonly chaos?: string | undefined;
   readonly apiToken?: string | undefined;
   readonly allowLoopback: boolean;
+  /** `--forge-fidelity`: default, or strict (Forge's behaviour in time and at scale). */
+  readonly fidelity?: FidelityMode | undefined;
   readonly log?: (line: string) => void;
 }
 
@@ -42,6 +45,7 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
     baseUrl: () => baseUrl,
     egressFetch: receiver.trustedFetch,
     allowLoopbackTargets: options.allowLoopback,
+    ...(options.fidelity ? { fidelity: options.fidelity } : {}),
     ...(options.chaos ? { chaos: parseChaosSpec(options.chaos) } : {}),
     log,
   });
@@ -86,7 +90,8 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
         `  Jira shell (switch user and page):  ${server.baseUrl}/`,
         `  Management API (web trigger):       ${server.baseUrl}/x/management-api`,
         `  Demo webhook receiver:              ${receiver.url}/  (POST ${receiver.url}/hooks/<name>)`,
-        `  Host control:                       ${server.baseUrl}/_host/health, /_host/clock, /_host/queues`,
+        `  Host control:                       ${server.baseUrl}/_host/health, /_host/clock, /_host/queues, /_host/usage`,
+        `  Forge fidelity:                     ${host.fidelity.mode}${host.fidelity.mode === 'strict' ? ' (as Forge in time and at scale)' : ' (--forge-fidelity strict for Forge in time and at scale)'}`,
         `  State:                              ${options.stateDir}`,
         options.allowLoopback ? '  Loopback webhook targets are allowed (offline host only; --no-allow-loopback to apply the deployed policy)' : '  URL policy as deployed: loopback targets are rejected',
         '',

@@ -3,6 +3,7 @@ import * as app from '../../src/index';
 import { runInInvocation } from '../../local/platform/invocation-context';
 import type { FieldChangeRecord } from '../../src/domain/records';
 import { createForgeHost, type ForgeHost, type HostOptions } from '../../local/host';
+import { fidelityFromEnv } from '../../local/platform/fidelity';
 import { DEMO_USERS } from '../../local/platform/jira-site';
 import type { ResolverDefs, ResolverResult, ResolverValue as Value } from '../../src/shared/resolver-contract';
 
@@ -25,8 +26,12 @@ export interface TestHost {
   stop(): Promise<void>;
 }
 
+/**
+ * `fidelity` defaults to `FORGE_FIDELITY` (strict in the second jest project, see jest.config.js),
+ * so the same tests run against the kind host and against Forge's behaviour in time and at scale.
+ */
 export async function startTestHost(options: Partial<HostOptions> & { seedCatalog?: boolean } = {}): Promise<TestHost> {
-  const host = createForgeHost({ databaseFile: ':memory:', app, ...options });
+  const host = createForgeHost({ databaseFile: ':memory:', app, fidelity: fidelityFromEnv(), ...options });
   host.queues.start();
   if (options.seedCatalog !== false) await host.runtime.emitProductEvent('avi:forge:installed:app', { context: { cloudId: 'test' } });
   const projectPage = host.manifest.uiModules.find((m) => m.moduleType === 'jira:projectPage');
