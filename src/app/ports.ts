@@ -1,4 +1,15 @@
-import type { ApiTokenRecord, FieldCatalogRecord, FieldChangeRecord, ProjectFieldsRecord, ProjectRefRecord } from '../domain/records';
+import type { AttemptResult } from '../domain/classify-outcome';
+import type {
+  ApiTokenRecord,
+  AttemptRecord,
+  DeliveryRecord,
+  FieldCatalogRecord,
+  FieldChangeRecord,
+  ProjectFieldsRecord,
+  ProjectRefRecord,
+  WebhookRecord,
+  WebhookStateRecord,
+} from '../domain/records';
 
 /**
  * The small interfaces the use cases need of the platform. `src/forge/` implements them with the
@@ -72,6 +83,8 @@ export interface JiraAsUser {
   isJiraAdmin(): Promise<boolean>;
   /** undefined when the project does not exist or the user cannot see it. */
   projectAccess(projectKeyOrId: string): Promise<ProjectAccess | undefined>;
+  /** Projects the user can browse whose key or name contains `query` (at most 50). */
+  searchProjects(query: string): Promise<ProjectRefRecord[]>;
   myself(): Promise<UserSummary>;
   searchUsers(query: string): Promise<UserSummary[]>;
   getUsers(accountIds: readonly string[]): Promise<UserSummary[]>;
@@ -82,4 +95,116 @@ export interface ApiTokenStore {
   save(record: ApiTokenRecord): Promise<void>;
   list(): Promise<ApiTokenRecord[]>;
   delete(id: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------- outgoing webhooks
+
+/** The drain no longer holds its webhook's lease (it ran out and another drain took it). */
+export class LeaseLostError extends Error {
+  constructor(webhookId: string) {
+    super(`The drain lost its lease on webhook ${webhookId}`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+export interface WebhookStore {
+  /** Every webhook, oldest first. */
+  list(): Promise<WebhookRecord[]>;
+  load(id: string): Promise<WebhookRecord | undefined>;
+  create(record: WebhookRecord): Promise<void>;
+  /** Writes `next` only if the stored version is still `next.version - 1`; ConcurrentWriteError otherwise. */
+  save(next: WebhookRecord): Promise<void>;
+  delete(id: string): Promise<void>;
+}
+
+/** Signing secrets, only ever through the platform's secret storage. */
+export interface WebhookSecretStore {
+  /** Newest first: the current secret, then the previous one while it still signs. */
+  load(webhookId: string): Promise<{ current: string; previous: string | undefined } | undefined>;
+  /** Makes `secret` current; the old current one becomes previous for `previousTtlMs` (0: dropped). */
+  rotate(webhookId: string, secret: string, previousTtlMs: number): Promise<void>;
+  delete(webhookId: string): Promise<void>;
+}
+
+export type LeaseResult = { readonly kind: 'acquired'; readonly state: WebhookStateRecord } | { readonly kind: 'busy' };
+
+/** The drain's record of a webhook: lease, pending wake-up, status. */
+export interface WebhookStateStore {
+  load(webhookId: string): Promise<WebhookStateRecord | undefined>;
+  loadMany(webhookIds: readonly string[]): Promise<Map<string, WebhookStateRecord>>;
+  /** Takes the lease when it is free or ran out; when another drain holds it, asks that one to drain again. */
+  acquire(webhookId: string, owner: string, nowMs: number, leaseMs: number): Promise<LeaseResult>;
+  /**
+   * Writes the state with deliveries and attempt records, all or nothing, only while `owner`
+   * holds the lease (LeaseLostError otherwise). Answers the state as stored (a rerun asked for
+   * meanwhile is kept).
+   */
+  commit(owner: string, state: WebhookStateRecord, deliveries: readonly DeliveryRecord[], attempts: readonly AttemptRecord[]): Promise<WebhookStateRecord>;
+  /**
+   * Lets go of the lease, unless a rerun was asked for meanwhile: then answers 'rerun' and keeps
+   * it (`force`: lets go all the same, the caller wakes a new drain).
+   */
+  release(owner: string, state: WebhookStateRecord, options?: { force?: boolean }): Promise<{ kind: 'released' } | { kind: 'rerun'; state: WebhookStateRecord }>;
+  /**
+   * New deliveries are due: asks a running drain to drain again ('rerun-requested'), or says an
+   * immediate wake-up is already on its way ('wake-pending'), or that one is needed ('needs-wake').
+   */
+  poke(webhookId: string, nowMs: number): Promise<'rerun-requested' | 'wake-pending' | 'needs-wake'>;
+  /** Records that a wake-up due at `wakeAt` is on the queue (not by the lease holder). */
+  noteWakeUp(webhookId: string, wakeAt: number): Promise<void>;
+  delete(webhookId: string): Promise<void>;
+}
+
+export interface DeliveryPage {
+  readonly records: DeliveryRecord[];
+  readonly nextCursor: string | undefined;
+}
+
+export interface DeliveryStore {
+  load(deliveryId: string): Promise<DeliveryRecord | undefined>;
+  loadMany(deliveryIds: readonly string[]): Promise<DeliveryRecord[]>;
+  /** Creates the records that do not exist yet (never overwrites one); answers the ids it created. */
+  createMany(records: readonly DeliveryRecord[]): Promise<string[]>;
+  /** Unconditional writes of records the caller owns (admin actions, deferrals). */
+  saveMany(records: readonly DeliveryRecord[]): Promise<void>;
+  /** A webhook's pending deliveries due by `nowMs`, earliest due first (index: may lag). */
+  dueForWebhook(webhookId: string, nowMs: number, limit: number): Promise<DeliveryRecord[]>;
+  /** The earliest due time of a webhook's pending deliveries (index: may lag). */
+  earliestDue(webhookId: string): Promise<number | undefined>;
+  /** Pending deliveries of any webhook due by `nowMs` (the sweeper). */
+  dueAnywhere(nowMs: number, limit: number): Promise<DeliveryRecord[]>;
+  /** A webhook's delivery log, newest first. */
+  listForWebhook(webhookId: string, options: { status?: DeliveryRecord['status']; cursor?: string; limit: number }): Promise<DeliveryPage>;
+  /** A webhook's deliveries of one status created since `sinceMs`, oldest first. */
+  listByStatusSince(webhookId: string, status: DeliveryRecord['status'], sinceMs: number, limit: number): Promise<DeliveryRecord[]>;
+  countPending(webhookId: string, cap: number): Promise<number>;
+  loadAttempts(deliveryId: string, attempts: number): Promise<AttemptRecord[]>;
+  deleteForWebhook(webhookId: string): Promise<number>;
+}
+
+export interface FanOutChangeStore {
+  load(changeId: string): Promise<FieldChangeRecord | undefined>;
+  /** Changes not fanned out yet, oldest first (index: may lag). */
+  listUnfanned(limit: number): Promise<FieldChangeRecord[]>;
+  markFannedOut(changeIds: readonly string[]): Promise<void>;
+}
+
+export interface WakeUpQueue {
+  /** Wakes the fan-out for these changes (one event). */
+  wakeFanOut(changeIds: readonly string[]): Promise<void>;
+  /** Wakes drains: one event per webhook, optionally delayed (<= 900 s). */
+  wakeDrains(wakes: readonly { webhookId: string; deliveryIds: readonly string[]; delaySeconds: number }[]): Promise<void>;
+}
+
+export interface HttpResult {
+  readonly startedAt: number;
+  readonly durationMs: number;
+  readonly result: AttemptResult;
+  readonly responseHeaders: Record<string, string>;
+  readonly responseBodyExcerpt: string;
+}
+
+/** One POST of a signed delivery; never throws for network failures (they are results). */
+export interface HttpSender {
+  post(url: string, headers: Readonly<Record<string, string>>, body: string, timeoutMs: number): Promise<HttpResult>;
 }

@@ -1,19 +1,12 @@
-import { deliveryMessageSchema } from '../domain/records';
-import { describeIssues } from '../shared/describe-issues';
+import { randomUUID } from 'node:crypto';
+import { drainWebhook } from '../app/drain';
+import { deliveryWakeMessageSchema } from '../domain/records';
+import { drainDeps } from '../forge/composition';
+import { consumer } from './consumer';
 
-interface AsyncEvent {
-  readonly body?: unknown;
-}
-
-/**
- * Queue `deliveries`: one attempt of one delivery (sign, POST, record). Deliveries are created by
- * the fan-out once webhooks exist; a message arriving before then is checked and acknowledged.
- */
-export async function deliveryConsumer(event: AsyncEvent): Promise<void> {
-  const message = deliveryMessageSchema.safeParse(event.body);
-  if (!message.success) {
-    console.error(`deliveries: dropped a malformed message: ${describeIssues(message.error, { root: 'body' })}`);
-    return;
-  }
-  console.warn(`deliveries: delivery ${message.data.deliveryId} is unknown to this version; acknowledged`);
-}
+/** Queue `deliveries`: a wake-up of one webhook's drain (sign, POST, record, within a budget). */
+export const deliveryConsumer = consumer('deliveries', deliveryWakeMessageSchema, async (message) => {
+  const report = await drainWebhook(drainDeps(randomUUID()), message);
+  if (report.outcome !== 'drained' || report.attempts === 0) return report.outcome === 'busy' ? undefined : `webhook ${message.webhookId}: ${report.outcome}`;
+  return `webhook ${message.webhookId}: ${report.attempts} attempt(s), ${report.delivered} delivered, ${report.failed} failed, ${report.deferred} deferred${report.continued ? ', continues' : ''}`;
+});

@@ -1,36 +1,10 @@
-import { fieldChangesMessageSchema, StoredRecordError } from '../domain/records';
-import { describeIssues } from '../shared/describe-issues';
-import { createKvsFieldChangeStore } from '../forge/kvs-project-fields-store';
+import { fanOutChanges } from '../app/fan-out';
+import { fieldChangesMessageSchema } from '../domain/records';
+import { fanOutDeps } from '../forge/composition';
+import { consumer } from './consumer';
 
-interface AsyncEvent {
-  readonly body?: unknown;
-}
-
-/**
- * Queue `field-changes`: one event per saved change. Fans the change out to the webhooks that
- * match it (webhook management arrives with the webhooks issue; until then there is no webhook
- * to match and the event is acknowledged after checking that its change record exists).
- */
-export async function fieldChangesConsumer(event: AsyncEvent): Promise<void> {
-  const message = fieldChangesMessageSchema.safeParse(event.body);
-  if (!message.success) {
-    // A malformed message never becomes valid: acknowledge it (no retry) and say why.
-    console.error(`field-changes: dropped a malformed message: ${describeIssues(message.error, { root: 'body' })}`);
-    return;
-  }
-  let change;
-  try {
-    change = await createKvsFieldChangeStore().load(message.data.changeId);
-  } catch (error) {
-    // A record of an unexpected shape will not parse on a retry either: say so and acknowledge.
-    if (error instanceof StoredRecordError) {
-      console.error(`field-changes: ${error.message}`);
-      return;
-    }
-    throw error;
-  }
-  if (!change) {
-    console.error(`field-changes: change ${message.data.changeId} has no record; nothing to deliver`);
-    return;
-  }
-}
+/** Queue `field-changes`: a wake-up of the fan-out (saved changes -> one delivery per matching webhook). */
+export const fieldChangesConsumer = consumer('field-changes', fieldChangesMessageSchema, async (message) => {
+  const report = await fanOutChanges(fanOutDeps(), message.changeIds);
+  return report.changes > 0 ? `fanned out ${report.changes} change(s) into ${report.deliveries} deliveries, woke ${report.wakeUps} drain(s)` : undefined;
+});

@@ -53,9 +53,15 @@ export const projectFieldsRecordSchema = z.object({
 });
 export type ProjectFieldsRecord = z.infer<typeof projectFieldsRecordSchema>;
 
-export const PUSH_STATES = ['pending', 'pushed'] as const;
+/**
+ * A change record's way through the pipeline: `pending` until its wake-up is on the queue (the
+ * sweeper pushes what stayed pending), `pushed` until the fan-out has written its deliveries,
+ * then `fanned-out`. The fan-out finds unfinished changes by this state.
+ */
+export const PUSH_STATES = ['pending', 'pushed', 'fanned-out'] as const;
+export type PushState = (typeof PUSH_STATES)[number];
 
-/** The immutable record of one save that changed values; the source of one `field-changes` event. */
+/** The immutable record of one save that changed values; the source of its deliveries. */
 export const fieldChangeRecordSchema = z.object({
   schemaVersion: z.literal(1),
   changeId: z.string().min(1),
@@ -65,74 +71,139 @@ export const fieldChangeRecordSchema = z.object({
   timestamp: epochMs,
   project: projectRefSchema,
   fields: z.array(fieldChangeSchema).min(1),
-  /** `pending` until the event is on the queue; the sweeper pushes what stayed pending. */
   pushState: z.enum(PUSH_STATES),
 });
 export type FieldChangeRecord = z.infer<typeof fieldChangeRecordSchema>;
 
-/** Queue `field-changes`: ids only, never the payload (the record is the truth). */
-export const fieldChangesMessageSchema = z.object({ schemaVersion: z.literal(1), changeId: z.string().min(1) });
-export type FieldChangesMessage = z.infer<typeof fieldChangesMessageSchema>;
+/**
+ * Queue `field-changes`: a wake-up for the fan-out, with the change ids it knows of (never the
+ * payload: the records are the truth). Version 1 carried one id; both are read.
+ */
+export const fieldChangesMessageSchema = z.union([
+  z.object({ schemaVersion: z.literal(2), changeIds: z.array(z.string().min(1)).max(100) }),
+  z.object({ schemaVersion: z.literal(1), changeId: z.string().min(1) }).transform((v) => ({ schemaVersion: 2 as const, changeIds: [v.changeId] })),
+]);
+export type FieldChangesMessage = z.input<typeof fieldChangesMessageSchema>;
 
-/** Queue `deliveries`: the delivery to attempt. */
-export const deliveryMessageSchema = z.object({ schemaVersion: z.literal(1), deliveryId: z.string().min(1) });
-export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
+/** Queue `deliveries`: a wake-up for one webhook's drain, with the deliveries it knows are due. */
+export const deliveryWakeMessageSchema = z.object({
+  schemaVersion: z.literal(1),
+  webhookId: z.string().min(1),
+  deliveryIds: z.array(z.string().min(1)).max(100),
+});
+export type DeliveryWakeMessage = z.infer<typeof deliveryWakeMessageSchema>;
 
 export const WEBHOOK_RESULTS = ['OK', 'ERROR'] as const;
 
+/** A webhook as the admin configured it. Only admins write it (and the drain, to disable it). */
 export const webhookRecordSchema = z.object({
   schemaVersion: z.literal(1),
   id: z.string().min(1),
   name: z.string().min(1).max(120),
   url: z.string().min(1).max(2000),
   active: z.boolean(),
-  /** Project keys the webhook is limited to; null means every project. */
-  projectKeys: z.array(z.string()).nullable(),
+  /** Projects the webhook is limited to (id for matching, key for people); null: every project. */
+  projects: z.array(z.object({ id: projectId, key: z.string().min(1) })).nullable(),
   /** Field ids the webhook is limited to; null means every field. */
   fieldIds: z.array(z.number().int().positive()).nullable(),
   createdAt: epochMs,
   createdBy: accountId,
   updatedAt: epochMs,
+  /** +1 on every write; writes are conditional on it. */
+  version: z.number().int().nonnegative(),
   disabledReason: z.string().nullable(),
   disabledAt: epochMs.nullable(),
   /** While rotating, the previous secret keeps signing until this time. */
   previousSecretUntil: epochMs.nullable(),
-  status: z.object({
-    lastRunAt: epochMs.nullable(),
-    lastResult: z.enum(WEBHOOK_RESULTS).nullable(),
-    lastStatusCode: z.number().int().nullable(),
-    lastSuccessAt: epochMs.nullable(),
-  }),
 });
 export type WebhookRecord = z.infer<typeof webhookRecordSchema>;
 
-export const DELIVERY_STATUSES = ['pending', 'retrying', 'delivered', 'failed', 'cancelled'] as const;
+/** Attempts and failures of one hour, for the 24 h health. */
+export const healthHourSchema = z.object({ hour: z.number().int().nonnegative(), attempts: z.number().int().nonnegative(), failures: z.number().int().nonnegative() });
+export type HealthHour = z.infer<typeof healthHourSchema>;
 
+/**
+ * What the drain writes about a webhook: its lease (one drain at a time), the pending wake-up,
+ * and the status the admin page shows. Kept apart from the webhook so admin edits and drains
+ * never overwrite each other.
+ */
+export const webhookStateRecordSchema = z.object({
+  schemaVersion: z.literal(1),
+  webhookId: z.string().min(1),
+  /** +1 on every write; writes are conditional on it. */
+  version: z.number().int().nonnegative(),
+  /** The drain holding the lease ('' when free) and until when (0 when free). */
+  leaseOwner: z.string(),
+  leaseUntil: z.number().nonnegative(),
+  /** A wake-up came while the lease was held: the holder drains again before letting go. */
+  rerun: z.boolean(),
+  /** Due time of the delayed wake-up already on the queue (0: none). */
+  wakeAt: z.number().nonnegative(),
+  lastRunAt: epochMs.nullable(),
+  lastResult: z.enum(WEBHOOK_RESULTS).nullable(),
+  lastStatusCode: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  lastSuccessAt: epochMs.nullable(),
+  /** Deliveries that ended `failed` since the last success: one input of the auto-disable rule. */
+  failedSinceSuccess: z.number().int().nonnegative(),
+  hours: z.array(healthHourSchema).max(25),
+});
+export type WebhookStateRecord = z.infer<typeof webhookStateRecordSchema>;
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'cancelled'] as const;
+export type DeliveryStatusValue = (typeof DELIVERY_STATUSES)[number];
+
+export const ATTEMPT_OUTCOMES = ['delivered', 'retry', 'failed', 'disabled', 'interrupted'] as const;
+
+/** One attempt of one delivery, as the delivery log shows it (stored beside the delivery). */
 export const attemptRecordSchema = z.object({
+  schemaVersion: z.literal(1),
+  deliveryId: z.string().min(1),
   attempt: z.number().int().positive(),
   startedAt: epochMs,
   durationMs: z.number().int().nonnegative(),
+  /** Request headers as sent; there is no secret in them. */
   requestHeaders: z.record(z.string(), z.string()),
   responseStatus: z.number().int().nullable(),
   responseHeaders: z.record(z.string(), z.string()),
   /** At most 4 KB of the response body. */
   responseBodyExcerpt: z.string().max(4096),
   error: z.string().nullable(),
-  outcome: z.string(),
+  outcome: z.enum(ATTEMPT_OUTCOMES),
+  nextAttemptAt: epochMs.nullable(),
 });
+export type AttemptRecord = z.infer<typeof attemptRecordSchema>;
 
+/**
+ * One request to send to one webhook, with its progress. Its id comes from change + webhook, so a
+ * change fanned out twice makes no second delivery; `attempts` only grows, so no attempt number
+ * is ever used twice (it is claimed before the request is sent).
+ */
 export const deliveryRecordSchema = z.object({
   schemaVersion: z.literal(1),
   deliveryId: z.string().min(1),
   webhookId: z.string().min(1),
   changeId: z.string().nullable(),
   event: z.enum(['updated', 'test']),
+  project: projectRefSchema,
+  fieldNames: z.array(z.string()),
+  /** Change order: the save's time, then the delivery id. */
+  order: z.number().nonnegative(),
   status: z.enum(DELIVERY_STATUSES),
   createdAt: epochMs,
+  /** When the next attempt may start; while an attempt is in flight, when its claim runs out. */
+  dueAt: z.number().nonnegative(),
+  /** Attempt numbers used so far (1-based numbers; claimed before sending). */
+  attempts: z.number().int().nonnegative(),
+  /** Attempts before the current round: a redelivery starts the retry schedule anew. */
+  roundStart: z.number().int().nonnegative(),
+  /** The attempt number claimed and not yet recorded (0: none in flight). */
+  inFlight: z.number().int().nonnegative(),
+  lastAttemptAt: epochMs.nullable(),
+  lastStatusCode: z.number().int().nullable(),
+  lastError: z.string().nullable(),
   /** The request body, fixed at creation: every attempt sends the same bytes. */
   body: z.string(),
-  attempts: z.array(attemptRecordSchema),
-  nextAttemptAt: epochMs,
 });
 export type DeliveryRecord = z.infer<typeof deliveryRecordSchema>;
 

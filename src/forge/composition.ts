@@ -1,22 +1,84 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { systemClock } from '../app/clock';
+import type { DrainDeps } from '../app/drain';
+import type { FanOutDeps } from '../app/fan-out';
 import type { FieldCatalogDeps } from '../app/field-catalog';
 import type { ProjectFieldsDeps } from '../app/project-fields';
+import { APP_VERSION } from '../app/session';
+import type { SweepDeps } from '../app/sweep';
+import type { WebhookAdminDeps } from '../app/webhooks';
+import { createHttpSender } from './http-sender';
 import { createJiraAsUser } from './jira-as-user';
+import { createKvsDeliveryStore } from './kvs-delivery-store';
 import { createKvsFieldCatalogStore } from './kvs-field-catalog-store';
 import { createKvsFieldChangeStore, createKvsProjectFieldsStore } from './kvs-project-fields-store';
-import { createQueueChangeEventPublisher } from './queues';
+import { createKvsWebhookSecretStore, createKvsWebhookStateStore, createKvsWebhookStore } from './kvs-webhook-store';
+import { createQueueChangeEventPublisher, createWakeUpQueue } from './queues';
+import { loopbackTargetsAllowed } from './runtime-flags';
 
-/** Wires the use cases to the Forge platform for one invocation. */
-export function forgeDeps(accountId: string): ProjectFieldsDeps & FieldCatalogDeps {
+const ids = { newId: () => randomUUID() };
+/** Uniform in [0, 1), for retry jitter. */
+const random = () => randomInt(0, 2 ** 32) / 2 ** 32;
+
+/** Wires the use cases to the Forge platform for one invocation of the resolver, as `accountId`. */
+export function forgeDeps(accountId: string): ProjectFieldsDeps & FieldCatalogDeps & WebhookAdminDeps {
   return {
     catalog: createKvsFieldCatalogStore(),
     projects: createKvsProjectFieldsStore(),
     changes: createKvsFieldChangeStore(),
     publisher: createQueueChangeEventPublisher(),
     jira: createJiraAsUser(),
+    webhooks: createKvsWebhookStore(),
+    secrets: createKvsWebhookSecretStore(),
+    states: createKvsWebhookStateStore(),
+    deliveries: createKvsDeliveryStore(),
+    queue: createWakeUpQueue(),
     clock: systemClock,
-    ids: { newId: () => randomUUID() },
+    ids,
+    randomBytes: (size) => randomBytes(size),
+    allowLoopback: loopbackTargetsAllowed(),
     accountId,
+  };
+}
+
+export function fanOutDeps(): FanOutDeps {
+  return {
+    changes: createKvsFieldChangeStore(),
+    webhooks: createKvsWebhookStore(),
+    deliveries: createKvsDeliveryStore(),
+    states: createKvsWebhookStateStore(),
+    queue: createWakeUpQueue(),
+    clock: systemClock,
+  };
+}
+
+/** `ownerId` names this drain in the webhook's lease (the invocation's event id). */
+export function drainDeps(ownerId: string): DrainDeps {
+  return {
+    webhooks: createKvsWebhookStore(),
+    secrets: createKvsWebhookSecretStore(),
+    states: createKvsWebhookStateStore(),
+    deliveries: createKvsDeliveryStore(),
+    queue: createWakeUpQueue(),
+    http: createHttpSender(systemClock),
+    clock: systemClock,
+    random,
+    ownerId,
+    userAgent: `projectrak-webhooks/${APP_VERSION}`,
+    allowLoopback: loopbackTargetsAllowed(),
+  };
+}
+
+export function sweepDeps(): SweepDeps {
+  const changes = createKvsFieldChangeStore();
+  return {
+    changes,
+    fanOutChanges: changes,
+    publisher: createQueueChangeEventPublisher(),
+    webhooks: createKvsWebhookStore(),
+    deliveries: createKvsDeliveryStore(),
+    states: createKvsWebhookStateStore(),
+    queue: createWakeUpQueue(),
+    clock: systemClock,
   };
 }

@@ -119,6 +119,12 @@ export function createJiraAsUser(): JiraAsUser {
       return { project: ref, canBrowse, canEdit: canBrowse && (isAdmin || granted('ADMINISTER_PROJECTS')) };
     },
 
+    async searchProjects(query) {
+      const what = 'the project search';
+      const answer = await body(what, await request(what, route`/rest/api/3/project/search?query=${query}&maxResults=50`), z.object({ values: z.array(jiraProject) }));
+      return answer.values.map((p) => ({ id: Number(p.id), key: p.key, name: p.name }));
+    },
+
     async myself() {
       const what = 'the lookup of the signed-in user';
       return toUserSummary(await body(what, await request(what, route`/rest/api/3/myself`), jiraUser));

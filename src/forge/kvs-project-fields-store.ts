@@ -1,12 +1,14 @@
 import { isDeepStrictEqual } from 'node:util';
 import { kvs, Filter, FilterConditions, WhereConditions } from '@forge/kvs';
-import { ConcurrentWriteError, type FieldChangeStore, type ProjectFieldsStore } from '../app/ports';
+import { ConcurrentWriteError, type FanOutChangeStore, type FieldChangeStore, type ProjectFieldsStore } from '../app/ports';
+import { RETENTION_DAYS } from '../domain/delivery-policy';
 import {
   fieldChangeRecordSchema,
   parseStoredRecord,
   projectFieldsRecordSchema,
   StoredRecordError,
   type FieldChangeRecord,
+  type PushState,
   type ProjectFieldsRecord,
 } from '../domain/records';
 import { ENTITY, INDEX, storageKeys } from './storage-keys';
@@ -82,7 +84,7 @@ export function createKvsProjectFieldsStore(): ProjectFieldsStore {
             entityName: ENTITY.projectFields,
             conditions: new Filter<ProjectFieldsRecord>().and('revision', FilterConditions.equalTo(expectedRevision)),
           })
-          .set(changeKey, change, { entityName: ENTITY.fieldChange })
+          .set(changeKey, change, { entityName: ENTITY.fieldChange }, changeRetention)
           .execute();
       } catch (error) {
         if (error instanceof ConcurrentWriteError) throw error;
@@ -128,38 +130,68 @@ export function createKvsProjectFieldsStore(): ProjectFieldsStore {
   };
 }
 
-export function createKvsFieldChangeStore(): FieldChangeStore {
+const changeRetention = { ttl: { value: RETENTION_DAYS, unit: 'DAYS' as const } };
+
+/** Change records: kept 30 days (TTL), found by id, and by push state for the sweeper and the fan-out. */
+export function createKvsFieldChangeStore(): FieldChangeStore & FanOutChangeStore {
   const changes = kvs.entity<FieldChangeRecord>(ENTITY.fieldChange);
+  const parseChange = (key: string, value: unknown) => parseStoredRecord(fieldChangeRecordSchema, 'field change', key, value);
+
+  async function load(changeId: string): Promise<FieldChangeRecord | undefined> {
+    const key = storageKeys.fieldChange(changeId);
+    const value = await changes.get(key);
+    return value === undefined ? undefined : parseChange(key, value);
+  }
+
+  async function listByState(state: PushState, limit: number): Promise<FieldChangeRecord[]> {
+    const page = await changes
+      .query()
+      .index(INDEX.fieldChangeByPushState, { partition: [state] })
+      .where(WhereConditions.greaterThanEqualTo(0))
+      .limit(Math.min(limit, PAGE))
+      .getMany();
+    // One record of an unexpected shape must not stop every other change from going out.
+    return page.results.flatMap((item) => {
+      try {
+        return [parseChange(item.key, item.value)];
+      } catch (error) {
+        if (!(error instanceof StoredRecordError)) throw error;
+        console.error(`changes: skipped ${error.message}`);
+        return [];
+      }
+    });
+  }
+
+  /** Moves a change forward only from `from` (never back: a fanned-out change stays fanned out). */
+  async function advance(changeId: string, from: readonly PushState[], to: PushState): Promise<void> {
+    const record = await load(changeId);
+    if (!record || !from.includes(record.pushState)) return;
+    try {
+      await kvs
+        .transact()
+        .set(storageKeys.fieldChange(changeId), { ...record, pushState: to }, {
+          entityName: ENTITY.fieldChange,
+          conditions: new Filter<FieldChangeRecord>().and('pushState', FilterConditions.equalTo(record.pushState)),
+        }, changeRetention)
+        .execute();
+    } catch (error) {
+      const stored = await load(changeId);
+      // Moved on meanwhile (by the fan-out, or this write whose answer was lost): nothing to do.
+      if (stored && stored.pushState !== record.pushState) return;
+      throw error;
+    }
+  }
+
   return {
-    async load(changeId) {
-      const key = storageKeys.fieldChange(changeId);
-      const value = await changes.get(key);
-      return value === undefined ? undefined : parseStoredRecord(fieldChangeRecordSchema, 'field change', key, value);
+    load,
+    markPushed: (changeId) => advance(changeId, ['pending'], 'pushed'),
+    listPending: (limit) => listByState('pending', limit),
+    async listUnfanned(limit) {
+      const [pending, pushed] = await Promise.all([listByState('pending', limit), listByState('pushed', limit)]);
+      return [...pending, ...pushed].sort((a, b) => a.timestamp - b.timestamp).slice(0, limit);
     },
-    async markPushed(changeId) {
-      const key = storageKeys.fieldChange(changeId);
-      const value = await changes.get(key);
-      if (value === undefined) return;
-      const record = parseStoredRecord(fieldChangeRecordSchema, 'field change', key, value);
-      if (record.pushState !== 'pushed') await changes.set(key, { ...record, pushState: 'pushed' });
-    },
-    async listPending(limit) {
-      const page = await changes
-        .query()
-        .index(INDEX.fieldChangeByPushState, { partition: ['pending'] })
-        .where(WhereConditions.greaterThanEqualTo(0))
-        .limit(Math.min(limit, PAGE))
-        .getMany();
-      // One record of an unexpected shape must not stop every other pending change from going out.
-      return page.results.flatMap((item) => {
-        try {
-          return [parseStoredRecord(fieldChangeRecordSchema, 'field change', item.key, item.value)];
-        } catch (error) {
-          if (!(error instanceof StoredRecordError)) throw error;
-          console.error(`sweeper: skipped ${error.message}`);
-          return [];
-        }
-      });
+    async markFannedOut(changeIds) {
+      for (const id of changeIds) await advance(id, ['pending', 'pushed'], 'fanned-out');
     },
   };
 }

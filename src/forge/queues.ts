@@ -1,6 +1,6 @@
 import { Queue } from '@forge/events';
-import type { ChangeEventPublisher } from '../app/ports';
-import type { DeliveryMessage, FieldChangesMessage } from '../domain/records';
+import type { ChangeEventPublisher, WakeUpQueue } from '../app/ports';
+import type { DeliveryWakeMessage, FieldChangesMessage } from '../domain/records';
 
 /** Queue keys, as declared by the consumers in manifest.yml. */
 export const QUEUE_KEYS = {
@@ -8,23 +8,37 @@ export const QUEUE_KEYS = {
   deliveries: 'deliveries',
 } as const;
 
+/** At most 50 events per push (Forge). */
+const PUSH_MAX_EVENTS = 50;
+
+/** The save path's wake-up of the fan-out: one event naming the change. */
 export function createQueueChangeEventPublisher(): ChangeEventPublisher {
-  const queue = new Queue({ key: QUEUE_KEYS.fieldChanges });
+  const queue = createWakeUpQueue();
   return {
-    async publishFieldChange(changeId) {
-      const body: FieldChangesMessage = { schemaVersion: 1, changeId };
-      await queue.push([{ body }]);
-    },
+    publishFieldChange: (changeId) => queue.wakeFanOut([changeId]),
   };
 }
 
-export function createDeliveryQueue() {
-  const queue = new Queue({ key: QUEUE_KEYS.deliveries });
+/**
+ * Wake-ups: events say "there is work for X" with the ids they know of; the consumers find the
+ * work in KVS. Never the payload, and harmless when they come twice.
+ */
+export function createWakeUpQueue(): WakeUpQueue {
+  const fieldChanges = new Queue({ key: QUEUE_KEYS.fieldChanges });
+  const deliveries = new Queue({ key: QUEUE_KEYS.deliveries });
   return {
-    /** One in-flight request per webhook: the concurrency key is the webhook. */
-    async push(message: DeliveryMessage & { webhookId: string }, delaySeconds = 0): Promise<void> {
-      const { webhookId, ...body } = message;
-      await queue.push([{ body, delayInSeconds: delaySeconds, concurrency: { key: `webhook-${webhookId}`, limit: 1 } }]);
+    async wakeFanOut(changeIds) {
+      const body: FieldChangesMessage = { schemaVersion: 2, changeIds: [...changeIds].slice(0, 100) };
+      await fieldChanges.push([{ body }]);
+    },
+    async wakeDrains(wakes) {
+      for (let i = 0; i < wakes.length; i += PUSH_MAX_EVENTS) {
+        const events = wakes.slice(i, i + PUSH_MAX_EVENTS).map((wake) => {
+          const body: DeliveryWakeMessage = { schemaVersion: 1, webhookId: wake.webhookId, deliveryIds: [...wake.deliveryIds].slice(0, 100) };
+          return { body, ...(wake.delaySeconds > 0 ? { delayInSeconds: wake.delaySeconds } : {}) };
+        });
+        if (events.length > 0) await deliveries.push(events);
+      }
     },
   };
 }

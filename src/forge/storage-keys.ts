@@ -7,12 +7,23 @@ export const ENTITY = {
   projectFields: 'project-fields',
   fieldChange: 'field-change',
   delivery: 'delivery',
+  webhook: 'webhook',
+  webhookState: 'webhook-state',
 } as const;
 
 export const INDEX = {
   fieldChangeByPushState: 'by-push-state',
   fieldChangeByProject: 'by-project',
   projectFieldsByUpdated: 'by-updated',
+  webhookByCreated: 'by-created',
+  /** A webhook's delivery log, newest first. */
+  deliveryByWebhook: 'by-webhook',
+  /** The log filtered by status; failed deliveries since a time. */
+  deliveryByWebhookStatus: 'by-webhook-status',
+  /** A webhook's due work for its drain. */
+  deliveryByWebhookDue: 'by-webhook-due',
+  /** Any webhook's due work, for the sweeper. */
+  deliveryByDue: 'by-due',
 } as const;
 
 export const storageKeys = {
@@ -25,4 +36,9 @@ export const storageKeys = {
   apiTokenByHash: (hash: string): string => `api-token-hash:${hash}`,
   /** Secrets live under their own prefix and only ever through kvs.*Secret. */
   webhookSecret: (webhookId: string, which: 'current' | 'previous'): string => `secret:webhook:${webhookId}:${which}`,
+  webhook: (id: string): string => `webhook:${id}`,
+  webhookState: (webhookId: string): string => `webhook-state:${webhookId}`,
+  delivery: (deliveryId: string): string => `delivery:${deliveryId}`,
+  /** Attempt numbers padded so keys sort in attempt order. */
+  attempt: (deliveryId: string, attempt: number): string => `attempt:${deliveryId}:${String(attempt).padStart(4, '0')}`,
 } as const;

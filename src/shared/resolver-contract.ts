@@ -1,3 +1,5 @@
+import type { WebhookResolverDefs } from './webhooks-contract';
+
 import type { z } from 'zod';
 import type { resolverPayloadSchemas } from './resolver-schemas';
 
@@ -123,7 +125,7 @@ export interface DeleteFieldOutcome {
   readonly projectsWithValues: number;
 }
 
-export type ResolverDefs = {
+export type ResolverDefs = WebhookResolverDefs & {
   getSession: () => ResolverResult<SessionDto>;
   listFieldDefinitions: () => ResolverResult<{ fields: FieldDefinitionDto[] }>;
   createField: (input: CreateFieldInput) => ResolverResult<FieldDefinitionDto>;

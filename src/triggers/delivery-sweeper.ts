@@ -1,10 +1,10 @@
-import { systemClock } from '../app/clock';
-import { publishPendingChanges } from '../app/publish-pending-changes';
-import { createKvsFieldChangeStore } from '../forge/kvs-project-fields-store';
-import { createQueueChangeEventPublisher } from '../forge/queues';
+import { sweep } from '../app/sweep';
+import { sweepDeps } from '../forge/composition';
 
-/** Scheduled every five minutes: pushes change events that were saved but not yet queued. */
+/** Scheduled every five minutes: wakes what is due and has no wake-up (see `sweep`). */
 export async function deliverySweeper(): Promise<void> {
-  const result = await publishPendingChanges({ changes: createKvsFieldChangeStore(), publisher: createQueueChangeEventPublisher(), clock: systemClock });
-  if (result.pushed > 0 || result.failed > 0) console.info(`sweeper: pushed ${result.pushed} pending change event(s), ${result.failed} failed`);
+  const report = await sweep(sweepDeps());
+  if (report.changesPushed > 0 || report.fanOutWoken || report.drainsWoken > 0 || report.orphansCancelled > 0) {
+    console.info(`sweeper: ${report.changesPushed} change event(s) pushed, fan-out ${report.fanOutWoken ? 'woken' : 'idle'}, ${report.drainsWoken} drain(s) woken, ${report.orphansCancelled} orphaned deliveries cancelled`);
+  }
 }

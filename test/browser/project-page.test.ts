@@ -155,7 +155,7 @@ describe('the Projectrak project page', () => {
     const records = await app.changeRecords(DEMO.id);
     expect(records).toHaveLength(recordsBefore.length + 1);
     const newest = records[records.length - 1];
-    expect(newest).toMatchObject({ revision: before.revision + 1, user: USERS.projectAdmin.accountId, project: { id: DEMO.id, key: 'DEMO', name: 'Demo project' }, pushState: 'pushed' });
+    expect(newest).toMatchObject({ revision: before.revision + 1, user: USERS.projectAdmin.accountId, project: { id: DEMO.id, key: 'DEMO', name: 'Demo project' }, pushState: 'fanned-out' });
     expect(newest?.fields).toEqual(
       [
         { id: field('Budget').id, name: 'Budget', type: 'number', value: { current: '30.500', previous: '23.000' } },

@@ -27,7 +27,7 @@ describe('the save path under queue chaos (duplicates, reordering, failures, tim
     expect(t.host.queues.deadLetters()).toEqual([]);
     const records = await changeRecords(13647);
     expect(records.map((r) => r.revision)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
-    expect(records.every((r) => r.pushState === 'pushed')).toBe(true);
+    expect(records.every((r) => r.pushState === 'fanned-out')).toBe(true);
     expect(records.map((r) => r.fields[0]?.value.current)).toEqual(Array.from({ length: 12 }, (_, i) => `${i + 1}.000`));
   });
 });

@@ -76,7 +76,7 @@ describe('offline host over HTTP', () => {
     expect(run.status).toBe(200);
     expect(t.host.queues.counts().done).toBe(doneBefore + 1);
     const after = await asApp(() => kvs.entity<{ pushState: string }>('field-change').get(key));
-    expect(after?.pushState).toBe('pushed');
+    expect(after?.pushState).toBe('fanned-out');
   });
 
   it('product events on demand: a renamed project keeps payload names fresh; a deleted one loses its values', async () => {

@@ -40,7 +40,7 @@ describe('a saved change is never lost', () => {
       // Five minutes later the rate window has passed and the scheduled sweeper runs.
       await host.advanceClock(5 * 60_000 + 1000);
       await host.settle();
-      expect(await changeStates()).toEqual(['pushed']);
+      expect(await changeStates()).toEqual(['fanned-out']);
     } finally {
       await host.stop();
     }

@@ -35,7 +35,7 @@ describe('project fields: the save path', () => {
       revision: 2,
       user: t.accountId('projectAdmin'),
       project: { id: 13647, key: 'DEMO', name: 'Demo project' },
-      pushState: 'pushed',
+      pushState: 'fanned-out',
     });
     expect(records[1]?.fields).toEqual(
       [

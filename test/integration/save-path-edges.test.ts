@@ -64,7 +64,7 @@ describe('save path edges', () => {
     } finally {
       console.error = original;
     }
-    expect(await asApp(() => kvs.entity<{ pushState: string }>('field-change').get(goodKey))).toMatchObject({ pushState: 'pushed' });
+    expect(await asApp(() => kvs.entity<{ pushState: string }>('field-change').get(goodKey))).toMatchObject({ pushState: 'fanned-out' });
     expect(errors.join('\n')).toMatch(/skipped Stored field change change:legacy has an unexpected shape: fields/);
   });
 });

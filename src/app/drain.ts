@@ -1,0 +1,294 @@
+import { classifyOutcome, lastResultOf, shouldAutoDisable } from '../domain/classify-outcome';
+import {
+  addToHealth,
+  ATTEMPT_TIMEOUT_MS,
+  byChangeOrder,
+  CIRCUIT_BREAKER_FAILURES,
+  CLAIM_MS,
+  DRAIN_BUDGET,
+  LEASE_MS,
+  planAfterAttempt,
+  type AttemptPlan,
+} from '../domain/delivery-policy';
+import type { AttemptRecord, DeliveryRecord, WebhookRecord, WebhookStateRecord } from '../domain/records';
+import { QUEUE_MAX_DELAY_SECONDS } from '../domain/retry-schedule';
+import { buildSignatureHeaders } from '../domain/signing';
+import { checkWebhookUrl } from '../domain/url-policy';
+import type { Clock, DeliveryStore, HttpSender, WakeUpQueue, WebhookSecretStore, WebhookStateStore, WebhookStore } from './ports';
+import { disableWebhook } from './webhook-status';
+
+export interface DrainDeps {
+  readonly webhooks: WebhookStore;
+  readonly secrets: WebhookSecretStore;
+  readonly states: WebhookStateStore;
+  readonly deliveries: DeliveryStore;
+  readonly queue: WakeUpQueue;
+  readonly http: HttpSender;
+  readonly clock: Clock;
+  /** Uniform in [0, 1): the retry jitter. */
+  readonly random: () => number;
+  /** This invocation: the lease owner. */
+  readonly ownerId: string;
+  readonly userAgent: string;
+  /** Offline host only: loopback receivers pass the URL policy. */
+  readonly allowLoopback: boolean;
+  readonly budget?: { readonly maxAttempts: number; readonly maxMs: number };
+}
+
+export interface DrainReport {
+  readonly outcome: 'drained' | 'busy' | 'no-webhook' | 'inactive' | 'no-secret';
+  readonly attempts: number;
+  readonly delivered: number;
+  readonly failed: number;
+  readonly deferred: number;
+  /** Work was left and a wake-up was pushed for it. */
+  readonly continued: boolean;
+}
+
+/** Claims per write: with the state record a chunk of claims or results fits one transaction. */
+const CHUNK = 10;
+
+/**
+ * The drain of one webhook (DESIGN.md sections 1 and 6): with the webhook's lease, take its due
+ * deliveries in change order, claim each attempt number before sending (so no number is ever used
+ * twice, even when the drain dies), sign, POST, record the outcome, and stop at the budget. Three
+ * consecutive failures open the circuit: the rest wait for the failed one's next attempt. Before
+ * letting go it arranges the next wake-up: at once when work is left, delayed when the next due
+ * time is within the queue's 900 s, otherwise the sweeper's.
+ */
+export async function drainWebhook(deps: DrainDeps, message: { readonly webhookId: string; readonly deliveryIds: readonly string[] }): Promise<DrainReport> {
+  const { webhookId } = message;
+  const budget = deps.budget ?? DRAIN_BUDGET;
+  const startedAt = deps.clock.now();
+  const report = { attempts: 0, delivered: 0, failed: 0, deferred: 0 };
+  const done = (outcome: DrainReport['outcome'], continued = false): DrainReport => ({ outcome, continued, ...report });
+
+  let webhook = await deps.webhooks.load(webhookId);
+  if (!webhook) return done('no-webhook');
+  const lease = await deps.states.acquire(webhookId, deps.ownerId, deps.clock.now(), LEASE_MS);
+  if (lease.kind === 'busy') return done('busy');
+  let state: WebhookStateRecord = { ...lease.state, wakeAt: lease.state.wakeAt <= deps.clock.now() ? 0 : lease.state.wakeAt };
+
+  const secrets = await deps.secrets.load(webhookId);
+  if (!secrets) {
+    console.error(`drain: webhook ${webhookId} has no signing secret; its deliveries wait`);
+    await deps.states.release(deps.ownerId, state);
+    return done('no-secret');
+  }
+
+  const overBudget = () => report.attempts >= budget.maxAttempts || deps.clock.now() - startedAt >= budget.maxMs;
+  let known = [...message.deliveryIds];
+  let continued = false;
+
+  for (;;) {
+    let circuitOpenUntil: number | undefined;
+    let consecutiveFailures = 0;
+
+    drain: while (webhook.active) {
+      const due = await collectDue(deps, webhookId, known);
+      known = [];
+      if (due.length === 0) break;
+      for (let i = 0; i < due.length; i += CHUNK) {
+        if (overBudget()) {
+          continued = true;
+          break drain;
+        }
+        const chunk = due.slice(i, i + CHUNK);
+        const now = deps.clock.now();
+        // Attempts a dead drain claimed and never recorded: logged as interrupted, retried now.
+        const interrupted: AttemptRecord[] = [];
+        const claimed = chunk.map((delivery) => {
+          let current = delivery;
+          if (delivery.inFlight > 0) {
+            const plan = planAfterAttempt({ delivery, attempt: delivery.inFlight, result: { outcome: 'interrupted' }, nowMs: now, jitter: deps.random() });
+            interrupted.push(attemptRecord(delivery.deliveryId, delivery.inFlight, now, 0, {}, null, {}, '', plan));
+            current = { ...delivery, inFlight: 0, status: plan.status, dueAt: plan.dueAt, lastError: plan.error };
+            if (plan.status !== 'pending') report.failed += 1;
+          }
+          if (current.status !== 'pending') return current;
+          const attempt = current.attempts + 1;
+          return { ...current, attempts: attempt, inFlight: attempt, dueAt: now + CLAIM_MS };
+        });
+        state = await deps.states.commit(deps.ownerId, state, claimed, interrupted);
+
+        const results: DeliveryRecord[] = [];
+        const attempts: AttemptRecord[] = [];
+        for (const delivery of claimed) {
+          if (delivery.inFlight === 0) continue;
+          if (circuitOpenUntil !== undefined || !webhook.active) {
+            // Not sent: the claim is given back, and the delivery waits for the circuit to close.
+            results.push({ ...delivery, attempts: delivery.attempts - 1, inFlight: 0, dueAt: circuitOpenUntil ?? delivery.dueAt });
+            report.deferred += 1;
+            continue;
+          }
+          const sent = await attemptDelivery(deps, webhook, secrets, delivery);
+          report.attempts += 1;
+          results.push(sent.delivery);
+          attempts.push(sent.attempt);
+          state = recordOutcome(state, sent.plan, sent.attempt, deps.clock.now());
+          if (sent.plan.outcome === 'delivered') {
+            report.delivered += 1;
+            consecutiveFailures = 0;
+            continue;
+          }
+          consecutiveFailures += 1;
+          if (sent.delivery.status === 'failed') report.failed += 1;
+          if (sent.plan.disableReason) {
+            webhook = await disableWebhook(deps, webhook, sent.plan.disableReason);
+          } else if (sent.delivery.status === 'failed') {
+            const decision = shouldAutoDisable({
+              lastSuccessAtMs: state.lastSuccessAt,
+              webhookCreatedAtMs: webhook.createdAt,
+              failedDeliveriesSince: state.failedSinceSuccess,
+              nowMs: deps.clock.now(),
+            });
+            if (decision.disable) webhook = await disableWebhook(deps, webhook, decision.reason);
+          }
+          if (consecutiveFailures >= CIRCUIT_BREAKER_FAILURES && sent.plan.nextAttemptAt !== null) circuitOpenUntil = sent.plan.nextAttemptAt;
+        }
+        state = await deps.states.commit(deps.ownerId, state, results, attempts);
+        if (circuitOpenUntil !== undefined || !webhook.active) break drain;
+      }
+    }
+
+    if (circuitOpenUntil !== undefined && webhook.active) {
+      report.deferred += await deferDue(deps, webhookId, circuitOpenUntil, (next) => (state = next), () => state);
+    }
+    const wake = await planNextWakeUp(deps, webhookId, state, continued && webhook.active);
+    if (wake) state = { ...state, wakeAt: deps.clock.now() + wake.delaySeconds * 1000 };
+    // Over budget, the lease goes whatever was asked meanwhile: the wake-up below takes it on.
+    const released = await deps.states.release(deps.ownerId, state, { force: continued });
+    if (released.kind === 'released') {
+      // Pushed after the lease is free, so the drain it starts is never turned away as busy.
+      if (wake) await deps.queue.wakeDrains([{ webhookId, deliveryIds: [], delaySeconds: wake.delaySeconds }]);
+      return done(webhook.active ? 'drained' : 'inactive', continued);
+    }
+    // A wake-up came while we held the lease: drain again.
+    state = released.state;
+    webhook = (await deps.webhooks.load(webhookId)) ?? { ...webhook, active: false };
+  }
+}
+
+/** The ids the wake-up named (read by key: strongly consistent), then the index, due now, in change order. */
+async function collectDue(deps: DrainDeps, webhookId: string, known: readonly string[]): Promise<DeliveryRecord[]> {
+  const now = deps.clock.now();
+  const [byKey, byIndex] = await Promise.all([known.length > 0 ? deps.deliveries.loadMany(known) : [], deps.deliveries.dueForWebhook(webhookId, now, 100)]);
+  const unique = new Map<string, DeliveryRecord>();
+  for (const record of [...byKey, ...byIndex]) {
+    if (record.webhookId === webhookId && record.status === 'pending' && record.dueAt <= now) unique.set(record.deliveryId, record);
+  }
+  return [...unique.values()].sort(byChangeOrder);
+}
+
+async function attemptDelivery(
+  deps: DrainDeps,
+  webhook: WebhookRecord,
+  secrets: { current: string; previous: string | undefined },
+  delivery: DeliveryRecord,
+): Promise<{ delivery: DeliveryRecord; attempt: AttemptRecord; plan: AttemptPlan }> {
+  const attemptNo = delivery.inFlight;
+  const startedAt = deps.clock.now();
+  const signing = [secrets.current, ...(secrets.previous && webhook.previousSecretUntil !== null && startedAt < webhook.previousSecretUntil ? [secrets.previous] : [])];
+  const headers = buildSignatureHeaders({
+    deliveryId: delivery.deliveryId,
+    timestampSeconds: Math.floor(startedAt / 1000),
+    body: delivery.body,
+    secrets: signing,
+    attempt: attemptNo,
+    userAgent: deps.userAgent,
+  });
+  // The URL policy again before every request: a stored URL may predate a stricter policy.
+  const policy = checkWebhookUrl(webhook.url, { allowLoopback: deps.allowLoopback });
+  const sent = policy.ok
+    ? await deps.http.post(policy.value.url, headers, delivery.body, ATTEMPT_TIMEOUT_MS)
+    : {
+        startedAt,
+        durationMs: 0,
+        result: { kind: 'error' as const, error: 'blocked' as const, message: policy.error.message },
+        responseHeaders: {},
+        responseBodyExcerpt: '',
+      };
+  const endedAt = deps.clock.now();
+  const plan = planAfterAttempt({ delivery, attempt: attemptNo, result: classifyOutcome(sent.result), nowMs: endedAt, jitter: deps.random() });
+  const status = sent.result.kind === 'response' ? sent.result.status : null;
+  const error = plan.outcome === 'delivered' ? null : plan.error;
+  return {
+    plan,
+    attempt: attemptRecord(delivery.deliveryId, attemptNo, sent.startedAt, sent.durationMs, { ...headers }, status, sent.responseHeaders, sent.responseBodyExcerpt, plan),
+    delivery: { ...delivery, inFlight: 0, status: plan.status, dueAt: plan.dueAt, lastAttemptAt: endedAt, lastStatusCode: status, lastError: error },
+  };
+}
+
+function attemptRecord(
+  deliveryId: string,
+  attempt: number,
+  startedAt: number,
+  durationMs: number,
+  requestHeaders: Record<string, string>,
+  responseStatus: number | null,
+  responseHeaders: Record<string, string>,
+  responseBodyExcerpt: string,
+  plan: AttemptPlan,
+): AttemptRecord {
+  return {
+    schemaVersion: 1,
+    deliveryId,
+    attempt,
+    startedAt,
+    durationMs: Math.max(0, Math.round(durationMs)),
+    requestHeaders,
+    responseStatus,
+    responseHeaders,
+    responseBodyExcerpt,
+    error: plan.outcome === 'delivered' ? null : plan.error,
+    outcome: plan.outcome,
+    nextAttemptAt: plan.nextAttemptAt,
+  };
+}
+
+/** The webhook's status after one attempt: last execution, result, health, the auto-disable count. */
+function recordOutcome(state: WebhookStateRecord, plan: AttemptPlan, attempt: AttemptRecord, nowMs: number): WebhookStateRecord {
+  const ok = plan.outcome === 'delivered';
+  return {
+    ...state,
+    lastRunAt: nowMs,
+    lastResult: lastResultOf(attempt.responseStatus ?? undefined),
+    lastStatusCode: attempt.responseStatus,
+    lastError: ok ? null : plan.error,
+    lastSuccessAt: ok ? nowMs : state.lastSuccessAt,
+    failedSinceSuccess: ok ? 0 : state.failedSinceSuccess + (plan.status === 'failed' ? 1 : 0),
+    hours: addToHealth(state.hours, nowMs, !ok),
+  };
+}
+
+/** Circuit open: every other due delivery waits for the failed one's next attempt (no attempt is counted). */
+async function deferDue(deps: DrainDeps, webhookId: string, until: number, setState: (s: WebhookStateRecord) => void, getState: () => WebhookStateRecord): Promise<number> {
+  let deferred = 0;
+  for (let round = 0; round < 10; round += 1) {
+    const due = await deps.deliveries.dueForWebhook(webhookId, deps.clock.now(), 100);
+    const waiting = due.filter((d) => d.inFlight === 0 && d.dueAt < until);
+    if (waiting.length === 0) break;
+    for (let i = 0; i < waiting.length; i += 24) {
+      setState(await deps.states.commit(deps.ownerId, getState(), waiting.slice(i, i + 24).map((d) => ({ ...d, dueAt: until })), []));
+    }
+    deferred += waiting.length;
+    if (due.length < 100) break;
+  }
+  return deferred;
+}
+
+/**
+ * One mechanism for every delay: the deliveries' `dueAt`. Work left now: a wake-up at once. The
+ * earliest due time within the queue's 900 s: a delayed wake-up, unless one already comes by then.
+ * Later: the sweeper wakes the drain when it is due.
+ */
+async function planNextWakeUp(deps: DrainDeps, webhookId: string, state: WebhookStateRecord, workLeft: boolean): Promise<{ delaySeconds: number } | undefined> {
+  if (workLeft) return { delaySeconds: 0 };
+  const now = deps.clock.now();
+  const next = await deps.deliveries.earliestDue(webhookId);
+  if (next === undefined) return undefined;
+  const delaySeconds = Math.max(0, Math.ceil((next - now) / 1000));
+  if (delaySeconds > QUEUE_MAX_DELAY_SECONDS) return undefined;
+  if (state.wakeAt > now && state.wakeAt <= next + 1000) return undefined;
+  return { delaySeconds };
+}

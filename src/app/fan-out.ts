@@ -1,0 +1,93 @@
+import { deliveryIdFor, fieldsForWebhook } from '../domain/delivery-policy';
+import type { DeliveryRecord, FieldChangeRecord, WebhookRecord } from '../domain/records';
+import { buildWebhookBody } from '../domain/webhook-body';
+import type { Clock, DeliveryStore, FanOutChangeStore, WakeUpQueue, WebhookStateStore, WebhookStore } from './ports';
+
+export interface FanOutDeps {
+  readonly changes: FanOutChangeStore;
+  readonly webhooks: WebhookStore;
+  readonly deliveries: DeliveryStore;
+  readonly states: WebhookStateStore;
+  readonly queue: WakeUpQueue;
+  readonly clock: Clock;
+}
+
+export interface FanOutReport {
+  readonly changes: number;
+  readonly deliveries: number;
+  readonly wakeUps: number;
+  /** More unfinished changes were found than one run takes: a wake-up for the rest was pushed. */
+  readonly continued: boolean;
+}
+
+/** Changes one fan-out run takes; the index may hold more, and the run wakes itself for them. */
+export const FAN_OUT_BATCH = 50;
+/** Ids a drain wake-up carries; the drain's index query finds the rest. */
+const WAKE_IDS = 100;
+
+/**
+ * Fan-out (DESIGN.md section 1): the changes named in the wake-up (read by key), then the ones the
+ * index still lists as not fanned out; for each, one delivery per matching webhook, created only
+ * if it does not exist (its id comes from change + webhook), then the drains are woken (one
+ * wake-up per webhook, none where a drain is running or a wake-up is on its way), then the
+ * changes are marked fanned out. Run twice, it creates nothing twice.
+ */
+export async function fanOutChanges(deps: FanOutDeps, changeIds: readonly string[]): Promise<FanOutReport> {
+  const named = (await Promise.all(changeIds.map((id) => deps.changes.load(id)))).filter((c): c is FieldChangeRecord => c !== undefined);
+  const listed = await deps.changes.listUnfanned(FAN_OUT_BATCH);
+  const byId = new Map<string, FieldChangeRecord>();
+  for (const change of [...named, ...listed]) if (change.pushState !== 'fanned-out') byId.set(change.changeId, change);
+  const changes = [...byId.values()].sort((a, b) => a.timestamp - b.timestamp || a.revision - b.revision);
+  if (changes.length === 0) return { changes: 0, deliveries: 0, wakeUps: 0, continued: false };
+
+  const webhooks = (await deps.webhooks.list()).filter((w) => w.active);
+  const now = deps.clock.now();
+  const records = changes.flatMap((change) => webhooks.flatMap((webhook) => deliveriesFor(change, webhook, now)));
+  await deps.deliveries.createMany(records);
+
+  // Every matching delivery is woken, created now or by an earlier run that stopped half-way.
+  const idsByWebhook = new Map<string, string[]>();
+  for (const record of records) {
+    const ids = idsByWebhook.get(record.webhookId) ?? [];
+    ids.push(record.deliveryId);
+    idsByWebhook.set(record.webhookId, ids);
+  }
+  const wakes: { webhookId: string; deliveryIds: string[]; delaySeconds: number }[] = [];
+  for (const [webhookId, ids] of idsByWebhook) {
+    if ((await deps.states.poke(webhookId, now)) === 'needs-wake') wakes.push({ webhookId, deliveryIds: ids.slice(0, WAKE_IDS), delaySeconds: 0 });
+  }
+  const continued = listed.length >= FAN_OUT_BATCH;
+  await deps.queue.wakeDrains(wakes);
+  await Promise.all(wakes.map((wake) => deps.states.noteWakeUp(wake.webhookId, now)));
+  await deps.changes.markFannedOut(changes.map((c) => c.changeId));
+  if (continued) await deps.queue.wakeFanOut([]);
+  return { changes: changes.length, deliveries: records.length, wakeUps: wakes.length, continued };
+}
+
+function deliveriesFor(change: FieldChangeRecord, webhook: WebhookRecord, now: number): DeliveryRecord[] {
+  const fields = fieldsForWebhook(webhook, change);
+  if (fields.length === 0) return [];
+  const body = buildWebhookBody({ event: 'updated', user: change.user, timestamp: change.timestamp, project: change.project, fields, revision: change.revision });
+  return [
+    {
+      schemaVersion: 1,
+      deliveryId: deliveryIdFor(change.changeId, webhook.id),
+      webhookId: webhook.id,
+      changeId: change.changeId,
+      event: 'updated',
+      project: change.project,
+      fieldNames: fields.map((f) => f.name),
+      order: change.timestamp,
+      status: 'pending',
+      createdAt: now,
+      dueAt: now,
+      attempts: 0,
+      roundStart: 0,
+      inFlight: 0,
+      lastAttemptAt: null,
+      lastStatusCode: null,
+      lastError: null,
+      body: JSON.stringify(body),
+    },
+  ];
+}

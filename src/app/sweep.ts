@@ -1,0 +1,69 @@
+import type { DeliveryRecord } from '../domain/records';
+import type { ChangeEventPublisher, Clock, DeliveryStore, FanOutChangeStore, FieldChangeStore, WakeUpQueue, WebhookStateStore, WebhookStore } from './ports';
+import { publishPendingChanges } from './publish-pending-changes';
+
+export interface SweepDeps {
+  readonly changes: FieldChangeStore;
+  readonly fanOutChanges: FanOutChangeStore;
+  readonly publisher: ChangeEventPublisher;
+  readonly webhooks: WebhookStore;
+  readonly deliveries: DeliveryStore;
+  readonly states: WebhookStateStore;
+  readonly queue: WakeUpQueue;
+  readonly clock: Clock;
+}
+
+/** A wake-up noted this long ago and not taken is taken to be lost. */
+export const LOST_WAKE_UP_MS = 2 * 60_000;
+/** A change pushed this long ago and still not fanned out gets another fan-out wake-up. */
+export const STUCK_CHANGE_MS = 5 * 60_000;
+const DUE_PAGES = 5;
+
+export interface SweepReport {
+  readonly changesPushed: number;
+  readonly fanOutWoken: boolean;
+  readonly drainsWoken: number;
+  readonly orphansCancelled: number;
+}
+
+/**
+ * The scheduled sweep (every 5 minutes): what no wake-up covers gets one. Changes whose push
+ * failed, changes whose fan-out stopped, and webhooks with due deliveries and neither a running
+ * drain nor a wake-up on its way (retries beyond the queue's 900 s, lost pushes, chains cut by
+ * the platform, drains that died holding the lease). Deliveries of deleted webhooks are cancelled.
+ * Retention needs no sweep: deliveries, attempts and change records carry a 30-day TTL.
+ */
+export async function sweep(deps: SweepDeps): Promise<SweepReport> {
+  const pushed = await publishPendingChanges(deps);
+  const now = deps.clock.now();
+
+  const unfanned = await deps.fanOutChanges.listUnfanned(50);
+  const stuck = unfanned.filter((c) => c.pushState === 'pushed' && now - c.timestamp >= STUCK_CHANGE_MS);
+  if (stuck.length > 0) await deps.queue.wakeFanOut(stuck.map((c) => c.changeId));
+
+  const dueByWebhook = new Map<string, DeliveryRecord[]>();
+  for (const delivery of await deps.deliveries.dueAnywhere(now, DUE_PAGES * 100)) {
+    const list = dueByWebhook.get(delivery.webhookId) ?? [];
+    list.push(delivery);
+    dueByWebhook.set(delivery.webhookId, list);
+  }
+  const states = await deps.states.loadMany([...dueByWebhook.keys()]);
+  const wakes: { webhookId: string; deliveryIds: string[]; delaySeconds: number }[] = [];
+  let orphansCancelled = 0;
+  for (const [webhookId, due] of dueByWebhook) {
+    const webhook = await deps.webhooks.load(webhookId);
+    if (!webhook) {
+      await deps.deliveries.saveMany(due.map((d) => ({ ...d, status: 'cancelled' as const, inFlight: 0 })));
+      orphansCancelled += due.length;
+      continue;
+    }
+    if (!webhook.active) continue;
+    const state = states.get(webhookId);
+    if (state && state.leaseOwner !== '' && state.leaseUntil > now) continue;
+    if (state && state.wakeAt > now - LOST_WAKE_UP_MS) continue;
+    wakes.push({ webhookId, deliveryIds: due.slice(0, 100).map((d) => d.deliveryId), delaySeconds: 0 });
+  }
+  await deps.queue.wakeDrains(wakes);
+  await Promise.all(wakes.map((w) => deps.states.noteWakeUp(w.webhookId, now)));
+  return { changesPushed: pushed.pushed, fanOutWoken: stuck.length > 0, drainsWoken: wakes.length, orphansCancelled };
+}

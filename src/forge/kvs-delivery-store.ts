@@ -1,0 +1,192 @@
+import { kvs, Filter, FilterConditions, Sort, WhereConditions } from '@forge/kvs';
+import type { DeliveryStore } from '../app/ports';
+import { RETENTION_DAYS } from '../domain/delivery-policy';
+import { attemptRecordSchema, deliveryRecordSchema, parseStoredRecord, StoredRecordError, type AttemptRecord, type DeliveryRecord } from '../domain/records';
+import { ENTITY, INDEX, storageKeys } from './storage-keys';
+
+const PAGE = 100;
+const BATCH = 25;
+/** Keeps one write request well inside Forge's request size (records carry their body). */
+const MAX_BATCH_BYTES = 400 * 1024;
+const retention = { ttl: { value: RETENTION_DAYS, unit: 'DAYS' as const } };
+
+const parse = (key: string, value: unknown) => parseStoredRecord(deliveryRecordSchema, 'delivery', key, value);
+
+/** Index pages skip a record of an unexpected shape (and say so) rather than stopping every delivery. */
+function parsePage(items: readonly { key: string; value: unknown }[], where: string): DeliveryRecord[] {
+  return items.flatMap((item) => {
+    try {
+      return [parse(item.key, item.value)];
+    } catch (error) {
+      if (!(error instanceof StoredRecordError)) throw error;
+      console.error(`${where}: skipped ${error.message}`);
+      return [];
+    }
+  });
+}
+
+/** Groups records into batches of at most 25 and at most MAX_BATCH_BYTES. */
+function batches<T>(records: readonly T[]): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const record of records) {
+    const size = JSON.stringify(record).length;
+    if (current.length > 0 && (current.length >= BATCH || bytes + size > MAX_BATCH_BYTES)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(record);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+export function createKvsDeliveryStore(): DeliveryStore {
+  const deliveries = kvs.entity<DeliveryRecord>(ENTITY.delivery);
+
+  async function loadMany(ids: readonly string[]): Promise<DeliveryRecord[]> {
+    const found: DeliveryRecord[] = [];
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const chunk = ids.slice(i, i + BATCH);
+      const result = await kvs.batchGet<unknown>(chunk.map((id) => ({ key: storageKeys.delivery(id), entityName: ENTITY.delivery })));
+      found.push(...parsePage(result.successfulKeys, 'deliveries'));
+    }
+    return found;
+  }
+
+  async function saveMany(records: readonly DeliveryRecord[]): Promise<void> {
+    for (const batch of batches(records)) {
+      const result = await kvs.batchSet(batch.map((d) => ({ key: storageKeys.delivery(d.deliveryId), value: d, entityName: ENTITY.delivery, options: retention })));
+      if (result.failedKeys.length > 0) {
+        const first = result.failedKeys[0];
+        throw new Error(`Storing ${result.failedKeys.length} deliveries failed: ${first?.error.code ?? ''} ${first?.error.message ?? ''}`);
+      }
+    }
+  }
+
+  async function pending(index: string, partition: unknown[], nowMs: number | undefined, limit: number): Promise<DeliveryRecord[]> {
+    const records: DeliveryRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      let query = deliveries
+        .query()
+        .index(index, { partition })
+        .where(nowMs === undefined ? WhereConditions.greaterThanEqualTo(0) : WhereConditions.between(0, nowMs))
+        .sort(Sort.ASC)
+        .limit(Math.min(PAGE, limit - records.length));
+      if (cursor) query = query.cursor(cursor);
+      const page = await query.getMany();
+      records.push(...parsePage(page.results, 'deliveries'));
+      cursor = page.nextCursor;
+    } while (cursor && records.length < limit);
+    return records;
+  }
+
+  return {
+    async load(id) {
+      const key = storageKeys.delivery(id);
+      const value = await deliveries.get(key);
+      return value === undefined ? undefined : parse(key, value);
+    },
+
+    loadMany,
+
+    async createMany(records) {
+      const created: string[] = [];
+      for (const batch of batches(records)) {
+        // All or nothing, each only if absent: a change fanned out twice creates nothing twice.
+        try {
+          let tx = kvs.transact();
+          for (const d of batch) {
+            tx = tx.set(storageKeys.delivery(d.deliveryId), d, { entityName: ENTITY.delivery, conditions: new Filter<DeliveryRecord>().and('deliveryId', FilterConditions.notExists()) }, retention);
+          }
+          await tx.execute();
+          created.push(...batch.map((d) => d.deliveryId));
+        } catch (error) {
+          // Some exist already (or the answer was lost): create the missing ones one by one.
+          const existing = new Set((await loadMany(batch.map((d) => d.deliveryId))).map((d) => d.deliveryId));
+          if (existing.size === 0) throw error;
+          for (const d of batch.filter((r) => !existing.has(r.deliveryId))) {
+            try {
+              await deliveries.set(storageKeys.delivery(d.deliveryId), d, { keyPolicy: 'FAIL_IF_EXISTS', ...retention });
+              created.push(d.deliveryId);
+            } catch (single) {
+              if ((await deliveries.get(storageKeys.delivery(d.deliveryId))) === undefined) throw single;
+            }
+          }
+        }
+      }
+      return created;
+    },
+
+    saveMany,
+
+    dueForWebhook(webhookId, nowMs, limit) {
+      return pending(INDEX.deliveryByWebhookDue, [webhookId, 'pending'], nowMs, limit);
+    },
+
+    async earliestDue(webhookId) {
+      const [first] = await pending(INDEX.deliveryByWebhookDue, [webhookId, 'pending'], undefined, 1);
+      return first?.dueAt;
+    },
+
+    dueAnywhere(nowMs, limit) {
+      return pending(INDEX.deliveryByDue, ['pending'], nowMs, limit);
+    },
+
+    async listForWebhook(webhookId, options) {
+      let query = (
+        options.status
+          ? deliveries.query().index(INDEX.deliveryByWebhookStatus, { partition: [webhookId, options.status] })
+          : deliveries.query().index(INDEX.deliveryByWebhook, { partition: [webhookId] })
+      )
+        .where(WhereConditions.greaterThanEqualTo(0))
+        .sort(Sort.DESC)
+        .limit(options.limit);
+      if (options.cursor) query = query.cursor(options.cursor);
+      const page = await query.getMany();
+      return { records: parsePage(page.results, 'delivery log'), nextCursor: page.nextCursor };
+    },
+
+    async listByStatusSince(webhookId, status, sinceMs, limit) {
+      const records: DeliveryRecord[] = [];
+      let cursor: string | undefined;
+      do {
+        let query = deliveries
+          .query()
+          .index(INDEX.deliveryByWebhookStatus, { partition: [webhookId, status] })
+          .where(WhereConditions.greaterThanEqualTo(sinceMs))
+          .sort(Sort.ASC)
+          .limit(Math.min(PAGE, limit - records.length));
+        if (cursor) query = query.cursor(cursor);
+        const page = await query.getMany();
+        records.push(...parsePage(page.results, 'deliveries'));
+        cursor = page.nextCursor;
+      } while (cursor && records.length < limit);
+      return records;
+    },
+
+    async countPending(webhookId, cap) {
+      return (await pending(INDEX.deliveryByWebhookDue, [webhookId, 'pending'], undefined, cap)).length;
+    },
+
+    async loadAttempts(deliveryId, attempts) {
+      const numbers = Array.from({ length: attempts }, (_, i) => i + 1);
+      const found: AttemptRecord[] = [];
+      for (let i = 0; i < numbers.length; i += BATCH) {
+        const result = await kvs.batchGet<unknown>(numbers.slice(i, i + BATCH).map((n) => ({ key: storageKeys.attempt(deliveryId, n) })));
+        for (const item of result.successfulKeys) found.push(parseStoredRecord(attemptRecordSchema, 'delivery attempt', item.key, item.value));
+      }
+      return found.sort((a, b) => a.attempt - b.attempt);
+    },
+
+    async deleteForWebhook(webhookId) {
+      const waiting = await pending(INDEX.deliveryByWebhookDue, [webhookId, 'pending'], undefined, 1000);
+      await saveMany(waiting.map((d) => ({ ...d, status: 'cancelled', inFlight: 0 })));
+      return waiting.length;
+    },
+  };
+}

@@ -1,0 +1,258 @@
+import { isDeepStrictEqual } from 'node:util';
+import { kvs, Filter, FilterConditions, WhereConditions } from '@forge/kvs';
+import { ConcurrentWriteError, LeaseLostError, type WebhookSecretStore, type WebhookStateStore, type WebhookStore } from '../app/ports';
+import { RETENTION_DAYS } from '../domain/delivery-policy';
+import {
+  parseStoredRecord,
+  webhookRecordSchema,
+  webhookStateRecordSchema,
+  type AttemptRecord,
+  type DeliveryRecord,
+  type WebhookRecord,
+  type WebhookStateRecord,
+} from '../domain/records';
+import { ENTITY, INDEX, storageKeys } from './storage-keys';
+
+const PAGE = 100;
+/** A transaction holds at most 25 operations: the state record and 24 others. */
+const OPS_PER_COMMIT = 24;
+const retention = { ttl: { value: RETENTION_DAYS, unit: 'DAYS' as const } };
+
+export function createKvsWebhookStore(): WebhookStore {
+  const webhooks = kvs.entity<WebhookRecord>(ENTITY.webhook);
+  const parse = (key: string, value: unknown) => parseStoredRecord(webhookRecordSchema, 'webhook', key, value);
+  async function load(id: string): Promise<WebhookRecord | undefined> {
+    const key = storageKeys.webhook(id);
+    const value = await webhooks.get(key);
+    return value === undefined ? undefined : parse(key, value);
+  }
+  return {
+    load,
+    async list() {
+      const records: WebhookRecord[] = [];
+      let cursor: string | undefined;
+      do {
+        let query = webhooks.query().index(INDEX.webhookByCreated).where(WhereConditions.greaterThanEqualTo(0)).limit(PAGE);
+        if (cursor) query = query.cursor(cursor);
+        const page = await query.getMany();
+        for (const item of page.results) records.push(parse(item.key, item.value));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return records;
+    },
+    async create(record) {
+      await webhooks.set(storageKeys.webhook(record.id), record, { keyPolicy: 'FAIL_IF_EXISTS' });
+    },
+    async save(next) {
+      const key = storageKeys.webhook(next.id);
+      try {
+        await kvs
+          .transact()
+          .set(key, next, { entityName: ENTITY.webhook, conditions: new Filter<WebhookRecord>().and('version', FilterConditions.equalTo(next.version - 1)) })
+          .execute();
+      } catch (error) {
+        const stored = await load(next.id);
+        if (stored && isDeepStrictEqual(stored, next)) return; // committed; only the answer was lost
+        if (!stored || stored.version !== next.version - 1) throw new ConcurrentWriteError(`Webhook ${next.name}`);
+        throw error;
+      }
+    },
+    async delete(id) {
+      await webhooks.delete(storageKeys.webhook(id));
+    },
+  };
+}
+
+/** Secrets only through kvs.*Secret, under their own keys; never logged, never returned but here. */
+export function createKvsWebhookSecretStore(): WebhookSecretStore {
+  return {
+    async load(webhookId) {
+      const current = await kvs.getSecret<string>(storageKeys.webhookSecret(webhookId, 'current'));
+      if (typeof current !== 'string') return undefined;
+      const previous = await kvs.getSecret<string>(storageKeys.webhookSecret(webhookId, 'previous'));
+      return { current, previous: typeof previous === 'string' ? previous : undefined };
+    },
+    async rotate(webhookId, secret, previousTtlMs) {
+      const old = await kvs.getSecret<string>(storageKeys.webhookSecret(webhookId, 'current'));
+      if (typeof old === 'string' && previousTtlMs > 0) {
+        await kvs.setSecret(storageKeys.webhookSecret(webhookId, 'previous'), old, { ttl: { value: Math.ceil(previousTtlMs / 1000), unit: 'SECONDS' } });
+      }
+      await kvs.setSecret(storageKeys.webhookSecret(webhookId, 'current'), secret);
+    },
+    async delete(webhookId) {
+      await Promise.all([
+        kvs.deleteSecret(storageKeys.webhookSecret(webhookId, 'current')).catch(ignoreMissing),
+        kvs.deleteSecret(storageKeys.webhookSecret(webhookId, 'previous')).catch(ignoreMissing),
+      ]);
+    },
+  };
+}
+
+function ignoreMissing(error: unknown): void {
+  if (error instanceof Error && /KEY_NOT_FOUND|not exist|not found/i.test(`${(error as { code?: string }).code ?? ''} ${error.message}`)) return;
+  throw error;
+}
+
+export function initialWebhookState(webhookId: string): WebhookStateRecord {
+  return {
+    schemaVersion: 1,
+    webhookId,
+    version: 0,
+    leaseOwner: '',
+    leaseUntil: 0,
+    rerun: false,
+    wakeAt: 0,
+    lastRunAt: null,
+    lastResult: null,
+    lastStatusCode: null,
+    lastError: null,
+    lastSuccessAt: null,
+    failedSinceSuccess: 0,
+    hours: [],
+  };
+}
+
+/**
+ * The drain's state per webhook. Every write is conditional on the version read, so the lease
+ * holder's status writes, a rerun asked for by a wake-up and a noted wake-up never overwrite
+ * each other; a write whose answer was lost is told from a conflict by re-reading.
+ */
+export function createKvsWebhookStateStore(): WebhookStateStore {
+  const states = kvs.entity<WebhookStateRecord>(ENTITY.webhookState);
+  const parse = (key: string, value: unknown) => parseStoredRecord(webhookStateRecordSchema, 'webhook state', key, value);
+
+  async function load(webhookId: string): Promise<WebhookStateRecord | undefined> {
+    const key = storageKeys.webhookState(webhookId);
+    const value = await states.get(key);
+    return value === undefined ? undefined : parse(key, value);
+  }
+
+  const versionIs = (version: number) =>
+    version === 0 ? new Filter<WebhookStateRecord>().and('webhookId', FilterConditions.notExists()) : new Filter<WebhookStateRecord>().and('version', FilterConditions.equalTo(version));
+
+  /** Writes `next` (version + 1) if the stored version is still `expected.version`; answers whether it did. */
+  async function writeIf(expected: WebhookStateRecord, next: WebhookStateRecord, extra: { deliveries?: readonly DeliveryRecord[]; attempts?: readonly AttemptRecord[] } = {}): Promise<boolean> {
+    let tx = kvs.transact().set(storageKeys.webhookState(next.webhookId), next, { entityName: ENTITY.webhookState, conditions: versionIs(expected.version) });
+    for (const d of extra.deliveries ?? []) tx = tx.set(storageKeys.delivery(d.deliveryId), d, { entityName: ENTITY.delivery }, retention);
+    for (const a of extra.attempts ?? []) tx = tx.set(storageKeys.attempt(a.deliveryId, a.attempt), a, undefined, retention);
+    try {
+      await tx.execute();
+      return true;
+    } catch (error) {
+      const stored = await load(next.webhookId);
+      if (stored && isDeepStrictEqual(stored, next)) return true;
+      if ((stored?.version ?? 0) !== expected.version) return false;
+      throw error;
+    }
+  }
+
+  /** Applies `mutate` to the latest state until a conditional write holds (a few tries). */
+  async function update(webhookId: string, mutate: (current: WebhookStateRecord) => WebhookStateRecord | undefined): Promise<WebhookStateRecord | undefined> {
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      const current = (await load(webhookId)) ?? initialWebhookState(webhookId);
+      const wanted = mutate(current);
+      if (!wanted) return current;
+      const next = { ...wanted, version: current.version + 1 };
+      if (await writeIf(current, next)) return next;
+    }
+    throw new ConcurrentWriteError(`The delivery state of webhook ${webhookId}`);
+  }
+
+  const leaseActive = (s: WebhookStateRecord, now: number) => s.leaseOwner !== '' && s.leaseUntil > now;
+
+  return {
+    load,
+
+    async loadMany(webhookIds) {
+      const found = new Map<string, WebhookStateRecord>();
+      for (let i = 0; i < webhookIds.length; i += 25) {
+        const chunk = webhookIds.slice(i, i + 25);
+        if (chunk.length === 0) continue;
+        const result = await kvs.batchGet<unknown>(chunk.map((id) => ({ key: storageKeys.webhookState(id), entityName: ENTITY.webhookState })));
+        for (const item of result.successfulKeys) {
+          const state = parse(item.key, item.value);
+          found.set(state.webhookId, state);
+        }
+      }
+      return found;
+    },
+
+    async acquire(webhookId, owner, nowMs, leaseMs) {
+      let busy = false;
+      const next = await update(webhookId, (current) => {
+        busy = leaseActive(current, nowMs) && current.leaseOwner !== owner;
+        // Busy: ask the holder to drain again before it lets go, so this wake-up is not lost.
+        if (busy) return current.rerun ? undefined : { ...current, rerun: true };
+        return { ...current, leaseOwner: owner, leaseUntil: nowMs + leaseMs, rerun: false };
+      });
+      return busy || !next ? { kind: 'busy' } : { kind: 'acquired', state: next };
+    },
+
+    async commit(owner, state, deliveries, attempts) {
+      const ops: ({ kind: 'delivery'; d: DeliveryRecord } | { kind: 'attempt'; a: AttemptRecord })[] = [
+        ...deliveries.map((d) => ({ kind: 'delivery' as const, d })),
+        ...attempts.map((a) => ({ kind: 'attempt' as const, a })),
+      ];
+      let current = state;
+      let index = 0;
+      do {
+        const chunk = ops.slice(index, index + OPS_PER_COMMIT);
+        const extra = {
+          deliveries: chunk.flatMap((op) => (op.kind === 'delivery' ? [op.d] : [])),
+          attempts: chunk.flatMap((op) => (op.kind === 'attempt' ? [op.a] : [])),
+        };
+        let written = false;
+        for (let attempt = 0; attempt < 8 && !written; attempt += 1) {
+          const next = { ...current, version: current.version + 1 };
+          if (await writeIf(current, next, extra)) {
+            current = next;
+            written = true;
+            break;
+          }
+          // Someone else wrote: a rerun asked for, or a wake-up noted. Keep theirs, unless the lease is gone.
+          const stored = await load(state.webhookId);
+          if (!stored || stored.leaseOwner !== owner) throw new LeaseLostError(state.webhookId);
+          current = { ...current, version: stored.version, rerun: current.rerun || stored.rerun, wakeAt: Math.max(current.wakeAt, stored.wakeAt) };
+        }
+        if (!written) throw new ConcurrentWriteError(`The delivery state of webhook ${state.webhookId}`);
+        index += OPS_PER_COMMIT;
+      } while (index < ops.length);
+      return current;
+    },
+
+    async release(owner, state, options = {}) {
+      let current = state;
+      for (let attempt = 0; attempt < 8; attempt += 1) {
+        if (current.rerun && !options.force) return { kind: 'rerun', state: { ...current, rerun: false } };
+        const next = { ...current, leaseOwner: '', leaseUntil: 0, rerun: false, version: current.version + 1 };
+        if (await writeIf(current, next)) return { kind: 'released' };
+        const stored = await load(state.webhookId);
+        if (!stored || stored.leaseOwner !== owner) return { kind: 'released' };
+        current = { ...current, version: stored.version, rerun: current.rerun || stored.rerun, wakeAt: Math.max(current.wakeAt, stored.wakeAt) };
+      }
+      throw new ConcurrentWriteError(`The delivery state of webhook ${state.webhookId}`);
+    },
+
+    async poke(webhookId, nowMs) {
+      let answer: 'rerun-requested' | 'wake-pending' | 'needs-wake' = 'needs-wake';
+      await update(webhookId, (current) => {
+        if (leaseActive(current, nowMs)) {
+          answer = 'rerun-requested';
+          return current.rerun ? undefined : { ...current, rerun: true };
+        }
+        // An immediate wake-up noted a moment ago has not been taken yet: it will find this work.
+        answer = current.wakeAt > 0 && current.wakeAt <= nowMs + 1000 && current.wakeAt > nowMs - 60_000 ? 'wake-pending' : 'needs-wake';
+        return undefined;
+      });
+      return answer;
+    },
+
+    async noteWakeUp(webhookId, wakeAt) {
+      await update(webhookId, (current) => ({ ...current, wakeAt }));
+    },
+
+    async delete(webhookId) {
+      await states.delete(storageKeys.webhookState(webhookId));
+    },
+  };
+}
