@@ -55,7 +55,8 @@ export function miniManifest(spec: MiniManifest = {}): string {
   return `${lines.join('\n')}\n`;
 }
 
-export type MiniHandler = (...args: unknown[]) => unknown;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers of any signature, as an app module exports them
+export type MiniHandler = (...args: any[]) => unknown;
 
 export function startMiniHost(spec: MiniManifest, handlers: Readonly<Record<string, MiniHandler>>, options: Partial<HostOptions> = {}): ForgeHost {
   const host = createForgeHost({ databaseFile: ':memory:', app: handlers, manifestText: miniManifest(spec), log: () => undefined, ...options });
