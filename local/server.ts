@@ -21,11 +21,15 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   return value as Record<string, unknown>;
 }
 
-/** `/x/<module-key>/<path>`: web triggers, invoked as Forge invokes them. */
+/**
+ * `/x/<module-key>/<path>`: web triggers, invoked as Forge invokes them. The path is taken as
+ * sent (not normalised), so what a caller wrote after the trigger (`..`, `%2F`) reaches the app
+ * in `userPath` for it to judge, as on Forge.
+ */
 function webTriggerRoutes(host: ForgeHost): RouteHandler {
   return async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://host');
-    const match = /^\/x\/([^/]+)(\/.*)?$/.exec(url.pathname);
+    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    const match = /^\/x\/([^/]+)(\/.*)?$/.exec(rawPath);
     if (!match) return false;
     const moduleKey = decodeURIComponent(match[1] ?? '');
     if (!host.manifest.webTriggers.some((w) => w.key === moduleKey)) {
@@ -33,7 +37,7 @@ function webTriggerRoutes(host: ForgeHost): RouteHandler {
       return true;
     }
     try {
-      const request = await toWebTriggerRequest(req, match[2] ?? '/');
+      const request = await toWebTriggerRequest(req, moduleKey, match[2] ?? '');
       const response = fromWebTriggerResponse(await host.runtime.invokeWebTrigger(moduleKey, request));
       for (const [name, values] of Object.entries(response.headers)) res.setHeader(name, values);
       res.statusCode = response.status;
@@ -43,7 +47,7 @@ function webTriggerRoutes(host: ForgeHost): RouteHandler {
         sendJson(res, 413, { error: { code: 'PAYLOAD_TOO_LARGE', message: error.message } });
         return true;
       }
-      // As on Forge: a failing web trigger function is a 500 without the function's details.
+      // As on Forge: a failing function, or an answer not in Forge's response shape, is a 500 without details.
       console.error(`web trigger ${moduleKey} failed:`, error);
       sendJson(res, 500, { error: { code: 'FUNCTION_FAILED', message: 'The web trigger function failed' } });
     }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { WebTriggerRequest, WebTriggerResponse } from '@forge/api';
 import { performance } from 'node:perf_hooks';
 import { currentInvocation, runInInvocation, stopInvocation } from './invocation-context';
 import type { FunctionDeclaration, ManifestModel } from './manifest-model';
 import { cloudIdOf, localIdOf, LOCAL_APP } from './forge-seam';
 import type { UsageMeter } from './usage';
+import type { ForgeWebTriggerRequest } from './web-triggers';
 
 /** The app's entry module (`src/index.ts`): the exports manifest.yml names as handlers. */
 export type AppEntryModule = Readonly<Record<string, unknown>>;
@@ -136,11 +136,11 @@ export function createAppRuntime(manifest: ManifestModel, app: AppEntryModule, o
       return consumer ? manifest.functions.get(consumer.functionKey)?.timeoutSeconds : undefined;
     },
 
-    async invokeWebTrigger(moduleKey: string, request: WebTriggerRequest): Promise<WebTriggerResponse> {
+    /** Answers what the function returned, unchecked: the HTTP side judges it as Forge does (local/platform/web-triggers.ts). */
+    async invokeWebTrigger(moduleKey: string, request: ForgeWebTriggerRequest): Promise<unknown> {
       const trigger = manifest.webTriggers.find((w) => w.key === moduleKey);
       if (!trigger) throw new Error(`No web trigger ${moduleKey} in manifest.yml`);
-      const result = await invoke(trigger.functionKey, { moduleKey, moduleType: 'webtrigger', timeoutSeconds: 55 }, [request, { installContext }]);
-      return (result ?? { statusCode: 204 }) as WebTriggerResponse;
+      return invoke(trigger.functionKey, { moduleKey, moduleType: 'webtrigger', timeoutSeconds: 55 }, [request, { installContext }]);
     },
 
     async invokeScheduledTrigger(moduleKey: string): Promise<unknown> {

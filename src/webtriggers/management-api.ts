@@ -20,5 +20,5 @@ export async function managementApi(request: WebTriggerRequest): Promise<WebTrig
   if (!bearer.ok) return error(401, 'UNAUTHORIZED', bearer.reason);
   const token = await authenticateApiToken({ tokens: createKvsApiTokenStore() }, bearer.token);
   if (!token) return error(401, 'UNAUTHORIZED', 'The API token is not valid or was revoked. Create a new one in Projectrak Administration -> API tokens.');
-  return error(501, 'NOT_IMPLEMENTED', `${request.method} ${request.path} is not available in this version of the management API.`);
+  return error(501, 'NOT_IMPLEMENTED', `${request.method} ${(request as { userPath?: string }).userPath ?? ''} is not available in this version of the management API.`);
 }
