@@ -79,6 +79,11 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
   const overBudget = () => report.attempts >= budget.maxAttempts || deps.clock.now() - startedAt >= budget.maxMs;
   let known = [...message.deliveryIds];
   let continued = false;
+  /** The earliest due time this run wrote: the index may not show those writes yet. */
+  let earliestWritten: number | undefined;
+  const noteWritten = (records: readonly DeliveryRecord[]) => {
+    for (const r of records) if (r.status === 'pending' && r.inFlight === 0) earliestWritten = Math.min(earliestWritten ?? r.dueAt, r.dueAt);
+  };
 
   for (;;) {
     let circuitOpenUntil: number | undefined;
@@ -147,6 +152,7 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
           if (consecutiveFailures >= CIRCUIT_BREAKER_FAILURES && sent.plan.nextAttemptAt !== null) circuitOpenUntil = sent.plan.nextAttemptAt;
         }
         state = await deps.states.commit(deps.ownerId, state, results, attempts);
+        noteWritten(results);
         if (circuitOpenUntil !== undefined || !webhook.active) break drain;
       }
     }
@@ -154,7 +160,7 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
     if (circuitOpenUntil !== undefined && webhook.active) {
       report.deferred += await deferDue(deps, webhookId, circuitOpenUntil, (next) => (state = next), () => state);
     }
-    const wake = await planNextWakeUp(deps, webhookId, state, continued && webhook.active);
+    const wake = await planNextWakeUp(deps, webhookId, state, continued && webhook.active, earliestWritten);
     if (wake) state = { ...state, wakeAt: deps.clock.now() + wake.delaySeconds * 1000 };
     // Over budget, the lease goes whatever was asked meanwhile: the wake-up below takes it on.
     const released = await deps.states.release(deps.ownerId, state, { force: continued });
@@ -282,10 +288,19 @@ async function deferDue(deps: DrainDeps, webhookId: string, until: number, setSt
  * earliest due time within the queue's 900 s: a delayed wake-up, unless one already comes by then.
  * Later: the sweeper wakes the drain when it is due.
  */
-async function planNextWakeUp(deps: DrainDeps, webhookId: string, state: WebhookStateRecord, workLeft: boolean): Promise<{ delaySeconds: number } | undefined> {
+async function planNextWakeUp(
+  deps: DrainDeps,
+  webhookId: string,
+  state: WebhookStateRecord,
+  workLeft: boolean,
+  earliestWritten: number | undefined,
+): Promise<{ delaySeconds: number } | undefined> {
   if (workLeft) return { delaySeconds: 0 };
   const now = deps.clock.now();
-  const next = await deps.deliveries.earliestDue(webhookId);
+  // The index may lag this run's own writes: what it wrote counts too.
+  const indexed = await deps.deliveries.earliestDue(webhookId);
+  const candidates = [indexed, earliestWritten].filter((t): t is number => t !== undefined);
+  const next = candidates.length > 0 ? Math.min(...candidates) : undefined;
   if (next === undefined) return undefined;
   const delaySeconds = Math.max(0, Math.ceil((next - now) / 1000));
   if (delaySeconds > QUEUE_MAX_DELAY_SECONDS) return undefined;

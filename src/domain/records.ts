@@ -118,6 +118,14 @@ export const webhookRecordSchema = z.object({
 });
 export type WebhookRecord = z.infer<typeof webhookRecordSchema>;
 
+/** The ids of every webhook: one record read by key, so the fan-out never misses a new webhook. */
+export const webhookRegistrySchema = z.object({
+  schemaVersion: z.literal(1),
+  version: z.number().int().nonnegative(),
+  ids: z.array(z.string().min(1)).max(2000),
+});
+export type WebhookRegistryRecord = z.infer<typeof webhookRegistrySchema>;
+
 /** Attempts and failures of one hour, for the 24 h health. */
 export const healthHourSchema = z.object({ hour: z.number().int().nonnegative(), attempts: z.number().int().nonnegative(), failures: z.number().int().nonnegative() });
 export type HealthHour = z.infer<typeof healthHourSchema>;

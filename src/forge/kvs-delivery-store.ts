@@ -67,6 +67,19 @@ export function createKvsDeliveryStore(): DeliveryStore {
     }
   }
 
+  /**
+   * Index results may be stale (queries lag writes): what is acted on is read again by key and
+   * checked again, so a delivery recorded a moment ago is never taken for what it was before.
+   */
+  async function fresh(records: readonly DeliveryRecord[], still: (d: DeliveryRecord) => boolean): Promise<DeliveryRecord[]> {
+    if (records.length === 0) return [];
+    const byKey = new Map((await loadMany(records.map((r) => r.deliveryId))).map((d) => [d.deliveryId, d]));
+    return records.flatMap((r) => {
+      const current = byKey.get(r.deliveryId);
+      return current && still(current) ? [current] : [];
+    });
+  }
+
   async function pending(index: string, partition: unknown[], nowMs: number | undefined, limit: number): Promise<DeliveryRecord[]> {
     const records: DeliveryRecord[] = [];
     let cursor: string | undefined;
@@ -124,17 +137,20 @@ export function createKvsDeliveryStore(): DeliveryStore {
 
     saveMany,
 
-    dueForWebhook(webhookId, nowMs, limit) {
-      return pending(INDEX.deliveryByWebhookDue, [webhookId, 'pending'], nowMs, limit);
+    async dueForWebhook(webhookId, nowMs, limit) {
+      const listed = await pending(INDEX.deliveryByWebhookDue, [webhookId, 'pending'], nowMs, limit);
+      return fresh(listed, (d) => d.status === 'pending' && d.dueAt <= nowMs);
     },
 
     async earliestDue(webhookId) {
-      const [first] = await pending(INDEX.deliveryByWebhookDue, [webhookId, 'pending'], undefined, 1);
-      return first?.dueAt;
+      // Checked by key: a stale index entry of a delivery already done would wake drains for nothing.
+      const listed = await fresh(await pending(INDEX.deliveryByWebhookDue, [webhookId, 'pending'], undefined, BATCH), (d) => d.status === 'pending');
+      return listed.length > 0 ? Math.min(...listed.map((d) => d.dueAt)) : undefined;
     },
 
-    dueAnywhere(nowMs, limit) {
-      return pending(INDEX.deliveryByDue, ['pending'], nowMs, limit);
+    async dueAnywhere(nowMs, limit) {
+      const listed = await pending(INDEX.deliveryByDue, ['pending'], nowMs, limit);
+      return fresh(listed, (d) => d.status === 'pending' && d.dueAt <= nowMs);
     },
 
     async listForWebhook(webhookId, options) {
@@ -148,7 +164,8 @@ export function createKvsDeliveryStore(): DeliveryStore {
         .limit(options.limit);
       if (options.cursor) query = query.cursor(options.cursor);
       const page = await query.getMany();
-      return { records: parsePage(page.results, 'delivery log'), nextCursor: page.nextCursor };
+      const listed = parsePage(page.results, 'delivery log');
+      return { records: await fresh(listed, (d) => options.status === undefined || d.status === options.status), nextCursor: page.nextCursor };
     },
 
     async listByStatusSince(webhookId, status, sinceMs, limit) {
@@ -166,7 +183,7 @@ export function createKvsDeliveryStore(): DeliveryStore {
         records.push(...parsePage(page.results, 'deliveries'));
         cursor = page.nextCursor;
       } while (cursor && records.length < limit);
-      return records;
+      return fresh(records, (d) => d.status === status);
     },
 
     async countPending(webhookId, cap) {
@@ -184,7 +201,7 @@ export function createKvsDeliveryStore(): DeliveryStore {
     },
 
     async deleteForWebhook(webhookId) {
-      const waiting = await pending(INDEX.deliveryByWebhookDue, [webhookId, 'pending'], undefined, 1000);
+      const waiting = await fresh(await pending(INDEX.deliveryByWebhookDue, [webhookId, 'pending'], undefined, 1000), (d) => d.status === 'pending');
       await saveMany(waiting.map((d) => ({ ...d, status: 'cancelled', inFlight: 0 })));
       return waiting.length;
     },

@@ -1,47 +1,83 @@
 import { isDeepStrictEqual } from 'node:util';
-import { kvs, Filter, FilterConditions, WhereConditions } from '@forge/kvs';
+import { kvs, Filter, FilterConditions } from '@forge/kvs';
 import { ConcurrentWriteError, LeaseLostError, type WebhookSecretStore, type WebhookStateStore, type WebhookStore } from '../app/ports';
 import { RETENTION_DAYS } from '../domain/delivery-policy';
 import {
   parseStoredRecord,
   webhookRecordSchema,
+  webhookRegistrySchema,
   webhookStateRecordSchema,
   type AttemptRecord,
   type DeliveryRecord,
   type WebhookRecord,
+  type WebhookRegistryRecord,
   type WebhookStateRecord,
 } from '../domain/records';
-import { ENTITY, INDEX, storageKeys } from './storage-keys';
+import { ENTITY, storageKeys } from './storage-keys';
 
-const PAGE = 100;
 /** A transaction holds at most 25 operations: the state record and 24 others. */
 const OPS_PER_COMMIT = 24;
 const retention = { ttl: { value: RETENTION_DAYS, unit: 'DAYS' as const } };
 
+/**
+ * Webhooks by id, and a registry record of all their ids. The fan-out reads the registry by key
+ * (strongly consistent) rather than an index (which lags writes): a webhook created a moment ago
+ * must receive the very next change.
+ */
 export function createKvsWebhookStore(): WebhookStore {
   const webhooks = kvs.entity<WebhookRecord>(ENTITY.webhook);
+  const registries = kvs.entity<WebhookRegistryRecord>(ENTITY.webhookRegistry);
   const parse = (key: string, value: unknown) => parseStoredRecord(webhookRecordSchema, 'webhook', key, value);
+  const registryKey = storageKeys.webhookRegistry();
+
   async function load(id: string): Promise<WebhookRecord | undefined> {
     const key = storageKeys.webhook(id);
     const value = await webhooks.get(key);
     return value === undefined ? undefined : parse(key, value);
   }
+
+  async function registry(): Promise<WebhookRegistryRecord> {
+    const value = await registries.get(registryKey);
+    return value === undefined ? { schemaVersion: 1, version: 0, ids: [] } : parseStoredRecord(webhookRegistrySchema, 'webhook registry', registryKey, value);
+  }
+
+  /** Changes the registry and the webhook record in one transaction, conditional on the registry's version. */
+  async function withRegistry(change: (ids: string[]) => string[], write: (tx: ReturnType<typeof kvs.transact>) => ReturnType<typeof kvs.transact>, committed: () => Promise<boolean>): Promise<void> {
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      const current = await registry();
+      const next: WebhookRegistryRecord = { schemaVersion: 1, version: current.version + 1, ids: change([...current.ids]) };
+      const condition =
+        current.version === 0
+          ? new Filter<WebhookRegistryRecord>().and('version', FilterConditions.notExists())
+          : new Filter<WebhookRegistryRecord>().and('version', FilterConditions.equalTo(current.version));
+      try {
+        await write(kvs.transact().set(registryKey, next, { entityName: ENTITY.webhookRegistry, conditions: condition })).execute();
+        return;
+      } catch (error) {
+        if (await committed()) return; // the answer was lost, not the write
+        if ((await registry()).version === current.version) throw error; // not a race: a real failure
+      }
+    }
+    throw new ConcurrentWriteError('The list of webhooks');
+  }
+
   return {
     load,
     async list() {
+      const { ids } = await registry();
       const records: WebhookRecord[] = [];
-      let cursor: string | undefined;
-      do {
-        let query = webhooks.query().index(INDEX.webhookByCreated).where(WhereConditions.greaterThanEqualTo(0)).limit(PAGE);
-        if (cursor) query = query.cursor(cursor);
-        const page = await query.getMany();
-        for (const item of page.results) records.push(parse(item.key, item.value));
-        cursor = page.nextCursor;
-      } while (cursor);
-      return records;
+      for (let i = 0; i < ids.length; i += 25) {
+        const result = await kvs.batchGet<unknown>(ids.slice(i, i + 25).map((id) => ({ key: storageKeys.webhook(id), entityName: ENTITY.webhook })));
+        for (const item of result.successfulKeys) records.push(parse(item.key, item.value));
+      }
+      return records.sort((a, b) => a.createdAt - b.createdAt);
     },
     async create(record) {
-      await webhooks.set(storageKeys.webhook(record.id), record, { keyPolicy: 'FAIL_IF_EXISTS' });
+      await withRegistry(
+        (ids) => (ids.includes(record.id) ? ids : [...ids, record.id]),
+        (tx) => tx.set(storageKeys.webhook(record.id), record, { entityName: ENTITY.webhook, conditions: new Filter<WebhookRecord>().and('id', FilterConditions.notExists()) }),
+        async () => (await registry()).ids.includes(record.id) && (await load(record.id)) !== undefined,
+      );
     },
     async save(next) {
       const key = storageKeys.webhook(next.id);
@@ -58,7 +94,11 @@ export function createKvsWebhookStore(): WebhookStore {
       }
     },
     async delete(id) {
-      await webhooks.delete(storageKeys.webhook(id));
+      await withRegistry(
+        (ids) => ids.filter((other) => other !== id),
+        (tx) => tx.delete(storageKeys.webhook(id), { entityName: ENTITY.webhook }),
+        async () => !(await registry()).ids.includes(id),
+      );
     },
   };
 }

@@ -9,13 +9,13 @@ export const ENTITY = {
   delivery: 'delivery',
   webhook: 'webhook',
   webhookState: 'webhook-state',
+  webhookRegistry: 'webhook-registry',
 } as const;
 
 export const INDEX = {
   fieldChangeByPushState: 'by-push-state',
   fieldChangeByProject: 'by-project',
   projectFieldsByUpdated: 'by-updated',
-  webhookByCreated: 'by-created',
   /** A webhook's delivery log, newest first. */
   deliveryByWebhook: 'by-webhook',
   /** The log filtered by status; failed deliveries since a time. */
@@ -37,6 +37,8 @@ export const storageKeys = {
   /** Secrets live under their own prefix and only ever through kvs.*Secret. */
   webhookSecret: (webhookId: string, which: 'current' | 'previous'): string => `secret:webhook:${webhookId}:${which}`,
   webhook: (id: string): string => `webhook:${id}`,
+  /** The ids of every webhook, read by key: index queries lag, and a new webhook must get the next change. */
+  webhookRegistry: (): string => 'webhook-registry',
   webhookState: (webhookId: string): string => `webhook-state:${webhookId}`,
   delivery: (deliveryId: string): string => `delivery:${deliveryId}`,
   /** Attempt numbers padded so keys sort in attempt order. */

@@ -29,6 +29,9 @@ afterEach(async () => {
   await t.stop();
 });
 
+/** Index queries lag writes on Forge (and in strict fidelity): the delivery log is one. */
+const pastIndexLag = () => t.host.advanceClock(2_000);
+
 async function fieldIds(): Promise<{ budget: number; status: number }> {
   const view = await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
   const id = (name: string) => {
@@ -77,6 +80,7 @@ describe('outgoing webhooks: one save, one signed POST', () => {
     const webhook = await t.invokeOk('admin', 'getWebhook', { id: created.webhook.id });
     expect(webhook.status).toMatchObject({ lastResult: 'OK', lastStatusCode: 200 });
     expect(webhook.health).toMatchObject({ attempts24h: 2, failures24h: 0, pending: 0 });
+    await pastIndexLag();
     const log = await t.invokeOk('admin', 'listDeliveries', { webhookId: created.webhook.id });
     expect(log.deliveries.map((d) => d.status)).toEqual(['delivered', 'delivered']);
     const detail = await t.invokeOk('admin', 'getDelivery', { deliveryId: log.deliveries[0]?.id ?? '' });
