@@ -46,6 +46,9 @@ describe('npm start: every mistake on the command line is one clear line', () =>
       allowLoopback: false,
     });
     expect(parseCli(['--help'])).toBe('help');
+    expect(parseCli(['--forge-fidelity', 'strict'])).toMatchObject({ fidelity: 'strict' });
+    expect(parseCli(['--forge-fidelity', 'default'])).not.toHaveProperty('fidelity');
+    expect(() => parseCli(['--forge-fidelity', 'exact'])).toThrow('--forge-fidelity must be default or strict, got "exact"');
   });
 
   it('the real command: one line on stderr, exit status 2, nothing written to the state folder', () => {

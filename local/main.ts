@@ -24,6 +24,9 @@ Usage: npm start -- [options]
                          (if missing), so scripts can call the API at once
   --allow-loopback       let webhooks target loopback addresses (the demo receiver); on by default
   --no-allow-loopback    apply the URL policy exactly as deployed (loopback rejected)
+  --forge-fidelity <m>   default | strict: strict behaves as Forge does in time and at scale
+                         (queries lag writes, KVS 429s at Forge's rates, push chains cut, busy
+                         concurrency keys held back, late events under --chaos)
   --help                 show this help
 `;
 
@@ -35,6 +38,8 @@ export interface CliOptions {
   chaos: string | undefined;
   apiToken: string | undefined;
   allowLoopback: boolean;
+  /** `--forge-fidelity strict`; absent: the default (kind) host. */
+  fidelity?: 'strict';
 }
 
 /** A mistake on the command line: one line saying what is wrong and what is accepted (exit status 2). */
@@ -53,6 +58,7 @@ const OPTIONS = {
   chaos: { type: 'string' },
   'api-token': { type: 'string' },
   'allow-loopback': { type: 'boolean', default: true },
+  'forge-fidelity': { type: 'string', default: 'default' },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -73,6 +79,11 @@ function parseError(error: unknown): CliError {
     default:
       return new CliError(`${message}; ${ACCEPTED}`);
   }
+}
+
+function fidelity(value: string): 'default' | 'strict' {
+  if (value === 'default' || value === 'strict') return value;
+  throw new CliError(`--forge-fidelity must be default or strict, got "${value}"`);
 }
 
 function port(name: string, value: string): number {
@@ -118,6 +129,7 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
     chaos: values.chaos,
     apiToken: apiToken(values['api-token']),
     allowLoopback: values['allow-loopback'],
+    ...(fidelity(values['forge-fidelity']) === 'strict' ? { fidelity: 'strict' as const } : {}),
   };
   if (options.port !== 0 && options.port === options.receiverPort) throw new CliError(`--port and --receiver-port must differ, both are ${options.port}`);
   return options;
