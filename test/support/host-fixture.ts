@@ -32,6 +32,7 @@ export interface TestHost {
  */
 export async function startTestHost(options: Partial<HostOptions> & { seedCatalog?: boolean } = {}): Promise<TestHost> {
   const host = createForgeHost({ databaseFile: ':memory:', app, fidelity: fidelityFromEnv(), ...options });
+  current = host;
   host.queues.start();
   if (options.seedCatalog !== false) await host.runtime.emitProductEvent('avi:forge:installed:app', { context: { cloudId: 'test' } });
   const projectPage = host.manifest.uiModules.find((m) => m.moduleType === 'jira:projectPage');
@@ -64,8 +65,22 @@ export function asApp<T>(fn: () => Promise<T>): Promise<T> {
   return runInInvocation({ moduleKey: 'test', moduleType: 'test', functionKey: 'test', timeoutMs: 30_000 }, fn);
 }
 
-/** Every change record of a project, oldest first, read through the real `@forge/kvs`. */
-export function changeRecords(projectId: number): Promise<FieldChangeRecord[]> {
+/** The test host of this file (one per file), for helpers that wait on the platform. */
+let current: ForgeHost | undefined;
+
+/**
+ * Lets index queries catch up with the writes made so far (strict fidelity: they lag by
+ * `indexLagMs`), by moving the virtual clock that far; a test observer reading through an index
+ * must do this first, as the app must never conclude "nothing there" from one fresh query.
+ */
+export async function queriesCaughtUp(): Promise<void> {
+  const lag = current?.fidelity.indexLagMs ?? 0;
+  if (current && lag > 0) await current.advanceClock(lag);
+}
+
+/** Every change record of a project, oldest first, read through the real `@forge/kvs` (after queries caught up). */
+export async function changeRecords(projectId: number): Promise<FieldChangeRecord[]> {
+  await queriesCaughtUp();
   return asApp(async () => {
     const records: FieldChangeRecord[] = [];
     let cursor: string | undefined;
