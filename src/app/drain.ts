@@ -63,18 +63,20 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
   const report = { attempts: 0, delivered: 0, failed: 0, deferred: 0 };
   const done = (outcome: DrainReport['outcome'], continued = false): DrainReport => ({ outcome, continued, ...report });
 
-  let webhook = await deps.webhooks.load(webhookId);
-  if (!webhook) return done('no-webhook');
+  const loaded = await deps.webhooks.load(webhookId);
+  if (!loaded) return done('no-webhook');
+  let webhook: WebhookRecord = loaded;
   const lease = await deps.states.acquire(webhookId, deps.ownerId, deps.clock.now(), LEASE_MS);
   if (lease.kind === 'busy') return done('busy');
   let state: WebhookStateRecord = { ...lease.state, wakeAt: lease.state.wakeAt <= deps.clock.now() ? 0 : lease.state.wakeAt };
 
-  const secrets = await deps.secrets.load(webhookId);
-  if (!secrets) {
+  const storedSecrets = await deps.secrets.load(webhookId);
+  if (!storedSecrets) {
     console.error(`drain: webhook ${webhookId} has no signing secret; its deliveries wait`);
     await deps.states.release(deps.ownerId, state);
     return done('no-secret');
   }
+  const secrets = storedSecrets;
 
   const overBudget = () => report.attempts >= budget.maxAttempts || deps.clock.now() - startedAt >= budget.maxMs;
   let known = [...message.deliveryIds];
@@ -85,93 +87,104 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
     for (const r of records) if (r.status === 'pending' && r.inFlight === 0) earliestWritten = Math.min(earliestWritten ?? r.dueAt, r.dueAt);
   };
 
-  for (;;) {
-    let circuitOpenUntil: number | undefined;
-    let consecutiveFailures = 0;
+  try {
+    return await drainLoop();
+  } catch (error) {
+    // Let go at once so the platform's retry of this event can carry on; claims stay and run out.
+    await deps.states.release(deps.ownerId, state, { force: true }).catch(() => undefined);
+    throw error;
+  }
 
-    drain: while (webhook.active) {
-      const due = await collectDue(deps, webhookId, known);
-      known = [];
-      if (due.length === 0) break;
-      for (let i = 0; i < due.length; i += CHUNK) {
-        if (overBudget()) {
-          continued = true;
-          break drain;
-        }
-        const chunk = due.slice(i, i + CHUNK);
-        const now = deps.clock.now();
-        // Attempts a dead drain claimed and never recorded: logged as interrupted, retried now.
-        const interrupted: AttemptRecord[] = [];
-        const claimed = chunk.map((delivery) => {
-          let current = delivery;
-          if (delivery.inFlight > 0) {
-            const plan = planAfterAttempt({ delivery, attempt: delivery.inFlight, result: { outcome: 'interrupted' }, nowMs: now, jitter: deps.random() });
-            interrupted.push(attemptRecord(delivery.deliveryId, delivery.inFlight, now, 0, {}, null, {}, '', plan));
-            current = { ...delivery, inFlight: 0, status: plan.status, dueAt: plan.dueAt, lastError: plan.error };
-            if (plan.status !== 'pending') report.failed += 1;
-          }
-          if (current.status !== 'pending') return current;
-          const attempt = current.attempts + 1;
-          return { ...current, attempts: attempt, inFlight: attempt, dueAt: now + CLAIM_MS };
-        });
-        state = await deps.states.commit(deps.ownerId, state, claimed, interrupted);
+  async function drainLoop(): Promise<DrainReport> {
+    for (;;) {
+      let circuitOpenUntil: number | undefined;
+      let consecutiveFailures = 0;
 
-        const results: DeliveryRecord[] = [];
-        const attempts: AttemptRecord[] = [];
-        for (const delivery of claimed) {
-          if (delivery.inFlight === 0) continue;
-          if (circuitOpenUntil !== undefined || !webhook.active) {
-            // Not sent: the claim is given back, and the delivery waits for the circuit to close.
-            results.push({ ...delivery, attempts: delivery.attempts - 1, inFlight: 0, dueAt: circuitOpenUntil ?? delivery.dueAt });
-            report.deferred += 1;
-            continue;
+      drain: while (webhook.active) {
+        const due = await collectDue(deps, webhookId, known);
+        known = [];
+        if (due.length === 0) break;
+        for (let i = 0; i < due.length; i += CHUNK) {
+          if (overBudget()) {
+            continued = true;
+            break drain;
           }
-          const sent = await attemptDelivery(deps, webhook, secrets, delivery);
-          report.attempts += 1;
-          results.push(sent.delivery);
-          attempts.push(sent.attempt);
-          state = recordOutcome(state, sent.plan, sent.attempt, deps.clock.now());
-          if (sent.plan.outcome === 'delivered') {
-            report.delivered += 1;
-            consecutiveFailures = 0;
-            continue;
+          const chunk = due.slice(i, i + CHUNK);
+          const now = deps.clock.now();
+          // Attempts a dead drain claimed and never recorded: logged as interrupted, retried now.
+          const interrupted: AttemptRecord[] = [];
+          const claimed = chunk.map((delivery) => {
+            let current = delivery;
+            if (delivery.inFlight > 0) {
+              const plan = planAfterAttempt({ delivery, attempt: delivery.inFlight, result: { outcome: 'interrupted' }, nowMs: now, jitter: deps.random() });
+              interrupted.push(attemptRecord(delivery.deliveryId, delivery.inFlight, now, 0, {}, null, {}, '', plan));
+              current = { ...delivery, inFlight: 0, status: plan.status, dueAt: plan.dueAt, lastError: plan.error };
+              if (plan.status !== 'pending') report.failed += 1;
+            }
+            if (current.status !== 'pending') return current;
+            const attempt = current.attempts + 1;
+            return { ...current, attempts: attempt, inFlight: attempt, dueAt: now + CLAIM_MS };
+          });
+          state = await deps.states.commit(deps.ownerId, state, claimed, interrupted);
+
+          const results: DeliveryRecord[] = [];
+          const attempts: AttemptRecord[] = [];
+          for (const delivery of claimed) {
+            if (delivery.inFlight === 0) continue;
+            if (circuitOpenUntil !== undefined || !webhook.active) {
+              // Not sent: the claim is given back, and the delivery waits for the circuit to close.
+              results.push({ ...delivery, attempts: delivery.attempts - 1, inFlight: 0, dueAt: circuitOpenUntil ?? delivery.dueAt });
+              report.deferred += 1;
+              continue;
+            }
+            const sent = await attemptDelivery(deps, webhook, secrets, delivery);
+            report.attempts += 1;
+            results.push(sent.delivery);
+            attempts.push(sent.attempt);
+            state = recordOutcome(state, sent.plan, sent.attempt, deps.clock.now());
+            if (sent.plan.outcome === 'delivered') {
+              report.delivered += 1;
+              consecutiveFailures = 0;
+              continue;
+            }
+            consecutiveFailures += 1;
+            if (sent.delivery.status === 'failed') report.failed += 1;
+            if (sent.plan.disableReason) {
+              webhook = await disableWebhook(deps, webhook, sent.plan.disableReason);
+            } else {
+              // Checked on every failed attempt: "no success for 5 days" can come true between final failures.
+              const decision = shouldAutoDisable({
+                lastSuccessAtMs: state.lastSuccessAt,
+                webhookCreatedAtMs: webhook.createdAt,
+                failedDeliveriesSince: state.failedSinceSuccess,
+                nowMs: deps.clock.now(),
+              });
+              if (decision.disable) webhook = await disableWebhook(deps, webhook, decision.reason);
+            }
+            if (consecutiveFailures >= CIRCUIT_BREAKER_FAILURES && sent.plan.nextAttemptAt !== null) circuitOpenUntil = sent.plan.nextAttemptAt;
           }
-          consecutiveFailures += 1;
-          if (sent.delivery.status === 'failed') report.failed += 1;
-          if (sent.plan.disableReason) {
-            webhook = await disableWebhook(deps, webhook, sent.plan.disableReason);
-          } else if (sent.delivery.status === 'failed') {
-            const decision = shouldAutoDisable({
-              lastSuccessAtMs: state.lastSuccessAt,
-              webhookCreatedAtMs: webhook.createdAt,
-              failedDeliveriesSince: state.failedSinceSuccess,
-              nowMs: deps.clock.now(),
-            });
-            if (decision.disable) webhook = await disableWebhook(deps, webhook, decision.reason);
-          }
-          if (consecutiveFailures >= CIRCUIT_BREAKER_FAILURES && sent.plan.nextAttemptAt !== null) circuitOpenUntil = sent.plan.nextAttemptAt;
+          state = await deps.states.commit(deps.ownerId, state, results, attempts);
+          noteWritten(results);
+          if (circuitOpenUntil !== undefined || !webhook.active) break drain;
         }
-        state = await deps.states.commit(deps.ownerId, state, results, attempts);
-        noteWritten(results);
-        if (circuitOpenUntil !== undefined || !webhook.active) break drain;
       }
-    }
 
-    if (circuitOpenUntil !== undefined && webhook.active) {
-      report.deferred += await deferDue(deps, webhookId, circuitOpenUntil, (next) => (state = next), () => state);
+      if (circuitOpenUntil !== undefined && webhook.active) {
+        report.deferred += await deferDue(deps, webhookId, circuitOpenUntil, (next) => (state = next), () => state);
+      }
+      const wake = await planNextWakeUp(deps, webhookId, state, continued && webhook.active, earliestWritten);
+      if (wake) state = { ...state, wakeAt: deps.clock.now() + wake.delaySeconds * 1000 };
+      // Over budget, the lease goes whatever was asked meanwhile: the wake-up below takes it on.
+      const released = await deps.states.release(deps.ownerId, state, { force: continued });
+      if (released.kind === 'released') {
+        // Pushed after the lease is free, so the drain it starts is never turned away as busy.
+        if (wake) await deps.queue.wakeDrains([{ webhookId, deliveryIds: [], delaySeconds: wake.delaySeconds }]);
+        return done(webhook.active ? 'drained' : 'inactive', continued);
+      }
+      // A wake-up came while we held the lease: drain again.
+      state = released.state;
+      webhook = (await deps.webhooks.load(webhookId)) ?? { ...webhook, active: false };
     }
-    const wake = await planNextWakeUp(deps, webhookId, state, continued && webhook.active, earliestWritten);
-    if (wake) state = { ...state, wakeAt: deps.clock.now() + wake.delaySeconds * 1000 };
-    // Over budget, the lease goes whatever was asked meanwhile: the wake-up below takes it on.
-    const released = await deps.states.release(deps.ownerId, state, { force: continued });
-    if (released.kind === 'released') {
-      // Pushed after the lease is free, so the drain it starts is never turned away as busy.
-      if (wake) await deps.queue.wakeDrains([{ webhookId, deliveryIds: [], delaySeconds: wake.delaySeconds }]);
-      return done(webhook.active ? 'drained' : 'inactive', continued);
-    }
-    // A wake-up came while we held the lease: drain again.
-    state = released.state;
-    webhook = (await deps.webhooks.load(webhookId)) ?? { ...webhook, active: false };
   }
 }
 

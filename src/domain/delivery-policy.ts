@@ -30,7 +30,7 @@ const HOUR_MS = 3_600_000;
  * no second delivery. Letters and digits only (no `.`: it is the `webhook-id` that is signed).
  */
 export function deliveryIdFor(changeId: string, webhookId: string): string {
-  return `msg_${createHash('sha256').update(`${changeId}\n${webhookId}`, 'utf8').digest('hex').slice(0, 32)}`;
+  return `msg_${createHash('sha256').update(JSON.stringify([changeId, webhookId]), 'utf8').digest('hex').slice(0, 32)}`;
 }
 
 /** Test sends have no change: their id comes from random bytes passed in. */
