@@ -1,7 +1,7 @@
 import { kvs } from '@forge/kvs';
 import { webTrigger } from '@forge/api';
 import { startHostServer, type HostServer } from '../../local/server';
-import { asApp, startTestHost, type TestHost } from '../support/host-fixture';
+import { asApp, startTestHost, type TestHost, queriesCaughtUp } from '../support/host-fixture';
 
 let t: TestHost;
 let server: HostServer;
@@ -59,6 +59,7 @@ describe('offline host over HTTP', () => {
     const budget = view.fields.find((f) => f.name === 'Budget');
     await t.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 0, values: { [String(budget?.id)]: 7 } });
     await t.host.settle();
+    await queriesCaughtUp();
     // Simulate a push that failed after the save: mark the record pending again.
     const key = await asApp(async () => {
       const page = await kvs.entity<{ pushState: string }>('field-change').query().index('by-project', { partition: [13647] }).getMany();

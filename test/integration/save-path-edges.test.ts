@@ -1,5 +1,5 @@
 import { kvs } from '@forge/kvs';
-import { asApp, startTestHost, type TestHost } from '../support/host-fixture';
+import { asApp, startTestHost, type TestHost, queriesCaughtUp } from '../support/host-fixture';
 
 let t: TestHost;
 
@@ -45,6 +45,7 @@ describe('save path edges', () => {
     const budget = view.fields.find((f) => f.name === 'Budget');
     await t.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 0, values: { [String(budget?.id)]: 1 } });
     await t.host.settle();
+    await queriesCaughtUp();
     const goodKey = await asApp(async () => {
       const changes = kvs.entity<Record<string, unknown>>('field-change');
       const [good] = (await changes.query().index('by-project', { partition: [13647] }).getMany()).results;
