@@ -9,6 +9,7 @@ import { call, type CallError } from '../common/api';
 import { Loading, PageError, PageFrame, Subtle } from '../common/layout';
 import { LaterVersionPage } from './LaterVersionPage';
 import { FieldsPage } from './fields/FieldsPage';
+import { WebhooksPage } from './webhooks/WebhooksPage';
 import { ADMIN_PAGES, type AdminRoute } from './routes';
 import { useAdminRoute } from './use-admin-route';
 
@@ -68,13 +69,7 @@ export function AdminApp() {
       case 'fields':
         return <FieldsPage />;
       case 'webhooks':
-        return (
-          <LaterVersionPage
-            title="Outgoing webhooks"
-            header="Outgoing webhooks arrive in a later version"
-            description="Webhooks will send a signed HTTPS request to your systems each time someone saves project fields, with the status and delivery log of every webhook here. This version defines project fields and lets projects edit them."
-          />
-        );
+        return <WebhooksPage />;
       case 'api-tokens':
         return (
           <LaterVersionPage

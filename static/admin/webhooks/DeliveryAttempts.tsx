@@ -1,0 +1,138 @@
+import Lozenge from '@atlaskit/lozenge';
+import SectionMessage from '@atlaskit/section-message';
+import { token } from '@atlaskit/tokens';
+import { useEffect, useState, type ReactNode } from 'react';
+import type { AttemptDto, DeliveryDetailDto, DeliverySummaryDto } from '../../../src/shared/webhooks-contract';
+import { call, type CallError } from '../../common/api';
+import { Loading, Stack, Subtle } from '../../common/layout';
+import { durationText, exactTime } from '../../common/relative-time';
+import { When } from './WebhookStatus';
+
+type Detail = { readonly status: 'loading' } | { readonly status: 'failed'; readonly error: CallError } | { readonly status: 'ready'; readonly delivery: DeliveryDetailDto };
+
+const OUTCOME: Record<AttemptDto['outcome'], { readonly label: string; readonly appearance: 'success' | 'removed' | 'moved' | 'default' }> = {
+  delivered: { label: 'Delivered', appearance: 'success' },
+  retry: { label: 'Will retry', appearance: 'moved' },
+  failed: { label: 'Failed (last attempt)', appearance: 'removed' },
+  disabled: { label: 'Disabled the webhook', appearance: 'removed' },
+  interrupted: { label: 'Interrupted', appearance: 'default' },
+};
+
+/**
+ * One delivery opened: the request body and every attempt with what was sent and answered.
+ * Loaded again when the summary shows a new attempt (the log is polled).
+ */
+export function DeliveryAttempts({ summary }: { readonly summary: DeliverySummaryDto }) {
+  const [detail, setDetail] = useState<Detail>({ status: 'loading' });
+
+  useEffect(() => {
+    let current = true;
+    void call('getDelivery', { deliveryId: summary.id }).then((result) => {
+      if (current) setDetail(result.ok ? { status: 'ready', delivery: result.value } : { status: 'failed', error: result.error });
+    });
+    return () => {
+      current = false;
+    };
+  }, [summary.id, summary.attempts, summary.status]);
+
+  if (detail.status === 'loading') return <Loading label="Loading the attempts…" />;
+  if (detail.status === 'failed') {
+    return (
+      <SectionMessage appearance="error" title="The delivery could not be loaded">
+        <p>{detail.error.message}</p>
+      </SectionMessage>
+    );
+  }
+  const { delivery } = detail;
+  return (
+    <Stack gap="space.200" style={{ padding: `${token('space.150')} 0` }}>
+      <div>
+        <Heading>Request body</Heading>
+        <Code testId="delivery-body">{prettyJson(delivery.body)}</Code>
+      </div>
+      {delivery.attemptLog.length === 0 ? <Subtle>No attempt yet{delivery.nextAttemptAt !== null ? <>; the first is due <When at={delivery.nextAttemptAt} /></> : null}.</Subtle> : null}
+      {[...delivery.attemptLog].reverse().map((attempt) => (
+        <AttemptView key={attempt.attempt} attempt={attempt} />
+      ))}
+    </Stack>
+  );
+}
+
+function AttemptView({ attempt }: { readonly attempt: AttemptDto }) {
+  const outcome = OUTCOME[attempt.outcome];
+  return (
+    <div data-testid={`attempt-${attempt.attempt}`} style={{ borderTop: `${token('border.width')} solid ${token('color.border')}`, paddingTop: token('space.150') }}>
+      <div style={{ display: 'flex', gap: token('space.100'), alignItems: 'center', flexWrap: 'wrap', marginBottom: token('space.100') }}>
+        <strong>Attempt {attempt.attempt}</strong>
+        <Lozenge appearance={outcome.appearance}>{outcome.label}</Lozenge>
+        <Subtle>
+          {exactTime(attempt.startedAt)} · {durationText(attempt.durationMs)} · {attempt.responseStatus !== null ? `HTTP ${attempt.responseStatus}` : 'no response'}
+        </Subtle>
+        {attempt.nextAttemptAt !== null ? (
+          <Subtle>
+            · next attempt <When at={attempt.nextAttemptAt} /> ({exactTime(attempt.nextAttemptAt)})
+          </Subtle>
+        ) : null}
+      </div>
+      {attempt.error ? (
+        <p style={{ margin: `0 0 ${token('space.100')}`, color: token('color.text.danger') }} data-testid="attempt-error">
+          {attempt.error}
+        </p>
+      ) : null}
+      <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(320px, 1fr))', gap: token('space.200') }}>
+        <div>
+          <Heading>Request headers</Heading>
+          <Code>{headerLines(attempt.requestHeaders)}</Code>
+        </div>
+        <div>
+          <Heading>Response headers</Heading>
+          <Code>{headerLines(attempt.responseHeaders) || '—'}</Code>
+        </div>
+      </div>
+      <div style={{ marginTop: token('space.100') }}>
+        <Heading>Response body (first 4 KB)</Heading>
+        <Code testId="attempt-response-body">{attempt.responseBodyExcerpt === '' ? '(empty)' : prettyJson(attempt.responseBodyExcerpt)}</Code>
+      </div>
+    </div>
+  );
+}
+
+function Heading({ children }: { readonly children: ReactNode }) {
+  return <div style={{ font: token('font.heading.xxsmall'), color: token('color.text.subtle'), marginBottom: token('space.050') }}>{children}</div>;
+}
+
+function Code({ children, testId }: { readonly children: ReactNode; readonly testId?: string }) {
+  return (
+    <pre
+      data-testid={testId}
+      style={{
+        margin: 0,
+        padding: token('space.100'),
+        font: token('font.code'),
+        background: token('color.background.neutral'),
+        borderRadius: token('radius.small'),
+        whiteSpace: 'pre-wrap',
+        wordBreak: 'break-all',
+        maxHeight: 320,
+        overflow: 'auto',
+      }}
+    >
+      {children}
+    </pre>
+  );
+}
+
+function headerLines(headers: Readonly<Record<string, string>>): string {
+  return Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('\n');
+}
+
+/** JSON indented for reading; anything else (a cut excerpt, HTML) as it came. */
+export function prettyJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,123 @@
+import Button from '@atlaskit/button/new';
+import Lozenge from '@atlaskit/lozenge';
+import Select from '@atlaskit/select';
+import { token } from '@atlaskit/tokens';
+import { useState } from 'react';
+import { DELIVERY_STATUS_FILTERS, type DeliveryStatus, type DeliverySummaryDto } from '../../../src/shared/webhooks-contract';
+import { Inline, Loading, PageError, Subtle } from '../../common/layout';
+import { DeliveryAttempts } from './DeliveryAttempts';
+import type { DeliveryLogState, StatusFilter } from './use-delivery-log';
+import { When } from './WebhookStatus';
+
+const STATUS: Record<DeliveryStatus, { readonly label: string; readonly appearance: 'success' | 'removed' | 'inprogress' | 'default' }> = {
+  pending: { label: 'Pending', appearance: 'inprogress' },
+  delivered: { label: 'Delivered', appearance: 'success' },
+  failed: { label: 'Failed', appearance: 'removed' },
+  cancelled: { label: 'Cancelled', appearance: 'default' },
+};
+
+interface FilterChoice {
+  readonly value: StatusFilter;
+  readonly label: string;
+}
+const FILTERS: readonly FilterChoice[] = [{ value: 'all', label: 'All statuses' }, ...DELIVERY_STATUS_FILTERS.map((s) => ({ value: s, label: STATUS[s].label }))];
+
+/** The delivery log: newest first, a status filter, "Load more", and each delivery opening to its attempts. */
+export function DeliveryLog({ log, canSend }: { readonly log: DeliveryLogState; readonly canSend: boolean }) {
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (id: string) => setExpanded((open) => (open.has(id) ? new Set([...open].filter((x) => x !== id)) : new Set([...open, id])));
+
+  return (
+    <div data-testid="delivery-log">
+      <div style={{ width: 220, marginBottom: token('space.150') }}>
+        <Select<FilterChoice, false>
+          inputId="delivery-status-filter"
+          aria-label="Filter deliveries by status"
+          options={FILTERS}
+          value={FILTERS.find((f) => f.value === log.filter) ?? null}
+          onChange={(choice) => choice && log.setFilter(choice.value)}
+          testId="delivery-status-filter"
+        />
+      </div>
+      {log.loading ? <Loading label="Loading deliveries…" /> : null}
+      {!log.loading && log.error && log.deliveries.length === 0 ? <PageError title="The delivery log could not be loaded" message={log.error.message} /> : null}
+      {!log.loading && !log.error && log.deliveries.length === 0 ? (
+        <p data-testid="delivery-log-empty">
+          <Subtle>{log.filter === 'all' ? 'No deliveries yet. They appear here when someone saves project fields the webhook matches, or when you send a test.' : `No ${STATUS[log.filter].label.toLowerCase()} deliveries.`}</Subtle>
+        </p>
+      ) : null}
+      <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+        {log.deliveries.map((delivery) => (
+          <DeliveryItem key={delivery.id} delivery={delivery} open={expanded.has(delivery.id)} onToggle={() => toggle(delivery.id)} log={log} canSend={canSend} />
+        ))}
+      </ul>
+      {log.hasMore ? (
+        <div style={{ marginTop: token('space.150') }}>
+          <Button onClick={() => void log.loadMore()} isLoading={log.loadingMore} testId="delivery-log-more">
+            Load more
+          </Button>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function DeliveryItem({ delivery, open, onToggle, log, canSend }: { readonly delivery: DeliverySummaryDto; readonly open: boolean; readonly onToggle: () => void; readonly log: DeliveryLogState; readonly canSend: boolean }) {
+  const status = STATUS[delivery.status];
+  const highlighted = log.highlighted === delivery.id;
+  const panelId = `delivery-${delivery.id}-attempts`;
+  return (
+    <li
+      data-testid={`delivery-${delivery.id}`}
+      data-status={delivery.status}
+      style={{
+        borderBottom: `${token('border.width')} solid ${token('color.border')}`,
+        padding: `${token('space.100')} ${token('space.100')}`,
+        background: highlighted ? token('color.background.selected') : undefined,
+      }}
+    >
+      <div style={{ display: 'flex', gap: token('space.150'), alignItems: 'center', flexWrap: 'wrap' }}>
+        <Button appearance="subtle" spacing="compact" onClick={onToggle} aria-expanded={open} aria-controls={panelId} testId="delivery-toggle" aria-label={`${open ? 'Hide' : 'Show'} attempts of the delivery of ${delivery.project.key} (${delivery.event})`}>
+          {open ? '▾' : '▸'}
+        </Button>
+        <span style={{ minWidth: 90 }}>
+          <Lozenge appearance={status.appearance} testId="delivery-status">
+            {status.label}
+          </Lozenge>
+        </span>
+        <span style={{ minWidth: 160 }}>
+          <strong>{delivery.event === 'test' ? 'Test' : 'Updated'}</strong> {delivery.project.key}
+          {delivery.fieldNames.length > 0 ? <Subtle> · {delivery.fieldNames.join(', ')}</Subtle> : null}
+        </span>
+        <Subtle style={{ minWidth: 110 }}>
+          <When at={delivery.createdAt} />
+        </Subtle>
+        <Subtle style={{ flex: 1 }}>
+          <span data-testid="delivery-summary">
+            {delivery.attempts === 1 ? '1 attempt' : `${delivery.attempts} attempts`}
+            {delivery.lastStatusCode !== null ? ` · HTTP ${delivery.lastStatusCode}` : ''}
+            {delivery.lastError ? ` · ${delivery.lastError}` : ''}
+          </span>
+          {delivery.nextAttemptAt !== null ? (
+            <>
+              {' '}
+              · next attempt <When at={delivery.nextAttemptAt} />
+            </>
+          ) : null}
+        </Subtle>
+        {delivery.status !== 'pending' ? (
+          <Inline gap="space.050" wrap={false}>
+            <Button spacing="compact" onClick={() => void log.redeliver(delivery)} isLoading={log.busy === `redeliver:${delivery.id}`} isDisabled={!canSend || (log.busy !== null && log.busy !== `redeliver:${delivery.id}`)} testId="delivery-redeliver">
+              Redeliver
+            </Button>
+          </Inline>
+        ) : null}
+      </div>
+      {open ? (
+        <div id={panelId} style={{ paddingLeft: token('space.400') }}>
+          <DeliveryAttempts summary={delivery} />
+        </div>
+      ) : null}
+    </li>
+  );
+}
