@@ -207,6 +207,14 @@ export function createJiraSite(seed: JiraSiteOptions = {}) {
     },
     /** The people the shell's user switcher offers (active users). */
     shellUsers: () => [...users.values()].filter((u) => u.active).map((u) => ({ accountId: u.accountId, displayName: u.displayName, label: u.label })),
+    /** Grants or takes away Jira's Administer permission (a demoted admin, for the management API's tokens). */
+    setJiraAdmin(accountId: string, jiraAdmin: boolean): SiteUser {
+      const current = users.get(accountId);
+      if (!current) throw new Error(`No user ${accountId}`);
+      const next = { ...current, jiraAdmin };
+      users.set(accountId, next);
+      return next;
+    },
     /** Renames or re-keys a project (then emit avi:jira:updated:project). */
     updateProject(id: number, change: { key?: string; name?: string }): SiteProject {
       const current = projects.get(id);
