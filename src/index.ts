@@ -9,6 +9,7 @@ export { resolver } from './resolvers/resolver';
 // Queue consumers
 export { fieldChangesConsumer } from './consumers/field-changes-consumer';
 export { deliveryConsumer } from './consumers/delivery-consumer';
+export { fieldCleanupConsumer } from './consumers/field-cleanup-consumer';
 
 // Scheduled trigger
 export { deliverySweeper } from './triggers/delivery-sweeper';

@@ -4,12 +4,16 @@ import { fieldCatalogRecordSchema, parseStoredRecord, type FieldCatalogRecord } 
 import { describeIssues } from '../shared/describe-issues';
 import type { CreateFieldInput, DeleteFieldOutcome, FieldOptionInput, UpdateFieldInput } from '../shared/resolver-contract';
 import { AppError, invalidInput, notFound } from './app-error';
+import { startFieldCleanup, type FieldCleanupDeps } from './field-cleanup';
 import { ConcurrentWriteError, type FieldCatalogStore, type ProjectFieldsStore } from './ports';
 
 export interface FieldCatalogDeps {
   readonly catalog: FieldCatalogStore;
   readonly projects: ProjectFieldsStore;
 }
+
+/** Deleting a field also records and wakes the cleanup of its values. */
+export type FieldDeletionDeps = FieldCatalogDeps & Pick<FieldCleanupDeps, 'cleanups' | 'cleanupQueue' | 'clock'>;
 
 export interface FieldCatalog {
   readonly record: FieldCatalogRecord;
@@ -141,14 +145,36 @@ export async function countFieldUsage(deps: FieldCatalogDeps, id: number): Promi
   return { id, projectsWithValues: await deps.projects.countProjectsWithValue(id) };
 }
 
-/** Removes the definition (its id is never reused) and then its values in every project. */
-export async function deleteField(deps: FieldCatalogDeps, id: number): Promise<DeleteFieldOutcome> {
-  await updateCatalog(deps.catalog, ({ record, fields }) => {
-    if (!fields.some((f) => f.id === id)) throw notFound(`There is no field with id ${id}. It may have been deleted already.`);
-    return { fields: fields.filter((f) => f.id !== id), nextFieldId: record.nextFieldId, nextOptionId: record.nextOptionId, result: undefined };
-  });
-  const projectsWithValues = await deps.projects.removeFieldValues(id);
-  return { id, projectsWithValues };
+/**
+ * Removes the definition (its id is never reused) and hands the removal of its values to the
+ * `field-cleanup` queue: a site may have thousands of projects, more than a 25 s resolver can
+ * visit. Values of a deleted field are ignored on read meanwhile. Answers how many projects held
+ * a value (an index count: a save a moment ago may be missing from it; the cleanup still finds it).
+ */
+export async function deleteField(deps: FieldDeletionDeps, id: number): Promise<DeleteFieldOutcome> {
+  const field = (await loadFieldCatalog(deps.catalog)).fields.find((f) => f.id === id);
+  if (!field) throw notFound(`There is no field with id ${id}. It may have been deleted already.`);
+  const projectsWithValues = await deps.projects.countProjectsWithValue(id);
+  // The job is recorded before the definition goes, so no failure in between leaves values
+  // without one; the cleanup never touches a field that still exists.
+  const job = await startFieldCleanup(deps, field, projectsWithValues);
+  try {
+    await updateCatalog(deps.catalog, ({ record, fields }) => {
+      if (!fields.some((f) => f.id === id)) throw notFound(`There is no field with id ${id}. It may have been deleted already.`);
+      return { fields: fields.filter((f) => f.id !== id), nextFieldId: record.nextFieldId, nextOptionId: record.nextOptionId, result: undefined };
+    });
+  } catch (error) {
+    // Unless another admin deleted it meanwhile, the field stays: so must its values.
+    if (!(error instanceof AppError && error.code === 'NOT_FOUND')) await deps.cleanups.delete(id);
+    throw error;
+  }
+  try {
+    await deps.cleanupQueue.wake(id, 0);
+  } catch (error) {
+    // The field is deleted either way; the fields page wakes a cleanup that makes no progress.
+    console.warn(`field ${id} deleted, but its cleanup could not be queued yet: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { id, projectsWithValues: job.projectsWithValues };
 }
 
 /** Install: seeds the default catalog once; an existing catalog is left as it is. */

@@ -49,8 +49,12 @@ export interface ProjectFieldsStore {
   /** Keeps name and key fresh for payloads; no-op when the project has no values. */
   updateProjectRef(project: ProjectRefRecord): Promise<void>;
   deleteProject(projectId: number): Promise<void>;
-  /** Removes one field's values from every project; answers how many projects had one. */
-  removeFieldValues(fieldId: number): Promise<number>;
+  /**
+   * One page of projects (index order, may lag): removes the field's value from each that holds
+   * one, conditionally on the revision read by key (a concurrent save is never undone).
+   */
+  removeFieldValuesPage(fieldId: number, cursor: string | undefined, limit: number): Promise<{ cleaned: number; nextCursor: string | undefined }>;
+  /** Projects holding a value for the field, by index (a save a moment ago may be missing). */
   countProjectsWithValue(fieldId: number): Promise<number>;
 }
 

@@ -2,7 +2,8 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { systemClock } from '../app/clock';
 import type { DrainDeps } from '../app/drain';
 import type { FanOutDeps } from '../app/fan-out';
-import type { FieldCatalogDeps } from '../app/field-catalog';
+import type { FieldCatalogDeps, FieldDeletionDeps } from '../app/field-catalog';
+import type { FieldCleanupDeps } from '../app/field-cleanup';
 import type { ProjectFieldsDeps } from '../app/project-fields';
 import { APP_VERSION } from '../app/session';
 import type { SweepDeps } from '../app/sweep';
@@ -11,9 +12,10 @@ import { createHttpSender } from './http-sender';
 import { createJiraAsUser } from './jira-as-user';
 import { createKvsDeliveryStore } from './kvs-delivery-store';
 import { createKvsFieldCatalogStore } from './kvs-field-catalog-store';
+import { createKvsFieldCleanupStore } from './kvs-field-cleanup-store';
 import { createKvsFieldChangeStore, createKvsProjectFieldsStore } from './kvs-project-fields-store';
 import { createKvsWebhookSecretStore, createKvsWebhookStateStore, createKvsWebhookStore } from './kvs-webhook-store';
-import { createQueueChangeEventPublisher, createWakeUpQueue } from './queues';
+import { createFieldCleanupQueue, createQueueChangeEventPublisher, createWakeUpQueue } from './queues';
 import { loopbackTargetsAllowed } from './runtime-flags';
 
 const ids = { newId: () => randomUUID() };
@@ -21,7 +23,7 @@ const ids = { newId: () => randomUUID() };
 const random = () => randomInt(0, 2 ** 32) / 2 ** 32;
 
 /** Wires the use cases to the Forge platform for one invocation of the resolver, as `accountId`. */
-export function forgeDeps(accountId: string): ProjectFieldsDeps & FieldCatalogDeps & WebhookAdminDeps {
+export function forgeDeps(accountId: string): ProjectFieldsDeps & FieldCatalogDeps & FieldDeletionDeps & WebhookAdminDeps {
   return {
     catalog: createKvsFieldCatalogStore(),
     projects: createKvsProjectFieldsStore(),
@@ -33,6 +35,8 @@ export function forgeDeps(accountId: string): ProjectFieldsDeps & FieldCatalogDe
     states: createKvsWebhookStateStore(),
     deliveries: createKvsDeliveryStore(),
     queue: createWakeUpQueue(),
+    cleanups: createKvsFieldCleanupStore(),
+    cleanupQueue: createFieldCleanupQueue(),
     clock: systemClock,
     ids,
     randomBytes: (size) => randomBytes(size),
@@ -80,5 +84,19 @@ export function sweepDeps(): SweepDeps {
     states: createKvsWebhookStateStore(),
     queue: createWakeUpQueue(),
     clock: systemClock,
+  };
+}
+
+/** The cleanup of a deleted field's values: pages of 100 projects, up to 10 pages or a minute per invocation (well inside KVS rates). */
+export function fieldCleanupDeps(): FieldCleanupDeps {
+  return {
+    catalog: createKvsFieldCatalogStore(),
+    projects: createKvsProjectFieldsStore(),
+    cleanups: createKvsFieldCleanupStore(),
+    cleanupQueue: createFieldCleanupQueue(),
+    clock: systemClock,
+    pageSize: 100,
+    pagesPerRun: 10,
+    runBudgetMs: 60_000,
   };
 }

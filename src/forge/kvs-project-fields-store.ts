@@ -106,10 +106,22 @@ export function createKvsProjectFieldsStore(): ProjectFieldsStore {
       await values.delete(storageKeys.projectFields(projectId));
     },
 
-    async removeFieldValues(fieldId) {
-      let touched = 0;
+    async removeFieldValuesPage(fieldId, cursor, limit) {
       const id = String(fieldId);
-      for await (const { record } of allProjects()) {
+      let query = values.query().index(INDEX.projectFieldsByUpdated).limit(Math.min(limit, PAGE));
+      if (cursor) query = query.cursor(cursor);
+      const page = await query.getMany();
+      let cleaned = 0;
+      for (const item of page.results) {
+        let record: ProjectFieldsRecord;
+        try {
+          record = parseStoredRecord(projectFieldsRecordSchema, 'project fields', item.key, item.value);
+        } catch (error) {
+          // One record of an unexpected shape must not stop the cleanup of every other project.
+          if (!(error instanceof StoredRecordError)) throw error;
+          console.error(`field cleanup: skipped ${error.message}`);
+          continue;
+        }
         if (!(id in record.values)) continue;
         // The query result may be stale: re-read and write conditionally, so a save is never undone.
         const changed = await rewrite(record.projectId, (current) => {
@@ -117,9 +129,9 @@ export function createKvsProjectFieldsStore(): ProjectFieldsStore {
           const { [id]: _removed, ...rest } = current.values;
           return { ...current, values: rest };
         });
-        if (changed) touched += 1;
+        if (changed) cleaned += 1;
       }
-      return touched;
+      return { cleaned, nextCursor: page.nextCursor };
     },
 
     async countProjectsWithValue(fieldId) {

@@ -1,4 +1,5 @@
 import { Queue } from '@forge/events';
+import type { FieldCleanupMessage, FieldCleanupQueue } from '../app/field-cleanup';
 import type { ChangeEventPublisher, WakeUpQueue } from '../app/ports';
 import type { DeliveryWakeMessage, FieldChangesMessage } from '../domain/records';
 
@@ -6,6 +7,7 @@ import type { DeliveryWakeMessage, FieldChangesMessage } from '../domain/records
 export const QUEUE_KEYS = {
   fieldChanges: 'field-changes',
   deliveries: 'deliveries',
+  fieldCleanup: 'field-cleanup',
 } as const;
 
 /** At most 50 events per push (Forge). */
@@ -39,6 +41,17 @@ export function createWakeUpQueue(): WakeUpQueue {
         });
         if (events.length > 0) await deliveries.push(events);
       }
+    },
+  };
+}
+
+/** Wake-ups of a deleted field's cleanup; the progress record in KVS holds the work. */
+export function createFieldCleanupQueue(): FieldCleanupQueue {
+  const queue = new Queue({ key: QUEUE_KEYS.fieldCleanup });
+  return {
+    async wake(fieldId, delaySeconds) {
+      const body: FieldCleanupMessage = { schemaVersion: 1, fieldId };
+      await queue.push([{ body, ...(delaySeconds > 0 ? { delayInSeconds: Math.min(900, delaySeconds) } : {}) }]);
     },
   };
 }

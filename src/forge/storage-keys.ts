@@ -10,6 +10,7 @@ export const ENTITY = {
   webhook: 'webhook',
   webhookState: 'webhook-state',
   webhookRegistry: 'webhook-registry',
+  fieldCleanup: 'field-cleanup',
 } as const;
 
 export const INDEX = {
@@ -24,6 +25,8 @@ export const INDEX = {
   deliveryByWebhookDue: 'by-webhook-due',
   /** Any webhook's due work, for the sweeper. */
   deliveryByDue: 'by-due',
+  /** Field cleanups, newest first, for the fields page. */
+  fieldCleanupByStarted: 'by-started',
 } as const;
 
 export const storageKeys = {
@@ -40,6 +43,8 @@ export const storageKeys = {
   /** The ids of every webhook, read by key: index queries lag, and a new webhook must get the next change. */
   webhookRegistry: (): string => 'webhook-registry',
   webhookState: (webhookId: string): string => `webhook-state:${webhookId}`,
+  /** One per deleted field (field ids are never reused). */
+  fieldCleanup: (fieldId: number): string => `field-cleanup:${fieldId}`,
   delivery: (deliveryId: string): string => `delivery:${deliveryId}`,
   /** Attempt numbers padded so keys sort in attempt order. */
   attempt: (deliveryId: string, attempt: number): string => `attempt:${deliveryId}:${String(attempt).padStart(4, '0')}`,

@@ -1,5 +1,6 @@
 import { makeResolver } from '@forge/resolver';
 import { countFieldUsage, createField, deleteField, loadFieldCatalog, updateField } from '../app/field-catalog';
+import { listFieldCleanups } from '../app/field-cleanup';
 import { getProjectFields, saveProjectFields } from '../app/project-fields';
 import { getSession } from '../app/session';
 import type { ResolverDefs } from '../shared/resolver-contract';
@@ -24,6 +25,21 @@ export const resolver = makeResolver<ResolverDefs>({
   countFieldUsage: handle('countFieldUsage', (deps, input) => countFieldUsage(deps, input.id), adminOnly),
 
   deleteField: handle('deleteField', (deps, input) => deleteField(deps, input.id), adminOnly),
+
+  listFieldCleanups: handle(
+    'listFieldCleanups',
+    async (deps) => ({
+      cleanups: (await listFieldCleanups(deps)).map((job) => ({
+        fieldId: job.fieldId,
+        fieldName: job.fieldName,
+        projectsWithValues: job.projectsWithValues,
+        projectsCleaned: job.projectsCleaned,
+        startedAt: job.startedAt,
+        finishedAt: job.finishedAt ?? null,
+      })),
+    }),
+    adminOnly,
+  ),
 
   getProjectFields: handle('getProjectFields', (deps, input) => getProjectFields(deps, input.projectKey)),
 

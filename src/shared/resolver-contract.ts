@@ -121,8 +121,20 @@ export type FieldOptionInput = NonNullable<CreateFieldInput['options']>[number];
 
 export interface DeleteFieldOutcome {
   readonly id: number;
-  /** How many projects had a value for the field; those values are removed with it. */
+  /** How many projects had a value for the field; a queued cleanup removes those values. */
   readonly projectsWithValues: number;
+}
+
+/** The removal of a deleted field's values, running or finished lately. */
+export interface FieldCleanupDto {
+  readonly fieldId: number;
+  readonly fieldName: string;
+  /** Projects holding a value when the delete was confirmed. */
+  readonly projectsWithValues: number;
+  readonly projectsCleaned: number;
+  readonly startedAt: number;
+  /** null while values are still being removed. */
+  readonly finishedAt: number | null;
 }
 
 export type ResolverDefs = WebhookResolverDefs & {
@@ -133,6 +145,8 @@ export type ResolverDefs = WebhookResolverDefs & {
   /** Answers how many projects hold values, so the UI can say so in the confirmation. */
   countFieldUsage: (input: ResolverInput<'countFieldUsage'>) => ResolverResult<{ id: number; projectsWithValues: number }>;
   deleteField: (input: ResolverInput<'deleteField'>) => ResolverResult<DeleteFieldOutcome>;
+  /** Cleanups of deleted fields' values, newest first: running ones and those finished lately. */
+  listFieldCleanups: () => ResolverResult<{ cleanups: FieldCleanupDto[] }>;
   getProjectFields: (input: ResolverInput<'getProjectFields'>) => ResolverResult<ProjectFieldsView>;
   saveProjectFields: (input: SaveProjectFieldsInput) => ResolverResult<SaveProjectFieldsOutcome>;
   searchUsers: (input: ResolverInput<'searchUsers'>) => ResolverResult<{ users: UserDto[] }>;

@@ -34,6 +34,7 @@ export const resolverPayloadSchemas = {
   }),
   countFieldUsage: z.strictObject({ id: fieldId }),
   deleteField: z.strictObject({ id: fieldId }),
+  listFieldCleanups: z.unknown(),
   getProjectFields: z.strictObject({ projectKey }),
   saveProjectFields: z.strictObject({
     projectKey,
