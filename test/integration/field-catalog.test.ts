@@ -1,6 +1,25 @@
-import { startTestHost, type TestHost } from '../support/host-fixture';
+import { RESCAN_AFTER_START_MS } from '../../src/app/field-cleanup';
+import { createKvsProjectFieldsStore } from '../../src/forge/kvs-project-fields-store';
+import { asApp, startTestHost, type TestHost } from '../support/host-fixture';
 
 let t: TestHost;
+
+/** Strict fidelity: index queries lag writes by 1 s of the virtual clock. */
+const pastIndexLag = () => t.host.advanceClock(2_000);
+
+/** The cleanup's first pass, then its second one after the lag (a delayed wake-up), to the end. */
+async function cleanupDone(): Promise<void> {
+  await t.host.settle();
+  await t.host.advanceClock(RESCAN_AFTER_START_MS + 5_000);
+  await t.host.settle();
+}
+
+/** A field's value as stored, read by key (reads through the app filter deleted fields out). */
+async function storedValue(projectId: number, fieldId: number): Promise<unknown> {
+  const record = await asApp(() => createKvsProjectFieldsStore().load(projectId));
+  if (!record) throw new Error(`project ${projectId} has no stored values`);
+  return record.values[String(fieldId)];
+}
 
 beforeEach(async () => {
   t = await startTestHost();
@@ -80,18 +99,48 @@ describe('field catalog (admin)', () => {
     expect(await t.invoke('admin', 'updateField', { id: status.id, options: [{ id: 999999, name: 'Ghost', colour: 'grey', enabled: true }] })).toEqual({ ok: false, error: expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/id 999999/) }) });
   });
 
-  it('deleting a field says how many projects held values, and removes them', async () => {
+  it('deleting a field says how many projects held values; its values disappear once the cleanup queue settles', async () => {
+    const view = await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
+    const budget = view.fields.find((f) => f.name === 'Budget');
+    if (!budget) throw new Error('no Budget');
+    const demo = await t.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 0, values: { [budget.id]: 5 } });
+    await t.invokeOk('admin', 'saveProjectFields', { projectKey: 'OPS', baseRevision: 0, values: { [budget.id]: 6 } });
+    const ops = (await t.invokeOk('admin', 'getProjectFields', { projectKey: 'OPS' })).project;
+    await pastIndexLag(); // the count is an index count
+    expect(await t.invokeOk('admin', 'countFieldUsage', { id: budget.id })).toEqual({ id: budget.id, projectsWithValues: 2 });
+
+    expect(await t.invokeOk('admin', 'deleteField', { id: budget.id })).toEqual({ id: budget.id, projectsWithValues: 2 });
+    // Gone from the catalog at once; values of a field that no longer exists are ignored on read.
+    const after = await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
+    expect(demo.revision).toBe(1);
+    expect(after.fields.some((f) => f.id === budget.id)).toBe(false);
+    expect(after.values[String(budget.id)]).toBeUndefined();
+    expect(await t.invoke('admin', 'deleteField', { id: budget.id })).toEqual({ ok: false, error: expect.objectContaining({ code: 'NOT_FOUND' }) });
+
+    await cleanupDone();
+    expect(await storedValue(view.project.id, budget.id)).toBeUndefined();
+    expect(await storedValue(ops.id, budget.id)).toBeUndefined();
+    expect((await t.invokeOk('admin', 'listFieldCleanups')).cleanups).toEqual([
+      { fieldId: budget.id, fieldName: 'Budget', projectsWithValues: 2, projectsCleaned: 2, startedAt: expect.any(Number), finishedAt: expect.any(Number) },
+    ]);
+  });
+
+  it('values saved a moment before the delete are removed too: the cleanup looks again after the index lag', async () => {
     const view = await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
     const budget = view.fields.find((f) => f.name === 'Budget');
     if (!budget) throw new Error('no Budget');
     await t.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 0, values: { [budget.id]: 5 } });
-    await t.invokeOk('admin', 'saveProjectFields', { projectKey: 'OPS', baseRevision: 0, values: { [budget.id]: 6 } });
-    expect(await t.invokeOk('admin', 'countFieldUsage', { id: budget.id })).toEqual({ id: budget.id, projectsWithValues: 2 });
-    expect(await t.invokeOk('admin', 'deleteField', { id: budget.id })).toEqual({ id: budget.id, projectsWithValues: 2 });
-    const after = await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
-    expect(after.fields.some((f) => f.id === budget.id)).toBe(false);
-    expect(after.values[String(budget.id)]).toBeUndefined();
-    expect(await t.invoke('admin', 'deleteField', { id: budget.id })).toEqual({ ok: false, error: expect.objectContaining({ code: 'NOT_FOUND' }) });
+    await t.invokeOk('admin', 'deleteField', { id: budget.id }); // no wait: a lagging index may not show the save yet
+    await t.host.settle();
+    await pastIndexLag(); // the list of cleanups is an index query too
+    expect((await t.invokeOk('admin', 'listFieldCleanups')).cleanups).toEqual([expect.objectContaining({ fieldId: budget.id, fieldName: 'Budget', finishedAt: null })]);
+    await cleanupDone();
+    expect(await storedValue(view.project.id, budget.id)).toBeUndefined();
+    expect((await t.invokeOk('admin', 'listFieldCleanups')).cleanups).toEqual([expect.objectContaining({ fieldId: budget.id, projectsCleaned: 1, finishedAt: expect.any(Number) })]);
+  });
+
+  it('only Jira admins see field cleanups', async () => {
+    expect(await t.invoke('projectAdmin', 'listFieldCleanups')).toEqual({ ok: false, error: expect.objectContaining({ code: 'FORBIDDEN' }) });
   });
 
   it('session: who the platform says the user is, never a payload', async () => {
