@@ -1,6 +1,6 @@
 import { formatApiToken, hashApiToken, MIN_API_TOKEN_LENGTH, sameTokenHash } from '../domain/api-token';
 import type { ApiTokenRecord } from '../domain/records';
-import { invalidInput } from './app-error';
+import { invalidInput, notFound } from './app-error';
 import type { ApiTokenStore, Clock, IdGenerator } from './ports';
 
 export interface ApiTokenDeps {
@@ -46,4 +46,27 @@ export async function authenticateApiToken(deps: Pick<ApiTokenDeps, 'tokens'>, t
   const hash = hashApiToken(token);
   const record = await deps.tokens.findByHash(hash);
   return record && sameTokenHash(record.hash, hash) ? record : undefined;
+}
+
+/** `lastUsedAt` is written at most this often per token: a busy script costs no write per request. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** Records that the token was used now (coarsely, see LAST_USED_RESOLUTION_MS). */
+export async function noteApiTokenUse(deps: Pick<ApiTokenDeps, 'tokens' | 'clock'>, record: ApiTokenRecord): Promise<void> {
+  const now = deps.clock.now();
+  if (record.lastUsedAt !== null && now - record.lastUsedAt < LAST_USED_RESOLUTION_MS) return;
+  await deps.tokens.save({ ...record, lastUsedAt: now });
+}
+
+/** Every token, newest first; never a token value (only hashes are stored). */
+export async function listApiTokens(deps: Pick<ApiTokenDeps, 'tokens'>): Promise<ApiTokenRecord[]> {
+  return (await deps.tokens.list()).sort((a, b) => b.createdAt - a.createdAt);
+}
+
+/** Revoking is deleting: the next request with the token is 401. */
+export async function revokeApiToken(deps: Pick<ApiTokenDeps, 'tokens'>, id: string): Promise<{ id: string }> {
+  const exists = (await deps.tokens.list()).some((t) => t.id === id);
+  if (!exists) throw notFound(`There is no API token with id ${id}. It may have been revoked already; reload the page.`);
+  await deps.tokens.delete(id);
+  return { id };
 }

@@ -6,6 +6,7 @@ import { getSession } from '../app/session';
 import type { ResolverDefs } from '../shared/resolver-contract';
 import { adminOnly, handle } from './handle';
 import { webhookResolvers } from './webhook-resolvers';
+import { apiTokenResolvers } from './api-token-resolvers';
 
 /**
  * The one resolver function of both Custom UI pages: every name of the shared contract, each
@@ -13,6 +14,7 @@ import { webhookResolvers } from './webhook-resolvers';
  */
 export const resolver = makeResolver<ResolverDefs>({
   ...webhookResolvers,
+  ...apiTokenResolvers,
 
   getSession: handle('getSession', (deps) => getSession(deps.jira, deps.accountId)),
 

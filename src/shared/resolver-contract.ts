@@ -1,4 +1,5 @@
 import type { WebhookResolverDefs } from './webhooks-contract';
+import type { ApiTokenResolverDefs } from './api-tokens-contract';
 
 import type { z } from 'zod';
 import type { resolverPayloadSchemas } from './resolver-schemas';
@@ -137,7 +138,7 @@ export interface FieldCleanupDto {
   readonly finishedAt: number | null;
 }
 
-export type ResolverDefs = WebhookResolverDefs & {
+export type ResolverDefs = WebhookResolverDefs & ApiTokenResolverDefs & {
   getSession: () => ResolverResult<SessionDto>;
   listFieldDefinitions: () => ResolverResult<{ fields: FieldDefinitionDto[] }>;
   createField: (input: CreateFieldInput) => ResolverResult<FieldDefinitionDto>;

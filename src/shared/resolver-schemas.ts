@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DESCRIPTION_MAX_LENGTH, FIELD_NAME_MAX_LENGTH, MAX_DECIMALS, MAX_OPTIONS_PER_FIELD, OPTION_NAME_MAX_LENGTH } from './field-rules';
 import { FIELD_TYPES, type ResolverDefs } from './resolver-contract';
 import { webhookPayloadSchemas } from './webhooks-contract';
+import { apiTokenPayloadSchemas } from './api-tokens-contract';
 
 /** zod schemas of every resolver payload: the backend parses with them before anything else. */
 
@@ -44,4 +45,5 @@ export const resolverPayloadSchemas = {
   searchUsers: z.strictObject({ query: z.string().max(100) }),
   getUsers: z.strictObject({ accountIds: z.array(z.string().min(1).max(128)).max(200) }),
   ...webhookPayloadSchemas,
+  ...apiTokenPayloadSchemas,
 } satisfies Record<keyof ResolverDefs, z.ZodType>;

@@ -1,0 +1,165 @@
+import type { FieldDefinition } from '../domain/fields/field-definition';
+import { formatPayloadValue, parseFieldInput, type PayloadValue, type StoredValue } from '../domain/fields/field-values';
+import type { ProjectFieldsView } from '../shared/resolver-contract';
+import { AppError, invalidInput } from './app-error';
+import type { ChangeEventPublisher, WakeUpQueue } from './ports';
+import { getProjectFields, saveProjectFields, type ProjectFieldsDeps } from './project-fields';
+
+/**
+ * The management API's view of project fields: values in the payload formats of DESIGN.md
+ * section 4 (what a webhook receiver gets can be sent back), fields named by id or by name, and
+ * saves through the one save path of the project page (same checks, same one event per save).
+ */
+
+export interface ApiFieldValue {
+  readonly id: number;
+  readonly name: string;
+  readonly type: FieldDefinition['type'];
+  readonly value: PayloadValue;
+}
+
+export interface ApiProjectFields {
+  readonly project: { readonly id: number; readonly key: string; readonly name: string };
+  readonly revision: number;
+  readonly canEdit: boolean;
+  readonly fields: readonly ApiFieldValue[];
+}
+
+export interface ApiFieldChange {
+  readonly id: number;
+  readonly name: string;
+  readonly type: FieldDefinition['type'];
+  readonly value: { readonly current: PayloadValue; readonly previous: PayloadValue };
+}
+
+export interface ApiSaveOutcome {
+  readonly project: { readonly id: number; readonly key: string; readonly name: string };
+  readonly revision: number;
+  /** The changes applied, as webhooks will carry them; empty when nothing changed. */
+  readonly changes: readonly ApiFieldChange[];
+}
+
+export type ApiProjectFieldsDeps = Pick<ProjectFieldsDeps, 'catalog' | 'projects' | 'changes' | 'publisher' | 'jira' | 'clock' | 'ids' | 'accountId'>;
+
+/** The view's definitions as the domain takes them (the view's arrays are read-only copies). */
+function definitionsOf(fields: ProjectFieldsView['fields']): FieldDefinition[] {
+  return fields.map(({ options, ...rest }) => (options ? { ...rest, options: [...options] } : rest));
+}
+
+export async function readProjectFields(deps: Pick<ProjectFieldsDeps, 'catalog' | 'projects' | 'jira'>, projectKey: string): Promise<ApiProjectFields> {
+  const view = await getProjectFields(deps, projectKey);
+  return {
+    project: view.project,
+    revision: view.revision,
+    canEdit: view.canEdit,
+    fields: definitionsOf(view.fields).map((f) => ({ id: f.id, name: f.name, type: f.type, value: formatPayloadValue(f, view.values[String(f.id)] as StoredValue | undefined) })),
+  };
+}
+
+/**
+ * Field references as sent: digits are a field id, anything else a field name (exact, or
+ * case-insensitive when that names one field only). Every unknown reference is listed.
+ */
+function resolveFieldRefs(fields: readonly FieldDefinition[], values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const byId = new Map(fields.map((f) => [String(f.id), f]));
+  const resolved: Record<string, unknown> = {};
+  const errors: Record<string, string> = {};
+  for (const [ref, value] of Object.entries(values)) {
+    let field = /^\d+$/.test(ref) ? byId.get(ref) : fields.find((f) => f.name === ref);
+    if (!field && !/^\d+$/.test(ref)) {
+      const loose = fields.filter((f) => f.name.trim().toLowerCase() === ref.trim().toLowerCase());
+      if (loose.length === 1) field = loose[0];
+    }
+    if (!field) {
+      errors[ref] = `There is no field ${/^\d+$/.test(ref) ? `with id ${ref}` : `named "${ref}"`}. GET /fields lists them.`;
+      continue;
+    }
+    if (String(field.id) in resolved) {
+      errors[ref] = `${field.name} is named twice in this request.`;
+      continue;
+    }
+    resolved[String(field.id)] = value;
+  }
+  const problems = Object.keys(errors);
+  if (problems.length > 0) throw invalidInput(`Nothing was saved: ${Object.values(errors).join(' ')}`, errors);
+  return resolved;
+}
+
+/**
+ * One save of one project, based on `baseRevision` when the caller names one (If-Match or
+ * `revision`), else on the revision read just before. Answers the changes applied, with the
+ * previous values of the revision it was based on (the conditional write guarantees they were current).
+ */
+export async function patchProjectFields(
+  deps: ApiProjectFieldsDeps,
+  input: { projectKey: string; values: Readonly<Record<string, unknown>>; baseRevision?: number | undefined },
+): Promise<ApiSaveOutcome> {
+  const view = await getProjectFields(deps, input.projectKey);
+  const definitions = definitionsOf(view.fields);
+  const values = resolveFieldRefs(definitions, input.values);
+  const baseRevision = input.baseRevision ?? view.revision;
+  // A stale revision is refused by the save itself; checking here first keeps the answer's
+  // "previous" values those of the revision the save was really based on.
+  if (baseRevision !== view.revision) {
+    throw new AppError('STALE_REVISION', `The fields of ${view.project.key} are at revision ${view.revision}, not ${baseRevision}. Nothing was saved: read them again, then send your change with the new revision.`);
+  }
+  const outcome = await saveProjectFields(deps, { projectKey: view.project.key, baseRevision, values });
+  const byId = new Map(definitions.map((f) => [f.id, f]));
+  const changes: ApiFieldChange[] = [];
+  for (const id of outcome.changedFieldIds) {
+    const field = byId.get(id);
+    if (!field) continue;
+    const before = view.values[String(id)] as StoredValue | undefined;
+    // The save accepted this input, so parsing it again gives the value it stored.
+    const parsed = parseFieldInput(field, values[String(id)], before);
+    changes.push({
+      id,
+      name: field.name,
+      type: field.type,
+      value: { current: formatPayloadValue(field, parsed.ok ? parsed.value : null), previous: formatPayloadValue(field, before) },
+    });
+  }
+  return { project: view.project, revision: outcome.revision, changes };
+}
+
+export const BULK_MAX_PROJECTS = 100;
+
+export type BulkProjectResult = ({ readonly ok: true } & ApiSaveOutcome) | { readonly ok: false; readonly error: { code: string; message: string; fieldErrors?: Readonly<Record<string, string>> } };
+
+/**
+ * Many projects in one request: each project is its own save and change event (all or nothing
+ * per project), and the whole request costs one queue wake-up. Saves record their change ids with
+ * a collecting publisher; one `field-changes` event then names them all. If that push fails the
+ * changes are still saved, and the sweeper wakes the fan-out for them (STUCK_CHANGE_MS).
+ */
+export async function patchManyProjects(
+  deps: ApiProjectFieldsDeps & { readonly queue: Pick<WakeUpQueue, 'wakeFanOut'> },
+  projects: Readonly<Record<string, Readonly<Record<string, unknown>>>>,
+): Promise<{ results: Record<string, BulkProjectResult>; changed: number; failed: number }> {
+  const changeIds: string[] = [];
+  const collecting: ChangeEventPublisher = {
+    publishFieldChange: async (changeId) => {
+      changeIds.push(changeId);
+    },
+  };
+  const saveDeps = { ...deps, publisher: collecting };
+  const results: Record<string, BulkProjectResult> = {};
+  let failed = 0;
+  for (const [projectKey, values] of Object.entries(projects)) {
+    try {
+      results[projectKey] = { ok: true, ...(await patchProjectFields(saveDeps, { projectKey, values })) };
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      failed += 1;
+      results[projectKey] = { ok: false, error: { code: error.code, message: error.message, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) } };
+    }
+  }
+  if (changeIds.length > 0) {
+    try {
+      await deps.queue.wakeFanOut(changeIds);
+    } catch (error) {
+      console.warn(`bulk save: ${changeIds.length} changes saved, fan-out wake-up left to the sweeper: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return { results, changed: changeIds.length, failed };
+}

@@ -1,0 +1,56 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { webTrigger } from '@forge/api';
+import { systemClock } from '../app/clock';
+import type { ApiProjectFieldsDeps } from '../app/management-api';
+import type { FieldCatalogDeps } from '../app/field-catalog';
+import type { WebhookAdminDeps } from '../app/webhooks';
+import type { ApiTokenDeps } from '../app/api-tokens';
+import { createJiraAsApp } from './jira-as-app';
+import { createKvsApiTokenStore } from './kvs-api-token-store';
+import { createKvsDeliveryStore } from './kvs-delivery-store';
+import { createKvsFieldCatalogStore } from './kvs-field-catalog-store';
+import { createKvsFieldChangeStore, createKvsProjectFieldsStore } from './kvs-project-fields-store';
+import { createKvsWebhookSecretStore, createKvsWebhookStateStore, createKvsWebhookStore } from './kvs-webhook-store';
+import { createQueueChangeEventPublisher, createWakeUpQueue } from './queues';
+import { loopbackTargetsAllowed } from './runtime-flags';
+
+const ids = { newId: () => randomUUID() };
+
+/** What the management API needs before it knows who is calling: the token store. */
+export function apiTokenDeps(): ApiTokenDeps {
+  return { tokens: createKvsApiTokenStore(), clock: systemClock, ids, randomBytes: (size) => randomBytes(size) };
+}
+
+export type ManagementApiDeps = ApiProjectFieldsDeps & FieldCatalogDeps & WebhookAdminDeps;
+
+/**
+ * The use cases wired for one management API request, acting as the API token's creator:
+ * a web trigger has no user, so Jira is asked as the app about that account (createJiraAsApp).
+ */
+export function managementApiDeps(accountId: string): ManagementApiDeps {
+  return {
+    catalog: createKvsFieldCatalogStore(),
+    projects: createKvsProjectFieldsStore(),
+    changes: createKvsFieldChangeStore(),
+    publisher: createQueueChangeEventPublisher(),
+    jira: createJiraAsApp(accountId),
+    webhooks: createKvsWebhookStore(),
+    secrets: createKvsWebhookSecretStore(),
+    states: createKvsWebhookStateStore(),
+    deliveries: createKvsDeliveryStore(),
+    queue: createWakeUpQueue(),
+    clock: systemClock,
+    ids,
+    randomBytes: (size) => randomBytes(size),
+    allowLoopback: loopbackTargetsAllowed(),
+    accountId,
+  };
+}
+
+/** The web trigger module of the management API, as manifest.yml declares it. */
+const MANAGEMENT_API_TRIGGER = 'management-api';
+
+/** The management API's base URL on this site (Forge makes one per installation). */
+export function managementApiUrl(): Promise<string> {
+  return webTrigger.getUrl(MANAGEMENT_API_TRIGGER);
+}

@@ -1,0 +1,133 @@
+import { asApp, route } from '@forge/api';
+import { z } from 'zod';
+import type { JiraAsUser, ProjectAccess, UserSummary } from '../app/ports';
+import { describeIssues } from '../shared/describe-issues';
+import { JiraRequestError, jiraUnavailable } from './jira-as-user';
+
+const USER_BATCH = 50;
+
+const jiraUser = z.object({
+  accountId: z.string().min(1),
+  displayName: z.string().optional(),
+  accountType: z.string().optional(),
+  active: z.boolean().optional(),
+  avatarUrls: z.record(z.string(), z.string()).optional(),
+});
+type JiraUser = z.infer<typeof jiraUser>;
+const jiraProject = z.object({ id: z.string().regex(/^\d+$/).or(z.number().int()), key: z.string().min(1), name: z.string() });
+const permissionCheck = z.object({
+  globalPermissions: z.array(z.string()).optional(),
+  projectPermissions: z.array(z.object({ permission: z.string(), projects: z.array(z.union([z.number(), z.string()])).optional() })).optional(),
+});
+
+const toUserSummary = (u: JiraUser): UserSummary => ({
+  accountId: u.accountId,
+  displayName: u.displayName ?? u.accountId,
+  ...(u.avatarUrls?.['48x48'] ? { avatarUrl: u.avatarUrls['48x48'] } : {}),
+});
+
+type JiraResponse = Awaited<ReturnType<ReturnType<typeof asApp>['requestJira']>>;
+type PermissionAnswer = z.infer<typeof permissionCheck>;
+
+/**
+ * Jira for a web trigger request, which has no user: the app asks Jira about `accountId` (the API
+ * token's creator) with `asApp()` and `POST /rest/api/3/permissions/check` naming that account,
+ * so every request is judged by what that person may do in Jira *now* (a demoted admin's token
+ * stops working at once). The same rules as `createJiraAsUser`: 5xx, 429 and network failures are
+ * UNAVAILABLE, bodies are parsed, permissions fail closed.
+ */
+export function createJiraAsApp(accountId: string): JiraAsUser {
+  const jira = asApp();
+
+  async function request(what: string, path: ReturnType<typeof route>, init?: Parameters<typeof jira.requestJira>[1]): Promise<JiraResponse> {
+    let response: JiraResponse;
+    try {
+      response = await jira.requestJira(path, init);
+    } catch (error) {
+      throw jiraUnavailable(what, error instanceof Error ? error.message : String(error), error);
+    }
+    if (response.status === 429 || response.status >= 500) throw jiraUnavailable(what, `HTTP ${response.status}`);
+    return response;
+  }
+
+  async function body<S extends z.ZodType>(what: string, response: JiraResponse, schema: S): Promise<z.output<S>> {
+    if (!response.ok) throw new JiraRequestError(what, `HTTP ${response.status}`);
+    let json: unknown;
+    try {
+      json = await response.json();
+    } catch (error) {
+      throw new JiraRequestError(what, 'the body is not JSON', { cause: error });
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new JiraRequestError(what, describeIssues(parsed.error));
+    return parsed.data;
+  }
+
+  /** What `accountId` holds; a clear refusal (e.g. the account no longer exists) is "nothing". */
+  async function check(what: string, globalPermissions: string[], projectPermissions: { permissions: string[]; projects: number[] }[]): Promise<PermissionAnswer> {
+    const response = await request(what, route`/rest/api/3/permissions/check`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ accountId, globalPermissions, projectPermissions }),
+    });
+    if (response.status === 400 || response.status === 401 || response.status === 403 || response.status === 404) return {};
+    return body(what, response, permissionCheck);
+  }
+
+  const grantedProjects = (answer: PermissionAnswer, permission: string): Set<number> =>
+    new Set((answer.projectPermissions ?? []).filter((p) => p.permission === permission).flatMap((p) => (p.projects ?? []).map(Number)));
+
+  return {
+    async isJiraAdmin() {
+      const answer = await check('the admin permission check of the API token owner', ['ADMINISTER'], []);
+      return answer.globalPermissions?.includes('ADMINISTER') === true;
+    },
+
+    async projectAccess(projectKeyOrId): Promise<ProjectAccess | undefined> {
+      const what = `the project lookup of ${projectKeyOrId}`;
+      const response = await request(what, route`/rest/api/3/project/${projectKeyOrId}`);
+      if (response.status === 404 || response.status === 403 || response.status === 401) return undefined;
+      const project = await body(what, response, jiraProject);
+      const ref = { id: Number(project.id), key: project.key, name: project.name };
+      const answer = await check(`the permission check on ${project.key}`, ['ADMINISTER'], [{ permissions: ['BROWSE_PROJECTS', 'ADMINISTER_PROJECTS'], projects: [ref.id] }]);
+      const canBrowse = grantedProjects(answer, 'BROWSE_PROJECTS').has(ref.id);
+      const isAdmin = answer.globalPermissions?.includes('ADMINISTER') === true;
+      // The app sees every project; one the owner cannot browse is "not there" for them.
+      if (!canBrowse) return undefined;
+      return { project: ref, canBrowse, canEdit: isAdmin || grantedProjects(answer, 'ADMINISTER_PROJECTS').has(ref.id) };
+    },
+
+    async searchProjects(query) {
+      const what = 'the project search';
+      const answer = await body(what, await request(what, route`/rest/api/3/project/search?query=${query}&maxResults=50`), z.object({ values: z.array(jiraProject) }));
+      const found = answer.values.map((p) => ({ id: Number(p.id), key: p.key, name: p.name }));
+      if (found.length === 0) return [];
+      const browsable = grantedProjects(await check('the browse check of the project search', [], [{ permissions: ['BROWSE_PROJECTS'], projects: found.map((p) => p.id) }]), 'BROWSE_PROJECTS');
+      return found.filter((p) => browsable.has(p.id));
+    },
+
+    async myself() {
+      const what = 'the lookup of the API token owner';
+      return toUserSummary(await body(what, await request(what, route`/rest/api/3/user?accountId=${accountId}`), jiraUser));
+    },
+
+    async searchUsers(query) {
+      const what = 'the user search';
+      const users = await body(what, await request(what, route`/rest/api/3/user/search?query=${query}&maxResults=20`), z.array(jiraUser));
+      return users.filter((u) => u.active !== false && (u.accountType ?? 'atlassian') === 'atlassian').map(toUserSummary);
+    },
+
+    async getUsers(accountIds) {
+      const what = 'the user lookup';
+      const found: UserSummary[] = [];
+      for (let start = 0; start < accountIds.length; start += USER_BATCH) {
+        const params = new URLSearchParams();
+        for (const id of accountIds.slice(start, start + USER_BATCH)) params.append('accountId', id);
+        params.set('maxResults', String(USER_BATCH));
+        const answer = await body(what, await request(what, route`/rest/api/3/user/bulk?${params}`), z.object({ values: z.array(jiraUser) }));
+        found.push(...answer.values.map(toUserSummary));
+      }
+      return found;
+    },
+  };
+}

@@ -1,0 +1,306 @@
+import { z } from 'zod';
+import { createField, loadFieldCatalog } from '../app/field-catalog';
+import { BULK_MAX_PROJECTS, patchManyProjects, patchProjectFields, readProjectFields } from '../app/management-api';
+import { createWebhook, deleteWebhook, getDelivery, getWebhook, listDeliveries, listWebhooks, redeliver, rotateSecret, sendTestDelivery, updateWebhook } from '../app/webhooks';
+import type { ManagementApiDeps } from '../forge/api-composition';
+import { resolverPayloadSchemas } from '../shared/resolver-schemas';
+import { DELIVERY_PAGE_MAX, DELIVERY_STATUS_FILTERS, webhookPayloadSchemas, type WebhookDto } from '../shared/webhooks-contract';
+import { ApiError, header, json, type WebTriggerAnswer, type WebTriggerEvent } from './http';
+
+/**
+ * The routes of the management API (DESIGN.md section 8), matched on `userPath`. Each names its
+ * body and query schemas (strict: unknown properties are refused), and runs one use case as the
+ * API token's creator.
+ */
+
+export interface RouteContext<B, Q> {
+  readonly deps: ManagementApiDeps;
+  readonly params: Readonly<Record<string, string>>;
+  readonly body: B;
+  readonly query: Q;
+  readonly request: WebTriggerEvent;
+}
+
+export interface Route {
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Segments; `{key}` is a project key, `{id}` a webhook or delivery id. */
+  readonly path: string;
+  readonly summary: string;
+  readonly body?: z.ZodType;
+  readonly query?: z.ZodType;
+  run(context: RouteContext<unknown, unknown>): Promise<WebTriggerAnswer>;
+}
+
+function route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(spec: {
+  method: Route['method'];
+  path: string;
+  summary: string;
+  body?: B;
+  query?: Q;
+  run: (context: RouteContext<B extends z.ZodType ? z.output<B> : undefined, Q extends z.ZodType ? z.output<Q> : undefined>) => Promise<WebTriggerAnswer>;
+}): Route {
+  return spec as unknown as Route;
+}
+
+export const PARAM_PATTERNS: Readonly<Record<string, RegExp>> = {
+  key: /^[A-Za-z][A-Za-z0-9_]{0,254}$/,
+  id: /^[A-Za-z0-9_-]{1,80}$/,
+};
+
+const PARAM_NAMES: Readonly<Record<string, string>> = { key: 'project key', id: 'id' };
+
+// ---------------------------------------------------------------- schemas
+
+const projectKey = resolverPayloadSchemas.getProjectFields.shape.projectKey;
+const fieldValues = z.record(z.string().min(1).max(255), z.unknown());
+const createShape = webhookPayloadSchemas.createWebhook.shape;
+
+export const schemas = {
+  createField: resolverPayloadSchemas.createField,
+  patchProjectFields: z.strictObject({
+    fields: fieldValues.refine((v) => Object.keys(v).length > 0, 'name at least one field'),
+    /** The revision the change is based on; If-Match says the same. */
+    revision: z.number().int().nonnegative().optional(),
+  }),
+  patchManyProjects: z.strictObject({
+    projects: z
+      .record(projectKey, fieldValues)
+      .refine((v) => Object.keys(v).length > 0, 'name at least one project')
+      .refine((v) => Object.keys(v).length <= BULK_MAX_PROJECTS, `at most ${BULK_MAX_PROJECTS} projects per request`),
+  }),
+  createWebhook: z.strictObject({ name: createShape.name, url: createShape.url, active: createShape.active, projects: createShape.projectKeys, fields: createShape.fieldIds }),
+  updateWebhook: z.strictObject({
+    name: createShape.name.optional(),
+    url: createShape.url.optional(),
+    active: createShape.active,
+    projects: createShape.projectKeys,
+    fields: createShape.fieldIds,
+  }),
+  testDelivery: z.strictObject({ project: projectKey.optional() }),
+  deliveriesQuery: z.strictObject({
+    status: z.enum(DELIVERY_STATUS_FILTERS).optional(),
+    cursor: z.string().min(1).max(2000).optional(),
+    limit: z.coerce.number().int().min(1).max(DELIVERY_PAGE_MAX).optional(),
+  }),
+} as const;
+
+// ---------------------------------------------------------------- answers
+
+/** A webhook as the API shows it: what the admin page shows, in the API's names; never a secret. */
+export function toApiWebhook(w: WebhookDto) {
+  return {
+    id: w.id,
+    name: w.name,
+    url: w.url,
+    active: w.active,
+    projects: w.projectKeys,
+    fields: w.fieldIds,
+    createdAt: w.createdAt,
+    updatedAt: w.updatedAt,
+    previousSecretUntil: w.previousSecretUntil,
+    status: { ...w.status, disabledReason: w.disabledReason, disabledAt: w.disabledAt },
+    health: w.health,
+  };
+}
+
+/** `If-Match: "3"` (or W/"3", or 3) -> 3; `*` -> undefined; anything else is refused. */
+export function ifMatchRevision(request: WebTriggerEvent): number | undefined {
+  const value = header(request, 'if-match')?.trim();
+  if (value === undefined || value === '*') return undefined;
+  const match = /^(?:W\/)?"?(\d{1,15})"?$/.exec(value);
+  if (!match) throw new ApiError(400, 'INVALID_REQUEST', `If-Match must be the revision as an ETag, e.g. If-Match: "3", got ${JSON.stringify(value.slice(0, 40))}.`);
+  return Number(match[1]);
+}
+
+const etag = (revision: number) => ({ ETag: [`"${revision}"`] });
+
+// ---------------------------------------------------------------- routes
+
+export const ROUTES: readonly Route[] = [
+  route({
+    method: 'GET',
+    path: '/fields',
+    summary: 'The field catalog',
+    run: async ({ deps }) => json(200, { fields: (await loadFieldCatalog(deps.catalog)).fields }),
+  }),
+  route({
+    method: 'POST',
+    path: '/fields',
+    summary: 'Create a field definition',
+    body: schemas.createField,
+    run: async ({ deps, body }) => json(201, await createField(deps, body)),
+  }),
+  route({
+    method: 'GET',
+    path: '/projects/{key}/fields',
+    summary: "A project's field values, in the payload formats webhooks use",
+    run: async ({ deps, params }) => {
+      const view = await readProjectFields(deps, params.key ?? '');
+      return json(200, view, etag(view.revision));
+    },
+  }),
+  route({
+    method: 'PATCH',
+    path: '/projects/{key}/fields',
+    summary: "Change a project's fields (one save, one change event); answers the changes applied",
+    body: schemas.patchProjectFields,
+    run: async ({ deps, params, body, request }) => {
+      const fromHeader = ifMatchRevision(request);
+      if (fromHeader !== undefined && body.revision !== undefined && fromHeader !== body.revision) {
+        throw new ApiError(400, 'INVALID_REQUEST', `If-Match names revision ${fromHeader} and the body revision ${body.revision}; send one of them.`);
+      }
+      const outcome = await patchProjectFields(deps, { projectKey: params.key ?? '', values: body.fields, baseRevision: fromHeader ?? body.revision });
+      return json(200, outcome, etag(outcome.revision));
+    },
+  }),
+  route({
+    method: 'PATCH',
+    path: '/projects/fields',
+    summary: 'Change the fields of up to 100 projects: each its own save and event, one queue wake-up for the request',
+    body: schemas.patchManyProjects,
+    run: async ({ deps, body }) => json(200, await patchManyProjects(deps, body.projects)),
+  }),
+  route({
+    method: 'GET',
+    path: '/webhooks',
+    summary: 'Every webhook with its status',
+    run: async ({ deps }) => json(200, { webhooks: (await listWebhooks(deps)).webhooks.map(toApiWebhook) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/webhooks',
+    summary: 'Create a webhook; the answer holds its signing secret, the only time it is shown',
+    body: schemas.createWebhook,
+    run: async ({ deps, body }) => {
+      const created = await createWebhook(deps, { name: body.name, url: body.url, active: body.active, projectKeys: body.projects, fieldIds: body.fields });
+      return json(201, { webhook: toApiWebhook(created.webhook), secret: created.secret }, { Location: [`/webhooks/${created.webhook.id}`] });
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/webhooks/{id}',
+    summary: 'One webhook with its status',
+    run: async ({ deps, params }) => json(200, toApiWebhook(await getWebhook(deps, params.id ?? ''))),
+  }),
+  route({
+    method: 'PATCH',
+    path: '/webhooks/{id}',
+    summary: 'Change a webhook',
+    body: schemas.updateWebhook,
+    run: async ({ deps, params, body }) =>
+      json(
+        200,
+        toApiWebhook(
+          await updateWebhook(deps, {
+            id: params.id ?? '',
+            ...(body.name !== undefined ? { name: body.name } : {}),
+            ...(body.url !== undefined ? { url: body.url } : {}),
+            ...(body.active !== undefined ? { active: body.active } : {}),
+            ...(body.projects !== undefined ? { projectKeys: body.projects } : {}),
+            ...(body.fields !== undefined ? { fieldIds: body.fields } : {}),
+          }),
+        ),
+      ),
+  }),
+  route({
+    method: 'DELETE',
+    path: '/webhooks/{id}',
+    summary: 'Delete a webhook and cancel its pending deliveries',
+    run: async ({ deps, params }) => json(200, await deleteWebhook(deps, params.id ?? '')),
+  }),
+  route({
+    method: 'POST',
+    path: '/webhooks/{id}/test',
+    summary: 'Send a test delivery now (event "test", a real project, no fields)',
+    body: schemas.testDelivery,
+    run: async ({ deps, params, body }) => json(202, await sendTestDelivery(deps, { id: params.id ?? '', ...(body?.project ? { projectKey: body.project } : {}) })),
+  }),
+  route({
+    method: 'POST',
+    path: '/webhooks/{id}/rotate-secret',
+    summary: 'A new signing secret; the previous one keeps signing for 24 hours',
+    run: async ({ deps, params }) => {
+      const rotated = await rotateSecret(deps, params.id ?? '');
+      return json(200, { webhook: toApiWebhook(rotated.webhook), secret: rotated.secret });
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/webhooks/{id}/deliveries',
+    summary: "The webhook's delivery log, newest first, paged (status, cursor, limit)",
+    query: schemas.deliveriesQuery,
+    run: async ({ deps, params, query }) => json(200, await listDeliveries(deps, { webhookId: params.id ?? '', ...query })),
+  }),
+  route({
+    method: 'GET',
+    path: '/deliveries/{id}',
+    summary: 'One delivery with its body and every attempt (request and response headers, status, excerpt)',
+    run: async ({ deps, params }) => json(200, await getDelivery(deps, params.id ?? '')),
+  }),
+  route({
+    method: 'POST',
+    path: '/deliveries/{id}/redeliver',
+    summary: 'Send one delivery again (same webhook-id and body)',
+    run: async ({ deps, params }) => json(202, await redeliver(deps, params.id ?? '')),
+  }),
+];
+
+// ---------------------------------------------------------------- matching
+
+/**
+ * The caller's path, checked before any route sees it: only plain segments. Encoded slashes or
+ * backslashes, dot segments (also encoded), empty segments and NUL are refused, so a key or an id
+ * can never reach another resource.
+ */
+export function parseUserPath(userPath: string): string[] {
+  const raw = userPath === '' ? '/' : userPath;
+  const refuse = (why: string) => new ApiError(400, 'INVALID_PATH', `The path ${JSON.stringify(raw.slice(0, 200))} is not accepted: ${why}.`);
+  if (!raw.startsWith('/')) throw refuse('it must start with /');
+  if (/%(2f|5c|00)|\\/i.test(raw)) throw refuse('encoded slashes, backslashes and NUL are not allowed');
+  const trimmed = raw.length > 1 && raw.endsWith('/') ? raw.slice(0, -1) : raw;
+  if (trimmed === '/') return [];
+  const segments = trimmed.slice(1).split('/');
+  return segments.map((segment) => {
+    if (segment === '') throw refuse('empty segments (//) are not allowed');
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      throw refuse('it is not valid percent-encoding');
+    }
+    if (decoded === '.' || decoded === '..') throw refuse('. and .. segments are not allowed');
+    return decoded;
+  });
+}
+
+export type RouteMatch = { readonly kind: 'found'; readonly route: Route; readonly params: Record<string, string> } | { readonly kind: 'method'; readonly allow: string[] } | { readonly kind: 'none' };
+
+function matchTemplate(template: string, segments: readonly string[]): Record<string, string> | undefined {
+  const parts = template.split('/').slice(1);
+  if (parts.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i += 1) {
+    const part = parts[i] ?? '';
+    const segment = segments[i] ?? '';
+    const param = /^\{(\w+)\}$/.exec(part)?.[1];
+    if (param) params[param] = segment;
+    else if (part !== segment) return undefined;
+  }
+  return params;
+}
+
+/** The route for method and segments (no two templates overlap); 405 names the methods the path has. */
+export function matchRoute(method: string, segments: readonly string[]): RouteMatch {
+  const candidates = ROUTES.flatMap((r) => {
+    const params = matchTemplate(r.path, segments);
+    return params ? [{ route: r, params }] : [];
+  });
+  if (candidates.length === 0) return { kind: 'none' };
+  const found = candidates.find((c) => c.route.method === method);
+  if (!found) return { kind: 'method', allow: [...new Set(candidates.map((c) => c.route.method))] };
+  for (const [name, value] of Object.entries(found.params)) {
+    const pattern = PARAM_PATTERNS[name];
+    if (pattern && !pattern.test(value)) throw new ApiError(404, 'NOT_FOUND', `${JSON.stringify(value.slice(0, 80))} is not a ${PARAM_NAMES[name] ?? name}; nothing is at this path.`);
+  }
+  return { kind: 'found', route: found.route, params: found.params };
+}
