@@ -18,6 +18,11 @@ describe('relativeTime', () => {
   ])('%p reads %p', (at, expected) => {
     expect(relativeTime(at, NOW)).toBe(expected);
   });
+
+  it('reads a time of something that happened, but later than now, as just now', () => {
+    expect(relativeTime(NOW + 8 * 60_000, NOW, { inPast: true })).toBe('just now');
+    expect(relativeTime(NOW - 8 * 60_000, NOW, { inPast: true })).toBe('8 minutes ago');
+  });
 });
 
 describe('exactTime and durationText', () => {

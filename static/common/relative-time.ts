@@ -1,7 +1,8 @@
 /**
  * Times as people read them in a list ("3 minutes ago"), with the exact time for a tooltip.
- * `now` is passed in so the wording is testable; times a little in the future (the host's clock
- * ahead of the browser's) read as "just now" rather than "in 4 seconds".
+ * `now` is passed in so the wording is testable. Times within a minute read "just now" either way;
+ * `inPast` marks times of things that happened, which read "just now" when the server's clock is
+ * ahead of the browser's (the offline host's virtual clock is, once advanced).
  */
 const UNITS: readonly { readonly limit: number; readonly ms: number; readonly unit: Intl.RelativeTimeFormatUnit }[] = [
   { limit: 60 * 60_000, ms: 60_000, unit: 'minute' },
@@ -12,9 +13,10 @@ const UNITS: readonly { readonly limit: number; readonly ms: number; readonly un
 
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
-export function relativeTime(at: number, now: number): string {
+export function relativeTime(at: number, now: number, options: { readonly inPast?: boolean } = {}): string {
   const past = now - at;
-  if (Math.abs(past) < 60_000) return 'just now';
+  // Something that has happened cannot be in the future: a later time is another clock running ahead.
+  if (Math.abs(past) < 60_000 || (options.inPast && past < 0)) return 'just now';
   const distance = Math.abs(past);
   const unit = UNITS.find((u) => distance < u.limit) ?? UNITS[UNITS.length - 1];
   if (!unit) return exactTime(at);

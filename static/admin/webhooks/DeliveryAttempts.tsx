@@ -50,7 +50,7 @@ export function DeliveryAttempts({ summary }: { readonly summary: DeliverySummar
         <Heading>Request body</Heading>
         <Code testId="delivery-body">{prettyJson(delivery.body)}</Code>
       </div>
-      {delivery.attemptLog.length === 0 ? <Subtle>No attempt yet{delivery.nextAttemptAt !== null ? <>; the first is due <When at={delivery.nextAttemptAt} /></> : null}.</Subtle> : null}
+      {delivery.attemptLog.length === 0 ? <Subtle>No attempt yet{delivery.nextAttemptAt !== null ? <>; the first is due <When at={delivery.nextAttemptAt} future /></> : null}.</Subtle> : null}
       {[...delivery.attemptLog].reverse().map((attempt) => (
         <AttemptView key={attempt.attempt} attempt={attempt} />
       ))}
@@ -70,7 +70,7 @@ function AttemptView({ attempt }: { readonly attempt: AttemptDto }) {
         </Subtle>
         {attempt.nextAttemptAt !== null ? (
           <Subtle>
-            · next attempt <When at={attempt.nextAttemptAt} /> ({exactTime(attempt.nextAttemptAt)})
+            · next attempt <When at={attempt.nextAttemptAt} future /> ({exactTime(attempt.nextAttemptAt)})
           </Subtle>
         ) : null}
       </div>

@@ -96,12 +96,13 @@ function DeliveryItem({ delivery, open, onToggle, log, canSend }: { readonly del
           <span data-testid="delivery-summary">
             {delivery.attempts === 1 ? '1 attempt' : `${delivery.attempts} attempts`}
             {delivery.lastStatusCode !== null ? ` · HTTP ${delivery.lastStatusCode}` : ''}
-            {delivery.lastError ? ` · ${delivery.lastError}` : ''}
+            {/* The error says the status again when there was one. */}
+            {delivery.lastStatusCode === null && delivery.lastError ? ` · ${delivery.lastError}` : ''}
           </span>
           {delivery.nextAttemptAt !== null ? (
             <>
               {' '}
-              · next attempt <When at={delivery.nextAttemptAt} />
+              · next attempt <When at={delivery.nextAttemptAt} future />
             </>
           ) : null}
         </Subtle>

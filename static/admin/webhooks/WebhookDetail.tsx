@@ -91,7 +91,7 @@ export function WebhookDetail({ webhook, toggling, onBack, onOpen, onToggle, onC
         </Row>
         {webhook.previousSecretUntil !== null && webhook.previousSecretUntil > Date.now() ? (
           <Row label="Secret">
-            Rotated; the previous secret signs too until <When at={webhook.previousSecretUntil} />.
+            Rotated; the previous secret signs too until <When at={webhook.previousSecretUntil} future />.
           </Row>
         ) : null}
       </dl>

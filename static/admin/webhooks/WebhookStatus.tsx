@@ -8,10 +8,10 @@ import { exactTime, relativeTime } from '../../common/relative-time';
 const PENDING_CAP = 100;
 
 /** A time as "5 minutes ago", exact on hover (the title) and for assistive technology (dateTime). */
-export function When({ at, testId }: { readonly at: number; readonly testId?: string }) {
+export function When({ at, testId, future = false }: { readonly at: number; readonly testId?: string; /** A planned time (next attempt) rather than one that happened. */ readonly future?: boolean }) {
   return (
     <time dateTime={new Date(at).toISOString()} title={exactTime(at)} data-testid={testId} style={{ textDecoration: `underline dotted ${token('color.border')}` }}>
-      {relativeTime(at, Date.now())}
+      {relativeTime(at, Date.now(), { inPast: !future })}
     </time>
   );
 }
