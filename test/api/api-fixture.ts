@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoReceiver, type DemoReceiver } from '../../local/demo-receiver';
@@ -18,6 +19,9 @@ export interface ApiFixture {
   readonly token: string;
   readonly url: (path: string) => string;
   call(method: string, path: string, options?: CallOptions): Promise<ApiAnswer>;
+  /** GET with the path sent byte for byte (fetch would resolve `..` and `%2e%2e` first). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read by shape
+  rawGet(path: string): Promise<{ status: number; json: any }>;
   /** A token for another demo user (a "demoted" admin, or one who never was). */
   seedToken(user: DemoUserName): Promise<string>;
 }
@@ -86,7 +90,17 @@ export function useApiFixture(): () => ApiFixture {
       }
       return { status: response.status, headers: response.headers, json };
     };
-    current = { t, server, receiver, token, url, call, seedToken };
+    const rawGet = (path: string) =>
+      new Promise<{ status: number; json: unknown }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: server.port, path: `/x/management-api${path}`, method: 'GET', headers: { Authorization: `Bearer ${token}` } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    current = { t, server, receiver, token, url, call, rawGet, seedToken };
     stop = async () => {
       await server.close();
       await t.stop();
