@@ -164,8 +164,10 @@ describe('Projectrak Administration', () => {
     expect(await text(dialog.getByTestId('delete-field-usage'))).toBe('1 project has a value for Cost centre. Deleting the field removes those values for good; webhooks are not notified of the removal.');
     await screenshot(shellPage, 'admin-delete-field');
     await dialog.getByRole('button', { name: 'Delete field' }).click();
-    expect(await flagWithTitle(shellPage, 'Deleted Cost centre')).toContain('Its values were removed from 1 project.');
+    expect(await flagWithTitle(shellPage, 'Deleted Cost centre')).toContain('Its values are being removed from 1 project.');
     await gone(frame.getByTestId(`field-row-${costCentre.id}`));
+    // The values go in the background (a queue consumer); the page shows the progress.
+    expect(await text(await visible(frame.getByTestId(`field-cleanup-${costCentre.id}`)))).toMatch(/^Remov(ing|ed) values of Cost centre/);
 
     expect(await catalogNames()).not.toContain('Cost centre');
     const after = await app.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });

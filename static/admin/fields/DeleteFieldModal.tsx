@@ -19,7 +19,7 @@ export function usageSentence(fieldName: string, projectsWithValues: number): st
   return `${projects(projectsWithValues)} ${have} a value for ${fieldName}. Deleting the field removes those values for good; webhooks are not notified of the removal.`;
 }
 
-export function DeleteFieldModal({ field, onClose, onDeleted }: { readonly field: FieldDefinitionDto; readonly onClose: () => void; readonly onDeleted: () => void }) {
+export function DeleteFieldModal({ field, onClose, onDeleted }: { readonly field: FieldDefinitionDto; readonly onClose: () => void; readonly onDeleted: (projectsWithValues: number) => void }) {
   const [usage, setUsage] = useState<Usage>({ status: 'counting' });
   const [deleting, setDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<CallError | null>(null);
@@ -46,8 +46,9 @@ export function DeleteFieldModal({ field, onClose, onDeleted }: { readonly field
       return;
     }
     const removed = result.value.projectsWithValues;
-    flag('success', `Deleted ${field.name}`, removed > 0 ? `Its values were removed from ${projects(removed)}.` : undefined);
-    onDeleted();
+    // The values go in the background (the fields page shows the progress); reads ignore them already.
+    flag('success', `Deleted ${field.name}`, removed > 0 ? `Its values are being removed from ${projects(removed)}.` : undefined);
+    onDeleted(removed);
   };
 
   return (

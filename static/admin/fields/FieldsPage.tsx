@@ -10,7 +10,9 @@ import { FIELD_TYPE_LABELS, hasOptions } from '../../common/field-types';
 import { Inline, Loading, PageError, Subtle } from '../../common/layout';
 import { OptionLozenge } from '../../common/OptionLozenge';
 import { DeleteFieldModal } from './DeleteFieldModal';
+import { FieldCleanups } from './FieldCleanups';
 import { FieldFormModal } from './FieldFormModal';
+import { useFieldCleanups } from './use-field-cleanups';
 
 type ListState = { readonly status: 'loading' } | { readonly status: 'failed'; readonly error: CallError } | { readonly status: 'ready'; readonly fields: readonly FieldDefinitionDto[] };
 
@@ -30,6 +32,7 @@ const HEAD = {
 export function FieldsPage() {
   const [list, setList] = useState<ListState>({ status: 'loading' });
   const [dialog, setDialog] = useState<Dialog>(null);
+  const { cleanups, noteDeleted } = useFieldCleanups();
 
   const load = useCallback(async (quiet = false) => {
     if (!quiet) setList({ status: 'loading' });
@@ -68,6 +71,7 @@ export function FieldsPage() {
       <p style={{ margin: `0 0 ${token('space.200')}`, color: token('color.text.subtle'), maxWidth: 720 }}>
         Every project shows these fields on its Projectrak page. Project admins fill them in; each save is sent to your outgoing webhooks as one change.
       </p>
+      <FieldCleanups cleanups={cleanups} />
       {list.status === 'loading' ? <Loading label="Loading fields…" /> : null}
       {list.status === 'failed' ? <PageError title="The fields could not be loaded" message={list.error.message} actions={<Button onClick={() => void load()}>Try again</Button>} /> : null}
       {list.status === 'ready' ? (
@@ -137,7 +141,16 @@ export function FieldsPage() {
       {dialog?.kind === 'edit' ? (
         <FieldFormModal field={dialog.field} otherNames={fields.filter((f) => f.id !== dialog.field.id).map((f) => f.name)} onClose={() => setDialog(null)} onSaved={closeAndReload} />
       ) : null}
-      {dialog?.kind === 'delete' ? <DeleteFieldModal field={dialog.field} onClose={() => setDialog(null)} onDeleted={closeAndReload} /> : null}
+      {dialog?.kind === 'delete' ? (
+        <DeleteFieldModal
+          field={dialog.field}
+          onClose={() => setDialog(null)}
+          onDeleted={(projectsWithValues) => {
+            noteDeleted(dialog.field, projectsWithValues);
+            closeAndReload();
+          }}
+        />
+      ) : null}
     </section>
   );
 }
