@@ -208,6 +208,14 @@ describe('outgoing webhooks in the admin page', () => {
     await host.advanceClock(6 * 60_000);
     await host.settle();
     expect(await showing(frame.getByTestId('webhook-detail-last-result'), 'OK')).toBe('OK HTTP 200');
+
+    // The log filtered by status: nothing failed for good.
+    await choose(frame.getByLabel('Filter deliveries by status'), 'Fail', 'Failed', frame);
+    expect(await text(frame.getByTestId('delivery-log-empty'))).toBe('No failed deliveries.');
+    expect(callsTo(shell, 'listDeliveries').at(-1)?.payload).toEqual({ webhookId: webhook?.id, limit: 20, status: 'failed' });
+    await choose(frame.getByLabel('Filter deliveries by status'), 'Deliv', 'Delivered', frame);
+    await visible(log.locator('li').first());
+    expect(new Set(await log.locator('li').evaluateAll((items) => items.map((li) => li.getAttribute('data-status'))))).toEqual(new Set(['delivered']));
     expect(shell.problems).toEqual([]);
   });
 
