@@ -66,9 +66,9 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
   const loaded = await deps.webhooks.load(webhookId);
   if (!loaded) return done('no-webhook');
   let webhook: WebhookRecord = loaded;
-  const lease = await deps.states.acquire(webhookId, deps.ownerId, deps.clock.now(), LEASE_MS);
+  const lease = await deps.states.acquire(webhookId, deps.ownerId, deps.clock.now(), LEASE_MS, message.deliveryIds);
   if (lease.kind === 'busy') return done('busy');
-  let state: WebhookStateRecord = { ...lease.state, wakeAt: lease.state.wakeAt <= deps.clock.now() ? 0 : lease.state.wakeAt };
+  let state: WebhookStateRecord = { ...lease.state, wakeAt: lease.state.wakeAt <= deps.clock.now() ? 0 : lease.state.wakeAt, inbox: [] };
 
   const storedSecrets = await deps.secrets.load(webhookId);
   if (!storedSecrets) {
@@ -79,7 +79,7 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
   const secrets = storedSecrets;
 
   const overBudget = () => report.attempts >= budget.maxAttempts || deps.clock.now() - startedAt >= budget.maxMs;
-  let known = [...message.deliveryIds];
+  let known = [...new Set([...message.deliveryIds, ...lease.state.inbox])];
   let continued = false;
   /** The earliest due time this run wrote: the index may not show those writes yet. */
   let earliestWritten: number | undefined;
@@ -96,14 +96,23 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
   }
 
   async function drainLoop(): Promise<DrainReport> {
+    // The circuit breaker counts across the whole invocation, reruns included.
+    let circuitOpenUntil: number | undefined;
+    let consecutiveFailures = 0;
     for (;;) {
-      let circuitOpenUntil: number | undefined;
-      let consecutiveFailures = 0;
-
       drain: while (webhook.active) {
         const due = await collectDue(deps, webhookId, known);
         known = [];
         if (due.length === 0) break;
+        if (circuitOpenUntil !== undefined) {
+          // Open circuit: what a rerun brought waits too, without being attempted.
+          const until = circuitOpenUntil;
+          const waiting = due.filter((d) => d.inFlight === 0 && d.dueAt < until).map((d) => ({ ...d, dueAt: until }));
+          state = await deps.states.commit(deps.ownerId, state, waiting, []);
+          noteWritten(waiting);
+          report.deferred += waiting.length;
+          break;
+        }
         for (let i = 0; i < due.length; i += CHUNK) {
           if (overBudget()) {
             continued = true;
@@ -173,16 +182,18 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
         report.deferred += await deferDue(deps, webhookId, circuitOpenUntil, (next) => (state = next), () => state);
       }
       const wake = await planNextWakeUp(deps, webhookId, state, continued && webhook.active, earliestWritten);
-      if (wake) state = { ...state, wakeAt: deps.clock.now() + wake.delaySeconds * 1000 };
+      const planned = wake ? { ...state, wakeAt: deps.clock.now() + wake.delaySeconds * 1000 } : state;
       // Over budget, the lease goes whatever was asked meanwhile: the wake-up below takes it on.
-      const released = await deps.states.release(deps.ownerId, state, { force: continued });
+      const released = await deps.states.release(deps.ownerId, planned, { force: continued });
       if (released.kind === 'released') {
         // Pushed after the lease is free, so the drain it starts is never turned away as busy.
         if (wake) await deps.queue.wakeDrains([{ webhookId, deliveryIds: [], delaySeconds: wake.delaySeconds }]);
         return done(webhook.active ? 'drained' : 'inactive', continued);
       }
-      // A wake-up came while we held the lease: drain again.
-      state = released.state;
+      // A wake-up came while we held the lease: drain again, starting with the deliveries it named.
+      // The wake-up planned above was not pushed: the state keeps the one noted before.
+      state = { ...released.state, wakeAt: state.wakeAt, inbox: [] };
+      known = released.state.inbox;
       webhook = (await deps.webhooks.load(webhookId)) ?? { ...webhook, active: false };
     }
   }

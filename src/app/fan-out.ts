@@ -54,7 +54,7 @@ export async function fanOutChanges(deps: FanOutDeps, changeIds: readonly string
   }
   const wakes: { webhookId: string; deliveryIds: string[]; delaySeconds: number }[] = [];
   for (const [webhookId, ids] of idsByWebhook) {
-    if ((await deps.states.poke(webhookId, now)) === 'needs-wake') wakes.push({ webhookId, deliveryIds: ids.slice(0, WAKE_IDS), delaySeconds: 0 });
+    if ((await deps.states.poke(webhookId, now, ids)) === 'needs-wake') wakes.push({ webhookId, deliveryIds: ids.slice(0, WAKE_IDS), delaySeconds: 0 });
   }
   const continued = listed.length >= FAN_OUT_BATCH;
   await deps.queue.wakeDrains(wakes);

@@ -136,8 +136,11 @@ export type LeaseResult = { readonly kind: 'acquired'; readonly state: WebhookSt
 export interface WebhookStateStore {
   load(webhookId: string): Promise<WebhookStateRecord | undefined>;
   loadMany(webhookIds: readonly string[]): Promise<Map<string, WebhookStateRecord>>;
-  /** Takes the lease when it is free or ran out; when another drain holds it, asks that one to drain again. */
-  acquire(webhookId: string, owner: string, nowMs: number, leaseMs: number): Promise<LeaseResult>;
+  /**
+   * Takes the lease when it is free or ran out; when another drain holds it, asks that one to
+   * drain again, handing it `ids` to read by key.
+   */
+  acquire(webhookId: string, owner: string, nowMs: number, leaseMs: number, ids?: readonly string[]): Promise<LeaseResult>;
   /**
    * Writes the state with deliveries and attempt records, all or nothing, only while `owner`
    * holds the lease (LeaseLostError otherwise). Answers the state as stored (a rerun asked for
@@ -153,7 +156,7 @@ export interface WebhookStateStore {
    * New deliveries are due: asks a running drain to drain again ('rerun-requested'), or says an
    * immediate wake-up is already on its way ('wake-pending'), or that one is needed ('needs-wake').
    */
-  poke(webhookId: string, nowMs: number): Promise<'rerun-requested' | 'wake-pending' | 'needs-wake'>;
+  poke(webhookId: string, nowMs: number, ids: readonly string[]): Promise<'rerun-requested' | 'wake-pending' | 'needs-wake'>;
   /** Records that a wake-up due at `wakeAt` is on the queue (not by the lease holder). */
   noteWakeUp(webhookId: string, wakeAt: number): Promise<void>;
   delete(webhookId: string): Promise<void>;

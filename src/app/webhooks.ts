@@ -309,7 +309,7 @@ async function testProject(deps: WebhookAdminDeps, webhook: WebhookRecord, proje
 
 async function wakeDrain(deps: Pick<WebhookAdminDeps, 'states' | 'queue' | 'clock'>, webhookId: string, deliveryIds: readonly string[]): Promise<void> {
   const now = deps.clock.now();
-  if ((await deps.states.poke(webhookId, now)) !== 'needs-wake') return;
+  if ((await deps.states.poke(webhookId, now, deliveryIds)) !== 'needs-wake') return;
   await deps.queue.wakeDrains([{ webhookId, deliveryIds, delaySeconds: 0 }]);
   await deps.states.noteWakeUp(webhookId, now);
 }

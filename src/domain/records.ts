@@ -145,6 +145,8 @@ export const webhookStateRecordSchema = z.object({
   leaseUntil: z.number().nonnegative(),
   /** A wake-up came while the lease was held: the holder drains again before letting go. */
   rerun: z.boolean(),
+  /** Deliveries those wake-ups named: the holder reads them by key (the index may not show them yet). */
+  inbox: z.array(z.string().min(1)).max(100).default([]),
   /** Due time of the delayed wake-up already on the queue (0: none). */
   wakeAt: z.number().nonnegative(),
   lastRunAt: epochMs.nullable(),

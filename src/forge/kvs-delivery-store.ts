@@ -187,7 +187,7 @@ export function createKvsDeliveryStore(): DeliveryStore {
     },
 
     async countPending(webhookId, cap) {
-      return (await pending(INDEX.deliveryByWebhookDue, [webhookId, 'pending'], undefined, cap)).length;
+      return (await fresh(await pending(INDEX.deliveryByWebhookDue, [webhookId, 'pending'], undefined, cap), (d) => d.status === 'pending')).length;
     },
 
     async loadAttempts(deliveryId, attempts) {

@@ -133,6 +133,12 @@ function ignoreMissing(error: unknown): void {
   throw error;
 }
 
+const INBOX_MAX = 100;
+
+function mergeIds(a: readonly string[], b: readonly string[]): string[] {
+  return [...new Set([...a, ...b])].slice(0, INBOX_MAX);
+}
+
 export function initialWebhookState(webhookId: string): WebhookStateRecord {
   return {
     schemaVersion: 1,
@@ -141,6 +147,7 @@ export function initialWebhookState(webhookId: string): WebhookStateRecord {
     leaseOwner: '',
     leaseUntil: 0,
     rerun: false,
+    inbox: [],
     wakeAt: 0,
     lastRunAt: null,
     lastResult: null,
@@ -199,6 +206,19 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
   }
 
   const leaseActive = (s: WebhookStateRecord, now: number) => s.leaseOwner !== '' && s.leaseUntil > now;
+  /** Asks the lease holder to drain again, handing it the ids it should read by key; undefined when it knows already. */
+  const askRerun = (current: WebhookStateRecord, ids: readonly string[]): WebhookStateRecord | undefined => {
+    const inbox = mergeIds(current.inbox, ids);
+    return current.rerun && inbox.length === current.inbox.length ? undefined : { ...current, rerun: true, inbox };
+  };
+  /** What another writer added meanwhile is kept: a rerun asked for, the ids it named, a wake-up noted. */
+  const merged = (ours: WebhookStateRecord, stored: WebhookStateRecord): WebhookStateRecord => ({
+    ...ours,
+    version: stored.version,
+    rerun: ours.rerun || stored.rerun,
+    inbox: mergeIds(ours.inbox, stored.inbox),
+    wakeAt: Math.max(ours.wakeAt, stored.wakeAt),
+  });
 
   return {
     load,
@@ -217,12 +237,12 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
       return found;
     },
 
-    async acquire(webhookId, owner, nowMs, leaseMs) {
+    async acquire(webhookId, owner, nowMs, leaseMs, ids = []) {
       let busy = false;
       const next = await update(webhookId, (current) => {
         busy = leaseActive(current, nowMs) && current.leaseOwner !== owner;
         // Busy: ask the holder to drain again before it lets go, so this wake-up is not lost.
-        if (busy) return current.rerun ? undefined : { ...current, rerun: true };
+        if (busy) return askRerun(current, ids);
         return { ...current, leaseOwner: owner, leaseUntil: nowMs + leaseMs, rerun: false };
       });
       return busy || !next ? { kind: 'busy' } : { kind: 'acquired', state: next };
@@ -252,7 +272,7 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
           // Someone else wrote: a rerun asked for, or a wake-up noted. Keep theirs, unless the lease is gone.
           const stored = await load(state.webhookId);
           if (!stored || stored.leaseOwner !== owner) throw new LeaseLostError(state.webhookId);
-          current = { ...current, version: stored.version, rerun: current.rerun || stored.rerun, wakeAt: Math.max(current.wakeAt, stored.wakeAt) };
+          current = merged(current, stored);
         }
         if (!written) throw new ConcurrentWriteError(`The delivery state of webhook ${state.webhookId}`);
         index += OPS_PER_COMMIT;
@@ -264,21 +284,21 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
       let current = state;
       for (let attempt = 0; attempt < 8; attempt += 1) {
         if (current.rerun && !options.force) return { kind: 'rerun', state: { ...current, rerun: false } };
-        const next = { ...current, leaseOwner: '', leaseUntil: 0, rerun: false, version: current.version + 1 };
+        const next = { ...current, leaseOwner: '', leaseUntil: 0, rerun: false, inbox: [], version: current.version + 1 };
         if (await writeIf(current, next)) return { kind: 'released' };
         const stored = await load(state.webhookId);
         if (!stored || stored.leaseOwner !== owner) return { kind: 'released' };
-        current = { ...current, version: stored.version, rerun: current.rerun || stored.rerun, wakeAt: Math.max(current.wakeAt, stored.wakeAt) };
+        current = merged(current, stored);
       }
       throw new ConcurrentWriteError(`The delivery state of webhook ${state.webhookId}`);
     },
 
-    async poke(webhookId, nowMs) {
+    async poke(webhookId, nowMs, ids) {
       let answer: 'rerun-requested' | 'wake-pending' | 'needs-wake' = 'needs-wake';
       await update(webhookId, (current) => {
         if (leaseActive(current, nowMs)) {
           answer = 'rerun-requested';
-          return current.rerun ? undefined : { ...current, rerun: true };
+          return askRerun(current, ids);
         }
         // An immediate wake-up noted a moment ago has not been taken yet: it will find this work.
         answer = current.wakeAt > 0 && current.wakeAt <= nowMs + 1000 && current.wakeAt > nowMs - 60_000 ? 'wake-pending' : 'needs-wake';

@@ -1,0 +1,205 @@
+import { Webhook } from 'standardwebhooks';
+import { queriesCaughtUp } from '../support/host-fixture';
+import { webhookFixture, type WebhookFixture } from '../support/webhook-fixture';
+
+let f: WebhookFixture;
+
+beforeAll(async () => {
+  f = await webhookFixture();
+});
+afterAll(async () => {
+  await f.close();
+});
+beforeEach(async () => {
+  await f.start();
+});
+afterEach(async () => {
+  await f.stopAll();
+});
+
+const MINUTE = 60_000;
+const attemptsOf = (hook: string) => f.receiver.received(hook).map((r) => `${r.headers['webhook-id']}#${r.headers['webhook-attempt']}`);
+
+describe('the drain', () => {
+  it('circuit breaker: after 3 consecutive failures the rest wait for the failed one’s next attempt, not counted as attempts', async () => {
+    const t = f.host();
+    const hook = await f.createHook('dead');
+    f.receiver.respondWith('dead', { status: 503 });
+    // Six changes pile up while the queue is stopped, so one drain finds them all due.
+    await t.host.queues.stop();
+    for (let i = 1; i <= 6; i += 1) await f.saveDemo({ Budget: i });
+    t.host.queues.start();
+    await t.host.settle();
+    expect(f.receiver.received('dead')).toHaveLength(3);
+    await queriesCaughtUp();
+    const log = await t.invokeOk('admin', 'listDeliveries', { webhookId: hook.id, limit: 10 });
+    expect(log.deliveries).toHaveLength(6);
+    expect(log.deliveries.every((d) => d.status === 'pending')).toBe(true);
+    const attempted = log.deliveries.filter((d) => d.attempts === 1);
+    const waiting = log.deliveries.filter((d) => d.attempts === 0);
+    expect(attempted).toHaveLength(3);
+    expect(waiting).toHaveLength(3);
+    // They wait for the attempt that opened the circuit (the third failure), together.
+    expect(new Set(waiting.map((d) => d.nextAttemptAt)).size).toBe(1);
+    expect(attempted.map((d) => d.nextAttemptAt)).toContain(waiting[0]?.nextAttemptAt);
+
+    // The receiver is back: everything goes, in change order, each once more or for the first time.
+    f.receiver.respondWith('dead', undefined);
+    await t.host.advanceClock(10_000);
+    await t.host.settle();
+    const got = f.receiver.received('dead').reverse();
+    expect(got).toHaveLength(9);
+    const budgets = got.slice(3).map((r) => JSON.parse(r.body).data.fields[0].value.current);
+    expect(budgets).toEqual(['1.000', '2.000', '3.000', '4.000', '5.000', '6.000']);
+    expect(new Set(attemptsOf('dead')).size).toBe(9);
+  });
+
+  it('two drains racing for one webhook: each delivery is attempted once, attempt numbers never repeat', async () => {
+    const t = f.host();
+    const hook = await f.createHook('race');
+    f.receiver.respondWith('race', { status: 200, delayMs: 100 });
+    await t.host.queues.stop();
+    for (let i = 1; i <= 4; i += 1) await f.saveDemo({ Budget: i });
+    // Fan out by hand (once the index shows the changes), then wake the drain three times at once.
+    // The clock moves past the index lag directly: the stopped queue would never be idle.
+    await t.host.clock.advance(2_000);
+    await t.host.runtime.invokeConsumer('field-changes', { body: { schemaVersion: 2, changeIds: [] }, eventId: 'e1' });
+    await t.host.clock.advance(2_000);
+    const body = { schemaVersion: 1, webhookId: hook.id, deliveryIds: [] };
+    await Promise.all([1, 2, 3].map((n) => t.host.runtime.invokeConsumer('deliveries', { body, eventId: `race-${n}` })));
+    t.host.queues.start();
+    await t.host.settle();
+    const seen = attemptsOf('race');
+    expect(seen).toHaveLength(4);
+    expect(new Set(seen).size).toBe(4);
+    expect(seen.every((s) => s.endsWith('#1'))).toBe(true);
+    const webhook = await t.invokeOk('admin', 'getWebhook', { id: hook.id });
+    expect(webhook.health).toMatchObject({ attempts24h: 4, failures24h: 0, pending: 0 });
+  });
+
+  it('a retry beyond the queue’s 900 s is woken by the sweeper; attempts keep their numbers and the webhook-id', async () => {
+    const t = f.host();
+    await f.createHook('slow');
+    f.receiver.respondWith('slow', { status: 500 });
+    await f.saveDemo({ Budget: 9 });
+    await t.host.settle();
+    await t.host.advanceClock(7_000); // attempt 2 after 5 s (+20%)
+    await t.host.settle();
+    await t.host.advanceClock(7 * MINUTE); // attempt 3 after 5 min (+20%), a delayed wake-up
+    await t.host.settle();
+    expect(attemptsOf('slow').map((a) => a.split('#')[1])).toEqual(['3', '2', '1']);
+    // Attempt 4 is due 30 min (+-20%) later: beyond the queue's delay, the sweeper wakes it.
+    f.receiver.respondWith('slow', undefined);
+    for (let i = 0; i < 8; i += 1) {
+      await t.host.advanceClock(5 * MINUTE);
+      await t.host.settle();
+    }
+    const seen = attemptsOf('slow');
+    expect(seen.map((a) => a.split('#')[1])).toEqual(['4', '3', '2', '1']);
+    expect(new Set(seen.map((a) => a.split('#')[0])).size).toBe(1);
+  });
+
+  it('a drain that dies after claiming an attempt: the attempt is logged as interrupted and the next one has a new number', async () => {
+    let failNextResult = true;
+    await f.stopAll();
+    const t = await f.start({
+      interceptPlatform: async (request, next) => {
+        // Lose the drain's write of the first attempt's outcome (its attempt record), as if the function died there.
+        if (failNextResult && request.path === '/api/v1/transaction' && request.body?.includes('"responseStatus"')) {
+          failNextResult = false;
+          return new Response(JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: 'injected' }), { status: 500, headers: { 'content-type': 'application/json' } });
+        }
+        return next();
+      },
+    });
+    const hook = await f.createHook('crash');
+    await f.saveDemo({ Budget: 3 });
+    await t.host.settle();
+    expect(attemptsOf('crash').map((a) => a.split('#')[1])).toEqual(['1']);
+    // The claim runs out (2.5 min); the sweeper or a delayed wake-up brings the next drain.
+    for (let i = 0; i < 3; i += 1) {
+      await t.host.advanceClock(2 * MINUTE);
+      await t.host.settle();
+    }
+    expect(attemptsOf('crash').map((a) => a.split('#')[1])).toEqual(['2', '1']);
+    await queriesCaughtUp();
+    const [delivery] = (await t.invokeOk('admin', 'listDeliveries', { webhookId: hook.id })).deliveries;
+    const detail = await t.invokeOk('admin', 'getDelivery', { deliveryId: delivery?.id ?? '' });
+    expect(detail.status).toBe('delivered');
+    expect(detail.attemptLog.map((a) => [a.attempt, a.outcome])).toEqual([
+      [2, 'delivered'],
+      [1, 'interrupted'],
+    ]);
+  });
+
+  it('secret rotation: requests carry two signatures; a receiver with either the old or the new secret verifies them', async () => {
+    const t = f.host();
+    const hook = await f.createHook('rotate');
+    const rotated = await t.invokeOk('admin', 'rotateWebhookSecret', { id: hook.id });
+    expect(rotated.secret).not.toBe(hook.secret);
+    expect(rotated.webhook.previousSecretUntil).toBeGreaterThan(Date.now());
+    await f.saveDemo({ Budget: 4 });
+    await t.host.settle();
+    const [request] = f.receiver.received('rotate');
+    expect(request?.headers['webhook-signature']?.split(' ')).toHaveLength(2);
+    for (const secret of [hook.secret, rotated.secret]) expect(() => new Webhook(secret).verify(request?.body ?? '', request?.headers ?? {})).not.toThrow();
+    // 24 h later only the new secret signs.
+    await t.host.advanceClock(24 * 60 * MINUTE + MINUTE);
+    await f.saveDemo({ Budget: 5 });
+    await t.host.settle();
+    const [later] = f.receiver.received('rotate');
+    expect(later?.headers['webhook-signature']?.split(' ')).toHaveLength(1);
+    expect(() => new Webhook(rotated.secret).verify(later?.body ?? '', later?.headers ?? {})).not.toThrow();
+    expect(() => new Webhook(hook.secret).verify(later?.body ?? '', later?.headers ?? {})).toThrow();
+  });
+
+  it('send test: "event": "test" with a real project and empty fields; redeliver sends it again with the same webhook-id and attempt 2', async () => {
+    const t = f.host();
+    const hook = await f.createHook('test');
+    const sent = await t.invokeOk('admin', 'sendTestDelivery', { id: hook.id });
+    await t.host.settle();
+    const [request] = f.receiver.received('test');
+    expect(request?.verdict).toEqual({ valid: true });
+    expect(JSON.parse(request?.body ?? '{}').data).toMatchObject({ event: 'test', fields: [], project: { id: expect.any(Number), key: expect.any(String), name: expect.any(String) } });
+    await t.invokeOk('admin', 'redeliver', { deliveryId: sent.id });
+    await t.host.settle();
+    expect(attemptsOf('test')).toEqual([`${sent.id}#2`, `${sent.id}#1`]);
+  });
+
+  it('a webhook without success for 5 days and with 5 failed deliveries is disabled; enabling it and "resend failed since" recovers them', async () => {
+    const t = f.host();
+    const hook = await f.createHook('down');
+    f.receiver.respondWith('down', { status: 500 });
+    for (let i = 1; i <= 5; i += 1) await f.saveDemo({ Budget: i });
+    await t.host.settle();
+    // Every retry of the schedule, on the virtual clock: about 27 h until the deliveries fail.
+    for (let hour = 0; hour < 5 * 24 + 2; hour += 1) {
+      await t.host.advanceClock(60 * MINUTE);
+      await t.host.settle();
+    }
+    await queriesCaughtUp();
+    const failed = await t.invokeOk('admin', 'listDeliveries', { webhookId: hook.id, status: 'failed' });
+    expect(failed.deliveries).toHaveLength(5);
+    expect(failed.deliveries.every((d) => d.attempts === 8)).toBe(true);
+    // One more failing attempt after 5 days without success: the webhook is disabled, and says why.
+    await f.saveDemo({ Budget: 6 });
+    await t.host.settle();
+    const disabled = await t.invokeOk('admin', 'getWebhook', { id: hook.id });
+    expect(disabled.active).toBe(false);
+    expect(disabled.disabledReason).toMatch(/No successful delivery/);
+
+    f.receiver.respondWith('down', undefined);
+    f.receiver.clear();
+    await t.invokeOk('admin', 'updateWebhook', { id: hook.id, active: true });
+    const resent = await t.invokeOk('admin', 'resendFailed', { webhookId: hook.id, since: 0 });
+    expect(resent).toEqual({ queued: 5, more: false });
+    await t.host.settle();
+    await t.host.advanceClock(10_000);
+    await t.host.settle();
+    const budgets = f.receiver.received('down').map((r) => JSON.parse(r.body).data.fields[0].value.current).sort();
+    expect(budgets).toEqual(['1.000', '2.000', '3.000', '4.000', '5.000', '6.000']);
+    const webhook = await t.invokeOk('admin', 'getWebhook', { id: hook.id });
+    expect(webhook.status.lastResult).toBe('OK');
+    expect(webhook.disabledReason).toBeNull();
+  });
+});
