@@ -7,8 +7,8 @@ import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { SessionDto } from '../../src/shared/resolver-contract';
 import { call, type CallError } from '../common/api';
 import { Loading, PageError, PageFrame, Subtle } from '../common/layout';
-import { LaterVersionPage } from './LaterVersionPage';
 import { FieldsPage } from './fields/FieldsPage';
+import { ApiTokensPage } from './api-tokens/ApiTokensPage';
 import { WebhooksPage } from './webhooks/WebhooksPage';
 import { ADMIN_PAGES, type AdminRoute } from './routes';
 import { useAdminRoute } from './use-admin-route';
@@ -71,13 +71,7 @@ export function AdminApp() {
       case 'webhooks':
         return <WebhooksPage />;
       case 'api-tokens':
-        return (
-          <LaterVersionPage
-            title="API tokens"
-            header="API tokens arrive in a later version"
-            description="Tokens will let your scripts use the Projectrak management REST API, acting as the Jira admin who created them. Each token will be shown once and can be revoked here."
-          />
-        );
+        return <ApiTokensPage />;
     }
   };
 
