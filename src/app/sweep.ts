@@ -1,3 +1,4 @@
+import { wakeUpPending } from '../domain/delivery-policy';
 import type { DeliveryRecord } from '../domain/records';
 import type { ChangeEventPublisher, Clock, DeliveryStore, FanOutChangeStore, FieldChangeStore, WakeUpQueue, WebhookStateStore, WebhookStore } from './ports';
 import { publishPendingChanges } from './publish-pending-changes';
@@ -60,7 +61,8 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     if (!webhook.active) continue;
     const state = states.get(webhookId);
     if (state && state.leaseOwner !== '' && state.leaseUntil > now) continue;
-    if (state && state.wakeAt > now - LOST_WAKE_UP_MS) continue;
+    // A wake-up on its way (noted after the last drain started, and not long overdue) will come.
+    if (state && wakeUpPending(state) && state.wakeAt > now - LOST_WAKE_UP_MS) continue;
     wakes.push({ webhookId, deliveryIds: due.slice(0, 100).map((d) => d.deliveryId), delaySeconds: 0 });
   }
   await deps.queue.wakeDrains(wakes);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AttemptOutcome } from './classify-outcome';
-import type { DeliveryRecord, FieldChangeRecord, HealthHour, WebhookRecord } from './records';
+import type { DeliveryRecord, FieldChangeRecord, HealthHour, WebhookRecord, WebhookStateRecord } from './records';
 import { MAX_ATTEMPTS, nextRetryDelayMs } from './retry-schedule';
 
 /**
@@ -109,4 +109,9 @@ export function healthOf(hours: readonly HealthHour[], nowMs: number): { attempt
 /** Due deliveries in change order: the save's time, then the id (a stable tie-break). */
 export function byChangeOrder(a: Pick<DeliveryRecord, 'order' | 'deliveryId'>, b: Pick<DeliveryRecord, 'order' | 'deliveryId'>): number {
   return a.order - b.order || (a.deliveryId < b.deliveryId ? -1 : a.deliveryId > b.deliveryId ? 1 : 0);
+}
+
+/** A wake-up noted after the last drain started has not been taken yet (one noted before may have been). */
+export function wakeUpPending(state: Pick<WebhookStateRecord, 'wakeAt' | 'drainStartedAt'>): boolean {
+  return state.wakeAt > 0 && state.wakeAt > state.drainStartedAt;
 }

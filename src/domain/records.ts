@@ -147,8 +147,10 @@ export const webhookStateRecordSchema = z.object({
   rerun: z.boolean(),
   /** Deliveries those wake-ups named: the holder reads them by key (the index may not show them yet). */
   inbox: z.array(z.string().min(1)).max(100).default([]),
-  /** Due time of the delayed wake-up already on the queue (0: none). */
+  /** Due time of the wake-up already on the queue (0: none); taken once a drain started after it was noted. */
   wakeAt: z.number().nonnegative(),
+  /** When the last drain took the lease: a wake-up noted before that may have been the one it took. */
+  drainStartedAt: z.number().nonnegative().default(0),
   lastRunAt: epochMs.nullable(),
   lastResult: z.enum(WEBHOOK_RESULTS).nullable(),
   lastStatusCode: z.number().int().nullable(),

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { kvs, Filter, FilterConditions } from '@forge/kvs';
 import { ConcurrentWriteError, LeaseLostError, type WebhookSecretStore, type WebhookStateStore, type WebhookStore } from '../app/ports';
-import { RETENTION_DAYS } from '../domain/delivery-policy';
+import { RETENTION_DAYS, wakeUpPending } from '../domain/delivery-policy';
 import {
   parseStoredRecord,
   webhookRecordSchema,
@@ -149,6 +149,7 @@ export function initialWebhookState(webhookId: string): WebhookStateRecord {
     rerun: false,
     inbox: [],
     wakeAt: 0,
+    drainStartedAt: 0,
     lastRunAt: null,
     lastResult: null,
     lastStatusCode: null,
@@ -243,7 +244,7 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
         busy = leaseActive(current, nowMs) && current.leaseOwner !== owner;
         // Busy: ask the holder to drain again before it lets go, so this wake-up is not lost.
         if (busy) return askRerun(current, ids);
-        return { ...current, leaseOwner: owner, leaseUntil: nowMs + leaseMs, rerun: false };
+        return { ...current, leaseOwner: owner, leaseUntil: nowMs + leaseMs, rerun: false, drainStartedAt: nowMs };
       });
       return busy || !next ? { kind: 'busy' } : { kind: 'acquired', state: next };
     },
@@ -301,7 +302,7 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
           return askRerun(current, ids);
         }
         // An immediate wake-up noted a moment ago has not been taken yet: it will find this work.
-        answer = current.wakeAt > 0 && current.wakeAt <= nowMs + 1000 && current.wakeAt > nowMs - 60_000 ? 'wake-pending' : 'needs-wake';
+        answer = wakeUpPending(current) && current.wakeAt <= nowMs + 1000 && current.wakeAt > nowMs - 60_000 ? 'wake-pending' : 'needs-wake';
         return undefined;
       });
       return answer;

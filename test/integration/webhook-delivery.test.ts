@@ -132,6 +132,20 @@ describe('the drain', () => {
     ]);
   });
 
+  it('a change saved right after a delayed retry’s drain is sent at once (the used wake-up does not count as on its way)', async () => {
+    const t = f.host();
+    await f.createHook('again');
+    f.receiver.respondWith('again', { status: 500 });
+    await f.saveDemo({ Budget: 1 });
+    await t.host.settle();
+    f.receiver.respondWith('again', undefined);
+    await t.host.advanceClock(7_000); // the delayed wake-up of attempt 2
+    await t.host.settle();
+    await f.saveDemo({ Budget: 2 });
+    await t.host.settle();
+    expect(f.receiver.received('again').map((r) => JSON.parse(r.body).data.fields[0].value.current)).toEqual(['2.000', '1.000', '1.000']);
+  });
+
   it('secret rotation: requests carry two signatures; a receiver with either the old or the new secret verifies them', async () => {
     const t = f.host();
     const hook = await f.createHook('rotate');
