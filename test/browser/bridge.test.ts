@@ -87,7 +87,7 @@ describe('the offline bridge', () => {
     await frame.evaluate(`globalThis.__bridge.callBridge('createHistory').then((history) => history.push('/api-tokens'))`);
     await shell.page.waitForURL(/route=api-tokens/);
     expect(await shell.page.getByTestId('nav-projectrak-admin-api-tokens').getAttribute('aria-current')).toBe('page');
-    await visible(shell.app.getByText('API tokens arrive in a later version'));
+    await visible(shell.app.getByTestId('api-tokens-page'));
 
     await callBridge(frame, 'navigate', { target: 'module', moduleKey: 'projectrak-project-page', projectKey: 'OPS', type: 'same-tab' });
     await shell.page.waitForURL(/module=projectrak-project-page&project=OPS/);

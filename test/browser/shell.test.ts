@@ -28,7 +28,7 @@ describe('the shell', () => {
 
       const destinations: readonly { readonly link: string; readonly url: RegExp; readonly shows: () => Promise<void> }[] = [
         { link: 'nav-projectrak-admin-fields', url: /module=projectrak-admin&route=fields/, shows: async () => void (await visible(frame.getByTestId('fields-table--table'))) },
-        { link: 'nav-projectrak-admin-api-tokens', url: /route=api-tokens/, shows: async () => void (await visible(frame.getByText('API tokens arrive in a later version'))) },
+        { link: 'nav-projectrak-admin-api-tokens', url: /route=api-tokens/, shows: async () => void (await visible(frame.getByTestId('api-tokens-page'))) },
         { link: 'nav-projectrak-admin-webhooks', url: /route=webhooks/, shows: async () => void (await visible(frame.getByText('Outgoing webhooks arrive in a later version'))) },
         { link: 'nav-projectrak-project-page-DEMO', url: /module=projectrak-project-page&project=DEMO/, shows: async () => void (await visible(frame.getByText('Project fields of Demo project (DEMO)'))) },
         { link: 'nav-projectrak-project-page-OPS', url: /module=projectrak-project-page&project=OPS/, shows: async () => void (await visible(frame.getByText('Project fields of Operations (OPS)'))) },

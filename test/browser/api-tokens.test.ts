@@ -1,0 +1,68 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { Browser } from 'playwright-core';
+import { launchChromium, openShell, startApp, USERS, type RunningApp, type ShellPage } from './harness';
+import { gone, text, visible } from './ui-helpers';
+
+jest.setTimeout(90_000);
+
+const API_TOKENS = '/?module=projectrak-admin&route=api-tokens';
+
+/**
+ * Projectrak Administration -> API tokens, clicked through as a Jira admin would: create a token
+ * (shown once), use it against the management API over HTTP, see "last used", revoke it.
+ */
+describe('API tokens in the admin page', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let shell: ShellPage | undefined;
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startApp(), launchChromium()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+  afterEach(async () => {
+    await shell?.close();
+    shell = undefined;
+  });
+
+  it('creates a token shown once, which the API accepts; the list shows it used; revoking needs a confirmation and stops it', async () => {
+    shell = await openShell(browser, app, USERS.admin, API_TOKENS);
+    const { app: frame } = shell;
+    expect(await text(frame.getByTestId('no-api-tokens'))).toContain('No API tokens yet');
+    const baseUrl = await text(frame.getByTestId('api-base-url'));
+    expect(baseUrl).toBe(`${app.baseUrl}/x/management-api`);
+
+    await frame.getByTestId('create-api-token').click();
+    await frame.getByTestId('api-token-name').fill('Nightly sync');
+    await frame.getByTestId('api-token-create-submit').click();
+    const value = await text(await visible(frame.getByTestId('api-token-value')));
+    expect(value).toMatch(/^prw_[A-Za-z0-9_-]{43}$/);
+    expect(await text(frame.getByTestId('api-curl'))).toBe(`curl -H "Authorization: Bearer ${value}" ${baseUrl}/webhooks`);
+    const row = await visible(frame.getByRole('row', { name: /Nightly sync/ }));
+    expect(await text(row)).toMatch(/Nightly sync.*Alice Admin.*Never/);
+
+    const used = await fetch(`${baseUrl}/webhooks`, { headers: { Authorization: `Bearer ${value}` } });
+    expect(used.status).toBe(200);
+
+    // Shown once: after "I have copied it" (or a reload) the value is gone for good.
+    await frame.getByTestId('api-token-done').click();
+    await gone(frame.getByTestId('api-token-value'));
+    await shell.close();
+    shell = await openShell(browser, app, USERS.admin, API_TOKENS);
+    const again = shell.app;
+    const usedRow = await visible(again.getByRole('row', { name: /Nightly sync/ }));
+    expect(await text(usedRow)).not.toMatch(/Never/);
+    expect(await again.getByText(value).count()).toBe(0);
+
+    await usedRow.getByRole('button', { name: 'Revoke' }).click();
+    const dialog = await visible(again.getByRole('dialog'));
+    expect(await text(dialog)).toContain('Revoke Nightly sync?');
+    await again.getByTestId('revoke-api-token-confirm').click();
+    await visible(again.getByTestId('no-api-tokens'));
+    expect((await fetch(`${baseUrl}/webhooks`, { headers: { Authorization: `Bearer ${value}` } })).status).toBe(401);
+    expect(shell.problems).toEqual([]);
+  });
+});
