@@ -171,7 +171,7 @@ export function useProjectFields() {
       const refreshed = await fetchView(projectKey);
       setBusy('idle');
       if (changed === 0) flag('info', 'Nothing to save', 'Those values were already saved.');
-      else flag('success', `Saved ${fieldsWord(changed)}`, `Webhooks will be told about the change to ${ready.project.name}.`);
+      else flag('success', `Saved ${fieldsWord(changed)}`, `${ready.project.name} is at revision ${result.value.revision}; webhooks that follow its fields are sent the change.`);
       show(refreshed);
       return;
     }

@@ -131,7 +131,7 @@ describe('the Projectrak project page', () => {
     expect(await frame.getByLabel('Budget').isDisabled()).toBe(true);
     await screenshot(page, 'project-saving');
     release();
-    expect(await flagWithTitle(page, 'Saved 5 fields')).toBe('Webhooks will be told about the change to Demo project.');
+    expect(await flagWithTitle(page, 'Saved 5 fields')).toMatch(/^Demo project is at revision \d+; webhooks that follow its fields are sent the change\.$/);
     // The page shows the saved state: nothing left to save.
     await gone(frame.getByTestId('unsaved-count'));
     expect(await frame.getByLabel('Budget').inputValue()).toBe('30.500');
