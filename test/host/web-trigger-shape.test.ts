@@ -96,6 +96,10 @@ describe('web trigger request shape', () => {
 });
 
 describe('web trigger response shape', () => {
+  // The host reports each refused answer on stderr, as Forge logs the function's failure.
+  beforeEach(() => void jest.spyOn(console, 'error').mockImplementation(() => undefined));
+  afterEach(() => jest.restoreAllMocks());
+
   it('passes a valid answer through: status, every header value, body', async () => {
     answer = () => ({ statusCode: 201, headers: { 'X-Multi': ['a', 'b'], 'Content-Type': ['application/json'] }, body: '{"ok":true}' });
     const response = await fetch(`${server.baseUrl}/x/hook`);
@@ -117,7 +121,6 @@ describe('web trigger response shape', () => {
   });
 
   it('answers 500 when the handler throws', async () => {
-    jest.spyOn(console, 'error').mockImplementation(() => undefined);
     answer = () => {
       throw new Error('boom');
     };
