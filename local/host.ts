@@ -106,6 +106,7 @@ export function createForgeHost(options: HostOptions): ForgeHost {
     invokeConsumer: (queueKey, event, meta) => runtime.invokeConsumer(queueKey, event, meta),
     maxEventBytes: (queueKey) => ((runtime.consumerTimeoutSeconds(queueKey) ?? 0) > fidelity.largeEventTimeoutSeconds ? fidelity.largeConsumerMaxEventBytes : Number.POSITIVE_INFINITY),
     limits: {
+      eventsPerMinute: fidelity.queueEventsPerMinute,
       pushRequestsPerChain: fidelity.pushRequestsPerChain,
       concurrencyScope: fidelity.concurrencyScope,
       busyKeyMaxHoldMs: fidelity.busyKeyMaxHoldMs,

@@ -16,6 +16,8 @@ export interface FidelityTunables {
   readonly kvsReadUnitsPerMinute: number;
   /** KVS write units (10 KB each) per installation in any sliding minute. Strict: 4,000. */
   readonly kvsWriteUnitsPerMinute: number;
+  /** Queue events pushed per installation in any sliding minute, in both modes (Forge: 500); Infinity switches it off (benchmarks). */
+  readonly queueEventsPerMinute: number;
   /** Push requests one chain of invocations (an invocation and the consumers its pushes start) may make. Strict: 1,000. */
   readonly pushRequestsPerChain: number;
   /** Queues whose consumer's timeout is over this many seconds take small events only. Strict: 55. */
@@ -41,6 +43,7 @@ const DEFAULT: FidelityTunables = {
   kvsRequestsPerSecond: Number.POSITIVE_INFINITY,
   kvsReadUnitsPerMinute: Number.POSITIVE_INFINITY,
   kvsWriteUnitsPerMinute: Number.POSITIVE_INFINITY,
+  queueEventsPerMinute: 500,
   pushRequestsPerChain: Number.POSITIVE_INFINITY,
   largeEventTimeoutSeconds: Number.POSITIVE_INFINITY,
   largeConsumerMaxEventBytes: Number.POSITIVE_INFINITY,
@@ -55,6 +58,7 @@ const STRICT: FidelityTunables = {
   kvsRequestsPerSecond: 1_000,
   kvsReadUnitsPerMinute: 4_000,
   kvsWriteUnitsPerMinute: 4_000,
+  queueEventsPerMinute: 500,
   pushRequestsPerChain: 1_000,
   largeEventTimeoutSeconds: 55,
   largeConsumerMaxEventBytes: 100 * 1024,

@@ -215,6 +215,12 @@ export function createJiraSite(seed: JiraSiteOptions = {}) {
       users.set(accountId, next);
       return next;
     },
+    /** Adds a project (benchmarks and tests that need more than the demo's three). */
+    addProject(project: SiteProject): SiteProject {
+      if (projects.has(project.id) || findProject(project.key)) throw new Error(`Project ${project.id} / ${project.key} exists`);
+      projects.set(project.id, project);
+      return project;
+    },
     /** Renames or re-keys a project (then emit avi:jira:updated:project). */
     updateProject(id: number, change: { key?: string; name?: string }): SiteProject {
       const current = projects.get(id);
