@@ -1,10 +1,12 @@
 import { deliveryIdFor, fieldsForWebhook } from '../domain/delivery-policy';
 import type { DeliveryRecord, FieldChangeRecord, WebhookRecord } from '../domain/records';
 import { buildWebhookBody } from '../domain/webhook-body';
-import type { Clock, DeliveryStore, FanOutChangeStore, WakeUpQueue, WebhookStateStore, WebhookStore } from './ports';
+import type { Clock, DeliveryStore, FanOutChangeStore, FanOutInbox, WakeUpQueue, WebhookStateStore, WebhookStore } from './ports';
 
 export interface FanOutDeps {
   readonly changes: FanOutChangeStore;
+  /** Change ids of saves that shared this wake-up. */
+  readonly inbox: FanOutInbox;
   readonly webhooks: WebhookStore;
   readonly deliveries: DeliveryStore;
   readonly states: WebhookStateStore;
@@ -26,14 +28,16 @@ export const FAN_OUT_BATCH = 50;
 const WAKE_IDS = 100;
 
 /**
- * Fan-out (DESIGN.md section 1): the changes named in the wake-up (read by key), then the ones the
+ * Fan-out (DESIGN.md section 1): the changes named in the wake-up and in the inbox of saves that
+ * shared it (read by key), then the ones the
  * index still lists as not fanned out; for each, one delivery per matching webhook, created only
  * if it does not exist (its id comes from change + webhook), then the drains are woken (one
  * wake-up per webhook, none where a drain is running or a wake-up is on its way), then the
  * changes are marked fanned out. Run twice, it creates nothing twice.
  */
 export async function fanOutChanges(deps: FanOutDeps, changeIds: readonly string[]): Promise<FanOutReport> {
-  const named = (await Promise.all(changeIds.map((id) => deps.changes.load(id)))).filter((c): c is FieldChangeRecord => c !== undefined);
+  const ids = [...new Set([...changeIds, ...(await deps.inbox.take())])];
+  const named = (await Promise.all(ids.map((id) => deps.changes.load(id)))).filter((c): c is FieldChangeRecord => c !== undefined);
   const listed = await deps.changes.listUnfanned(FAN_OUT_BATCH);
   const byId = new Map<string, FieldChangeRecord>();
   for (const change of [...named, ...listed]) if (change.pushState !== 'fanned-out') byId.set(change.changeId, change);

@@ -196,9 +196,15 @@ export interface FanOutChangeStore {
   markFannedOut(changeIds: readonly string[]): Promise<void>;
 }
 
+/** Change ids saved while a fan-out wake-up was on its way (see `createCoalescingPublisher`). */
+export interface FanOutInbox {
+  /** Empties the inbox, answering the ids it held; the next save pushes a wake-up of its own. */
+  take(): Promise<string[]>;
+}
+
 export interface WakeUpQueue {
-  /** Wakes the fan-out for these changes (one event). */
-  wakeFanOut(changeIds: readonly string[]): Promise<void>;
+  /** Wakes the fan-out for these changes (one event), optionally delayed. */
+  wakeFanOut(changeIds: readonly string[], delaySeconds?: number): Promise<void>;
   /** Wakes drains: one event per webhook, optionally delayed (<= 900 s). */
   wakeDrains(wakes: readonly { webhookId: string; deliveryIds: readonly string[]; delaySeconds: number }[]): Promise<void>;
 }

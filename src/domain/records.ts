@@ -85,6 +85,19 @@ export const fieldChangesMessageSchema = z.union([
 ]);
 export type FieldChangesMessage = z.input<typeof fieldChangesMessageSchema>;
 
+/**
+ * Saves close together share one fan-out wake-up: the first pushes it, the next ones add their
+ * change id here (read by key, written conditionally) until the fan-out takes the inbox.
+ */
+export const fanOutInboxSchema = z.object({
+  schemaVersion: z.literal(1),
+  version: z.number().int().nonnegative(),
+  /** When the wake-up that will take this inbox was pushed (0: none on its way). */
+  wakePushedAt: z.number().nonnegative(),
+  changeIds: z.array(z.string().min(1)).max(100),
+});
+export type FanOutInboxRecord = z.infer<typeof fanOutInboxSchema>;
+
 /** Queue `deliveries`: a wake-up for one webhook's drain, with the deliveries it knows are due. */
 export const deliveryWakeMessageSchema = z.object({
   schemaVersion: z.literal(1),

@@ -11,7 +11,8 @@ import { createKvsDeliveryStore } from './kvs-delivery-store';
 import { createKvsFieldCatalogStore } from './kvs-field-catalog-store';
 import { createKvsFieldChangeStore, createKvsProjectFieldsStore } from './kvs-project-fields-store';
 import { createKvsWebhookSecretStore, createKvsWebhookStateStore, createKvsWebhookStore } from './kvs-webhook-store';
-import { createQueueChangeEventPublisher, createWakeUpQueue } from './queues';
+import { createCoalescingPublisher } from './fan-out-inbox';
+import { createWakeUpQueue } from './queues';
 import { loopbackTargetsAllowed } from './runtime-flags';
 
 const ids = { newId: () => randomUUID() };
@@ -32,7 +33,7 @@ export function managementApiDeps(accountId: string): ManagementApiDeps {
     catalog: createKvsFieldCatalogStore(),
     projects: createKvsProjectFieldsStore(),
     changes: createKvsFieldChangeStore(),
-    publisher: createQueueChangeEventPublisher(),
+    publisher: createCoalescingPublisher(createWakeUpQueue(), systemClock),
     jira: createJiraAsApp(accountId),
     webhooks: createKvsWebhookStore(),
     secrets: createKvsWebhookSecretStore(),

@@ -8,6 +8,7 @@ import type { ProjectFieldsDeps } from '../app/project-fields';
 import { APP_VERSION } from '../app/session';
 import type { SweepDeps } from '../app/sweep';
 import type { WebhookAdminDeps } from '../app/webhooks';
+import { createCoalescingPublisher, createKvsFanOutInbox } from './fan-out-inbox';
 import { createHttpSender } from './http-sender';
 import { createJiraAsUser } from './jira-as-user';
 import { createKvsDeliveryStore } from './kvs-delivery-store';
@@ -28,7 +29,7 @@ export function forgeDeps(accountId: string): ProjectFieldsDeps & FieldCatalogDe
     catalog: createKvsFieldCatalogStore(),
     projects: createKvsProjectFieldsStore(),
     changes: createKvsFieldChangeStore(),
-    publisher: createQueueChangeEventPublisher(),
+    publisher: createCoalescingPublisher(createWakeUpQueue(), systemClock),
     jira: createJiraAsUser(),
     webhooks: createKvsWebhookStore(),
     secrets: createKvsWebhookSecretStore(),
@@ -48,6 +49,7 @@ export function forgeDeps(accountId: string): ProjectFieldsDeps & FieldCatalogDe
 export function fanOutDeps(): FanOutDeps {
   return {
     changes: createKvsFieldChangeStore(),
+    inbox: createKvsFanOutInbox(),
     webhooks: createKvsWebhookStore(),
     deliveries: createKvsDeliveryStore(),
     states: createKvsWebhookStateStore(),

@@ -13,7 +13,7 @@ export const QUEUE_KEYS = {
 /** At most 50 events per push (Forge). */
 const PUSH_MAX_EVENTS = 50;
 
-/** The save path's wake-up of the fan-out: one event naming the change. */
+/** One fan-out wake-up per change, pushed at once (the sweeper's re-push of stuck changes). */
 export function createQueueChangeEventPublisher(): ChangeEventPublisher {
   const queue = createWakeUpQueue();
   return {
@@ -29,9 +29,9 @@ export function createWakeUpQueue(): WakeUpQueue {
   const fieldChanges = new Queue({ key: QUEUE_KEYS.fieldChanges });
   const deliveries = new Queue({ key: QUEUE_KEYS.deliveries });
   return {
-    async wakeFanOut(changeIds) {
+    async wakeFanOut(changeIds, delaySeconds = 0) {
       const body: FieldChangesMessage = { schemaVersion: 2, changeIds: [...changeIds].slice(0, 100) };
-      await fieldChanges.push([{ body }]);
+      await fieldChanges.push([{ body, ...(delaySeconds > 0 ? { delayInSeconds: delaySeconds } : {}) }]);
     },
     async wakeDrains(wakes) {
       for (let i = 0; i < wakes.length; i += PUSH_MAX_EVENTS) {

@@ -10,6 +10,7 @@ export const ENTITY = {
   webhook: 'webhook',
   webhookState: 'webhook-state',
   webhookRegistry: 'webhook-registry',
+  fanOutInbox: 'fan-out-inbox',
   fieldCleanup: 'field-cleanup',
 } as const;
 
@@ -42,6 +43,7 @@ export const storageKeys = {
   webhook: (id: string): string => `webhook:${id}`,
   /** The ids of every webhook, read by key: index queries lag, and a new webhook must get the next change. */
   webhookRegistry: (): string => 'webhook-registry',
+  fanOutInbox: (): string => 'fan-out-inbox',
   webhookState: (webhookId: string): string => `webhook-state:${webhookId}`,
   /** One per deleted field (field ids are never reused). */
   fieldCleanup: (fieldId: number): string => `field-cleanup:${fieldId}`,

@@ -1,0 +1,85 @@
+import { isDeepStrictEqual } from 'node:util';
+import { kvs, Filter, FilterConditions } from '@forge/kvs';
+import type { ChangeEventPublisher, Clock, FanOutInbox, WakeUpQueue } from '../app/ports';
+import { fanOutInboxSchema, parseStoredRecord, type FanOutInboxRecord } from '../domain/records';
+import { ENTITY, storageKeys } from './storage-keys';
+
+/** A wake-up pushed longer ago than this and not taken is presumed lost: the next save pushes again. */
+export const INBOX_WAKE_WINDOW_MS = 60_000;
+const INBOX_MAX = 100;
+
+const EMPTY: FanOutInboxRecord = { schemaVersion: 1, version: 0, wakePushedAt: 0, changeIds: [] };
+
+function inboxEntity() {
+  const inboxes = kvs.entity<FanOutInboxRecord>(ENTITY.fanOutInbox);
+  const key = storageKeys.fanOutInbox();
+
+  async function load(): Promise<FanOutInboxRecord> {
+    const value = await inboxes.get(key);
+    return value === undefined ? EMPTY : parseStoredRecord(fanOutInboxSchema, 'fan-out inbox', key, value);
+  }
+
+  /** Writes `next` if the version is still `current.version`; answers whether it did (a lost answer counts). */
+  async function writeIf(current: FanOutInboxRecord, next: FanOutInboxRecord): Promise<boolean> {
+    const condition =
+      current.version === 0
+        ? new Filter<FanOutInboxRecord>().and('version', FilterConditions.notExists())
+        : new Filter<FanOutInboxRecord>().and('version', FilterConditions.equalTo(current.version));
+    try {
+      await kvs.transact().set(key, next, { entityName: ENTITY.fanOutInbox, conditions: condition }).execute();
+      return true;
+    } catch (error) {
+      const stored = await load();
+      if (isDeepStrictEqual(stored, next)) return true;
+      if (stored.version !== current.version) return false;
+      throw error;
+    }
+  }
+  return { load, writeIf };
+}
+
+/**
+ * The save path's publisher: saves close together share one `field-changes` wake-up (DESIGN.md
+ * section 1), so a burst of saves costs a few queue events, not one each. The first save pushes a
+ * wake-up at once and notes it; a save while it is on its way (until the fan-out starts) adds its
+ * change id to the inbox instead. The fan-out empties the inbox when it runs. Whatever
+ * goes wrong here, the change record stays `pending` and the sweeper pushes it.
+ */
+export function createCoalescingPublisher(queue: WakeUpQueue, clock: Clock): ChangeEventPublisher {
+  const inbox = inboxEntity();
+  return {
+    async publishFieldChange(changeId) {
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const current = await inbox.load();
+        const now = clock.now();
+        const wakeOnItsWay = current.wakePushedAt > 0 && now - current.wakePushedAt < INBOX_WAKE_WINDOW_MS;
+        if (wakeOnItsWay && current.changeIds.length < INBOX_MAX) {
+          const next = { ...current, version: current.version + 1, changeIds: [...current.changeIds, changeId] };
+          if (await inbox.writeIf(current, next)) return;
+          continue;
+        }
+        await queue.wakeFanOut([changeId]);
+        // Noting it is best effort: without the note the next save just pushes its own wake-up.
+        await inbox.writeIf(current, { ...current, version: current.version + 1, wakePushedAt: now }).catch(() => false);
+        return;
+      }
+      await queue.wakeFanOut([changeId]);
+    },
+  };
+}
+
+export function createKvsFanOutInbox(): FanOutInbox {
+  const inbox = inboxEntity();
+  return {
+    async take() {
+      for (let attempt = 0; attempt < 8; attempt += 1) {
+        const current = await inbox.load();
+        if (current.version === 0) return [];
+        const next: FanOutInboxRecord = { ...current, version: current.version + 1, wakePushedAt: 0, changeIds: [] };
+        if (await inbox.writeIf(current, next)) return current.changeIds;
+      }
+      // Saves keep adding: leave the ids for the next run (they are `pushed`, the index finds them too).
+      return [];
+    },
+  };
+}
