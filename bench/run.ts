@@ -1,10 +1,13 @@
 /**
- * Speed and memory of the hot pure paths, each against a baseline measured in the same run:
- * `npm run bench` (filter by case id: `npm run bench -- sign url`).
+ * Speed and memory of the hot pure paths, each against a baseline measured in the same run, then
+ * the webhook pipeline on the offline host (bench/report.ts): `npm run bench` (filter by case or
+ * section id: `npm run bench -- sign url throughput`; `--quick`: smaller bursts, under 2 minutes).
  *
  * The output is ratios (ours / baseline), to compare between commits or machines. Absolute
  * nanoseconds are printed for orientation only; nothing passes or fails on them.
  */
+// First: the app's `fetch` (captured by @forge/api when it loads) must be the host's egress.
+import '../local/install-egress';
 import { strict as assert } from 'node:assert';
 import { createHmac } from 'node:crypto';
 import { availableParallelism, cpus } from 'node:os';
@@ -27,6 +30,7 @@ import {
   type BenchCase,
   type CaseResult,
 } from './harness';
+import { PIPELINE_SECTIONS, runPipelineBenchmarks } from './report';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures: deterministic (seeded), realistic, and checked before anything is timed.
@@ -276,13 +280,21 @@ const CASES: BenchCase[] = [
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  const filters = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const filters = args.filter((arg) => !arg.startsWith('-'));
   const selected = filters.length === 0 ? CASES : CASES.filter((c) => filters.some((f) => c.id.includes(f)));
-  if (selected.length === 0) {
-    console.error(`No case matches ${filters.join(', ')}; cases: ${CASES.map((c) => c.id).join(', ')}.`);
+  const sections = filters.length === 0 || filters.includes('pipeline') ? [...PIPELINE_SECTIONS] : PIPELINE_SECTIONS.filter((s) => filters.some((f) => s.includes(f)));
+  if (selected.length === 0 && sections.length === 0) {
+    console.error(`Nothing matches ${filters.join(', ')}; cases: ${CASES.map((c) => c.id).join(', ')}; pipeline sections: pipeline (all), ${PIPELINE_SECTIONS.join(', ')}.`);
     process.exitCode = 1;
     return;
   }
+  if (selected.length > 0) await runPureCases(selected);
+  if (sections.length > 0) await runPipelineBenchmarks({ quick, sections });
+}
+
+async function runPureCases(selected: readonly BenchCase[]): Promise<void> {
 
   const cpuModel = cpus()[0]?.model.trim() ?? 'unknown CPU';
   console.log(`Projectrak Webhooks benchmarks: node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} CPUs (${cpuModel})`);

@@ -1,0 +1,418 @@
+/**
+ * The webhook pipeline on the offline host, end to end: saves -> `field-changes` wake-ups ->
+ * fan-out -> `deliveries` wake-ups -> drains -> signed HTTPS POSTs to a loopback receiver.
+ *
+ * Speed is reported as a ratio against a raw loop of signed POSTs to the same receiver in the
+ * same run (the machine is shared, absolute numbers are noise); cost comes from the host's usage
+ * counters, which count exactly what Forge meters, so those numbers do not depend on the machine.
+ */
+import { randomUUID } from 'node:crypto';
+import { deliveryIdFor } from '../src/domain/delivery-policy';
+import type { DeliveryRecord } from '../src/domain/records';
+import { buildSignatureHeaders } from '../src/domain/signing';
+import { buildWebhookBody } from '../src/domain/webhook-body';
+import { createKvsDeliveryStore } from '../src/forge/kvs-delivery-store';
+import type { FidelityOption } from '../local/platform/fidelity';
+import type { UsageCounters, UsageReport } from '../local/platform/usage';
+import type { ForgeWebTriggerRequest } from '../local/platform/web-triggers';
+import { asApp, startTestHost, type TestHost } from '../test/support/host-fixture';
+import type { BenchReceiver } from './receiver';
+
+/** Forge's per-installation rates (DESIGN.md section 3), per minute. */
+export const FORGE_RATES = { queueEvents: 500, kvsReadUnits: 4_000, kvsWriteUnits: 4_000, kvsRequests: 1_000 * 60 } as const;
+
+/** Rate limits off: the host's queue rate (500 events/min in both modes) is switched off too. */
+const UNLIMITED: FidelityOption = { mode: 'default', queueEventsPerMinute: Number.POSITIVE_INFINITY };
+const STRICT: FidelityOption = 'strict';
+
+/** Progress and retries go to stderr, so stdout holds the report only. */
+export const log = (line: string): void => void process.stderr.write(`  ${line}\n`);
+
+// ---------------------------------------------------------------------------------------------
+// A host with W webhooks to the bench receiver
+// ---------------------------------------------------------------------------------------------
+
+interface Rig {
+  readonly t: TestHost;
+  readonly receiver: BenchReceiver;
+  readonly hooks: readonly { readonly id: string; readonly secret: string; readonly url: string }[];
+  readonly budgetId: number;
+  /** DEMO's revision, kept here so each save needs no read first. */
+  revision: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Retries a platform-facing step that strict fidelity may refuse (429s at Forge's rates), moving
+ * the virtual clock so the sliding windows let it through, as a client's retry would.
+ */
+async function retrying<T>(t: TestHost, what: string, run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await run();
+    } catch (error) {
+      if (t.host.fidelity.mode !== 'strict' || attempt >= 30) throw error;
+      if (attempt === 1) log(`${what}: refused (${error instanceof Error ? error.message.slice(0, 80) : String(error)}), retrying on the virtual clock`);
+      await t.host.clock.advance(2_000);
+    }
+  }
+}
+
+async function startRig(receiver: BenchReceiver, options: { fidelity: FidelityOption; webhooks: number; extraProjects?: number }): Promise<Rig> {
+  receiver.clear();
+  const t = await startTestHost({ allowLoopbackTargets: true, egressFetch: receiver.trustedFetch, fidelity: options.fidelity });
+  for (let i = 0; i < (options.extraProjects ?? 0); i++) {
+    t.host.jira.addProject({ id: 20_000 + i, key: bulkProjectKey(i), name: `Bench project ${i}`, projectTypeKey: 'business', browsers: [], admins: [] });
+  }
+  const view = await retrying(t, 'read DEMO', () => t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' }));
+  const budget = view.fields.find((f) => f.name === 'Budget');
+  if (!budget) throw new Error('bench: the seeded catalog has no Budget field');
+  const hooks: { id: string; secret: string; url: string }[] = [];
+  for (let i = 0; i < options.webhooks; i++) {
+    const url = receiver.url(`h${i}`);
+    const created = await retrying(t, 'create webhook', () => t.invokeOk('admin', 'createWebhook', { name: `Bench hook ${i}`, url }));
+    hooks.push({ id: created.webhook.id, secret: created.secret, url });
+  }
+  return { t, receiver, hooks, budgetId: budget.id, revision: view.revision, stop: () => t.stop() };
+}
+
+const bulkProjectKey = (i: number) => `BP${String(i).padStart(3, '0')}`;
+
+/** `count` saves of DEMO's Budget through the project page's resolver, one after the other (each needs the last revision). */
+async function resolverSaves(rig: Rig, count: number, firstValue: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const saved = await retrying(rig.t, 'save', () =>
+      rig.t.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: rig.revision, values: { [String(rig.budgetId)]: String(firstValue + i) } }),
+    );
+    rig.revision = saved.revision;
+  }
+}
+
+/**
+ * `rounds` bulk requests (`PATCH /projects/fields` of the management API, one project each of
+ * `projects`): rounds x projects changes. A project the platform refused is sent again with the
+ * same value (a save that changes nothing writes nothing), so retries never count twice.
+ */
+async function bulkSaves(rig: Rig, token: string, rounds: number, projects: number): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
+    let left = Array.from({ length: projects }, (_, i) => bulkProjectKey(i));
+    for (let attempt = 1; left.length > 0; attempt += 1) {
+      if (attempt > 30) throw new Error(`bench: bulk round ${round} still refused for ${left.length} projects`);
+      const body = JSON.stringify({ projects: Object.fromEntries(left.map((key) => [key, { Budget: 1_000 + round }])) });
+      const request: ForgeWebTriggerRequest = {
+        method: 'PATCH',
+        path: '/x1/bench/projects/fields',
+        userPath: '/projects/fields',
+        headers: { Authorization: [`Bearer ${token}`], 'Content-Type': ['application/json'] },
+        queryParameters: {},
+        body,
+      };
+      const answer = (await rig.t.host.runtime.invokeWebTrigger('management-api', request)) as { statusCode?: number; body?: string };
+      if (answer.statusCode === 200) {
+        const results = (JSON.parse(answer.body ?? '{}') as { results?: Record<string, { ok: boolean }> }).results ?? {};
+        left = left.filter((key) => results[key]?.ok !== true);
+      } else if (attempt === 1) {
+        log(`bulk round ${round}: HTTP ${answer.statusCode ?? '?'} ${(answer.body ?? '').slice(0, 120)}; retrying`);
+      }
+      if (left.length > 0) await rig.t.host.clock.advance(2_000);
+    }
+  }
+}
+
+/**
+ * Waits until the receiver has `target` distinct deliveries. With `advance`, whenever the host is
+ * idle the virtual clock moves to the next due event (at most 10 s, so the sweeper's 5-minute runs
+ * and the rate windows are not skipped); the simulated time is real time plus what was advanced.
+ */
+async function untilDelivered(rig: Rig, target: number, options: { advance: boolean; realTimeoutMs: number; maxSimulatedMs?: number }): Promise<{ simulatedMs: number }> {
+  const { t, receiver } = rig;
+  const start = Date.now();
+  const realStart = performance.now();
+  if (!options.advance) {
+    await receiver.waitFor(target, options.realTimeoutMs);
+  } else {
+    while (receiver.distinct() < target) {
+      if (performance.now() - realStart > options.realTimeoutMs) throw new Error(`bench: ${receiver.distinct()} of ${target} deliveries after ${options.realTimeoutMs / 1000} s real time`);
+      if (Date.now() - start > (options.maxSimulatedMs ?? 24 * 3_600_000)) throw new Error(`bench: ${receiver.distinct()} of ${target} deliveries after ${(Date.now() - start) / 60_000} simulated minutes`);
+      await t.host.queues.waitForIdle({ timeoutMs: options.realTimeoutMs });
+      if (receiver.distinct() >= target) break;
+      const next = t.host.queues.nextDueAt();
+      const step = Math.min(10_000, next === undefined ? 10_000 : Math.max(0, next - Date.now()));
+      if (step > 0) await t.host.clock.advance(step);
+      else await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+  const simulatedMs = Date.now() - start;
+  // What the drains write after the last POST (results, status) is part of the cost.
+  await t.host.queues.waitForIdle({ timeoutMs: options.realTimeoutMs });
+  return { simulatedMs };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Costs from the usage counters
+// ---------------------------------------------------------------------------------------------
+
+export interface Cost {
+  readonly changes: number;
+  readonly deliveries: number;
+  readonly total: UsageCounters;
+  readonly byKind: Readonly<Record<string, UsageCounters>>;
+  readonly eventsPerDelivery: number;
+  readonly pushesPerChange: number;
+  readonly invocationsPerDelivery: number;
+  readonly kvsReadUnitsPerDelivery: number;
+  readonly kvsWriteUnitsPerDelivery: number;
+  readonly kvsRequestsPerDelivery: number;
+  /** Deliveries per minute one site sustains at this cost under Forge's rates, and what limits it. */
+  readonly ceiling: { readonly deliveriesPerMinute: number; readonly predictedMinutes: number; readonly bottleneck: string; readonly minutesBy: Readonly<Record<string, number>> };
+}
+
+export function costOf(report: UsageReport, changes: number, deliveries: number): Cost {
+  const total = report.total;
+  const minutesBy = {
+    'queue events': total.queueEvents / FORGE_RATES.queueEvents,
+    'KVS read units': total.kvsReadUnits / FORGE_RATES.kvsReadUnits,
+    'KVS write units': total.kvsWriteUnits / FORGE_RATES.kvsWriteUnits,
+    'KVS requests': total.kvsRequests / FORGE_RATES.kvsRequests,
+  };
+  const [bottleneck, predictedMinutes] = Object.entries(minutesBy).reduce((a, b) => (b[1] > a[1] ? b : a));
+  return {
+    changes,
+    deliveries,
+    total,
+    byKind: report.byKind,
+    eventsPerDelivery: total.queueEvents / deliveries,
+    pushesPerChange: total.queuePushes / changes,
+    invocationsPerDelivery: total.invocations / deliveries,
+    kvsReadUnitsPerDelivery: total.kvsReadUnits / deliveries,
+    kvsWriteUnitsPerDelivery: total.kvsWriteUnits / deliveries,
+    kvsRequestsPerDelivery: total.kvsRequests / deliveries,
+    ceiling: { deliveriesPerMinute: deliveries / predictedMinutes, predictedMinutes, bottleneck, minutesBy },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Throughput: the pipeline against a raw loop of signed POSTs
+// ---------------------------------------------------------------------------------------------
+
+export interface Throughput {
+  readonly changes: number;
+  readonly webhooks: number;
+  readonly pipelinePerSec: number;
+  readonly rawPerSec: number;
+  readonly ratio: number;
+}
+
+/**
+ * The raw loop: what the drains do at the least, with none of the pipeline around it: per
+ * webhook one worker (one drain per webhook), each signing a body of the pipeline's size with
+ * that webhook's secret and POSTing it, one at a time, through the same fetch to the same receiver.
+ */
+async function rawLoop(receiver: BenchReceiver, hooks: Rig['hooks'], perHook: number, body: string): Promise<number> {
+  receiver.clear();
+  const started = performance.now();
+  await Promise.all(
+    hooks.map(async (hook) => {
+      for (let i = 0; i < perHook; i++) {
+        const headers = buildSignatureHeaders({ deliveryId: `msg_raw_${randomUUID()}`, timestampSeconds: Math.floor(Date.now() / 1000), body, secrets: [hook.secret], attempt: 1, userAgent: 'projectrak-webhooks/bench' });
+        const response = await receiver.trustedFetch(hook.url, { method: 'POST', headers: { ...headers }, body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+        await response.arrayBuffer();
+        if (response.status !== 204) throw new Error(`raw loop: HTTP ${response.status}`);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  if (receiver.distinct() !== hooks.length * perHook) throw new Error(`raw loop: ${receiver.distinct()} of ${hooks.length * perHook} arrived`);
+  return (hooks.length * perHook) / seconds;
+}
+
+export async function measureThroughput(receiver: BenchReceiver, changes: number, webhooks: number): Promise<Throughput> {
+  const rig = await startRig(receiver, { fidelity: UNLIMITED, webhooks });
+  try {
+    // Warm-up: one change through the whole path (first compiles, TLS sessions, SQLite statements).
+    await resolverSaves(rig, 1, 1);
+    await untilDelivered(rig, webhooks, { advance: false, realTimeoutMs: 60_000 });
+    const body = receiver.sampleBody() ?? '{}';
+    await rawLoop(receiver, rig.hooks, 5, body);
+
+    // Raw, pipeline, raw: the mean of the two raw runs brackets the pipeline's, against drift in the machine's load.
+    const rawBefore = await rawLoop(receiver, rig.hooks, changes, body);
+    receiver.clear();
+    const started = performance.now();
+    await resolverSaves(rig, changes, 1_000);
+    await untilDelivered(rig, changes * webhooks, { advance: false, realTimeoutMs: 300_000 });
+    const pipelinePerSec = (changes * webhooks) / ((performance.now() - started) / 1000);
+    const rawAfter = await rawLoop(receiver, rig.hooks, changes, body);
+    const rawPerSec = (rawBefore + rawAfter) / 2;
+    return { changes, webhooks, pipelinePerSec, rawPerSec, ratio: pipelinePerSec / rawPerSec };
+  } finally {
+    await rig.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Cost of a burst of saves (resolver), and of a bulk burst (management API)
+// ---------------------------------------------------------------------------------------------
+
+export async function measureResolverBurst(receiver: BenchReceiver, saves: number, webhooks: number): Promise<Cost> {
+  const rig = await startRig(receiver, { fidelity: UNLIMITED, webhooks });
+  try {
+    rig.t.host.resetUsage();
+    receiver.clear();
+    await resolverSaves(rig, saves, 1_000);
+    await untilDelivered(rig, saves * webhooks, { advance: true, realTimeoutMs: 300_000 });
+    return costOf(rig.t.host.usage(), saves, saves * webhooks);
+  } finally {
+    await rig.stop();
+  }
+}
+
+export interface BulkBurst {
+  readonly cost: Cost;
+  readonly simulatedMinutes: number;
+  readonly realSeconds: number;
+}
+
+const BULK_PROJECTS = 100;
+
+/** `changes` changes (rounds of 100 projects through the bulk route) to `webhooks` webhooks. */
+export async function measureBulkBurst(receiver: BenchReceiver, changes: number, webhooks: number, strict: boolean): Promise<BulkBurst> {
+  const rounds = Math.ceil(changes / BULK_PROJECTS);
+  const rig = await startRig(receiver, { fidelity: strict ? STRICT : UNLIMITED, webhooks, extraProjects: BULK_PROJECTS });
+  try {
+    const token = `prw_bench-${randomUUID()}`;
+    await retrying(rig.t, 'seed token', () => rig.t.host.seedApiToken(token, rig.t.accountId('admin')));
+    // A quiet minute first: the burst starts with Forge's sliding windows empty, as a fresh site's would.
+    if (strict) await rig.t.host.advanceClock(61_000);
+    rig.t.host.resetUsage();
+    receiver.clear();
+    const start = Date.now();
+    const realStart = performance.now();
+    await bulkSaves(rig, token, rounds, BULK_PROJECTS);
+    const target = rounds * BULK_PROJECTS * webhooks;
+    await untilDelivered(rig, target, { advance: true, realTimeoutMs: 600_000 });
+    const simulatedMinutes = (Date.now() - start) / 60_000;
+    return { cost: costOf(rig.t.host.usage(), rounds * BULK_PROJECTS, target), simulatedMinutes, realSeconds: (performance.now() - realStart) / 1000 };
+  } finally {
+    await rig.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. One change to many webhooks; the delivery log's page cost
+// ---------------------------------------------------------------------------------------------
+
+export interface FanOut {
+  readonly webhooks: number;
+  readonly delivered: number;
+  readonly rejectedPushes: number;
+  readonly pushes: number;
+  readonly events: number;
+  readonly simulatedMinutes: number;
+}
+
+/** One save to `webhooks` webhooks with Forge's limits on (strict: 500 events/min, chains cut at 1,000 pushes, partial pushes). */
+export async function measureFanOut(receiver: BenchReceiver, webhooks: number): Promise<FanOut> {
+  const rig = await startRig(receiver, { fidelity: STRICT, webhooks });
+  try {
+    await rig.t.host.advanceClock(61_000);
+    rig.t.host.resetUsage();
+    receiver.clear();
+    const start = Date.now();
+    await resolverSaves(rig, 1, 1_000);
+    await untilDelivered(rig, webhooks, { advance: true, realTimeoutMs: 600_000 });
+    const total = rig.t.host.usage().total;
+    return {
+      webhooks,
+      delivered: receiver.distinct(),
+      rejectedPushes: total.queuePushesRefused,
+      pushes: total.queuePushes,
+      events: total.queueEvents,
+      simulatedMinutes: (Date.now() - start) / 60_000,
+    };
+  } finally {
+    await rig.stop();
+  }
+}
+
+export interface LogPage {
+  readonly small: number;
+  readonly large: number;
+  readonly kvsUnitsSmall: number;
+  readonly kvsUnitsLarge: number;
+  readonly kvsRequestsSmall: number;
+  readonly kvsRequestsLarge: number;
+  readonly pageSize: number;
+}
+
+/**
+ * One page of a webhook's delivery log (the `listDeliveries` resolver, the largest page) with
+ * `small` and then `large` deliveries stored. The records are written straight to KVS in batches
+ * (what the fan-out writes, without sending them), so 100,000 take seconds rather than an hour.
+ */
+export async function measureLogPage(receiver: BenchReceiver, small: number, large: number): Promise<LogPage> {
+  const rig = await startRig(receiver, { fidelity: UNLIMITED, webhooks: 1 });
+  const pageSize = 50;
+  try {
+    const hook = rig.hooks[0];
+    if (!hook) throw new Error('bench: no webhook');
+    const store = createKvsDeliveryStore();
+    const body = JSON.stringify(
+      buildWebhookBody({
+        event: 'updated',
+        user: rig.t.accountId('admin'),
+        timestamp: 1_718_000_000_000,
+        project: { id: 13647, key: 'DEMO', name: 'Demo project' },
+        fields: [{ id: rig.budgetId, name: 'Budget', type: 'number', value: { current: '23.000', previous: '25.000' } }],
+        revision: 1,
+      }),
+    );
+    let written = 0;
+    const fill = async (upTo: number) => {
+      const chunk = 1_000;
+      while (written < upTo) {
+        const records: DeliveryRecord[] = [];
+        for (let i = written; i < Math.min(upTo, written + chunk); i++) {
+          const changeId = `bench-change-${i}`;
+          const at = 1_718_000_000_000 + i * 1_000;
+          records.push({
+            schemaVersion: 1,
+            deliveryId: deliveryIdFor(changeId, hook.id),
+            webhookId: hook.id,
+            changeId,
+            event: 'updated',
+            project: { id: 13647, key: 'DEMO', name: 'Demo project' },
+            fieldNames: ['Budget'],
+            order: at,
+            status: 'delivered',
+            createdAt: at,
+            dueAt: at,
+            attempts: 1,
+            roundStart: 0,
+            inFlight: 0,
+            lastAttemptAt: at + 40,
+            lastStatusCode: 204,
+            lastError: null,
+            body,
+          });
+        }
+        await asApp(() => store.saveMany(records));
+        written += records.length;
+      }
+    };
+    const pageCost = async () => {
+      rig.t.host.resetUsage();
+      const page = await rig.t.invokeOk('admin', 'listDeliveries', { webhookId: hook.id, limit: pageSize });
+      if (page.deliveries.length !== Math.min(pageSize, written)) throw new Error(`bench: the log page has ${page.deliveries.length} deliveries, expected ${Math.min(pageSize, written)}`);
+      const total = rig.t.host.usage().total;
+      return { units: total.kvsReadUnits + total.kvsWriteUnits, requests: total.kvsRequests };
+    };
+    await fill(small);
+    const smallCost = await pageCost();
+    await fill(large);
+    const largeCost = await pageCost();
+    return { small, large, pageSize, kvsUnitsSmall: smallCost.units, kvsUnitsLarge: largeCost.units, kvsRequestsSmall: smallCost.requests, kvsRequestsLarge: largeCost.requests };
+  } finally {
+    await rig.stop();
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * The pipeline benchmarks (bench/pipeline.ts) in order, their table, and `bench/results.json`.
+ * `--quick` runs smaller bursts (and says which) so the whole `npm run bench -- --quick` stays
+ * under two minutes on a 2-core machine.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { formatTable } from './harness';
+import { FORGE_RATES, log, measureBulkBurst, measureFanOut, measureLogPage, measureResolverBurst, measureThroughput, type BulkBurst, type Cost, type FanOut, type LogPage, type Throughput } from './pipeline';
+import { startBenchReceiver } from './receiver';
+
+export const PIPELINE_SECTIONS = ['throughput', 'cost', 'forge', 'fanout', 'log'] as const;
+export type PipelineSection = (typeof PIPELINE_SECTIONS)[number];
+
+interface Sizes {
+  readonly throughputChanges: number;
+  readonly webhooks: number;
+  readonly burstSaves: number;
+  readonly bulkChanges: number;
+  readonly strictChanges: number;
+  readonly fanOutWebhooks: number;
+  readonly logSmall: number;
+  readonly logLarge: number;
+}
+
+const FULL: Sizes = { throughputChanges: 200, webhooks: 10, burstSaves: 100, bulkChanges: 1_000, strictChanges: 1_000, fanOutWebhooks: 1_000, logSmall: 10, logLarge: 100_000 };
+const QUICK: Sizes = { throughputChanges: 40, webhooks: 10, burstSaves: 100, bulkChanges: 200, strictChanges: 200, fanOutWebhooks: 200, logSmall: 10, logLarge: 10_000 };
+
+interface Results {
+  throughput?: Throughput;
+  cost?: Cost;
+  bulk?: Cost;
+  strict?: BulkBurst;
+  fanout?: FanOut;
+  logPage?: LogPage;
+}
+
+const fixed = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+const whole = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
+const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+
+function commitOf(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    return dirty ? `${head} (src/ with uncommitted changes)` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Events, pushes, invocations and KVS units per delivery, per kind of invocation: where the cost goes. */
+function breakdown(cost: Cost): string {
+  const rows = Object.entries(cost.byKind).map(([kind, c]) => [
+    kind,
+    whole(c.invocations),
+    whole(c.queuePushes),
+    whole(c.queueEvents),
+    whole(c.queuePushesRefused),
+    whole(c.kvsRequests),
+    whole(c.kvsReadUnits),
+    whole(c.kvsWriteUnits),
+    fixed(c.kvsWriteUnits / cost.deliveries, 3),
+  ]);
+  return formatTable(['invocation kind', 'invocations', 'pushes', 'events', 'refused', 'KVS req', 'read units', 'write units', 'write/delivery'], rows, 'lrrrrrrrr');
+}
+
+function costRows(name: string, cost: Cost): string[][] {
+  return [
+    [`${name}: queue events`, whole(cost.total.queueEvents), `goal <= ${whole(cost.changes + 20)} (1 per save + 20)`, verdict(cost.total.queueEvents <= cost.changes + 20)],
+    [`${name}: events / delivery`, fixed(cost.eventsPerDelivery, 3), '', ''],
+    [`${name}: pushes / change`, fixed(cost.pushesPerChange, 3), '', ''],
+    [`${name}: invocations / delivery`, fixed(cost.invocationsPerDelivery, 3), '', ''],
+    [`${name}: KVS read units / delivery`, fixed(cost.kvsReadUnitsPerDelivery, 2), '', ''],
+    [`${name}: KVS write units / delivery`, fixed(cost.kvsWriteUnitsPerDelivery, 2), 'goal <= 1', verdict(cost.kvsWriteUnitsPerDelivery <= 1)],
+    [`${name}: KVS requests / delivery`, fixed(cost.kvsRequestsPerDelivery, 2), '', ''],
+    [`${name}: Forge ceiling (deliveries/min)`, whole(cost.ceiling.deliveriesPerMinute), `limited by ${cost.ceiling.bottleneck}`, ''],
+  ];
+}
+
+/**
+ * The app logs a line per fan-out and per drain: thousands here. Info lines are dropped while the
+ * benchmarks run; warnings and errors are kept and summed up after the table.
+ */
+function quietAppLog(): { problems: string[]; restore(): void } {
+  const original = { log: console.log, info: console.info, debug: console.debug, warn: console.warn, error: console.error };
+  const problems: string[] = [];
+  const keep = (...args: unknown[]) => void problems.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
+  console.log = console.info = console.debug = () => undefined;
+  console.warn = console.error = keep;
+  return { problems, restore: () => Object.assign(console, original) };
+}
+
+export async function runPipelineBenchmarks(options: { quick: boolean; sections: readonly PipelineSection[] }): Promise<void> {
+  const sizes = options.quick ? QUICK : FULL;
+  const on = (section: PipelineSection) => options.sections.includes(section);
+  const results: Results = {};
+  const appLog = quietAppLog();
+  const receiver = await startBenchReceiver();
+  const started = performance.now();
+  const timed = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    log(`${what} ...`);
+    const value = await run();
+    log(`${what}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return value;
+  };
+  try {
+    if (on('throughput')) results.throughput = await timed(`throughput, ${sizes.throughputChanges} changes x ${sizes.webhooks} webhooks`, () => measureThroughput(receiver, sizes.throughputChanges, sizes.webhooks));
+    if (on('cost')) results.cost = await timed(`cost, ${sizes.burstSaves} saves x ${sizes.webhooks} webhooks`, () => measureResolverBurst(receiver, sizes.burstSaves, sizes.webhooks));
+    if (on('forge')) {
+      results.bulk = (await timed(`cost, ${sizes.bulkChanges} bulk changes x ${sizes.webhooks} webhooks`, () => measureBulkBurst(receiver, sizes.bulkChanges, sizes.webhooks, false))).cost;
+      results.strict = await timed(`strict fidelity, ${sizes.strictChanges} bulk changes x ${sizes.webhooks} webhooks`, () => measureBulkBurst(receiver, sizes.strictChanges, sizes.webhooks, true));
+    }
+    if (on('fanout')) results.fanout = await timed(`fan-out, 1 change x ${sizes.fanOutWebhooks} webhooks (strict)`, () => measureFanOut(receiver, sizes.fanOutWebhooks));
+    if (on('log')) results.logPage = await timed(`delivery log page, ${sizes.logSmall} vs ${sizes.logLarge} deliveries`, () => measureLogPage(receiver, sizes.logSmall, sizes.logLarge));
+  } finally {
+    await receiver.stop();
+    appLog.restore();
+  }
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+
+  // The strict run's prediction: the same burst at the per-delivery cost measured with the limits off.
+  const strictPrediction = results.bulk && results.strict ? (results.strict.cost.deliveries / results.bulk.deliveries) * results.bulk.ceiling.predictedMinutes : undefined;
+
+  const rows: string[][] = [];
+  const { throughput: tp, cost, bulk, strict, fanout, logPage } = results;
+  if (tp) {
+    rows.push([`throughput: pipeline deliveries/s (${tp.changes} x ${tp.webhooks})`, fixed(tp.pipelinePerSec, 1), '', '']);
+    rows.push(['throughput: raw signed POSTs/s (same concurrency)', fixed(tp.rawPerSec, 1), '', '']);
+    rows.push(['throughput: ratio pipeline / raw', fixed(tp.ratio, 3), 'goal >= 0.5', verdict(tp.ratio >= 0.5)]);
+  }
+  if (cost) rows.push(...costRows(`${cost.changes} saves x ${sizes.webhooks}`, cost));
+  if (bulk) {
+    rows.push(...costRows(`${bulk.changes} bulk x ${sizes.webhooks}`, bulk));
+    rows.push([`${bulk.changes} bulk x ${sizes.webhooks}: ceiling goal`, whole(bulk.ceiling.deliveriesPerMinute), 'goal >= 5,000/min', verdict(bulk.ceiling.deliveriesPerMinute >= 5_000)]);
+  }
+  if (strict && strictPrediction !== undefined) {
+    const off = Math.abs(strict.simulatedMinutes - strictPrediction) / strictPrediction;
+    rows.push([`strict ${strict.cost.changes} x ${sizes.webhooks}: predicted minutes`, fixed(strictPrediction, 2), '', '']);
+    rows.push([`strict ${strict.cost.changes} x ${sizes.webhooks}: simulated minutes`, fixed(strict.simulatedMinutes, 2), `${fixed(off * 100, 0)}% off; goal within 20%`, verdict(off <= 0.2)]);
+    rows.push([`strict ${strict.cost.changes} x ${sizes.webhooks}: refused pushes / 429 KVS`, `${whole(strict.cost.total.queuePushesRefused)} / ${whole(strict.cost.total.kvsRateLimited)}`, '', '']);
+  }
+  if (fanout) {
+    rows.push([`fan-out 1 x ${fanout.webhooks}: delivered`, whole(fanout.delivered), '', '']);
+    rows.push([`fan-out 1 x ${fanout.webhooks}: rejected pushes`, whole(fanout.rejectedPushes), 'goal 0', verdict(fanout.rejectedPushes === 0)]);
+    rows.push([`fan-out 1 x ${fanout.webhooks}: pushes / events`, `${whole(fanout.pushes)} / ${whole(fanout.events)}`, '', '']);
+    rows.push([`fan-out 1 x ${fanout.webhooks}: simulated minutes`, fixed(fanout.simulatedMinutes, 2), '', '']);
+  }
+  if (logPage) {
+    rows.push([`log page of ${logPage.pageSize}: KVS units at ${whole(logPage.small)}`, `${whole(logPage.kvsUnitsSmall)} (${whole(logPage.kvsRequestsSmall)} req)`, '', '']);
+    rows.push([`log page of ${logPage.pageSize}: KVS units at ${whole(logPage.large)}`, `${whole(logPage.kvsUnitsLarge)} (${whole(logPage.kvsRequestsLarge)} req)`, 'same as small', verdict(logPage.kvsUnitsLarge <= logPage.kvsUnitsSmall)]);
+  }
+  rows.push(['peak RSS of the process (MB)', fixed(peakRssMb, 0), '', '']);
+
+  console.log('');
+  console.log(`Webhook pipeline on the offline host${options.quick ? ' (--quick: smaller bursts)' : ''}; app at ${commitOf()}`);
+  console.log(formatTable(['measure', 'value', 'goal / note', ''], rows, 'lrll'));
+  console.log('');
+  console.log(`Forge rates per installation used for the ceiling: ${FORGE_RATES.queueEvents} events/min, ${whole(FORGE_RATES.kvsReadUnits)} read and ${whole(FORGE_RATES.kvsWriteUnits)} write units/min, ${whole(FORGE_RATES.kvsRequests / 60)} KVS requests/s.`);
+  console.log('Throughput is real time with the rate limits off; costs are the host\'s usage counters (machine-independent); minutes are virtual-clock minutes.');
+  for (const [name, c] of [['saves (resolver)', cost], ['bulk route', bulk], ['strict run', strict?.cost]] as const) {
+    if (!c) continue;
+    console.log('');
+    console.log(`Where the cost goes, ${name}: ${c.changes} changes, ${c.deliveries} deliveries`);
+    console.log(breakdown(c));
+  }
+  if (appLog.problems.length > 0) {
+    console.log('');
+    console.log(`The app logged ${appLog.problems.length} warnings/errors during the runs (retries under strict fidelity are expected); the first:`);
+    for (const line of appLog.problems.slice(0, 5)) console.log(`  ${line.slice(0, 200)}`);
+  }
+  console.log('');
+  console.log(`Pipeline benchmarks done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+
+  const json = {
+    measuredAt: new Date().toISOString(),
+    quick: options.quick,
+    app: commitOf(),
+    machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model.trim() ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+    sizes,
+    throughput: tp ? { pipelinePerSec: tp.pipelinePerSec, rawPerSec: tp.rawPerSec, ratio: tp.ratio, changes: tp.changes, webhooks: tp.webhooks } : undefined,
+    cost: cost
+      ? {
+          saves: cost.changes,
+          deliveries: cost.deliveries,
+          queueEvents: cost.total.queueEvents,
+          eventsPerDelivery: cost.eventsPerDelivery,
+          invocationsPerDelivery: cost.invocationsPerDelivery,
+          kvsWriteUnitsPerDelivery: cost.kvsWriteUnitsPerDelivery,
+          kvsReadUnitsPerDelivery: cost.kvsReadUnitsPerDelivery,
+          kvsRequestsPerDelivery: cost.kvsRequestsPerDelivery,
+          pushesPerChange: cost.pushesPerChange,
+          deliveriesPerMinute: cost.ceiling.deliveriesPerMinute,
+          byKind: cost.byKind,
+        }
+      : undefined,
+    bulk: bulk
+      ? {
+          changes: bulk.changes,
+          deliveries: bulk.deliveries,
+          queueEvents: bulk.total.queueEvents,
+          eventsPerDelivery: bulk.eventsPerDelivery,
+          invocationsPerDelivery: bulk.invocationsPerDelivery,
+          kvsWriteUnitsPerDelivery: bulk.kvsWriteUnitsPerDelivery,
+          kvsReadUnitsPerDelivery: bulk.kvsReadUnitsPerDelivery,
+          kvsRequestsPerDelivery: bulk.kvsRequestsPerDelivery,
+          pushesPerChange: bulk.pushesPerChange,
+          byKind: bulk.byKind,
+        }
+      : undefined,
+    forge: bulk
+      ? {
+          deliveriesPerMinute: bulk.ceiling.deliveriesPerMinute,
+          bottleneck: bulk.ceiling.bottleneck,
+          minutesBy: bulk.ceiling.minutesBy,
+          simulatedMinutes: strict?.simulatedMinutes,
+          predictedMinutes: strictPrediction,
+          strictChanges: strict?.cost.changes,
+          strictDeliveries: strict?.cost.deliveries,
+          strictRefusedPushes: strict?.cost.total.queuePushesRefused,
+          strictKvsRateLimited: strict?.cost.total.kvsRateLimited,
+        }
+      : undefined,
+    fanout,
+    logPage,
+    memory: { peakRssMb },
+  };
+  writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(json, null, 2)}\n`);
+  console.log('Wrote bench/results.json.');
+}
