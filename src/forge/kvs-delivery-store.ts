@@ -1,4 +1,5 @@
 import { kvs, Filter, FilterConditions, Sort, WhereConditions } from '@forge/kvs';
+import { invalidInput } from '../app/app-error';
 import type { DeliveryStore } from '../app/ports';
 import { RETENTION_DAYS } from '../domain/delivery-policy';
 import { attemptRecordSchema, deliveryRecordSchema, parseStoredRecord, StoredRecordError, type AttemptRecord, type DeliveryRecord } from '../domain/records';
@@ -163,7 +164,11 @@ export function createKvsDeliveryStore(): DeliveryStore {
         .sort(Sort.DESC)
         .limit(options.limit);
       if (options.cursor) query = query.cursor(options.cursor);
-      const page = await query.getMany();
+      const page = await query.getMany().catch((error: unknown) => {
+        // A cursor this list never returned (edited, or from another list) is the caller's mistake, not a failure.
+        if (options.cursor && (error as { code?: unknown }).code === 'INVALID_CURSOR') throw invalidInput('The cursor is not valid: pass back the nextCursor of the previous page, or leave it out for the first page.');
+        throw error;
+      });
       const listed = parsePage(page.results, 'delivery log');
       return { records: await fresh(listed, (d) => options.status === undefined || d.status === options.status), nextCursor: page.nextCursor };
     },

@@ -51,28 +51,28 @@ const shown = (value: string) => (value.length > 80 ? `${value.slice(0, 40)}... 
 describe('createWebhook refuses URLs the policy forbids, naming the rule', () => {
   it.each(
     ([
-    ['http://hooks.example.com/x', /must start with https:\/\//],
-    ['ftp://hooks.example.com/x', /must start with https:\/\//],
-    ['hooks.example.com/x', /not a valid URL/],
-    ['https://127.0.0.1/x', /loopback address/],
-    ['https://[::1]/x', /loopback address/],
-    ['https://localhost:8443/x', /is this machine/],
-    ['https://api.localhost/x', /\*\.localhost name/],
-    ['https://2130706433/x', /loopback address/],
-    ['https://0x7f.1/x', /loopback address/],
-    ['https://10.1.2.3/x', /private network address/],
-    ['https://192.168.0.10/x', /private network address/],
-    ['https://[fd00::1]/x', /private/],
-    ['https://[::ffff:10.0.0.1]/x', /private network address/],
-    ['https://169.254.169.254/latest/meta-data', /metadata address/],
-    ['https://100.64.0.1/x', /carrier-grade NAT/],
-    ['https://0.0.0.0/x', /unspecified|this network/],
-    ['https://intranet/x', /single-label name/],
-    ['https://printer.local/x', /\.local/],
-    ['https://jira.internal/x', /\.internal/],
-    ['https://user:pw@hooks.example.com/x', /user:password@/],
-    ['https://hooks.example.com/x#frag', /fragment/],
-    [`https://hooks.example.com/${'a'.repeat(2001)}`, /at most 2,?000 characters/],
+      ['http://hooks.example.com/x', /must start with https:\/\//],
+      ['ftp://hooks.example.com/x', /must start with https:\/\//],
+      ['hooks.example.com/x', /not a valid URL/],
+      ['https://127.0.0.1/x', /loopback address/],
+      ['https://[::1]/x', /loopback address/],
+      ['https://localhost:8443/x', /is this machine/],
+      ['https://api.localhost/x', /\*\.localhost name/],
+      ['https://2130706433/x', /loopback address/],
+      ['https://0x7f.1/x', /loopback address/],
+      ['https://10.1.2.3/x', /private network address/],
+      ['https://192.168.0.10/x', /private network address/],
+      ['https://[fd00::1]/x', /private/],
+      ['https://[::ffff:10.0.0.1]/x', /private network address/],
+      ['https://169.254.169.254/latest/meta-data', /metadata address/],
+      ['https://100.64.0.1/x', /carrier-grade NAT/],
+      ['https://0.0.0.0/x', /unspecified|this network/],
+      ['https://intranet/x', /single-label name/],
+      ['https://printer.local/x', /\.local/],
+      ['https://jira.internal/x', /\.internal/],
+      ['https://user:pw@hooks.example.com/x', /user:password@/],
+      ['https://hooks.example.com/x#frag', /fragment/],
+      [`https://hooks.example.com/${'a'.repeat(2001)}`, /at most 2,?000 characters/],
     ] as const).map(([value, message]) => ({ label: shown(value), value, message })),
   )('$label', async ({ value, message }) => {
     await expectRefusedWithoutWrites('createWebhook', url(value), invalid(message));
@@ -146,6 +146,10 @@ describe('unknown or malformed webhook and delivery ids', () => {
     ['redeliver', { deliveryId: 'msg_0000000000000000' }],
   ])('%s of an unknown delivery: NOT_FOUND naming the id', async (name, payload) => {
     await expectRefusedWithoutWrites(name, payload, { code: 'NOT_FOUND', message: /no delivery with id msg_0000000000000000/ });
+  });
+
+  it('a delivery log cursor the list never returned: INVALID_INPUT naming the cursor (found by the fuzzer: it threw)', async () => {
+    await expectRefusedWithoutWrites('listDeliveries', { webhookId: existing.id, cursor: 'mfAk' }, invalid(/cursor is not valid/));
   });
 
   it.each([
