@@ -76,6 +76,9 @@ async function startRig(receiver: BenchReceiver, options: { fidelity: FidelityOp
   return { t, receiver, hooks, budgetId: budget.id, revision: view.revision, stop: () => t.stop() };
 }
 
+/** Bulk requests the platform refused or that failed (strict fidelity), reported after the run. */
+export const bulkFailures: string[] = [];
+
 const bulkProjectKey = (i: number) => `BP${String(i).padStart(3, '0')}`;
 
 /** `count` saves of DEMO's Budget through the project page's resolver, one after the other (each needs the last revision). */
@@ -107,12 +110,18 @@ async function bulkSaves(rig: Rig, token: string, rounds: number, projects: numb
         queryParameters: {},
         body,
       };
-      const answer = (await rig.t.host.runtime.invokeWebTrigger('management-api', request)) as { statusCode?: number; body?: string };
+      // A function that throws is answered 500 by Forge: the same here, and the round is sent again.
+      const answer = (await rig.t.host.runtime.invokeWebTrigger('management-api', request).catch((error: unknown) => ({
+        statusCode: 500,
+        body: `thrown: ${error instanceof Error ? error.message : String(error)}`,
+      }))) as { statusCode?: number; body?: string };
       if (answer.statusCode === 200) {
-        const results = (JSON.parse(answer.body ?? '{}') as { results?: Record<string, { ok: boolean }> }).results ?? {};
+        const results = (JSON.parse(answer.body ?? '{}') as { results?: Record<string, { ok: boolean; error?: { code?: string } }> }).results ?? {};
+        for (const key of left) if (results[key]?.ok !== true) bulkFailures.push(`project ${key}: ${results[key]?.error?.code ?? 'no result'}`);
         left = left.filter((key) => results[key]?.ok !== true);
-      } else if (attempt === 1) {
-        log(`bulk round ${round}: HTTP ${answer.statusCode ?? '?'} ${(answer.body ?? '').slice(0, 120)}; retrying`);
+      } else {
+        bulkFailures.push(`HTTP ${answer.statusCode ?? '?'} ${(answer.body ?? '').slice(0, 160)}`);
+        if (attempt === 1) log(`bulk round ${round}: HTTP ${answer.statusCode ?? '?'} ${(answer.body ?? '').slice(0, 120)}; retrying`);
       }
       if (left.length > 0) await rig.t.host.clock.advance(2_000);
     }
@@ -352,7 +361,8 @@ export interface LogPage {
  */
 export async function measureLogPage(receiver: BenchReceiver, small: number, large: number): Promise<LogPage> {
   const rig = await startRig(receiver, { fidelity: UNLIMITED, webhooks: 1 });
-  const pageSize = 50;
+  // A full page at both sizes (a page of 50 at 10 deliveries would hold 10): same page, more stored.
+  const pageSize = Math.min(50, small);
   try {
     const hook = rig.hooks[0];
     if (!hook) throw new Error('bench: no webhook');

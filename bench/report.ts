@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { formatTable } from './harness';
-import { FORGE_RATES, log, measureBulkBurst, measureFanOut, measureLogPage, measureResolverBurst, measureThroughput, type BulkBurst, type Cost, type FanOut, type LogPage, type Throughput } from './pipeline';
+import { bulkFailures, FORGE_RATES, log, measureBulkBurst, measureFanOut, measureLogPage, measureResolverBurst, measureThroughput, type BulkBurst, type Cost, type FanOut, type LogPage, type Throughput } from './pipeline';
 import { startBenchReceiver } from './receiver';
 
 export const PIPELINE_SECTIONS = ['throughput', 'cost', 'forge', 'fanout', 'log'] as const;
@@ -26,7 +26,7 @@ interface Sizes {
 }
 
 const FULL: Sizes = { throughputChanges: 200, webhooks: 10, burstSaves: 100, bulkChanges: 1_000, strictChanges: 1_000, fanOutWebhooks: 1_000, logSmall: 10, logLarge: 100_000 };
-const QUICK: Sizes = { throughputChanges: 40, webhooks: 10, burstSaves: 100, bulkChanges: 200, strictChanges: 200, fanOutWebhooks: 200, logSmall: 10, logLarge: 10_000 };
+const QUICK: Sizes = { throughputChanges: 40, webhooks: 10, burstSaves: 100, bulkChanges: 200, strictChanges: 200, fanOutWebhooks: 1_000, logSmall: 10, logLarge: 10_000 };
 
 interface Results {
   throughput?: Throughput;
@@ -141,6 +141,7 @@ export async function runPipelineBenchmarks(options: { quick: boolean; sections:
     const off = Math.abs(strict.simulatedMinutes - strictPrediction) / strictPrediction;
     rows.push([`strict ${strict.cost.changes} x ${sizes.webhooks}: predicted minutes`, fixed(strictPrediction, 2), '', '']);
     rows.push([`strict ${strict.cost.changes} x ${sizes.webhooks}: simulated minutes`, fixed(strict.simulatedMinutes, 2), `${fixed(off * 100, 0)}% off; goal within 20%`, verdict(off <= 0.2)]);
+    rows.push([`strict ${strict.cost.changes} x ${sizes.webhooks}: bulk requests / projects refused`, whole(bulkFailures.length), bulkFailures[0]?.slice(0, 60) ?? '', '']);
     rows.push([`strict ${strict.cost.changes} x ${sizes.webhooks}: refused pushes / 429 KVS`, `${whole(strict.cost.total.queuePushesRefused)} / ${whole(strict.cost.total.kvsRateLimited)}`, '', '']);
   }
   if (fanout) {
