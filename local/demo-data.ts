@@ -1,11 +1,13 @@
+import type { DemoReceiver } from './demo-receiver';
 import type { ForgeHost } from './host';
 
 /**
  * Demo data of a fresh host, made through the app's real entry points: the install event seeds
- * the field catalog, and two saves on DEMO's project page (as the Jira admin) give the project
- * values and change records like the seed's example.
+ * the field catalog, a webhook to the demo receiver (when one is given), and two saves on DEMO's
+ * project page (as the Jira admin) give the project values, change records like the seed's
+ * example, and their deliveries.
  */
-export async function seedDemoData(host: ForgeHost, adminAccountId: string): Promise<void> {
+export async function seedDemoData(host: ForgeHost, adminAccountId: string, receiver?: DemoReceiver): Promise<void> {
   await host.runtime.emitProductEvent('avi:forge:installed:app', { installerAccountId: adminAccountId, context: { cloudId: 'local' } });
   const projectPage = host.manifest.uiModules.find((m) => m.moduleType === 'jira:projectPage');
   if (!projectPage) throw new Error('manifest.yml has no jira:projectPage module');
@@ -21,6 +23,12 @@ export async function seedDemoData(host: ForgeHost, adminAccountId: string): Pro
       extensionContext: { type: 'jira:projectPage', project: { id: String(demo.id), key: demo.key, type: 'software' } },
     }) as Promise<{ ok: boolean; value?: { fields: { id: number; name: string }[]; revision: number }; error?: { message: string } }>;
 
+  if (receiver) {
+    // A webhook to the demo receiver, made as an admin would; the receiver learns its secret.
+    const created = (await call('createWebhook', { name: 'Demo receiver', url: receiver.hookUrl('demo') })) as { ok: boolean; value?: { secret: string }; error?: { message: string } };
+    if (!created.ok || !created.value) throw new Error(`demo data: createWebhook failed: ${created.error?.message ?? 'unknown'}`);
+    receiver.setSecret('demo', created.value.secret);
+  }
   const view = await call('getProjectFields', { projectKey: demo.key });
   if (!view.ok || !view.value) throw new Error(`demo data: getProjectFields failed: ${view.error?.message ?? 'unknown'}`);
   const idOf = (name: string) => {

@@ -18,6 +18,8 @@ export interface LocalAppOptions {
   readonly chaos?: string | undefined;
   readonly apiToken?: string | undefined;
   readonly allowLoopback: boolean;
+  /** Seed a webhook to the demo receiver (npm start), so the first saves already show deliveries. */
+  readonly demoWebhook?: boolean;
   /** `--forge-fidelity`: default, or strict (Forge's behaviour in time and at scale). */
   readonly fidelity?: FidelityMode | undefined;
   readonly log?: (line: string) => void;
@@ -36,7 +38,7 @@ const toUiProject = (p: SiteProject) => ({ id: p.id, key: p.key, name: p.name, t
 /** The whole app in the offline host: platform, HTTP server, UI, demo receiver and demo data. */
 export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const receiver = await startDemoReceiver({ port: options.receiverPort, tlsDir: join(options.stateDir, 'tls') });
+  const receiver = await startDemoReceiver({ port: options.receiverPort, tlsDir: join(options.stateDir, 'tls'), secretsFile: join(options.stateDir, 'receiver-secrets.json') });
 
   let baseUrl = `http://127.0.0.1:${options.port}`;
   const host = createForgeHost({
@@ -72,7 +74,7 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
   baseUrl = server.baseUrl;
 
   if (readMeta(host.db, 'demo:seeded') === undefined) {
-    await seedDemoData(host, admin.accountId);
+    await seedDemoData(host, admin.accountId, options.demoWebhook && options.allowLoopback ? receiver : undefined);
     writeMeta(host.db, 'demo:seeded', new Date().toISOString());
   }
   if (options.apiToken) await host.seedApiToken(options.apiToken, admin.accountId);

@@ -150,7 +150,7 @@ async function main(): Promise<void> {
     return;
   }
   if (options.fresh) rmSync(options.stateDir, { recursive: true, force: true });
-  const app = await startLocalApp({ ...options, databaseFile: join(options.stateDir, 'host.sqlite') });
+  const app = await startLocalApp({ ...options, demoWebhook: true, databaseFile: join(options.stateDir, 'host.sqlite') });
   console.log(app.banner());
   const shutdown = async () => {
     await app.stop();

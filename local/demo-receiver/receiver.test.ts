@@ -98,3 +98,29 @@ describe('demo receiver', () => {
     await again.stop();
   });
 });
+
+describe('demo receiver secrets', () => {
+  it('the page form registers a hook’s secret, which a restart keeps; bad input is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'receiver-state-'));
+    const secretsFile = join(dir, 'secrets.json');
+    const first = await startDemoReceiver({ port: 0, tlsDir, secretsFile });
+    try {
+      const post = (form: Record<string, string>) =>
+        first.trustedFetch(`${first.url}/secrets`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString(), redirect: 'manual' });
+      expect((await post({ hook: 'form', secret: secret })).status).toBe(303);
+      expect((await post({ hook: 'bad name!', secret: secret })).status).toBe(400);
+      expect((await post({ hook: 'form', secret: 'not-a-secret' })).status).toBe(400);
+      expect(await (await first.trustedFetch(`${first.url}/`)).text()).toContain('<code>form</code>');
+    } finally {
+      await first.stop();
+    }
+    const second = await startDemoReceiver({ port: 0, tlsDir, secretsFile });
+    try {
+      const body = '{"data":{"event":"test"}}';
+      await second.trustedFetch(second.hookUrl('form'), { method: 'POST', headers: { ...signed(body) }, body });
+      expect(second.received('form')[0]?.verdict).toEqual({ valid: true });
+    } finally {
+      await second.stop();
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -50,9 +51,14 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * records every POST to `/hooks/<name>`, verifies its Standard Webhooks signature with the
  * secret registered for that name, and lists what it got at `/` (HTML) and `/api/received`.
  */
-export async function startDemoReceiver(options: { port: number; tlsDir: string; host?: string }): Promise<DemoReceiver> {
+export async function startDemoReceiver(options: { port: number; tlsDir: string; host?: string; secretsFile?: string }): Promise<DemoReceiver> {
   const tls = loadOrCreateCertificate(options.tlsDir);
-  const secrets = new Map<string, string>();
+  // Secrets registered for hooks survive restarts when a file is given (npm start keeps it in the state folder).
+  const secrets = new Map<string, string>(options.secretsFile && existsSync(options.secretsFile) ? Object.entries(JSON.parse(readFileSync(options.secretsFile, 'utf8')) as Record<string, string>) : []);
+  const registerSecret = (hook: string, secret: string) => {
+    secrets.set(hook, secret);
+    if (options.secretsFile) writeFileSync(options.secretsFile, JSON.stringify(Object.fromEntries(secrets), null, 2), { mode: 0o600 });
+  };
   const plans = new Map<string, ResponsePlan>();
   const received: ReceivedRequest[] = [];
   let nextId = 1;
@@ -102,8 +108,21 @@ export async function startDemoReceiver(options: { port: number; tlsDir: string;
         res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'send the whsec_ secret as the body' }));
         return;
       }
-      secrets.set(secretMatch[1] ?? '', secret);
+      registerSecret(secretMatch[1] ?? '', secret);
       res.writeHead(204).end();
+      return;
+    }
+    // The page's form: register a hook's secret from the browser (the admin page shows it once).
+    if (req.method === 'POST' && url.pathname === '/secrets') {
+      const form = new URLSearchParams(await readBody(req));
+      const hook = form.get('hook')?.trim() ?? '';
+      const secret = form.get('secret')?.trim() ?? '';
+      if (!/^[A-Za-z0-9._-]{1,64}$/.test(hook) || !secret.startsWith('whsec_')) {
+        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Give a hook name (letters, digits, . _ -) and its whsec_ secret.');
+        return;
+      }
+      registerSecret(hook, secret);
+      res.writeHead(303, { location: '/' }).end();
       return;
     }
     if (req.method === 'GET' && url.pathname === '/api/received') {
@@ -111,7 +130,7 @@ export async function startDemoReceiver(options: { port: number; tlsDir: string;
       return;
     }
     if (req.method === 'GET' && url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" }).end(renderReceivedPage(received));
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'" }).end(renderReceivedPage(received, [...secrets.keys()]));
       return;
     }
     res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `nothing at ${req.method} ${url.pathname}` }));
@@ -135,7 +154,7 @@ export async function startDemoReceiver(options: { port: number; tlsDir: string;
     caPem: tls.cert,
     trustedFetch: createTrustingFetch(tls.cert),
     hookUrl: (name) => `${url}/hooks/${encodeURIComponent(name)}`,
-    setSecret: (hook, secret) => void secrets.set(hook, secret),
+    setSecret: (hook, secret) => registerSecret(hook, secret),
     respondWith: (hook, plan) => void (plan ? plans.set(hook, plan) : plans.delete(hook)),
     received: (hook) => (hook ? received.filter((r) => r.hook === hook) : [...received]),
     clear: () => void (received.length = 0),
