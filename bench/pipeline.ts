@@ -210,6 +210,9 @@ export interface Throughput {
   readonly pipelinePerSec: number;
   readonly rawPerSec: number;
   readonly ratio: number;
+  /** Real seconds the saves took (serial resolver calls) and the whole pipeline run took: how much of it is the save path. */
+  readonly savesSeconds: number;
+  readonly pipelineSeconds: number;
 }
 
 /**
@@ -249,11 +252,13 @@ export async function measureThroughput(receiver: BenchReceiver, changes: number
     receiver.clear();
     const started = performance.now();
     await resolverSaves(rig, changes, 1_000);
+    const savesSeconds = (performance.now() - started) / 1000;
     await untilDelivered(rig, changes * webhooks, { advance: false, realTimeoutMs: 300_000 });
-    const pipelinePerSec = (changes * webhooks) / ((performance.now() - started) / 1000);
+    const pipelineSeconds = (performance.now() - started) / 1000;
+    const pipelinePerSec = (changes * webhooks) / pipelineSeconds;
     const rawAfter = await rawLoop(receiver, rig.hooks, changes, body);
     const rawPerSec = (rawBefore + rawAfter) / 2;
-    return { changes, webhooks, pipelinePerSec, rawPerSec, ratio: pipelinePerSec / rawPerSec };
+    return { changes, webhooks, pipelinePerSec, rawPerSec, ratio: pipelinePerSec / rawPerSec, savesSeconds, pipelineSeconds };
   } finally {
     await rig.stop();
   }
@@ -318,6 +323,7 @@ export interface FanOut {
   readonly pushes: number;
   readonly events: number;
   readonly simulatedMinutes: number;
+  readonly byKind: Readonly<Record<string, UsageCounters>>;
 }
 
 /** One save to `webhooks` webhooks with Forge's limits on (strict: 500 events/min, chains cut at 1,000 pushes, partial pushes). */
@@ -330,8 +336,10 @@ export async function measureFanOut(receiver: BenchReceiver, webhooks: number): 
     const start = Date.now();
     await resolverSaves(rig, 1, 1_000);
     await untilDelivered(rig, webhooks, { advance: true, realTimeoutMs: 600_000 });
-    const total = rig.t.host.usage().total;
+    const usage = rig.t.host.usage();
+    const total = usage.total;
     return {
+      byKind: usage.byKind,
       webhooks,
       delivered: receiver.distinct(),
       rejectedPushes: total.queuePushesRefused,

@@ -26,7 +26,7 @@ interface Sizes {
 }
 
 const FULL: Sizes = { throughputChanges: 200, webhooks: 10, burstSaves: 100, bulkChanges: 1_000, strictChanges: 1_000, fanOutWebhooks: 1_000, logSmall: 10, logLarge: 100_000 };
-const QUICK: Sizes = { throughputChanges: 40, webhooks: 10, burstSaves: 100, bulkChanges: 200, strictChanges: 200, fanOutWebhooks: 1_000, logSmall: 10, logLarge: 10_000 };
+const QUICK: Sizes = { throughputChanges: 40, webhooks: 10, burstSaves: 100, bulkChanges: 200, strictChanges: 200, fanOutWebhooks: 200, logSmall: 10, logLarge: 10_000 };
 
 interface Results {
   throughput?: Throughput;
@@ -131,6 +131,7 @@ export async function runPipelineBenchmarks(options: { quick: boolean; sections:
     rows.push([`throughput: pipeline deliveries/s (${tp.changes} x ${tp.webhooks})`, fixed(tp.pipelinePerSec, 1), '', '']);
     rows.push(['throughput: raw signed POSTs/s (same concurrency)', fixed(tp.rawPerSec, 1), '', '']);
     rows.push(['throughput: ratio pipeline / raw', fixed(tp.ratio, 3), 'goal >= 0.5', verdict(tp.ratio >= 0.5)]);
+    rows.push(['throughput: seconds of saves / of the whole run', `${fixed(tp.savesSeconds, 2)} / ${fixed(tp.pipelineSeconds, 2)}`, 'saves are serial resolver calls', '']);
   }
   if (cost) rows.push(...costRows(`${cost.changes} saves x ${sizes.webhooks}`, cost));
   if (bulk) {
@@ -168,6 +169,12 @@ export async function runPipelineBenchmarks(options: { quick: boolean; sections:
     console.log(`Where the cost goes, ${name}: ${c.changes} changes, ${c.deliveries} deliveries`);
     console.log(breakdown(c));
   }
+  if (fanout) {
+    console.log('');
+    console.log(`Where the events go, fan-out of 1 change to ${fanout.webhooks} webhooks (strict)`);
+    const rows = Object.entries(fanout.byKind).map(([kind, c]) => [kind, whole(c.invocations), whole(c.queuePushes), whole(c.queueEvents), whole(c.queuePushesRefused), whole(c.kvsReadUnits), whole(c.kvsWriteUnits)]);
+    console.log(formatTable(['invocation kind', 'invocations', 'pushes', 'events', 'refused', 'read units', 'write units'], rows, 'lrrrrrr'));
+  }
   if (appLog.problems.length > 0) {
     console.log('');
     console.log(`The app logged ${appLog.problems.length} warnings/errors during the runs (retries under strict fidelity are expected); the first:`);
@@ -182,7 +189,7 @@ export async function runPipelineBenchmarks(options: { quick: boolean; sections:
     app: commitOf(),
     machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model.trim() ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
     sizes,
-    throughput: tp ? { pipelinePerSec: tp.pipelinePerSec, rawPerSec: tp.rawPerSec, ratio: tp.ratio, changes: tp.changes, webhooks: tp.webhooks } : undefined,
+    throughput: tp ? { pipelinePerSec: tp.pipelinePerSec, rawPerSec: tp.rawPerSec, ratio: tp.ratio, changes: tp.changes, webhooks: tp.webhooks, savesSeconds: tp.savesSeconds, pipelineSeconds: tp.pipelineSeconds } : undefined,
     cost: cost
       ? {
           saves: cost.changes,
