@@ -19,12 +19,18 @@ export type Fault =
   /** 200 with a body of `bytes` bytes, written as the client reads it. */
   | { readonly kind: 'big'; readonly bytes: number }
   /** Reads the request, then destroys the connection without an answer (a TCP reset). */
-  | { readonly kind: 'reset' };
+  | { readonly kind: 'reset' }
+  /** `fault` on every `n`th request to the hook (counted from 1), 200 otherwise: a receiver that is mostly fine. */
+  | { readonly kind: 'every'; readonly n: number; readonly fault: Fault };
+
+type Direct = Exclude<Fault, { kind: 'every' }>;
 
 export interface Received {
   readonly hook: string;
   readonly webhookId: string;
   readonly attempt: number;
+  /** The status it was answered with; null when it got no answer (hang, reset, trickle). */
+  readonly answered: number | null;
   /** Virtual time (the host owns `Date` in this process) when the request arrived. */
   readonly at: number;
   readonly headers: Readonly<Record<string, string>>;
@@ -52,6 +58,13 @@ export async function startFaultReceiver(options: { readonly tlsDir: string }): 
   const faults = new Map<string, Fault>();
   const received: Received[] = [];
   const timers = new Set<NodeJS.Timeout>();
+  const counts = new Map<string, number>();
+  const ok: Fault = { kind: 'answer', status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' };
+  const pick = (fault: Fault | undefined, seen: number): Direct => {
+    if (!fault) return ok as Direct;
+    if (fault.kind !== 'every') return fault;
+    return seen % fault.n === 0 ? pick(fault.fault, seen) : (ok as Direct);
+  };
   let bigWritten = 0;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -65,8 +78,11 @@ export async function startFaultReceiver(options: { readonly tlsDir: string }): 
     const hook = match[1] ?? '';
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value;
-    received.push({ hook, webhookId: headers['webhook-id'] ?? '', attempt: Number(headers['webhook-attempt']), at: Date.now(), headers, body: Buffer.concat(chunks).toString('utf8') });
-    const fault = faults.get(hook) ?? { kind: 'answer', status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' };
+    const seen = (counts.get(hook) ?? 0) + 1;
+    counts.set(hook, seen);
+    const fault = pick(faults.get(hook), seen);
+    const answered = fault.kind === 'answer' ? fault.status : fault.kind === 'big' ? 200 : null;
+    received.push({ hook, webhookId: headers['webhook-id'] ?? '', attempt: Number(headers['webhook-attempt']), answered, at: Date.now(), headers, body: Buffer.concat(chunks).toString('utf8') });
     switch (fault.kind) {
       case 'answer':
         res.writeHead(fault.status, fault.headers ?? {}).end(fault.body ?? '');
@@ -127,7 +143,10 @@ export async function startFaultReceiver(options: { readonly tlsDir: string }): 
     on: (hook, fault) => void (fault ? faults.set(hook, fault) : faults.delete(hook)),
     received: (hook) => received.filter((r) => hook === undefined || r.hook === hook),
     bigBytesWritten: () => bigWritten,
-    clear: () => void (received.length = 0),
+    clear: () => {
+      received.length = 0;
+      counts.clear();
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         for (const timer of timers) clearInterval(timer);
