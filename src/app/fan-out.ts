@@ -1,4 +1,4 @@
-import { deliveryIdFor, fieldsForWebhook } from '../domain/delivery-policy';
+import { deliveryIdFor, fieldsForWebhook, newDelivery } from '../domain/delivery-policy';
 import type { DeliveryRecord, FieldChangeRecord, WebhookRecord } from '../domain/records';
 import { buildWebhookBody } from '../domain/webhook-body';
 import type { Clock, DeliveryStore, FanOutChangeStore, FanOutInbox, WakeUpQueue, WebhookStateStore, WebhookStore } from './ports';
@@ -73,8 +73,7 @@ function deliveriesFor(change: FieldChangeRecord, webhook: WebhookRecord, now: n
   if (fields.length === 0) return [];
   const body = buildWebhookBody({ event: 'updated', user: change.user, timestamp: change.timestamp, project: change.project, fields, revision: change.revision });
   return [
-    {
-      schemaVersion: 1,
+    newDelivery({
       deliveryId: deliveryIdFor(change.changeId, webhook.id),
       webhookId: webhook.id,
       changeId: change.changeId,
@@ -82,16 +81,8 @@ function deliveriesFor(change: FieldChangeRecord, webhook: WebhookRecord, now: n
       project: change.project,
       fieldNames: fields.map((f) => f.name),
       order: change.timestamp,
-      status: 'pending',
-      createdAt: now,
-      dueAt: now,
-      attempts: 0,
-      roundStart: 0,
-      inFlight: 0,
-      lastAttemptAt: null,
-      lastStatusCode: null,
-      lastError: null,
       body: JSON.stringify(body),
-    },
+      nowMs: now,
+    }),
   ];
 }

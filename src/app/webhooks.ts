@@ -1,4 +1,4 @@
-import { healthOf, testDeliveryId } from '../domain/delivery-policy';
+import { healthOf, newDelivery, testDeliveryId } from '../domain/delivery-policy';
 import type { DeliveryRecord, WebhookRecord, WebhookStateRecord } from '../domain/records';
 import { generateWebhookSecret } from '../domain/signing';
 import { checkWebhookUrl } from '../domain/url-policy';
@@ -150,8 +150,7 @@ export async function sendTestDelivery(deps: WebhookAdminDeps, input: Input<'sen
   const project = await testProject(deps, webhook, input.projectKey);
   const now = deps.clock.now();
   const body = buildWebhookBody({ event: 'test', user: deps.accountId, timestamp: now, project, fields: [] });
-  const record: DeliveryRecord = {
-    schemaVersion: 1,
+  const record = newDelivery({
     deliveryId: testDeliveryId(deps.randomBytes(16)),
     webhookId: webhook.id,
     changeId: null,
@@ -159,17 +158,9 @@ export async function sendTestDelivery(deps: WebhookAdminDeps, input: Input<'sen
     project,
     fieldNames: [],
     order: now,
-    status: 'pending',
-    createdAt: now,
-    dueAt: now,
-    attempts: 0,
-    roundStart: 0,
-    inFlight: 0,
-    lastAttemptAt: null,
-    lastStatusCode: null,
-    lastError: null,
     body: JSON.stringify(body),
-  };
+    nowMs: now,
+  });
   await deps.deliveries.createMany([record]);
   await wakeDrain(deps, webhook.id, [record.deliveryId]);
   return toDeliverySummary(record);

@@ -115,3 +115,38 @@ export function byChangeOrder(a: Pick<DeliveryRecord, 'order' | 'deliveryId'>, b
 export function wakeUpPending(state: Pick<WebhookStateRecord, 'wakeAt' | 'drainStartedAt'>): boolean {
   return state.wakeAt > 0 && state.wakeAt > state.drainStartedAt;
 }
+
+/** A new delivery, due at once: what the fan-out and a test send create. */
+export function newDelivery(input: {
+  readonly deliveryId: string;
+  readonly webhookId: string;
+  readonly changeId: string | null;
+  readonly event: DeliveryRecord['event'];
+  readonly project: DeliveryRecord['project'];
+  readonly fieldNames: readonly string[];
+  /** The save's time: the change order. */
+  readonly order: number;
+  readonly body: string;
+  readonly nowMs: number;
+}): DeliveryRecord {
+  return {
+    schemaVersion: 1,
+    deliveryId: input.deliveryId,
+    webhookId: input.webhookId,
+    changeId: input.changeId,
+    event: input.event,
+    project: input.project,
+    fieldNames: [...input.fieldNames],
+    order: input.order,
+    status: 'pending',
+    createdAt: input.nowMs,
+    dueAt: input.nowMs,
+    attempts: 0,
+    roundStart: 0,
+    inFlight: 0,
+    lastAttemptAt: null,
+    lastStatusCode: null,
+    lastError: null,
+    body: input.body,
+  };
+}

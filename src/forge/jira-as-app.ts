@@ -1,32 +1,8 @@
 import { asApp, route } from '@forge/api';
 import { z } from 'zod';
 import type { JiraAsUser, ProjectAccess, UserSummary } from '../app/ports';
-import { describeIssues } from '../shared/describe-issues';
-import { JiraRequestError, jiraUnavailable } from './jira-as-user';
+import { isActivePerson, jiraHttp, jiraProject, jiraUser, permissionCheck, toUserSummary, USER_BATCH, userBulk } from './jira-http';
 
-const USER_BATCH = 50;
-
-const jiraUser = z.object({
-  accountId: z.string().min(1),
-  displayName: z.string().optional(),
-  accountType: z.string().optional(),
-  active: z.boolean().optional(),
-  avatarUrls: z.record(z.string(), z.string()).optional(),
-});
-type JiraUser = z.infer<typeof jiraUser>;
-const jiraProject = z.object({ id: z.string().regex(/^\d+$/).or(z.number().int()), key: z.string().min(1), name: z.string() });
-const permissionCheck = z.object({
-  globalPermissions: z.array(z.string()).optional(),
-  projectPermissions: z.array(z.object({ permission: z.string(), projects: z.array(z.union([z.number(), z.string()])).optional() })).optional(),
-});
-
-const toUserSummary = (u: JiraUser): UserSummary => ({
-  accountId: u.accountId,
-  displayName: u.displayName ?? u.accountId,
-  ...(u.avatarUrls?.['48x48'] ? { avatarUrl: u.avatarUrls['48x48'] } : {}),
-});
-
-type JiraResponse = Awaited<ReturnType<ReturnType<typeof asApp>['requestJira']>>;
 type PermissionAnswer = z.infer<typeof permissionCheck>;
 
 /**
@@ -39,29 +15,7 @@ type PermissionAnswer = z.infer<typeof permissionCheck>;
 export function createJiraAsApp(accountId: string): JiraAsUser {
   const jira = asApp();
 
-  async function request(what: string, path: ReturnType<typeof route>, init?: Parameters<typeof jira.requestJira>[1]): Promise<JiraResponse> {
-    let response: JiraResponse;
-    try {
-      response = await jira.requestJira(path, init);
-    } catch (error) {
-      throw jiraUnavailable(what, error instanceof Error ? error.message : String(error), error);
-    }
-    if (response.status === 429 || response.status >= 500) throw jiraUnavailable(what, `HTTP ${response.status}`);
-    return response;
-  }
-
-  async function body<S extends z.ZodType>(what: string, response: JiraResponse, schema: S): Promise<z.output<S>> {
-    if (!response.ok) throw new JiraRequestError(what, `HTTP ${response.status}`);
-    let json: unknown;
-    try {
-      json = await response.json();
-    } catch (error) {
-      throw new JiraRequestError(what, 'the body is not JSON', { cause: error });
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new JiraRequestError(what, describeIssues(parsed.error));
-    return parsed.data;
-  }
+  const { request, body } = jiraHttp(jira);
 
   /** What `accountId` holds; a clear refusal (e.g. the account no longer exists) is "nothing". */
   async function check(what: string, globalPermissions: string[], projectPermissions: { permissions: string[]; projects: number[] }[]): Promise<PermissionAnswer> {
@@ -114,7 +68,7 @@ export function createJiraAsApp(accountId: string): JiraAsUser {
     async searchUsers(query) {
       const what = 'the user search';
       const users = await body(what, await request(what, route`/rest/api/3/user/search?query=${query}&maxResults=20`), z.array(jiraUser));
-      return users.filter((u) => u.active !== false && (u.accountType ?? 'atlassian') === 'atlassian').map(toUserSummary);
+      return users.filter(isActivePerson).map(toUserSummary);
     },
 
     async getUsers(accountIds) {
@@ -124,7 +78,7 @@ export function createJiraAsApp(accountId: string): JiraAsUser {
         const params = new URLSearchParams();
         for (const id of accountIds.slice(start, start + USER_BATCH)) params.append('accountId', id);
         params.set('maxResults', String(USER_BATCH));
-        const answer = await body(what, await request(what, route`/rest/api/3/user/bulk?${params}`), z.object({ values: z.array(jiraUser) }));
+        const answer = await body(what, await request(what, route`/rest/api/3/user/bulk?${params}`), userBulk);
         found.push(...answer.values.map(toUserSummary));
       }
       return found;

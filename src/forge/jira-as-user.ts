@@ -2,53 +2,9 @@ import { asUser, route } from '@forge/api';
 import { z } from 'zod';
 import { AppError } from '../app/app-error';
 import type { JiraAsUser, ProjectAccess, UserSummary } from '../app/ports';
-import { describeIssues } from '../shared/describe-issues';
+import { isActivePerson, jiraHttp, jiraProject, jiraUser, permissionCheck, toUserSummary, USER_BATCH, userBulk } from './jira-http';
 
-const USER_BATCH = 50;
-
-/** Jira answered something the app cannot work with (a bug on one side): the entry point rethrows it. */
-export class JiraRequestError extends Error {
-  constructor(what: string, detail: string, options?: { cause?: unknown }) {
-    super(`Jira's answer to ${what} was not usable: ${detail}`, options);
-    this.name = 'JiraRequestError';
-  }
-}
-
-/**
- * Jira did not answer (5xx, 429, a network failure): nothing is known, so nothing is decided.
- * It is an expected failure the UI shows with "Try again", never "no access" or "not found".
- */
-export function jiraUnavailable(what: string, detail: string, cause?: unknown): AppError {
-  return new AppError('UNAVAILABLE', `Jira did not answer ${what} (${detail}). Nothing was changed; try again in a moment.`, undefined, { cause });
-}
-
-const isTransient = (status: number) => status === 429 || status >= 500;
-
-const jiraUser = z.object({
-  accountId: z.string().min(1),
-  displayName: z.string().optional(),
-  accountType: z.string().optional(),
-  active: z.boolean().optional(),
-  avatarUrls: z.record(z.string(), z.string()).optional(),
-});
-type JiraUser = z.infer<typeof jiraUser>;
-
-/** Jira sends project ids as strings of digits. */
-const jiraProject = z.object({ id: z.string().regex(/^\d+$/).or(z.number().int()), key: z.string().min(1), name: z.string() });
 const myPermissions = z.object({ permissions: z.record(z.string(), z.object({ havePermission: z.boolean().optional() })).optional() });
-const permissionCheck = z.object({
-  globalPermissions: z.array(z.string()).optional(),
-  projectPermissions: z.array(z.object({ permission: z.string(), projects: z.array(z.union([z.number(), z.string()])).optional() })).optional(),
-});
-const userBulk = z.object({ values: z.array(jiraUser) });
-
-const toUserSummary = (u: JiraUser): UserSummary => ({
-  accountId: u.accountId,
-  displayName: u.displayName ?? u.accountId,
-  ...(u.avatarUrls?.['48x48'] ? { avatarUrl: u.avatarUrls['48x48'] } : {}),
-});
-
-type JiraResponse = Awaited<ReturnType<ReturnType<typeof asUser>['requestJira']>>;
 
 /**
  * Jira as the user of the current invocation. One rule for every call: a clear 401/403/404 is
@@ -59,31 +15,7 @@ type JiraResponse = Awaited<ReturnType<ReturnType<typeof asUser>['requestJira']>
 export function createJiraAsUser(): JiraAsUser {
   const jira = asUser();
 
-  /** The response, or UNAVAILABLE when Jira could not be reached or did not answer. */
-  async function request(what: string, path: ReturnType<typeof route>, init?: Parameters<typeof jira.requestJira>[1]): Promise<JiraResponse> {
-    let response: JiraResponse;
-    try {
-      response = await jira.requestJira(path, init);
-    } catch (error) {
-      throw jiraUnavailable(what, error instanceof Error ? error.message : String(error), error);
-    }
-    if (isTransient(response.status)) throw jiraUnavailable(what, `HTTP ${response.status}`);
-    return response;
-  }
-
-  /** The parsed body of a successful answer; anything else Jira said is unexpected here. */
-  async function body<S extends z.ZodType>(what: string, response: JiraResponse, schema: S): Promise<z.output<S>> {
-    if (!response.ok) throw new JiraRequestError(what, `HTTP ${response.status}`);
-    let json: unknown;
-    try {
-      json = await response.json();
-    } catch (error) {
-      throw new JiraRequestError(what, 'the body is not JSON', { cause: error });
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new JiraRequestError(what, describeIssues(parsed.error));
-    return parsed.data;
-  }
+  const { request, body } = jiraHttp(jira);
 
   return {
     async isJiraAdmin() {
@@ -136,7 +68,7 @@ export function createJiraAsUser(): JiraAsUser {
       // Without Jira's "Browse users and groups" permission the picker cannot search: say so.
       if (response.status === 403) throw new AppError('FORBIDDEN', 'You do not have permission to search Jira users. Ask a Jira admin for the "Browse users and groups" permission.');
       const users = await body(what, response, z.array(jiraUser));
-      return users.filter((u) => u.active !== false && (u.accountType ?? 'atlassian') === 'atlassian').map(toUserSummary);
+      return users.filter(isActivePerson).map(toUserSummary);
     },
 
     async getUsers(accountIds) {

@@ -81,14 +81,15 @@ export function createKvsDeliveryStore(): DeliveryStore {
     });
   }
 
-  async function pending(index: string, partition: unknown[], nowMs: number | undefined, limit: number): Promise<DeliveryRecord[]> {
+  /** Up to `limit` records of one index partition whose range value is in `range`, ascending. */
+  async function scan(index: string, partition: unknown[], range: { from: number; to?: number }, limit: number): Promise<DeliveryRecord[]> {
     const records: DeliveryRecord[] = [];
     let cursor: string | undefined;
     do {
       let query = deliveries
         .query()
         .index(index, { partition })
-        .where(nowMs === undefined ? WhereConditions.greaterThanEqualTo(0) : WhereConditions.between(0, nowMs))
+        .where(range.to === undefined ? WhereConditions.greaterThanEqualTo(range.from) : WhereConditions.between(range.from, range.to))
         .sort(Sort.ASC)
         .limit(Math.min(PAGE, limit - records.length));
       if (cursor) query = query.cursor(cursor);
@@ -98,6 +99,9 @@ export function createKvsDeliveryStore(): DeliveryStore {
     } while (cursor && records.length < limit);
     return records;
   }
+
+  /** Pending deliveries of a partition, earliest due first; due by `nowMs` when given. */
+  const pending = (index: string, partition: unknown[], nowMs: number | undefined, limit: number) => scan(index, partition, nowMs === undefined ? { from: 0 } : { from: 0, to: nowMs }, limit);
 
   return {
     async load(id) {
@@ -174,21 +178,7 @@ export function createKvsDeliveryStore(): DeliveryStore {
     },
 
     async listByStatusSince(webhookId, status, sinceMs, limit) {
-      const records: DeliveryRecord[] = [];
-      let cursor: string | undefined;
-      do {
-        let query = deliveries
-          .query()
-          .index(INDEX.deliveryByWebhookStatus, { partition: [webhookId, status] })
-          .where(WhereConditions.greaterThanEqualTo(sinceMs))
-          .sort(Sort.ASC)
-          .limit(Math.min(PAGE, limit - records.length));
-        if (cursor) query = query.cursor(cursor);
-        const page = await query.getMany();
-        records.push(...parsePage(page.results, 'deliveries'));
-        cursor = page.nextCursor;
-      } while (cursor && records.length < limit);
-      return fresh(records, (d) => d.status === status);
+      return fresh(await scan(INDEX.deliveryByWebhookStatus, [webhookId, status], { from: sinceMs }, limit), (d) => d.status === status);
     },
 
     async countPending(webhookId, cap) {
