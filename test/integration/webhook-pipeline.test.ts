@@ -1,51 +1,37 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
-import { startDemoReceiver, type DemoReceiver } from '../../local/demo-receiver';
+import type { DemoReceiver } from '../../local/demo-receiver';
 import { webhookBodySchema } from '../../src/domain/webhook-body';
-import { startTestHost, type TestHost } from '../support/host-fixture';
+import { queriesCaughtUp, type TestHost } from '../support/host-fixture';
+import { webhookFixture, type WebhookFixture } from '../support/webhook-fixture';
 
+let f: WebhookFixture;
 let t: TestHost;
 let receiver: DemoReceiver;
-let tlsDir: string;
 
 beforeAll(async () => {
-  tlsDir = mkdtempSync(join(tmpdir(), 'prw-tls-'));
-  receiver = await startDemoReceiver({ port: 0, tlsDir });
+  f = await webhookFixture();
+  receiver = f.receiver;
 });
-
 afterAll(async () => {
-  await receiver.stop();
-  rmSync(tlsDir, { recursive: true, force: true });
+  await f.close();
 });
-
 beforeEach(async () => {
-  receiver.clear();
-  t = await startTestHost({ allowLoopbackTargets: true, egressFetch: receiver.trustedFetch });
+  t = await f.start();
 });
-
 afterEach(async () => {
-  await t.stop();
+  await f.stopAll();
 });
 
 /** Index queries lag writes on Forge (and in strict fidelity): the delivery log is one. */
-const pastIndexLag = () => t.host.advanceClock(2_000);
+const pastIndexLag = queriesCaughtUp;
 
 async function fieldIds(): Promise<{ budget: number; status: number }> {
-  const view = await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
-  const id = (name: string) => {
-    const field = view.fields.find((f) => f.name === name);
-    if (!field) throw new Error(`no field ${name}`);
-    return field.id;
-  };
-  return { budget: id('Budget'), status: id('Status') };
+  return { budget: await f.fieldId('Budget'), status: await f.fieldId('Status') };
 }
 
 async function createHook(hook: string, extra: Record<string, unknown> = {}) {
-  const created = await t.invokeOk('admin', 'createWebhook', { name: `Hook ${hook}`, url: receiver.hookUrl(hook), ...extra });
-  receiver.setSecret(hook, created.secret);
-  return created;
+  const created = await f.createHook(hook, extra);
+  return { secret: created.secret, webhook: { id: created.id } };
 }
 
 describe('outgoing webhooks: one save, one signed POST', () => {
