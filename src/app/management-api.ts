@@ -2,7 +2,7 @@ import type { FieldDefinition } from '../domain/fields/field-definition';
 import { formatPayloadValue, parseFieldInput, type PayloadValue, type StoredValue } from '../domain/fields/field-values';
 import type { ProjectFieldsView } from '../shared/resolver-contract';
 import { AppError, invalidInput } from './app-error';
-import type { ChangeEventPublisher, WakeUpQueue } from './ports';
+import type { ChangeEventPublisher, FieldCatalogStore, WakeUpQueue } from './ports';
 import { getProjectFields, saveProjectFields, type ProjectFieldsDeps } from './project-fields';
 
 /**
@@ -142,24 +142,64 @@ export async function patchManyProjects(
       changeIds.push(changeId);
     },
   };
-  const saveDeps = { ...deps, publisher: collecting };
+  // One catalog read for the whole request, not two per project.
+  const saveDeps = { ...deps, publisher: collecting, catalog: onceLoadedCatalog(deps.catalog) };
   const results: Record<string, BulkProjectResult> = {};
   let failed = 0;
-  for (const [projectKey, values] of Object.entries(projects)) {
-    try {
-      results[projectKey] = { ok: true, ...(await patchProjectFields(saveDeps, { projectKey, values })) };
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      failed += 1;
-      results[projectKey] = { ok: false, error: { code: error.code, message: error.message, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) } };
+  let rateLimited: string | undefined;
+  try {
+    for (const [projectKey, values] of Object.entries(projects)) {
+      if (rateLimited) {
+        failed += 1;
+        results[projectKey] = { ok: false, error: { code: 'UNAVAILABLE', message: `Not attempted: ${rateLimited}` } };
+        continue;
+      }
+      try {
+        results[projectKey] = { ok: true, ...(await patchProjectFields(saveDeps, { projectKey, values })) };
+      } catch (error) {
+        if (isRateLimited(error)) {
+          // The platform's storage rate: this project saved nothing, the rest are not tried; the answer says so.
+          rateLimited = "Forge's storage rate limit was reached. Nothing was saved for this project; send it again in a moment.";
+          failed += 1;
+          results[projectKey] = { ok: false, error: { code: 'UNAVAILABLE', message: rateLimited } };
+          continue;
+        }
+        if (!(error instanceof AppError)) throw error;
+        failed += 1;
+        results[projectKey] = { ok: false, error: { code: error.code, message: error.message, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) } };
+      }
     }
-  }
-  if (changeIds.length > 0) {
-    try {
-      await deps.queue.wakeFanOut(changeIds);
-    } catch (error) {
-      console.warn(`bulk save: ${changeIds.length} changes saved, fan-out wake-up left to the sweeper: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    // Whatever happened, the changes already saved get their wake-up now (not the sweeper's, minutes later).
+    if (changeIds.length > 0) {
+      try {
+        await deps.queue.wakeFanOut(changeIds);
+      } catch (error) {
+        console.warn(`bulk save: ${changeIds.length} changes saved, fan-out wake-up left to the sweeper: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
   }
   return { results, changed: changeIds.length, failed };
+}
+
+/** KVS answered 429 (RATE_LIMIT_EXCEEDED): a platform limit, not a bug; the caller may try again. */
+function isRateLimited(error: unknown): boolean {
+  const { code, status } = (error ?? {}) as { code?: unknown; status?: unknown };
+  return code === 'RATE_LIMIT_EXCEEDED' || status === 429;
+}
+
+/** The catalog read once and reused for one request (a save still validates against it). */
+function onceLoadedCatalog(store: FieldCatalogStore): FieldCatalogStore {
+  let loaded: ReturnType<FieldCatalogStore['load']> | undefined;
+  return {
+    load: () =>
+      (loaded ??= store.load().catch((error: unknown) => {
+        loaded = undefined;
+        throw error;
+      })),
+    save: (next, expectedVersion) => {
+      loaded = undefined;
+      return store.save(next, expectedVersion);
+    },
+  };
 }

@@ -29,6 +29,10 @@ export async function managementApi(event: unknown): Promise<WebTriggerAnswer> {
   } catch (error) {
     if (error instanceof ApiError) return errorAnswer(error);
     if (error instanceof AppError) return errorAnswer(fromAppError(error));
+    // Forge's storage rate limit: the caller may send the request again shortly.
+    if ((error as { code?: unknown } | null)?.code === 'RATE_LIMIT_EXCEEDED') {
+      return errorAnswer(new ApiError(429, 'RATE_LIMITED', "Forge's storage rate limit was reached; nothing more was done. Send the request again in a few seconds.", { 'Retry-After': ['5'] }));
+    }
     throw error;
   }
 }
