@@ -24,6 +24,8 @@ export interface FanOutReport {
 
 /** Changes one fan-out run takes; the index may hold more, and the run wakes itself for them. */
 export const FAN_OUT_BATCH = 50;
+/** Unfanned changes a run that was given ids looks for besides them. */
+const STRAGGLERS = 5;
 /** Ids a drain wake-up carries; the drain's index query finds the rest. */
 const WAKE_IDS = 100;
 
@@ -38,9 +40,15 @@ const WAKE_IDS = 100;
 export async function fanOutChanges(deps: FanOutDeps, changeIds: readonly string[]): Promise<FanOutReport> {
   const ids = [...new Set([...changeIds, ...(await deps.inbox.take())])];
   const named = (await Promise.all(ids.map((id) => deps.changes.load(id)))).filter((c): c is FieldChangeRecord => c !== undefined);
-  const listed = await deps.changes.listUnfanned(FAN_OUT_BATCH);
+  // The index finds changes whose wake-up was lost; a run that was told its changes only looks
+  // for a few such stragglers (reads cost), a run told nothing looks for a whole batch.
+  const listLimit = ids.length > 0 ? STRAGGLERS : FAN_OUT_BATCH;
+  const listed = await deps.changes.listUnfanned(listLimit);
+  // Index results may be stale (a change fanned out a moment ago): read again by key.
+  const namedIds = new Set(named.map((c) => c.changeId));
+  const strays = (await Promise.all(listed.filter((c) => !namedIds.has(c.changeId)).map((c) => deps.changes.load(c.changeId)))).filter((c): c is FieldChangeRecord => c !== undefined);
   const byId = new Map<string, FieldChangeRecord>();
-  for (const change of [...named, ...listed]) if (change.pushState !== 'fanned-out') byId.set(change.changeId, change);
+  for (const change of [...named, ...strays]) if (change.pushState !== 'fanned-out') byId.set(change.changeId, change);
   const changes = [...byId.values()].sort((a, b) => a.timestamp - b.timestamp || a.revision - b.revision);
   if (changes.length === 0) return { changes: 0, deliveries: 0, wakeUps: 0, continued: false };
 
@@ -60,10 +68,11 @@ export async function fanOutChanges(deps: FanOutDeps, changeIds: readonly string
   for (const [webhookId, ids] of idsByWebhook) {
     if ((await deps.states.poke(webhookId, now, ids)) === 'needs-wake') wakes.push({ webhookId, deliveryIds: ids.slice(0, WAKE_IDS), delaySeconds: 0 });
   }
-  const continued = listed.length >= FAN_OUT_BATCH;
+  // More to take only if the index listed a full page of changes really not fanned out.
+  const continued = strays.filter((c) => c.pushState !== 'fanned-out').length >= listLimit;
   await deps.queue.wakeDrains(wakes);
   await Promise.all(wakes.map((wake) => deps.states.noteWakeUp(wake.webhookId, now)));
-  await deps.changes.markFannedOut(changes.map((c) => c.changeId));
+  await deps.changes.markFannedOut(changes);
   if (continued) await deps.queue.wakeFanOut([]);
   return { changes: changes.length, deliveries: records.length, wakeUps: wakes.length, continued };
 }

@@ -193,7 +193,8 @@ export interface FanOutChangeStore {
   load(changeId: string): Promise<FieldChangeRecord | undefined>;
   /** Changes not fanned out yet, oldest first (index: may lag). */
   listUnfanned(limit: number): Promise<FieldChangeRecord[]>;
-  markFannedOut(changeIds: readonly string[]): Promise<void>;
+  /** Marks these changes (as just read by key) fanned out; a change moved on meanwhile is left as it is. */
+  markFannedOut(changes: readonly FieldChangeRecord[]): Promise<void>;
 }
 
 /** Change ids saved while a fan-out wake-up was on its way (see `createCoalescingPublisher`). */

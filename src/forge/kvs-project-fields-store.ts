@@ -174,9 +174,12 @@ export function createKvsFieldChangeStore(): FieldChangeStore & FanOutChangeStor
     });
   }
 
-  /** Moves a change forward only from `from` (never back: a fanned-out change stays fanned out). */
-  async function advance(changeId: string, from: readonly PushState[], to: PushState): Promise<void> {
-    const record = await load(changeId);
+  /**
+   * Moves a change forward only from `from` (never back: a fanned-out change stays fanned out).
+   * `known` is the record as the caller just read it by key, saving a read.
+   */
+  async function advance(changeId: string, from: readonly PushState[], to: PushState, known?: FieldChangeRecord): Promise<void> {
+    const record = known ?? (await load(changeId));
     if (!record || !from.includes(record.pushState)) return;
     try {
       await kvs
@@ -202,8 +205,8 @@ export function createKvsFieldChangeStore(): FieldChangeStore & FanOutChangeStor
       const [pending, pushed] = await Promise.all([listByState('pending', limit), listByState('pushed', limit)]);
       return [...pending, ...pushed].sort((a, b) => a.timestamp - b.timestamp).slice(0, limit);
     },
-    async markFannedOut(changeIds) {
-      for (const id of changeIds) await advance(id, ['pending', 'pushed'], 'fanned-out');
+    async markFannedOut(changes) {
+      for (const change of changes) await advance(change.changeId, ['pending', 'pushed'], 'fanned-out', change);
     },
   };
 }

@@ -301,8 +301,13 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
           answer = 'rerun-requested';
           return askRerun(current, ids);
         }
-        // An immediate wake-up noted a moment ago has not been taken yet: it will find this work.
+        // An immediate wake-up noted a moment ago has not been taken yet: it will find this work,
+        // by key from the inbox (the index may not show it yet).
         answer = wakeUpPending(current) && current.wakeAt <= nowMs + 1000 && current.wakeAt > nowMs - 60_000 ? 'wake-pending' : 'needs-wake';
+        if (answer === 'wake-pending') {
+          const inbox = mergeIds(current.inbox, ids);
+          return inbox.length === current.inbox.length ? undefined : { ...current, inbox };
+        }
         return undefined;
       });
       return answer;
