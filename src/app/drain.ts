@@ -181,7 +181,10 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
       if (circuitOpenUntil !== undefined && webhook.active) {
         report.deferred += await deferDue(deps, webhookId, circuitOpenUntil, (next) => (state = next), () => state);
       }
-      const wake = await planNextWakeUp(deps, webhookId, state, continued && webhook.active, earliestWritten);
+      // A disabled webhook's work due now waits without wake-ups (enabling it wakes the drain);
+      // one due later keeps its wake-up, which then finds the webhook as it is by that time.
+      const next = await planNextWakeUp(deps, webhookId, state, continued && webhook.active, earliestWritten);
+      const wake = webhook.active || (next && next.delaySeconds > 0) ? next : undefined;
       const planned = wake ? { ...state, wakeAt: deps.clock.now() + wake.delaySeconds * 1000 } : state;
       // Over budget, the lease goes whatever was asked meanwhile: the wake-up below takes it on.
       const released = await deps.states.release(deps.ownerId, planned, { force: continued });
