@@ -118,9 +118,12 @@ export async function updateWebhook(deps: WebhookAdminDeps, input: Input<'update
     // Enabling clears why the app had disabled it.
     ...(reEnabled ? { disabledReason: null, disabledAt: null } : {}),
   };
+  // Deliveries that waited while it was disabled go out now, not at a retry time hours away. They
+  // are rescheduled while the webhook is still disabled, so no drain has claimed one meanwhile.
+  const waiting = reEnabled ? (await deps.deliveries.dueForWebhook(current.id, Number.MAX_SAFE_INTEGER, RESEND_LIMIT)).filter((d) => d.inFlight === 0 && d.dueAt > now) : [];
+  await deps.deliveries.saveMany(waiting.map((d) => ({ ...d, dueAt: now })));
   await saveWebhook(deps, next);
-  // Deliveries that waited while it was disabled go out now.
-  if (reEnabled) await wakeDrain(deps, next.id, []);
+  if (reEnabled) await wakeDrain(deps, next.id, waiting.slice(0, 100).map((d) => d.deliveryId));
   return getWebhook(deps, next.id);
 }
 

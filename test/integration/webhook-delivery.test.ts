@@ -146,6 +146,22 @@ describe('the drain', () => {
     expect(f.receiver.received('again').map((r) => JSON.parse(r.body).data.fields[0].value.current)).toEqual(['2.000', '1.000', '1.000']);
   });
 
+  it('enabling a disabled webhook sends what waited at once, not at its retry time hours away', async () => {
+    const t = f.host();
+    const hook = await f.createHook('paused');
+    f.receiver.respondWith('paused', { status: 500 });
+    await f.saveDemo({ Budget: 1 });
+    await t.host.settle();
+    await t.host.advanceClock(7_000); // attempt 2; attempt 3 is due 5 minutes later
+    await t.host.settle();
+    await t.invokeOk('admin', 'updateWebhook', { id: hook.id, active: false });
+    f.receiver.respondWith('paused', undefined);
+    await t.invokeOk('admin', 'updateWebhook', { id: hook.id, active: true });
+    await t.host.settle();
+    expect(attemptsOf('paused').map((a) => a.split('#')[1])).toEqual(['3', '2', '1']);
+    expect((await t.invokeOk('admin', 'getWebhook', { id: hook.id })).status.lastResult).toBe('OK');
+  });
+
   it('secret rotation: requests carry two signatures; a receiver with either the old or the new secret verifies them', async () => {
     const t = f.host();
     const hook = await f.createHook('rotate');
