@@ -116,6 +116,8 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
         for (let i = 0; i < due.length; i += CHUNK) {
           if (overBudget()) {
             continued = true;
+            // The next drain reads these by key: the index may not show them yet.
+            state = { ...state, inbox: [...new Set([...due.slice(i).map((d) => d.deliveryId), ...state.inbox])].slice(0, 500) };
             break drain;
           }
           const chunk = due.slice(i, i + CHUNK);

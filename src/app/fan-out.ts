@@ -38,7 +38,8 @@ const WAKE_IDS = 100;
  * changes are marked fanned out. Run twice, it creates nothing twice.
  */
 export async function fanOutChanges(deps: FanOutDeps, changeIds: readonly string[]): Promise<FanOutReport> {
-  const ids = [...new Set([...changeIds, ...(await deps.inbox.take())])];
+  const taken = await deps.inbox.take();
+  const ids = [...new Set([...changeIds, ...taken.ids])];
   const named = (await Promise.all(ids.map((id) => deps.changes.load(id)))).filter((c): c is FieldChangeRecord => c !== undefined);
   // The index finds changes whose wake-up was lost; a run that was told its changes only looks
   // for a few such stragglers (reads cost), a run told nothing looks for a whole batch.
@@ -50,7 +51,10 @@ export async function fanOutChanges(deps: FanOutDeps, changeIds: readonly string
   const byId = new Map<string, FieldChangeRecord>();
   for (const change of [...named, ...strays]) if (change.pushState !== 'fanned-out') byId.set(change.changeId, change);
   const changes = [...byId.values()].sort((a, b) => a.timestamp - b.timestamp || a.revision - b.revision);
-  if (changes.length === 0) return { changes: 0, deliveries: 0, wakeUps: 0, continued: false };
+  if (changes.length === 0) {
+    if (taken.more) await deps.queue.wakeFanOut([]);
+    return { changes: 0, deliveries: 0, wakeUps: 0, continued: taken.more };
+  }
 
   const webhooks = (await deps.webhooks.list()).filter((w) => w.active);
   const now = deps.clock.now();
@@ -69,7 +73,7 @@ export async function fanOutChanges(deps: FanOutDeps, changeIds: readonly string
     if ((await deps.states.poke(webhookId, now, ids)) === 'needs-wake') wakes.push({ webhookId, deliveryIds: ids.slice(0, WAKE_IDS), delaySeconds: 0 });
   }
   // More to take only if the index listed a full page of changes really not fanned out.
-  const continued = strays.filter((c) => c.pushState !== 'fanned-out').length >= listLimit;
+  const continued = taken.more || strays.filter((c) => c.pushState !== 'fanned-out').length >= listLimit;
   await deps.queue.wakeDrains(wakes);
   await Promise.all(wakes.map((wake) => deps.states.noteWakeUp(wake.webhookId, now)));
   await deps.changes.markFannedOut(changes);

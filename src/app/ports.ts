@@ -199,8 +199,11 @@ export interface FanOutChangeStore {
 
 /** Change ids saved while a fan-out wake-up was on its way (see `createCoalescingPublisher`). */
 export interface FanOutInbox {
-  /** Empties the inbox, answering the ids it held; the next save pushes a wake-up of its own. */
-  take(): Promise<string[]>;
+  /**
+   * Takes up to 100 ids out of the inbox (`more`: some are left, the caller wakes a run for them);
+   * once it is empty, the next save pushes a wake-up of its own.
+   */
+  take(): Promise<{ ids: string[]; more: boolean }>;
 }
 
 export interface WakeUpQueue {

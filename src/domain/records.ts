@@ -94,7 +94,9 @@ export const fanOutInboxSchema = z.object({
   version: z.number().int().nonnegative(),
   /** When the wake-up that will take this inbox was pushed (0: none on its way). */
   wakePushedAt: z.number().nonnegative(),
-  changeIds: z.array(z.string().min(1)).max(100),
+  changeIds: z.array(z.string().min(1)).max(1000),
+  /** Who emptied it last: two fan-outs emptying it at once never both take the same ids. */
+  takenBy: z.string().optional(),
 });
 export type FanOutInboxRecord = z.infer<typeof fanOutInboxSchema>;
 
@@ -159,7 +161,7 @@ export const webhookStateRecordSchema = z.object({
   /** A wake-up came while the lease was held: the holder drains again before letting go. */
   rerun: z.boolean(),
   /** Deliveries those wake-ups named: the holder reads them by key (the index may not show them yet). */
-  inbox: z.array(z.string().min(1)).max(100).default([]),
+  inbox: z.array(z.string().min(1)).max(500).default([]),
   /** Due time of the wake-up already on the queue (0: none); taken once a drain started after it was noted. */
   wakeAt: z.number().nonnegative(),
   /** When the last drain took the lease: a wake-up noted before that may have been the one it took. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { kvs, Filter, FilterConditions } from '@forge/kvs';
 import type { ChangeEventPublisher, Clock, FanOutInbox, WakeUpQueue } from '../app/ports';
@@ -6,7 +7,9 @@ import { ENTITY, storageKeys } from './storage-keys';
 
 /** A wake-up pushed longer ago than this and not taken is presumed lost: the next save pushes again. */
 export const INBOX_WAKE_WINDOW_MS = 60_000;
-const INBOX_MAX = 100;
+/** Ids one inbox holds (about 40 KB); one fan-out run takes 100 of them. */
+const INBOX_MAX = 1000;
+const TAKE_MAX = 100;
 
 const EMPTY: FanOutInboxRecord = { schemaVersion: 1, version: 0, wakePushedAt: 0, changeIds: [] };
 
@@ -72,14 +75,18 @@ export function createKvsFanOutInbox(): FanOutInbox {
   const inbox = inboxEntity();
   return {
     async take() {
+      const takenBy = randomUUID();
       for (let attempt = 0; attempt < 8; attempt += 1) {
         const current = await inbox.load();
-        if (current.version === 0) return [];
-        const next: FanOutInboxRecord = { ...current, version: current.version + 1, wakePushedAt: 0, changeIds: [] };
-        if (await inbox.writeIf(current, next)) return current.changeIds;
+        if (current.version === 0 || (current.changeIds.length === 0 && current.wakePushedAt === 0)) return { ids: [], more: false };
+        const ids = current.changeIds.slice(0, TAKE_MAX);
+        const rest = current.changeIds.slice(TAKE_MAX);
+        // What is left keeps its wake-up noted: the run that takes these wakes itself for the rest.
+        const next: FanOutInboxRecord = { ...current, version: current.version + 1, wakePushedAt: rest.length > 0 ? current.wakePushedAt : 0, changeIds: rest, takenBy };
+        if (await inbox.writeIf(current, next)) return { ids, more: rest.length > 0 };
       }
       // Saves keep adding: leave the ids for the next run (they are `pushed`, the index finds them too).
-      return [];
+      return { ids: [], more: false };
     },
   };
 }

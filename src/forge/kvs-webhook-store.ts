@@ -133,7 +133,10 @@ function ignoreMissing(error: unknown): void {
   throw error;
 }
 
-const INBOX_MAX = 100;
+/** Ids one drain wake-up message carries. */
+export const WAKE_IDS = 100;
+/** Ids handed to a drain (about 20 KB at most; emptied when a drain takes them). */
+const INBOX_MAX = 500;
 
 function mergeIds(a: readonly string[], b: readonly string[]): string[] {
   return [...new Set([...a, ...b])].slice(0, INBOX_MAX);
@@ -285,7 +288,8 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
       let current = state;
       for (let attempt = 0; attempt < 8; attempt += 1) {
         if (current.rerun && !options.force) return { kind: 'rerun', state: { ...current, rerun: false } };
-        const next = { ...current, leaseOwner: '', leaseUntil: 0, rerun: false, inbox: [], version: current.version + 1 };
+        // Let go by force (the caller wakes a new drain): the ids handed over meanwhile stay for it.
+        const next = { ...current, leaseOwner: '', leaseUntil: 0, rerun: false, inbox: options.force ? current.inbox : [], version: current.version + 1 };
         if (await writeIf(current, next)) return { kind: 'released' };
         const stored = await load(state.webhookId);
         if (!stored || stored.leaseOwner !== owner) return { kind: 'released' };
@@ -304,11 +308,10 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
         // An immediate wake-up noted a moment ago has not been taken yet: it will find this work,
         // by key from the inbox (the index may not show it yet).
         answer = wakeUpPending(current) && current.wakeAt <= nowMs + 1000 && current.wakeAt > nowMs - 60_000 ? 'wake-pending' : 'needs-wake';
-        if (answer === 'wake-pending') {
-          const inbox = mergeIds(current.inbox, ids);
-          return inbox.length === current.inbox.length ? undefined : { ...current, inbox };
-        }
-        return undefined;
+        // A wake-up carries 100 ids: the rest of a large batch waits here for the drain it starts.
+        const handed = answer === 'wake-pending' ? ids : ids.slice(WAKE_IDS);
+        const inbox = mergeIds(current.inbox, handed);
+        return inbox.length === current.inbox.length ? undefined : { ...current, inbox };
       });
       return answer;
     },
