@@ -74,11 +74,12 @@ export async function fanOutChanges(deps: FanOutDeps, changeIds: readonly string
   }
   // More to take only if the index listed a full page of changes really not fanned out.
   const continued = taken.more || strays.filter((c) => c.pushState !== 'fanned-out').length >= listLimit;
-  await deps.queue.wakeDrains(wakes);
-  await Promise.all(wakes.map((wake) => deps.states.noteWakeUp(wake.webhookId, now)));
+  const { pushed, limited } = await deps.queue.wakeDrains(wakes);
+  if (limited) console.warn(`fan-out: the event rate limit refused ${wakes.length - pushed.length} drain wake-up(s); the sweeper wakes them`);
+  await Promise.all(pushed.map((webhookId) => deps.states.noteWakeUp(webhookId, now)));
   await deps.changes.markFannedOut(changes);
   if (continued) await deps.queue.wakeFanOut([]);
-  return { changes: changes.length, deliveries: records.length, wakeUps: wakes.length, continued };
+  return { changes: changes.length, deliveries: records.length, wakeUps: pushed.length, continued };
 }
 
 function deliveriesFor(change: FieldChangeRecord, webhook: WebhookRecord, now: number): DeliveryRecord[] {

@@ -210,7 +210,11 @@ export interface WakeUpQueue {
   /** Wakes the fan-out for these changes (one event), optionally delayed. */
   wakeFanOut(changeIds: readonly string[], delaySeconds?: number): Promise<void>;
   /** Wakes drains: one event per webhook, optionally delayed (<= 900 s). */
-  wakeDrains(wakes: readonly { webhookId: string; deliveryIds: readonly string[]; delaySeconds: number }[]): Promise<void>;
+  /**
+   * Answers the webhooks whose wake-up went out; `limited` when the platform's event rate refused
+   * the rest (the sweeper wakes those later: their work is due and no wake-up is noted).
+   */
+  wakeDrains(wakes: readonly { webhookId: string; deliveryIds: readonly string[]; delaySeconds: number }[]): Promise<{ pushed: string[]; limited: boolean }>;
 }
 
 export interface HttpResult {

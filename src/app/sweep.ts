@@ -65,7 +65,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     if (state && wakeUpPending(state) && state.wakeAt > now - LOST_WAKE_UP_MS) continue;
     wakes.push({ webhookId, deliveryIds: due.slice(0, 100).map((d) => d.deliveryId), delaySeconds: 0 });
   }
-  await deps.queue.wakeDrains(wakes);
-  await Promise.all(wakes.map((w) => deps.states.noteWakeUp(w.webhookId, now)));
-  return { changesPushed: pushed.pushed, fanOutWoken: stuck.length > 0, drainsWoken: wakes.length, orphansCancelled };
+  const woken = await deps.queue.wakeDrains(wakes);
+  await Promise.all(woken.pushed.map((webhookId) => deps.states.noteWakeUp(webhookId, now)));
+  return { changesPushed: pushed.pushed, fanOutWoken: stuck.length > 0, drainsWoken: woken.pushed.length, orphansCancelled };
 }

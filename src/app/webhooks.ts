@@ -304,8 +304,9 @@ async function testProject(deps: WebhookAdminDeps, webhook: WebhookRecord, proje
 async function wakeDrain(deps: Pick<WebhookAdminDeps, 'states' | 'queue' | 'clock'>, webhookId: string, deliveryIds: readonly string[]): Promise<void> {
   const now = deps.clock.now();
   if ((await deps.states.poke(webhookId, now, deliveryIds)) !== 'needs-wake') return;
-  await deps.queue.wakeDrains([{ webhookId, deliveryIds, delaySeconds: 0 }]);
-  await deps.states.noteWakeUp(webhookId, now);
+  const { pushed } = await deps.queue.wakeDrains([{ webhookId, deliveryIds, delaySeconds: 0 }]);
+  // Refused by the event rate: the sweeper wakes the drain (its work is due, no wake-up noted).
+  if (pushed.length > 0) await deps.states.noteWakeUp(webhookId, now);
 }
 
 export function toWebhookDto(webhook: WebhookRecord, state: WebhookStateRecord | undefined, pending: number, nowMs: number): WebhookDto {

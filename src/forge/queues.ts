@@ -1,4 +1,4 @@
-import { Queue } from '@forge/events';
+import { PartialSuccessError, Queue, RateLimitError } from '@forge/events';
 import type { FieldCleanupMessage, FieldCleanupQueue } from '../app/field-cleanup';
 import type { ChangeEventPublisher, WakeUpQueue } from '../app/ports';
 import type { DeliveryWakeMessage, FieldChangesMessage } from '../domain/records';
@@ -10,8 +10,11 @@ export const QUEUE_KEYS = {
   fieldCleanup: 'field-cleanup',
 } as const;
 
-/** At most 50 events per push (Forge). */
-const PUSH_MAX_EVENTS = 50;
+/**
+ * Drain wake-ups per push (Forge takes up to 50): when the installation's event rate refuses a
+ * push, it may refuse all of it, so small pushes let as many through as the rate allows.
+ */
+const DRAIN_PUSH_EVENTS = 10;
 
 /** One fan-out wake-up per change, pushed at once (the sweeper's re-push of stuck changes). */
 export function createQueueChangeEventPublisher(): ChangeEventPublisher {
@@ -34,13 +37,29 @@ export function createWakeUpQueue(): WakeUpQueue {
       await fieldChanges.push([{ body, ...(delaySeconds > 0 ? { delayInSeconds: delaySeconds } : {}) }]);
     },
     async wakeDrains(wakes) {
-      for (let i = 0; i < wakes.length; i += PUSH_MAX_EVENTS) {
-        const events = wakes.slice(i, i + PUSH_MAX_EVENTS).map((wake) => {
+      const pushed: string[] = [];
+      for (let i = 0; i < wakes.length; i += DRAIN_PUSH_EVENTS) {
+        const chunk = wakes.slice(i, i + DRAIN_PUSH_EVENTS);
+        const events = chunk.map((wake) => {
           const body: DeliveryWakeMessage = { schemaVersion: 1, webhookId: wake.webhookId, deliveryIds: [...wake.deliveryIds].slice(0, 100) };
           return { body, ...(wake.delaySeconds > 0 ? { delayInSeconds: wake.delaySeconds } : {}) };
         });
-        if (events.length > 0) await deliveries.push(events);
+        try {
+          await deliveries.push(events);
+          pushed.push(...chunk.map((w) => w.webhookId));
+        } catch (error) {
+          // Over the installation's event rate: what went stays pushed, the rest is left to the
+          // sweeper (due work with no wake-up noted); pushing on now would only be refused too.
+          if (error instanceof PartialSuccessError) {
+            const failed = new Set(error.failedEvents.map((f) => ((f as { payload?: { body?: { webhookId?: string } } }).payload ?? (f as { event?: { body?: { webhookId?: string } } }).event)?.body?.webhookId));
+            pushed.push(...chunk.map((w) => w.webhookId).filter((id) => !failed.has(id)));
+            return { pushed, limited: true };
+          }
+          if (error instanceof RateLimitError) return { pushed, limited: true };
+          throw error;
+        }
       }
+      return { pushed, limited: false };
     },
   };
 }

@@ -40,3 +40,24 @@ describe('a burst of saves', () => {
     expect(fanOut?.invocations).toBeLessThanOrEqual(5);
   });
 });
+
+describe('the installation’s event rate', () => {
+  it('a fan-out whose drain wake-ups the rate refuses finishes anyway; the sweeper wakes the rest, nothing is lost', async () => {
+    // Exaggerated: 12 queue events a minute for the whole installation.
+    const t = await f.start({ fidelity: { mode: 'default', queueEventsPerMinute: 12 } });
+    const hooks = [];
+    for (let i = 0; i < 15; i += 1) hooks.push(await f.createHook(`rate-${i}`));
+    await f.saveDemo({ Budget: 1 });
+    await t.host.settle();
+    const first = hooks.filter((_, i) => f.receiver.received(`rate-${i}`).length > 0).length;
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(15);
+    expect(t.host.queues.deadLetters()).toEqual([]);
+    // The sweeper runs every 5 minutes and wakes what is due with no wake-up on its way.
+    for (let round = 0; round < 4; round += 1) {
+      await t.host.advanceClock(5 * 60_000);
+      await t.host.settle();
+    }
+    for (let i = 0; i < 15; i += 1) expect(f.receiver.received(`rate-${i}`)).toHaveLength(1);
+  });
+});
