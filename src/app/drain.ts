@@ -129,8 +129,8 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
             if (delivery.inFlight > 0) {
               const plan = planAfterAttempt({ delivery, attempt: delivery.inFlight, result: { outcome: 'interrupted' }, nowMs: now, jitter: deps.random() });
               interrupted.push(attemptRecord(delivery.deliveryId, delivery.inFlight, now, 0, {}, null, {}, '', plan));
-              current = { ...delivery, inFlight: 0, status: plan.status, dueAt: plan.dueAt, lastError: plan.error };
-              if (plan.status !== 'pending') report.failed += 1;
+              // The round moves on by one: the interruption is not a step of the retry schedule.
+              current = { ...delivery, inFlight: 0, status: plan.status, dueAt: plan.dueAt, lastError: plan.error, roundStart: delivery.roundStart + 1 };
             }
             if (current.status !== 'pending') return current;
             const attempt = current.attempts + 1;

@@ -91,9 +91,9 @@ describe('planAfterAttempt', () => {
     expect(planAfterAttempt({ delivery: { roundStart: 8, dueAt: NOW }, attempt: 9, result: response(500), nowMs: NOW, jitter: 0.5 })).toMatchObject({ status: 'pending', dueAt: NOW + 5_000 });
   });
 
-  it('an interrupted attempt is retried at once, and counts toward the last attempt', () => {
+  it('an interrupted attempt is retried at once and never makes the delivery fail, even as the last one', () => {
     expect(planAfterAttempt({ delivery, attempt: 2, result: { outcome: 'interrupted' }, nowMs: NOW, jitter: 0.5 })).toMatchObject({ status: 'pending', outcome: 'interrupted', dueAt: NOW });
-    expect(planAfterAttempt({ delivery, attempt: MAX_ATTEMPTS, result: { outcome: 'interrupted' }, nowMs: NOW, jitter: 0.5 })).toMatchObject({ status: 'failed', outcome: 'interrupted' });
+    expect(planAfterAttempt({ delivery, attempt: MAX_ATTEMPTS, result: { outcome: 'interrupted' }, nowMs: NOW, jitter: 0.5 })).toMatchObject({ status: 'pending', outcome: 'interrupted', dueAt: NOW });
   });
 
   it('network failures are retried with their reason', () => {

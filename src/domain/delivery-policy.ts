@@ -65,8 +65,9 @@ export type AttemptPlan = {
 /**
  * What one attempt's outcome does to its delivery. `attempt` is the attempt number just made;
  * the retry schedule counts from the start of the delivery's current round (a redelivery starts
- * a new one). An interrupted attempt (claimed, never recorded) is retried at once: its request
- * may or may not have reached the receiver, who dedupes on `webhook-id`.
+ * a new one). An interrupted attempt (claimed, never recorded) is retried at once and does not
+ * count toward the schedule: its request may or may not have reached the receiver, who dedupes
+ * on `webhook-id`; either way a crash never makes a delivery fail.
  */
 export function planAfterAttempt(input: {
   readonly delivery: Pick<DeliveryRecord, 'roundStart' | 'dueAt'>;
@@ -80,11 +81,14 @@ export function planAfterAttempt(input: {
   if (result.outcome === 'disable-webhook') {
     return { status: 'failed', dueAt: delivery.dueAt, outcome: 'disabled', nextAttemptAt: null, disableReason: result.reason, error: result.reason };
   }
+  // Interrupted: retried at once and not counted as a step of the schedule (the caller moves the
+  // round on): a drain killed with a chunk claimed may never have sent most of it.
+  if (result.outcome === 'interrupted') {
+    return { status: 'pending', dueAt: nowMs, outcome: 'interrupted', nextAttemptAt: nowMs, error: 'attempt interrupted: the drain stopped before its outcome was recorded' };
+  }
   const inRound = Math.max(1, attempt - delivery.roundStart);
-  const interrupted = result.outcome === 'interrupted';
-  const error = interrupted ? 'attempt interrupted: the drain stopped before its outcome was recorded' : result.reason;
-  if (inRound >= MAX_ATTEMPTS) return { status: 'failed', dueAt: delivery.dueAt, outcome: interrupted ? 'interrupted' : 'failed', nextAttemptAt: null, error };
-  if (interrupted) return { status: 'pending', dueAt: nowMs, outcome: 'interrupted', nextAttemptAt: nowMs, error };
+  const error = result.reason;
+  if (inRound >= MAX_ATTEMPTS) return { status: 'failed', dueAt: delivery.dueAt, outcome: 'failed', nextAttemptAt: null, error };
   const decision = nextRetryDelayMs({ attempt: inRound, jitter, ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}) });
   if (decision.kind === 'give-up') return { status: 'failed', dueAt: delivery.dueAt, outcome: 'failed', nextAttemptAt: null, error };
   const dueAt = nowMs + decision.delayMs;
