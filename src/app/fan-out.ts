@@ -40,14 +40,14 @@ const WAKE_IDS = 100;
 export async function fanOutChanges(deps: FanOutDeps, changeIds: readonly string[]): Promise<FanOutReport> {
   const taken = await deps.inbox.take();
   const ids = [...new Set([...changeIds, ...taken.ids])];
-  const named = (await Promise.all(ids.map((id) => deps.changes.load(id)))).filter((c): c is FieldChangeRecord => c !== undefined);
+  const named = await deps.changes.loadMany(ids);
   // The index finds changes whose wake-up was lost; a run that was told its changes only looks
   // for a few such stragglers (reads cost), a run told nothing looks for a whole batch.
   const listLimit = ids.length > 0 ? STRAGGLERS : FAN_OUT_BATCH;
   const listed = await deps.changes.listUnfanned(listLimit);
   // Index results may be stale (a change fanned out a moment ago): read again by key.
   const namedIds = new Set(named.map((c) => c.changeId));
-  const strays = (await Promise.all(listed.filter((c) => !namedIds.has(c.changeId)).map((c) => deps.changes.load(c.changeId)))).filter((c): c is FieldChangeRecord => c !== undefined);
+  const strays = await deps.changes.loadMany(listed.filter((c) => !namedIds.has(c.changeId)).map((c) => c.changeId));
   const byId = new Map<string, FieldChangeRecord>();
   for (const change of [...named, ...strays]) if (change.pushState !== 'fanned-out') byId.set(change.changeId, change);
   const changes = [...byId.values()].sort((a, b) => a.timestamp - b.timestamp || a.revision - b.revision);

@@ -191,6 +191,8 @@ export interface DeliveryStore {
 
 export interface FanOutChangeStore {
   load(changeId: string): Promise<FieldChangeRecord | undefined>;
+  /** The records of these ids that exist, read by key in batches. */
+  loadMany(changeIds: readonly string[]): Promise<FieldChangeRecord[]>;
   /** Changes not fanned out yet, oldest first (index: may lag). */
   listUnfanned(limit: number): Promise<FieldChangeRecord[]>;
   /** Marks these changes (as just read by key) fanned out; a change moved on meanwhile is left as it is. */

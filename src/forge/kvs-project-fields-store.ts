@@ -205,8 +205,34 @@ export function createKvsFieldChangeStore(): FieldChangeStore & FanOutChangeStor
       const [pending, pushed] = await Promise.all([listByState('pending', limit), listByState('pushed', limit)]);
       return [...pending, ...pushed].sort((a, b) => a.timestamp - b.timestamp).slice(0, limit);
     },
+    async loadMany(changeIds) {
+      const found: FieldChangeRecord[] = [];
+      for (let i = 0; i < changeIds.length; i += 25) {
+        const chunk = changeIds.slice(i, i + 25);
+        const result = await kvs.batchGet<unknown>(chunk.map((id) => ({ key: storageKeys.fieldChange(id), entityName: ENTITY.fieldChange })));
+        for (const item of result.successfulKeys) found.push(parseChange(item.key, item.value));
+      }
+      return found;
+    },
     async markFannedOut(changes) {
-      for (const change of changes) await advance(change.changeId, ['pending', 'pushed'], 'fanned-out', change);
+      const open = changes.filter((c) => c.pushState !== 'fanned-out');
+      for (let i = 0; i < open.length; i += 25) {
+        const chunk = open.slice(i, i + 25);
+        // One transaction for the chunk, each write conditional on the state read; if any moved on
+        // meanwhile the whole chunk is refused, and each is then moved on its own.
+        try {
+          let tx = kvs.transact();
+          for (const change of chunk) {
+            tx = tx.set(storageKeys.fieldChange(change.changeId), { ...change, pushState: 'fanned-out' }, {
+              entityName: ENTITY.fieldChange,
+              conditions: new Filter<FieldChangeRecord>().and('pushState', FilterConditions.equalTo(change.pushState)),
+            }, changeRetention);
+          }
+          await tx.execute();
+        } catch {
+          for (const change of chunk) await advance(change.changeId, ['pending', 'pushed'], 'fanned-out');
+        }
+      }
     },
   };
 }
