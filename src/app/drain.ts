@@ -46,7 +46,7 @@ export interface DrainReport {
 }
 
 /** Claims per write: with the state record a chunk of claims or results fits one transaction. */
-const CHUNK = 10;
+const CHUNK = 12;
 
 /**
  * The drain of one webhook (DESIGN.md sections 1 and 6): with the webhook's lease, take its due

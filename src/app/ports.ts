@@ -60,7 +60,8 @@ export interface ProjectFieldsStore {
 
 export interface FieldChangeStore {
   load(changeId: string): Promise<FieldChangeRecord | undefined>;
-  markPushed(changeId: string): Promise<void>;
+  /** `pending` -> `pushed`, from the record as the caller has it (a change moved on meanwhile is left as it is). */
+  markPushed(change: FieldChangeRecord): Promise<void>;
   /** Oldest first. */
   listPending(limit: number): Promise<FieldChangeRecord[]>;
 }

@@ -128,7 +128,7 @@ export async function saveProjectFields(deps: ProjectFieldsDeps, input: SaveProj
   // sweeper pushes it within five minutes, so the user's save still succeeded.
   try {
     await deps.publisher.publishFieldChange(changeId);
-    await deps.changes.markPushed(changeId);
+    await deps.changes.markPushed(change);
   } catch (error) {
     console.warn(`save: change ${changeId} saved, event push deferred to the sweeper: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -16,7 +16,7 @@ export async function publishPendingChanges(deps: { changes: FieldChangeStore; p
   for (const change of pending) {
     try {
       await deps.publisher.publishFieldChange(change.changeId);
-      await deps.changes.markPushed(change.changeId);
+      await deps.changes.markPushed(change);
       pushed += 1;
     } catch {
       // Left pending for the next sweep; one bad push must not stop the others.

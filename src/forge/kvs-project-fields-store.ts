@@ -199,7 +199,7 @@ export function createKvsFieldChangeStore(): FieldChangeStore & FanOutChangeStor
 
   return {
     load,
-    markPushed: (changeId) => advance(changeId, ['pending'], 'pushed'),
+    markPushed: (change) => advance(change.changeId, ['pending'], 'pushed', change),
     listPending: (limit) => listByState('pending', limit),
     async listUnfanned(limit) {
       const [pending, pushed] = await Promise.all([listByState('pending', limit), listByState('pushed', limit)]);
