@@ -10,6 +10,11 @@ export type FidelityMode = 'default' | 'strict';
 export interface FidelityTunables {
   /** Virtual ms before a KVS write shows in query results (`get` sees it at once). Strict: 1 s. */
   readonly indexLagMs: number;
+  /**
+   * Virtual ms a query cursor stays valid. Strict: 10 minutes. Forge's cursors expire but Atlassian
+   * does not document after how long: an assumed value, to make code that keeps cursors fail here too.
+   */
+  readonly cursorTtlMs: number;
   /** KVS requests per installation in any sliding second. Strict: 1,000. */
   readonly kvsRequestsPerSecond: number;
   /** KVS read units (10 KB each) per installation in any sliding minute. Strict: 4,000. */
@@ -40,6 +45,7 @@ export type FidelityOption = FidelityMode | ({ readonly mode: FidelityMode } & P
 
 const DEFAULT: FidelityTunables = {
   indexLagMs: 0,
+  cursorTtlMs: Number.POSITIVE_INFINITY,
   kvsRequestsPerSecond: Number.POSITIVE_INFINITY,
   kvsReadUnitsPerMinute: Number.POSITIVE_INFINITY,
   kvsWriteUnitsPerMinute: Number.POSITIVE_INFINITY,
@@ -55,6 +61,7 @@ const DEFAULT: FidelityTunables = {
 /** Forge's documented limits (DESIGN.md section 3). */
 const STRICT: FidelityTunables = {
   indexLagMs: 1_000,
+  cursorTtlMs: 10 * 60_000,
   kvsRequestsPerSecond: 1_000,
   kvsReadUnitsPerMinute: 4_000,
   kvsWriteUnitsPerMinute: 4_000,

@@ -20,6 +20,21 @@ async function kvsError(call: () => Promise<unknown>): Promise<ForgeKvsAPIError>
 const items = () => asInvocation(async () => (await kvs.entity<{ group: string; n: number }>('item').query().index('by-group', { partition: ['a'] }).getMany()).results.map((r) => r.key));
 
 describe('strict fidelity: KVS as Forge behaves in time and at scale', () => {
+  it('a query cursor expires: the next page within its time works, after it the query must start again', async () => {
+    host = startMiniHost({}, {}, { fidelity: { mode: 'strict', indexLagMs: 0, cursorTtlMs: 60_000 } });
+    for (let i = 1; i <= 3; i += 1) await asInvocation(() => kvs.entity('item').set(`i${i}`, { group: 'a', n: i }));
+    const query = () => kvs.entity<{ group: string; n: number }>('item').query().index('by-group', { partition: ['a'] }).limit(1);
+    const first = await asInvocation(() => query().getMany());
+    const cursor = first.nextCursor ?? '';
+    expect(cursor).not.toBe('');
+    await host.advanceClock(30_000);
+    expect((await asInvocation(() => query().cursor(cursor).getMany())).results.map((r) => r.key)).toEqual(['i2']);
+    await host.advanceClock(31_000);
+    const expired = await kvsError(() => query().cursor(cursor).getMany());
+    expect(expired.code).toBe('INVALID_CURSOR');
+    expect(expired.message).toMatch(/expired/);
+  });
+
   it('index queries lag writes by the configured time; get sees the write at once', async () => {
     host = startMiniHost({}, {}, { fidelity: { mode: 'strict', indexLagMs: 5_000 } });
     await asInvocation(() => kvs.entity('item').set('i1', { group: 'a', n: 1 }));

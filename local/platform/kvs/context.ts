@@ -21,12 +21,15 @@ export interface KvsContext {
   spaceOf(entityName: unknown): { space: Space; entity?: EntityModel };
   prepareWrite(space: Space, entity: EntityModel | undefined, rawKey: unknown, value: unknown, ttl: unknown, now: number): Write;
   applyWrite(write: Write, now: number): { previous: StoredItem | undefined; latest: StoredItem };
+  /** How long a query cursor stays valid (virtual ms). */
+  readonly cursorTtlMs: number;
 }
 
-export function createKvsContext(store: KvsStore, declarations: readonly EntityDeclaration[] | readonly unknown[]): KvsContext {
+export function createKvsContext(store: KvsStore, declarations: readonly EntityDeclaration[] | readonly unknown[], options: { cursorTtlMs?: number } = {}): KvsContext {
   const entities = compileEntities(declarations);
   return {
     store,
+    cursorTtlMs: options.cursorTtlMs ?? Number.POSITIVE_INFINITY,
     entities,
     spaceOf(entityName) {
       if (entityName === undefined || entityName === null) return { space: { store: 'value' } };

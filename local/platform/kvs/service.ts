@@ -20,6 +20,8 @@ export interface KvsServiceOptions {
    * queries): Forge's queries are eventually consistent, `get` is not. 0 (default): at once.
    */
   readonly indexLagMs?: number;
+  /** How long (virtual ms) a query cursor stays valid; unlimited by default. */
+  readonly cursorTtlMs?: number;
 }
 
 type Route = (ctx: KvsContext, body: unknown, now: number) => Response;
@@ -69,7 +71,7 @@ export const KVS_READ_PATHS: ReadonlySet<string> = new Set(['/api/v1/get', '/api
  * `@forge/kvs` (`/api/v1/...`, JSON bodies, Forge error bodies) with Forge's limits.
  */
 export function createKvsService(db: HostDatabase, options: KvsServiceOptions = {}): PlatformService {
-  const ctx = createKvsContext(new KvsStore(db, { indexLagMs: options.indexLagMs ?? 0 }), options.entities ?? []);
+  const ctx = createKvsContext(new KvsStore(db, { indexLagMs: options.indexLagMs ?? 0 }), options.entities ?? [], { cursorTtlMs: options.cursorTtlMs ?? Number.POSITIVE_INFINITY });
   let lastPurge = Number.NEGATIVE_INFINITY;
 
   return async (request: PlatformRequest): Promise<Response | undefined> => {

@@ -59,19 +59,26 @@ export const itemBody = (item: StoredItem, fields: readonly MetadataField[] | 'a
 
 // ---------------------------------------------------------------- cursors
 
-export function encodeCursor(position: Loose): string {
-  return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
+/** A cursor: the position to go on from, and when it was issued (cursors expire). */
+export function encodeCursor(position: Loose, now: number): string {
+  return Buffer.from(JSON.stringify({ ...position, t: now }), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: unknown): Loose | undefined {
+/** The position of a cursor this host issued at most `ttlMs` ago, without its issue time. */
+export function decodeCursor(cursor: unknown, now: number, ttlMs: number): Loose | undefined {
   if (cursor === undefined || cursor === null || cursor === '') return undefined;
+  let position: unknown;
   if (typeof cursor === 'string') {
     try {
-      const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-      if (position !== null && typeof position === 'object' && !Array.isArray(position)) return position as Loose;
+      position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     } catch {
-      // fall through
+      // not ours: refused below
     }
   }
-  throw badRequest('INVALID_CURSOR', 'The provided cursor is invalid: pass back a cursor this query returned.');
+  if (position === null || typeof position !== 'object' || Array.isArray(position) || typeof (position as Loose).t !== 'number') {
+    throw badRequest('INVALID_CURSOR', 'The provided cursor is invalid: pass back a cursor this query returned.');
+  }
+  const { t, ...rest } = position as Loose;
+  if (now - (t as number) > ttlMs) throw badRequest('INVALID_CURSOR', 'The provided cursor has expired: run the query again from the start.');
+  return rest;
 }

@@ -71,7 +71,7 @@ export function queryEntity(ctx: KvsContext, body: Loose, now: number): Response
 
   // A cursor belongs to one query: entity, index, partition and direction.
   const scope = { e: entity.name, i: index.name, p: partition, d: descending ? 1 : 0 };
-  const cursor = decodeCursor(body.cursor);
+  const cursor = decodeCursor(body.cursor, now, ctx.cursorTtlMs);
   let after: { r: string | number; key: string } | undefined;
   if (cursor !== undefined) {
     const { r, k, ...cursorScope } = cursor;
@@ -95,6 +95,6 @@ export function queryEntity(ctx: KvsContext, body: Loose, now: number): Response
     page.push(withMetadata({ key: row.key, value }, item, fields));
     last = { r: row.r, key: row.key };
   }
-  return json({ data: page, ...(more && last ? { cursor: encodeCursor({ ...scope, r: last.r, k: last.key }) } : {}) });
+  return json({ data: page, ...(more && last ? { cursor: encodeCursor({ ...scope, r: last.r, k: last.key }, now) } : {}) });
 }
 

@@ -19,14 +19,14 @@ export function queryValues(ctx: KvsContext, body: Loose, now: number): Response
       prefix = String(value);
     }
   }
-  const cursor = decodeCursor(body.after);
+  const cursor = decodeCursor(body.after, now, ctx.cursorTtlMs);
   if (cursor !== undefined && typeof cursor.k !== 'string') throw badRequest('INVALID_CURSOR', 'The provided cursor is invalid: pass back a cursor this query returned.');
   const rows = ctx.store.scanValues(prefix, cursor?.k as string | undefined, limit + 1, now);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return json({
     data: page.map((item) => itemBody(item, fields)),
-    ...(rows.length > limit && last ? { cursor: encodeCursor({ k: last.key }) } : {}),
+    ...(rows.length > limit && last ? { cursor: encodeCursor({ k: last.key }, now) } : {}),
   });
 }
 
