@@ -12,7 +12,8 @@ const base = {
 
 /**
  * Two runs: every test on the default (kind, fast) offline host, then the suites that cross the
- * platform boundary (integration, host) again with strict Forge fidelity: lagging queries, KVS and
+ * platform boundary (integration, host, the receiver reliability suites; the chaos suite is strict
+ * itself) again with strict Forge fidelity: lagging queries, KVS and
  * queue rates, push chains cut (FORGE_FIDELITY=strict, read by test/support/host-fixture.ts).
  */
 /** @type {import('jest').Config} */
@@ -29,7 +30,7 @@ module.exports = {
       ...base,
       displayName: 'strict',
       roots: ['<rootDir>/test'],
-      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/host/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/host/**/*.test.ts', '<rootDir>/test/reliability/receiver-*.test.ts'],
       setupFiles: [...base.setupFiles, '<rootDir>/test/setup-strict-fidelity.ts'],
     },
   ],

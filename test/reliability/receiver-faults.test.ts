@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestHost, type TestHost } from '../support/host-fixture';
+import { queriesCaughtUp, startTestHost, type TestHost } from '../support/host-fixture';
 import { closedPort, startFaultReceiver, type Fault, type FaultReceiver } from '../support/fault-receiver';
 import { consumerFailures } from '../support/storage-dump';
 
@@ -62,6 +62,8 @@ async function saveBudget(value: number): Promise<void> {
 
 /** The webhook's only delivery, with its attempts (newest first). */
 async function onlyDelivery(webhookId: string) {
+  // The log is an index query: on Forge (and in strict fidelity) it lags writes.
+  await queriesCaughtUp();
   const log = await t.invokeOk('admin', 'listDeliveries', { webhookId });
   expect(log.deliveries).toHaveLength(1);
   return t.invokeOk('admin', 'getDelivery', { deliveryId: log.deliveries[0]?.id ?? '' });
