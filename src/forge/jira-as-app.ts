@@ -1,7 +1,7 @@
 import { asApp, route } from '@forge/api';
 import { z } from 'zod';
-import type { JiraAsUser, ProjectAccess, UserSummary } from '../app/ports';
-import { isActivePerson, jiraHttp, jiraProject, jiraUser, permissionCheck, toUserSummary, USER_BATCH, userBulk } from './jira-http';
+import type { JiraAsUser, ProjectAccess } from '../app/ports';
+import { getUsersInBatches, isActivePerson, jiraHttp, jiraProject, jiraUser, permissionCheck, toUserSummary } from './jira-http';
 
 type PermissionAnswer = z.infer<typeof permissionCheck>;
 
@@ -71,17 +71,6 @@ export function createJiraAsApp(accountId: string): JiraAsUser {
       return users.filter(isActivePerson).map(toUserSummary);
     },
 
-    async getUsers(accountIds) {
-      const what = 'the user lookup';
-      const found: UserSummary[] = [];
-      for (let start = 0; start < accountIds.length; start += USER_BATCH) {
-        const params = new URLSearchParams();
-        for (const id of accountIds.slice(start, start + USER_BATCH)) params.append('accountId', id);
-        params.set('maxResults', String(USER_BATCH));
-        const answer = await body(what, await request(what, route`/rest/api/3/user/bulk?${params}`), userBulk);
-        found.push(...answer.values.map(toUserSummary));
-      }
-      return found;
-    },
+    getUsers: (accountIds) => getUsersInBatches({ request, body }, accountIds),
   };
 }

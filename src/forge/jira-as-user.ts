@@ -1,8 +1,8 @@
 import { asUser, route } from '@forge/api';
 import { z } from 'zod';
 import { AppError } from '../app/app-error';
-import type { JiraAsUser, ProjectAccess, UserSummary } from '../app/ports';
-import { isActivePerson, jiraHttp, jiraProject, jiraUser, permissionCheck, toUserSummary, USER_BATCH, userBulk } from './jira-http';
+import type { JiraAsUser, ProjectAccess } from '../app/ports';
+import { getUsersInBatches, isActivePerson, jiraHttp, jiraProject, jiraUser, permissionCheck, toUserSummary } from './jira-http';
 
 const myPermissions = z.object({ permissions: z.record(z.string(), z.object({ havePermission: z.boolean().optional() })).optional() });
 
@@ -71,18 +71,6 @@ export function createJiraAsUser(): JiraAsUser {
       return users.filter(isActivePerson).map(toUserSummary);
     },
 
-    async getUsers(accountIds) {
-      // Bulk lookups go in small batches so no request URL grows past what proxies accept.
-      const what = 'the user lookup';
-      const found: UserSummary[] = [];
-      for (let start = 0; start < accountIds.length; start += USER_BATCH) {
-        const params = new URLSearchParams();
-        for (const id of accountIds.slice(start, start + USER_BATCH)) params.append('accountId', id);
-        params.set('maxResults', String(USER_BATCH));
-        const answer = await body(what, await request(what, route`/rest/api/3/user/bulk?${params}`), userBulk);
-        found.push(...answer.values.map(toUserSummary));
-      }
-      return found;
-    },
+    getUsers: (accountIds) => getUsersInBatches({ request, body }, accountIds),
   };
 }

@@ -1,4 +1,4 @@
-import type { asUser, route } from '@forge/api';
+import { route, type asUser } from '@forge/api';
 import { z } from 'zod';
 import { AppError } from '../app/app-error';
 import type { UserSummary } from '../app/ports';
@@ -87,4 +87,18 @@ export function jiraHttp(jira: Requester) {
   }
 
   return { request, body };
+}
+
+/** Users by account id, in batches so no request URL grows past what proxies accept. */
+export async function getUsersInBatches(http: ReturnType<typeof jiraHttp>, accountIds: readonly string[]): Promise<UserSummary[]> {
+  const what = 'the user lookup';
+  const found: UserSummary[] = [];
+  for (let start = 0; start < accountIds.length; start += USER_BATCH) {
+    const params = new URLSearchParams();
+    for (const id of accountIds.slice(start, start + USER_BATCH)) params.append('accountId', id);
+    params.set('maxResults', String(USER_BATCH));
+    const answer = await http.body(what, await http.request(what, route`/rest/api/3/user/bulk?${params}`), userBulk);
+    found.push(...answer.values.map(toUserSummary));
+  }
+  return found;
 }
