@@ -3,6 +3,7 @@ import type { PlatformRequest, PlatformService } from './forge-seam';
 import { errorResponse } from './kvs/errors';
 import { createKvsRateLimiter } from './kvs/rate-limit';
 import { KVS_READ_PATHS } from './kvs/service';
+import { responseBodyBytes } from './response-size';
 import { kvsUnits, type UsageMeter } from './usage';
 
 const PUSH_PATH = /^\/webhook\/queue\/publish\//;
@@ -38,7 +39,7 @@ export function meterPlatform(services: PlatformService, usage: UsageMeter, fide
     }
     const response = await services(request);
     // Reads cost what they return, writes what they send, in 10 KB units, at least one.
-    const bytes = kind === 'read' ? (response ? (await response.clone().arrayBuffer()).byteLength : 0) : Buffer.byteLength(request.body ?? '');
+    const bytes = kind === 'read' ? (response ? await responseBodyBytes(response) : 0) : Buffer.byteLength(request.body ?? '');
     const units = kvsUnits(bytes);
     limiter.record(kind, units, now);
     usage.add(request.invocation, { kvsRequests: 1, ...(kind === 'read' ? { kvsReadUnits: units } : { kvsWriteUnits: units }) });

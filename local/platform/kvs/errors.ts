@@ -1,3 +1,5 @@
+import { sizedResponse } from '../response-size';
+
 /**
  * An error the KVS service answers with. It goes over the wire as Forge's error body
  * `{ code, message, context? }` with an HTTP status, so the unmodified `@forge/kvs` SDK turns it
@@ -31,7 +33,7 @@ const STATUS_TEXT: Record<number, string> = {
 export function errorResponse(error: KvsRequestError, traceId: string): Response {
   const body: Record<string, unknown> = { code: error.code, message: error.message };
   if (error.context) body.context = error.context;
-  return new Response(JSON.stringify(body), {
+  return sizedResponse(JSON.stringify(body), {
     status: error.status,
     statusText: STATUS_TEXT[error.status] ?? '',
     headers: { 'content-type': 'application/json', 'x-trace-id': traceId },

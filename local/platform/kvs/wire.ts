@@ -1,5 +1,6 @@
 import type { StoredItem } from './store';
 import { badRequest } from './errors';
+import { sizedResponse } from '../response-size';
 
 /** The JSON shapes of the KVS wire protocol, shared by every operation. */
 export type Loose = Record<string, unknown>;
@@ -38,10 +39,10 @@ export function metadataFields(value: unknown): readonly MetadataField[] {
 // ---------------------------------------------------------------- responses
 
 export function json(body: unknown): Response {
-  return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+  return sizedResponse(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
 }
 
-export const noContent = (): Response => new Response(null, { status: 204 });
+export const noContent = (): Response => sizedResponse(null, { status: 204 });
 
 /** Forge gives times as epoch seconds and the expiry as an ISO-8601 instant. */
 const epochSeconds = (ms: number): number => Math.floor(ms / 1000);
