@@ -78,12 +78,15 @@ export interface KvsStoreOptions {
 export class KvsStore {
   private readonly statements = new Map<string, Statement>();
   private readonly lagMs: number;
+  /** One transaction function for every `atomically` (building one per call costs more than the work). */
+  private readonly inTransaction: (fn: () => unknown) => unknown;
 
   constructor(
     private readonly db: HostDatabase,
     options: KvsStoreOptions = {},
   ) {
     this.lagMs = options.indexLagMs ?? 0;
+    this.inTransaction = db.transaction((fn: () => unknown) => fn());
     for (const table of [...Object.values(TABLES), ...Object.values(REPLICAS)]) {
       db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
         entity TEXT NOT NULL,
@@ -165,7 +168,7 @@ export class KvsStore {
 
   /** Runs `fn` as one SQLite transaction: all of its writes or none. */
   atomically<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.inTransaction(fn) as T;
   }
 
   private statement(sql: string): Statement {
