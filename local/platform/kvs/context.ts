@@ -20,7 +20,8 @@ export interface KvsContext {
   /** `entityName` absent: plain values; otherwise the declared entity (or a Forge error). */
   spaceOf(entityName: unknown): { space: Space; entity?: EntityModel };
   prepareWrite(space: Space, entity: EntityModel | undefined, rawKey: unknown, value: unknown, ttl: unknown, now: number): Write;
-  applyWrite(write: Write, now: number): { previous: StoredItem | undefined; latest: StoredItem };
+  /** Applies a validated write (a live item keeps its creation time); answers the item as stored. */
+  applyWrite(write: Write, now: number): StoredItem;
   /** How long a query cursor stays valid (virtual ms). */
   readonly cursorTtlMs: number;
 }
@@ -43,10 +44,7 @@ export function createKvsContext(store: KvsStore, declarations: readonly EntityD
       return { space, key, json: serialized, expiresAt: expiryFromTtl(ttl, now) };
     },
     applyWrite(write, now) {
-      const previous = store.get(write.space, write.key, now);
-      const latest: StoredItem = { key: write.key, value: write.json, createdAt: previous?.createdAt ?? now, updatedAt: now, expiresAt: write.expiresAt };
-      store.put(write.space, latest);
-      return { previous, latest };
+      return store.write(write.space, write.key, write.json, write.expiresAt, now);
     },
   };
 }

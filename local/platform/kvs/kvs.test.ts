@@ -88,6 +88,30 @@ describe('plain values', () => {
       expect((second?.updatedAt ?? 0) - (first?.updatedAt ?? 0)).toBeGreaterThanOrEqual(599);
     });
   });
+
+  it('starts createdAt again when an expired item is written, by set, batchSet and transaction alike; an expired item is not there to delete', async () => {
+    const created = async (key: string) => (await kvs.get(key, { metadataFields: [MetadataField.CREATED_AT] }))?.createdAt;
+    await invoke(async () => {
+      const ttl = { ttl: { unit: 'SECONDS', value: 10 } } as const;
+      await kvs.set('exp:set', 1, ttl);
+      await kvs.set('exp:batch', 1, ttl);
+      await kvs.set('exp:tx', 1, ttl);
+      await kvs.set('exp:live', 1, ttl);
+      await kvs.set('exp:gone', 1, ttl);
+      const first = await created('exp:set');
+      await clock.advance(5_000);
+      await kvs.set('exp:live', 2);
+      await clock.advance(6 * MINUTE);
+      await kvs.set('exp:set', 2);
+      await kvs.batchSet([{ key: 'exp:batch', value: 2 }]);
+      await kvs.transact().set('exp:tx', 2).execute();
+      for (const key of ['exp:set', 'exp:batch', 'exp:tx']) expect(((await created(key)) ?? 0) - (first ?? 0)).toBeGreaterThanOrEqual(360);
+      expect(await created('exp:live')).toBe(first);
+      const deleted = await kvs.batchDelete([{ key: 'exp:gone' }, { key: 'exp:live' }]);
+      expect(deleted.successfulKeys).toEqual([{ key: 'exp:live' }]);
+      expect(deleted.failedKeys).toEqual([{ key: 'exp:gone', error: expect.objectContaining({ code: 'KEY_NOT_FOUND' }) }]);
+    });
+  });
 });
 
 describe('secrets', () => {

@@ -35,6 +35,14 @@ export interface IndexRow extends Row {
 }
 
 const TABLES = { value: 'kvs_values', secret: 'kvs_secrets', entity: 'kvs_entities' } as const;
+type KvsTable = (typeof TABLES)[keyof typeof TABLES];
+
+/** The statements of one table that every get, set and delete uses, prepared once. */
+interface TableStatements {
+  readonly get: Statement;
+  readonly write: Statement;
+  readonly remove: Statement;
+}
 
 export type RangeBound =
   | { readonly kind: 'compare'; readonly op: '=' | '>' | '>=' | '<' | '<='; readonly value: string | number }
@@ -80,6 +88,7 @@ export class KvsStore {
   private readonly lagMs: number;
   /** One transaction function for every `atomically` (building one per call costs more than the work). */
   private readonly inTransaction: (fn: () => unknown) => unknown;
+  private readonly tableStatements: Readonly<Record<KvsTable, TableStatements>>;
 
   constructor(
     private readonly db: HostDatabase,
@@ -111,6 +120,18 @@ export class KvsStore {
       expires_at INTEGER,
       visible_at INTEGER NOT NULL
     )`);
+    const prepare = (table: KvsTable): TableStatements => ({
+      get: db.prepare(`SELECT key, value, created_at, updated_at, expires_at FROM ${table} WHERE entity = ? AND key = ? AND ${LIVE}`),
+      write: db.prepare(
+        `INSERT INTO ${table} (entity, key, value, created_at, updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (entity, key) DO UPDATE SET value = excluded.value,
+           created_at = CASE WHEN ${table}.expires_at IS NULL OR ${table}.expires_at > ? THEN ${table}.created_at ELSE excluded.created_at END,
+           updated_at = excluded.updated_at, expires_at = excluded.expires_at
+         RETURNING created_at`,
+      ),
+      remove: db.prepare(`DELETE FROM ${table} WHERE entity = ? AND key = ? RETURNING expires_at`),
+    });
+    this.tableStatements = { kvs_values: prepare('kvs_values'), kvs_secrets: prepare('kvs_secrets'), kvs_entities: prepare('kvs_entities') };
     if (this.lagMs > 0) {
       // A fresh start has converged: the replicas begin as copies of the primary.
       this.atomically(() => {
@@ -180,39 +201,35 @@ export class KvsStore {
     return statement;
   }
 
-  private static where(space: Space): { table: string; entity: string } {
+  private static where(space: Space): { table: KvsTable; entity: string } {
     return { table: TABLES[space.store], entity: space.store === 'entity' ? space.entity : '' };
   }
 
   /** The live (not expired) item under `key`. */
   get(space: Space, key: string, now: number): StoredItem | undefined {
     const { table, entity } = KvsStore.where(space);
-    const row = this.statement(`SELECT key, value, created_at, updated_at, expires_at FROM ${table} WHERE entity = ? AND key = ? AND ${LIVE}`).get(entity, key, now) as
-      | Row
-      | undefined;
+    const row = this.tableStatements[table].get.get(entity, key, now) as Row | undefined;
     return row && toItem(row);
   }
 
-  put(space: Space, item: StoredItem): void {
+  /**
+   * Stores `value` under `key`, as one statement: a live item keeps its creation time, a missing
+   * or expired one starts now. Answers the item as stored.
+   */
+  write(space: Space, key: string, value: string, expiresAt: number | null, now: number): StoredItem {
     const { table, entity } = KvsStore.where(space);
-    this.statement(`INSERT OR REPLACE INTO ${table} (entity, key, value, created_at, updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`).run(
-      entity,
-      item.key,
-      item.value,
-      item.createdAt,
-      item.updatedAt,
-      item.expiresAt,
-    );
-    this.logWrite(table, entity, item.key, item, item.updatedAt);
+    const row = this.tableStatements[table].write.get(entity, key, value, now, now, expiresAt, now) as { created_at: number };
+    const item: StoredItem = { key, value, createdAt: row.created_at, updatedAt: now, expiresAt };
+    this.logWrite(table, entity, key, item, now);
+    return item;
   }
 
   /** Deletes the item; answers whether a live one was there. */
   remove(space: Space, key: string, now: number): boolean {
-    const existed = this.get(space, key, now) !== undefined;
     const { table, entity } = KvsStore.where(space);
-    this.statement(`DELETE FROM ${table} WHERE entity = ? AND key = ?`).run(entity, key);
+    const removed = this.tableStatements[table].remove.get(entity, key) as { expires_at: number | null } | undefined;
     this.logWrite(table, entity, key, undefined, now);
-    return existed;
+    return removed !== undefined && (removed.expires_at === null || removed.expires_at > now);
   }
 
   /** Expired items are invisible at once; this reclaims their rows. */

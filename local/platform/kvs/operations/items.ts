@@ -33,10 +33,11 @@ export function setItem(ctx: KvsContext, space: Space, entity: EntityModel | und
   const fields = metadataFields(options.returnMetadataFields);
   const write = ctx.prepareWrite(space, entity, body.key, body.value, options.ttl, now);
   const { previous, latest } = ctx.store.atomically(() => {
-    if (keyPolicy === 'FAIL_IF_EXISTS' && ctx.store.get(space, write.key, now)) {
+    const previous = keyPolicy === 'FAIL_IF_EXISTS' || returnValue === 'PREVIOUS' ? ctx.store.get(space, write.key, now) : undefined;
+    if (keyPolicy === 'FAIL_IF_EXISTS' && previous) {
       throw new KvsRequestError(409, 'KEY_CONFLICT', `The key "${write.key}" already exists (keyPolicy FAIL_IF_EXISTS).`, { key: write.key });
     }
-    return ctx.applyWrite(write, now);
+    return { previous, latest: ctx.applyWrite(write, now) };
   });
   if (returnValue === 'LATEST') return json(itemBody(latest, fields));
   if (returnValue === 'PREVIOUS') return previous ? json(itemBody(previous, fields)) : noContent();
