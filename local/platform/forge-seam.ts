@@ -123,7 +123,8 @@ async function forgeFetch(options: ForgeFetchOptions, path: string, init: Reques
     path,
     method: (init.method ?? 'GET').toUpperCase(),
     headers: new Headers(init.headers as ConstructorParameters<typeof Headers>[0]),
-    body: await bodyText(init.body),
+    // The SDKs send strings: no await for those.
+    body: typeof init.body === 'string' ? init.body : await bodyText(init.body),
     invocation,
   };
   for (const service of state.services) {

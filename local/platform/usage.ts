@@ -75,9 +75,11 @@ export function createUsageMeter(now: () => number = () => Date.now()): UsageMet
       const kind = kindOf(invocation);
       let counters = byKind.get(kind);
       if (!counters) byKind.set(kind, (counters = zero()));
-      for (const [name, amount] of Object.entries(amounts) as [UsageCounter, number][]) {
-        counters[name] += amount;
-        total[name] += amount;
+      for (const name in amounts) {
+        if (!Object.prototype.hasOwnProperty.call(amounts, name)) continue;
+        const amount = amounts[name as UsageCounter] as number;
+        counters[name as UsageCounter] += amount;
+        total[name as UsageCounter] += amount;
       }
     },
     report() {

@@ -94,7 +94,6 @@ function contains(actual: unknown, expected: unknown): boolean {
 export function conditionHolds(condition: FilterCondition, actual: unknown, values: readonly unknown[]): boolean {
   const [first, second] = values;
   const present = actual !== undefined;
-  const order = (): number | undefined => (present ? compare(actual, first) : undefined);
   switch (condition) {
     case 'EXISTS':
       return present;
@@ -111,13 +110,13 @@ export function conditionHolds(condition: FilterCondition, actual: unknown, valu
     case 'NOT_CONTAINS':
       return !contains(actual, first);
     case 'GREATER_THAN':
-      return (order() ?? -1) > 0;
+      return ((present ? compare(actual, first) : undefined) ?? -1) > 0;
     case 'GREATER_THAN_EQUAL_TO':
-      return (order() ?? -1) >= 0;
+      return ((present ? compare(actual, first) : undefined) ?? -1) >= 0;
     case 'LESS_THAN':
-      return (order() ?? 1) < 0;
+      return ((present ? compare(actual, first) : undefined) ?? 1) < 0;
     case 'LESS_THAN_EQUAL_TO':
-      return (order() ?? 1) <= 0;
+      return ((present ? compare(actual, first) : undefined) ?? 1) <= 0;
     case 'BETWEEN': {
       const low = compare(actual, first);
       const high = compare(actual, second);

@@ -40,7 +40,18 @@ export function checkKey(key: unknown, kind: KeyKind): string {
 function depthOf(value: unknown): number {
   if (value === null || typeof value !== 'object') return 0;
   let deepest = 0;
-  for (const child of Array.isArray(value) ? value : Object.values(value)) deepest = Math.max(deepest, depthOf(child));
+  if (Array.isArray(value)) {
+    for (const child of value as unknown[]) {
+      const depth = depthOf(child);
+      if (depth > deepest) deepest = depth;
+    }
+  } else {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const depth = depthOf(record[key]);
+      if (depth > deepest) deepest = depth;
+    }
+  }
   return deepest + 1;
 }
 

@@ -28,9 +28,11 @@ export function parseBody(text: string | undefined): unknown {
   }
 }
 
+const isMetadataField = (field: unknown): boolean => (METADATA_FIELDS as readonly unknown[]).includes(field);
+
 export function metadataFields(value: unknown): readonly MetadataField[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || value.some((field) => !(METADATA_FIELDS as readonly unknown[]).includes(field))) {
+  if (!Array.isArray(value) || !value.every(isMetadataField)) {
     throw badRequest('BAD_REQUEST', `Provided request body is invalid: metadataFields must be a list of ${METADATA_FIELDS.join(', ')}`);
   }
   return value as MetadataField[];
@@ -49,10 +51,11 @@ const epochSeconds = (ms: number): number => Math.floor(ms / 1000);
 const isoInstant = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function withMetadata(result: Loose, item: StoredItem, fields: readonly MetadataField[] | 'all'): Loose {
-  const want = (field: MetadataField): boolean => fields === 'all' || fields.includes(field);
-  if (want('CREATED_AT')) result.createdAt = epochSeconds(item.createdAt);
-  if (want('UPDATED_AT')) result.updatedAt = epochSeconds(item.updatedAt);
-  if (want('EXPIRE_TIME') && item.expiresAt !== null) result.expireTime = isoInstant(item.expiresAt);
+  if (fields !== 'all' && fields.length === 0) return result;
+  const all = fields === 'all';
+  if (all || fields.includes('CREATED_AT')) result.createdAt = epochSeconds(item.createdAt);
+  if (all || fields.includes('UPDATED_AT')) result.updatedAt = epochSeconds(item.updatedAt);
+  if ((all || fields.includes('EXPIRE_TIME')) && item.expiresAt !== null) result.expireTime = isoInstant(item.expiresAt);
   return result;
 }
 
