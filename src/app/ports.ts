@@ -131,6 +131,8 @@ export interface WebhookSecretStore {
   delete(webhookId: string): Promise<void>;
 }
 
+export type PokeAnswer = 'rerun-requested' | 'wake-pending' | 'needs-wake';
+
 export type LeaseResult = { readonly kind: 'acquired'; readonly state: WebhookStateRecord } | { readonly kind: 'busy' };
 
 /** The drain's record of a webhook: lease, pending wake-up, status. */
@@ -154,12 +156,18 @@ export interface WebhookStateStore {
    */
   release(owner: string, state: WebhookStateRecord, options?: { force?: boolean }): Promise<{ kind: 'released' } | { kind: 'rerun'; state: WebhookStateRecord }>;
   /**
-   * New deliveries are due: asks a running drain to drain again ('rerun-requested'), or says an
-   * immediate wake-up is already on its way ('wake-pending'), or that one is needed ('needs-wake').
+   * New deliveries are due, for many webhooks at once (batched reads and writes): per webhook, asks
+   * a running drain to drain again ('rerun-requested'), or says an immediate wake-up is already on
+   * its way ('wake-pending'), or that one is needed ('needs-wake'): that one is noted as due at
+   * `planWakeAt(n)`, n counting the webhooks that need one, in the order given.
    */
-  poke(webhookId: string, nowMs: number, ids: readonly string[]): Promise<'rerun-requested' | 'wake-pending' | 'needs-wake'>;
-  /** Records that a wake-up due at `wakeAt` is on the queue (not by the lease holder). */
-  noteWakeUp(webhookId: string, wakeAt: number): Promise<void>;
+  pokeMany(
+    pokes: readonly { readonly webhookId: string; readonly deliveryIds: readonly string[] }[],
+    nowMs: number,
+    planWakeAt: (n: number) => number,
+  ): Promise<Map<string, PokeAnswer>>;
+  /** Records that wake-ups due at these times are on the queue (not by the lease holder). */
+  noteWakeUps(wakes: readonly { readonly webhookId: string; readonly wakeAt: number }[]): Promise<void>;
   delete(webhookId: string): Promise<void>;
 }
 
@@ -218,6 +226,8 @@ export interface WakeUpQueue {
    * the rest (the sweeper wakes those later: their work is due and no wake-up is noted).
    */
   wakeDrains(wakes: readonly { webhookId: string; deliveryIds: readonly string[]; delaySeconds: number }[]): Promise<{ pushed: string[]; limited: boolean }>;
+  /** Wakes these webhooks' drains in steps, starting after `delaySeconds` (one fan-out event carries the list). */
+  continueWakes(webhookIds: readonly string[], delaySeconds: number): Promise<void>;
 }
 
 export interface HttpResult {

@@ -2,6 +2,7 @@ import { wakeUpPending } from '../domain/delivery-policy';
 import type { DeliveryRecord } from '../domain/records';
 import type { ChangeEventPublisher, Clock, DeliveryStore, FanOutChangeStore, FieldChangeStore, WakeUpQueue, WebhookStateStore, WebhookStore } from './ports';
 import { publishPendingChanges } from './publish-pending-changes';
+import { plannedWakeAt, wakeInSteps } from './wake-drains';
 
 export interface SweepDeps {
   readonly changes: FieldChangeStore;
@@ -49,7 +50,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     dueByWebhook.set(delivery.webhookId, list);
   }
   const states = await deps.states.loadMany([...dueByWebhook.keys()]);
-  const wakes: { webhookId: string; deliveryIds: string[]; delaySeconds: number }[] = [];
+  const wakes: { webhookId: string; deliveryIds: string[] }[] = [];
   let orphansCancelled = 0;
   for (const [webhookId, due] of dueByWebhook) {
     const webhook = await deps.webhooks.load(webhookId);
@@ -63,9 +64,11 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     if (state && state.leaseOwner !== '' && state.leaseUntil > now) continue;
     // A wake-up on its way (noted after the last drain started, and not long overdue) will come.
     if (state && wakeUpPending(state) && state.wakeAt > now - LOST_WAKE_UP_MS) continue;
-    wakes.push({ webhookId, deliveryIds: due.slice(0, 100).map((d) => d.deliveryId), delaySeconds: 0 });
+    wakes.push({ webhookId, deliveryIds: due.slice(0, 100).map((d) => d.deliveryId) });
   }
-  const woken = await deps.queue.wakeDrains(wakes);
-  await Promise.all(woken.pushed.map((webhookId) => deps.states.noteWakeUp(webhookId, now)));
-  return { changesPushed: pushed.pushed, fanOutWoken: stuck.length > 0, drainsWoken: woken.pushed.length, orphansCancelled };
+  // Noted first, with the time each goes out (in steps: hundreds of webhooks may be due at once);
+  // one the event rate refuses is overdue by the next sweep, which wakes it then.
+  await deps.states.noteWakeUps(wakes.map((w, n) => ({ webhookId: w.webhookId, wakeAt: plannedWakeAt(now, n) })));
+  await wakeInSteps(deps.queue, wakes);
+  return { changesPushed: pushed.pushed, fanOutWoken: stuck.length > 0, drainsWoken: wakes.length, orphansCancelled };
 }

@@ -303,10 +303,10 @@ async function testProject(deps: WebhookAdminDeps, webhook: WebhookRecord, proje
 
 async function wakeDrain(deps: Pick<WebhookAdminDeps, 'states' | 'queue' | 'clock'>, webhookId: string, deliveryIds: readonly string[]): Promise<void> {
   const now = deps.clock.now();
-  if ((await deps.states.poke(webhookId, now, deliveryIds)) !== 'needs-wake') return;
-  const { pushed } = await deps.queue.wakeDrains([{ webhookId, deliveryIds, delaySeconds: 0 }]);
-  // Refused by the event rate: the sweeper wakes the drain (its work is due, no wake-up noted).
-  if (pushed.length > 0) await deps.states.noteWakeUp(webhookId, now);
+  const answers = await deps.states.pokeMany([{ webhookId, deliveryIds }], now, () => now);
+  if (answers.get(webhookId) !== 'needs-wake') return;
+  // Refused by the event rate: the wake-up noted is overdue by the next sweep, which wakes the drain.
+  await deps.queue.wakeDrains([{ webhookId, deliveryIds: deliveryIds.slice(0, 100), delaySeconds: 0 }]);
 }
 
 export function toWebhookDto(webhook: WebhookRecord, state: WebhookStateRecord | undefined, pending: number, nowMs: number): WebhookDto {

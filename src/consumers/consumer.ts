@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { LeaseLostError } from '../app/ports';
 import { StoredRecordError } from '../domain/records';
 import { describeIssues } from '../shared/describe-issues';
+import { isStorageRateLimited, retryEventAfter, type InvocationError } from '../forge/platform-retry';
 
 /** What Forge hands a queue consumer (the parts we read). */
 export interface AsyncEvent {
@@ -16,7 +17,7 @@ export interface AsyncEvent {
  * anything unknown is rethrown so the platform records it and retries the event.
  */
 export function consumer<S extends z.ZodType>(queue: string, schema: S, run: (message: z.output<S>, event: AsyncEvent) => Promise<string | undefined>) {
-  return async (event: AsyncEvent): Promise<void> => {
+  return async (event: AsyncEvent): Promise<InvocationError | undefined> => {
     const message = schema.safeParse(event.body);
     if (!message.success) {
       console.error(`${queue}: dropped a malformed message: ${describeIssues(message.error, { root: 'body' })}`);
@@ -25,6 +26,7 @@ export function consumer<S extends z.ZodType>(queue: string, schema: S, run: (me
     try {
       const summary = await run(message.data, event);
       if (summary) console.info(`${queue}: ${summary}`);
+      return undefined;
     } catch (error) {
       // A record of an unexpected shape will not parse on a retry either: say so and acknowledge.
       if (error instanceof StoredRecordError) {
@@ -35,6 +37,13 @@ export function consumer<S extends z.ZodType>(queue: string, schema: S, run: (me
       if (error instanceof LeaseLostError) {
         console.warn(`${queue}: ${error.message}; the drain holding it now carries on`);
         return;
+      }
+      // Over the storage rate: the event comes back after a random 5-30 s, so consumers refused
+      // together spread out instead of meeting again (a thrown error's backoff has no jitter).
+      if (isStorageRateLimited(error)) {
+        const seconds = 5 + Math.floor(Math.random() * 26);
+        console.warn(`${queue}: Forge's storage rate limit was reached; this event runs again in ${seconds} s`);
+        return retryEventAfter(seconds);
       }
       throw error;
     }

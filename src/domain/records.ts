@@ -79,8 +79,16 @@ export type FieldChangeRecord = z.infer<typeof fieldChangeRecordSchema>;
  * Queue `field-changes`: a wake-up for the fan-out, with the change ids it knows of (never the
  * payload: the records are the truth). Version 1 carried one id; both are read.
  */
+/** Webhook ids one fan-out continuation carries (about 40 bytes each: well under Forge's 100 KB event). */
+export const MAX_CONTINUED_WAKES = 1_500;
+
 export const fieldChangesMessageSchema = z.union([
-  z.object({ schemaVersion: z.literal(2), changeIds: z.array(z.string().min(1)).max(100) }),
+  z.object({
+    schemaVersion: z.literal(2),
+    changeIds: z.array(z.string().min(1)).max(100),
+    /** A continuation of the fan-out: drains still to wake, in steps (app/wake-drains.ts). */
+    wakeWebhookIds: z.array(z.string().min(1)).max(MAX_CONTINUED_WAKES).optional(),
+  }),
   z.object({ schemaVersion: z.literal(1), changeId: z.string().min(1) }).transform((v) => ({ schemaVersion: 2 as const, changeIds: [v.changeId] })),
 ]);
 export type FieldChangesMessage = z.input<typeof fieldChangesMessageSchema>;

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { kvs, Filter, FilterConditions } from '@forge/kvs';
-import { ConcurrentWriteError, LeaseLostError, type WebhookSecretStore, type WebhookStateStore, type WebhookStore } from '../app/ports';
+import { ConcurrentWriteError, LeaseLostError, type PokeAnswer, type WebhookSecretStore, type WebhookStateStore, type WebhookStore } from '../app/ports';
 import { RETENTION_DAYS, wakeUpPending } from '../domain/delivery-policy';
 import {
   parseStoredRecord,
@@ -209,6 +209,47 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
     throw new ConcurrentWriteError(`The delivery state of webhook ${webhookId}`);
   }
 
+  /**
+   * `update` for many webhooks at once: states read 25 per batch and written back 25 per
+   * conditional transaction; a chunk whose transaction fails (another writer, a lost answer) is
+   * done one by one with `update`. `mutate` is called again on the latest state then, so it must
+   * only depend on its argument.
+   */
+  async function updateMany(webhookIds: readonly string[], mutate: (current: WebhookStateRecord) => WebhookStateRecord | undefined): Promise<void> {
+    for (let i = 0; i < webhookIds.length; i += OPS_PER_COMMIT + 1) {
+      const chunk = webhookIds.slice(i, i + OPS_PER_COMMIT + 1);
+      const result = await kvs.batchGet<unknown>(chunk.map((id) => ({ key: storageKeys.webhookState(id), entityName: ENTITY.webhookState })));
+      const stored = new Map<string, WebhookStateRecord>();
+      for (const item of result.successfulKeys) {
+        const state = parse(item.key, item.value);
+        stored.set(state.webhookId, state);
+      }
+      // Keys the batch could not read are done one by one (they may exist).
+      const unread = new Set(result.failedKeys.map((f) => f.key));
+      const writes: { current: WebhookStateRecord; next: WebhookStateRecord }[] = [];
+      const oneByOne: string[] = [];
+      for (const id of chunk) {
+        if (unread.has(storageKeys.webhookState(id))) {
+          oneByOne.push(id);
+          continue;
+        }
+        const current = stored.get(id) ?? initialWebhookState(id);
+        const wanted = mutate(current);
+        if (wanted) writes.push({ current, next: { ...wanted, version: current.version + 1 } });
+      }
+      if (writes.length > 0) {
+        let tx = kvs.transact();
+        for (const { current, next } of writes) tx = tx.set(storageKeys.webhookState(next.webhookId), next, { entityName: ENTITY.webhookState, conditions: versionIs(current.version) });
+        try {
+          await tx.execute();
+        } catch {
+          oneByOne.push(...writes.map((w) => w.next.webhookId));
+        }
+      }
+      for (const id of oneByOne) await update(id, mutate);
+    }
+  }
+
   const leaseActive = (s: WebhookStateRecord, now: number) => s.leaseOwner !== '' && s.leaseUntil > now;
   /** Asks the lease holder to drain again, handing it the ids it should read by key; undefined when it knows already. */
   const askRerun = (current: WebhookStateRecord, ids: readonly string[]): WebhookStateRecord | undefined => {
@@ -298,26 +339,48 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
       throw new ConcurrentWriteError(`The delivery state of webhook ${state.webhookId}`);
     },
 
-    async poke(webhookId, nowMs, ids) {
-      let answer: 'rerun-requested' | 'wake-pending' | 'needs-wake' = 'needs-wake';
-      await update(webhookId, (current) => {
-        if (leaseActive(current, nowMs)) {
-          answer = 'rerun-requested';
-          return askRerun(current, ids);
-        }
-        // An immediate wake-up noted a moment ago has not been taken yet: it will find this work,
-        // by key from the inbox (the index may not show it yet).
-        answer = wakeUpPending(current) && current.wakeAt <= nowMs + 1000 && current.wakeAt > nowMs - 60_000 ? 'wake-pending' : 'needs-wake';
-        // A wake-up carries 100 ids: the rest of a large batch waits here for the drain it starts.
-        const handed = answer === 'wake-pending' ? ids : ids.slice(WAKE_IDS);
-        const inbox = mergeIds(current.inbox, handed);
-        return inbox.length === current.inbox.length ? undefined : { ...current, inbox };
-      });
-      return answer;
+    async pokeMany(pokes, nowMs, planWakeAt) {
+      const answers = new Map<string, PokeAnswer>();
+      const idsOf = new Map(pokes.map((p) => [p.webhookId, p.deliveryIds]));
+      // A webhook's answer and planned time are decided once: a chunk done again one by one
+      // keeps them, so the order of planned wake-ups stays the order of the list.
+      const planned = new Map<string, number>();
+      await updateMany(
+        pokes.map((p) => p.webhookId),
+        (current) => {
+          const ids = idsOf.get(current.webhookId) ?? [];
+          if (leaseActive(current, nowMs)) {
+            answers.set(current.webhookId, 'rerun-requested');
+            return askRerun(current, ids);
+          }
+          // An immediate wake-up noted a moment ago has not been taken yet: it will find this work,
+          // by key from the inbox (the index may not show it yet).
+          if (wakeUpPending(current) && current.wakeAt <= nowMs + 1000 && current.wakeAt > nowMs - 60_000) {
+            answers.set(current.webhookId, 'wake-pending');
+            const inbox = mergeIds(current.inbox, ids);
+            return inbox.length === current.inbox.length ? undefined : { ...current, inbox };
+          }
+          // A wake-up is needed: noted now, with the time the caller will push it, so the next
+          // change and the sweeper know it is on its way. A wake-up carries 100 ids: the rest of a
+          // large batch waits in the inbox for the drain it starts.
+          answers.set(current.webhookId, 'needs-wake');
+          let wakeAt = planned.get(current.webhookId);
+          if (wakeAt === undefined) {
+            wakeAt = planWakeAt(planned.size);
+            planned.set(current.webhookId, wakeAt);
+          }
+          return { ...current, wakeAt, inbox: mergeIds(current.inbox, ids.slice(WAKE_IDS)) };
+        },
+      );
+      return answers;
     },
 
-    async noteWakeUp(webhookId, wakeAt) {
-      await update(webhookId, (current) => ({ ...current, wakeAt }));
+    async noteWakeUps(wakes) {
+      const at = new Map(wakes.map((w) => [w.webhookId, w.wakeAt]));
+      await updateMany(
+        wakes.map((w) => w.webhookId),
+        (current) => ({ ...current, wakeAt: at.get(current.webhookId) ?? current.wakeAt }),
+      );
     },
 
     async delete(webhookId) {

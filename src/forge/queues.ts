@@ -36,6 +36,10 @@ export function createWakeUpQueue(): WakeUpQueue {
       const body: FieldChangesMessage = { schemaVersion: 2, changeIds: [...changeIds].slice(0, 100) };
       await fieldChanges.push([{ body, ...(delaySeconds > 0 ? { delayInSeconds: delaySeconds } : {}) }]);
     },
+    async continueWakes(webhookIds, delaySeconds) {
+      const body: FieldChangesMessage = { schemaVersion: 2, changeIds: [], wakeWebhookIds: [...webhookIds] };
+      await fieldChanges.push([{ body, ...(delaySeconds > 0 ? { delayInSeconds: delaySeconds } : {}) }]);
+    },
     async wakeDrains(wakes) {
       const pushed: string[] = [];
       for (let i = 0; i < wakes.length; i += DRAIN_PUSH_EVENTS) {

@@ -61,3 +61,28 @@ describe('the installation’s event rate', () => {
     for (let i = 0; i < 15; i += 1) expect(f.receiver.received(`rate-${i}`)).toHaveLength(1);
   });
 });
+
+describe('one change to many webhooks', () => {
+  it('wakes the drains in steps of 50 every 10 s (continuations of the fan-out), so no push is refused; every webhook gets its delivery', async () => {
+    const t = await f.start();
+    const count = 120;
+    for (let i = 0; i < count; i += 1) await f.createHook(`many-${i}`);
+    t.host.resetUsage();
+    await f.saveDemo({ Budget: 7 });
+    await t.host.settle(60_000);
+    // Before the clock moves: the first step only, and one continuation for the rest.
+    const received = () => Array.from({ length: count }, (_, i) => f.receiver.received(`many-${i}`).length);
+    expect(received().filter((n) => n === 1)).toHaveLength(50);
+    expect(t.host.usage().total.queueEvents).toBe(1 + 50 + 1);
+    await t.host.advanceClock(10_000);
+    await t.host.settle(60_000);
+    expect(received().filter((n) => n === 1)).toHaveLength(100);
+    await t.host.advanceClock(10_000);
+    await t.host.settle(60_000);
+    expect(received()).toEqual(Array.from({ length: count }, () => 1));
+    const usage = t.host.usage().total;
+    expect(usage.queuePushesRefused).toBe(0);
+    // The save, 120 drain wake-ups, 2 continuations.
+    expect(usage.queueEvents).toBe(1 + count + 2);
+  });
+});

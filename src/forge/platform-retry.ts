@@ -1,0 +1,18 @@
+import { InvocationError, InvocationErrorCode } from '@forge/events';
+
+export type { InvocationError };
+
+/** KVS answered 429 (`RATE_LIMIT_EXCEEDED`): the installation's storage rate, not a bug. */
+export function isStorageRateLimited(error: unknown): boolean {
+  const { code, responseDetails } = (error ?? {}) as { code?: unknown; responseDetails?: { status?: unknown } };
+  return code === 'RATE_LIMIT_EXCEEDED' || responseDetails?.status === 429;
+}
+
+/**
+ * Asks the platform to deliver this event again after `seconds`. Returned (not thrown) by a
+ * consumer; unlike a thrown error's fixed backoff, the caller picks the time, so consumers that
+ * hit a rate limit together do not all come back in the same second.
+ */
+export function retryEventAfter(seconds: number): InvocationError {
+  return new InvocationError({ retryAfter: Math.max(1, Math.min(900, Math.round(seconds))), retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST });
+}
