@@ -2,7 +2,7 @@ import type { FieldDefinition } from '../domain/fields/field-definition';
 import { formatPayloadValue, parseFieldInput, type PayloadValue, type StoredValue } from '../domain/fields/field-values';
 import type { ProjectFieldsView } from '../shared/resolver-contract';
 import { AppError, invalidInput } from './app-error';
-import type { ChangeEventPublisher, FieldCatalogStore, WakeUpQueue } from './ports';
+import type { ChangeEventPublisher, FieldCatalogStore, ProjectFieldsStore, WakeUpQueue } from './ports';
 import { getProjectFields, saveProjectFields, type ProjectFieldsDeps } from './project-fields';
 
 /**
@@ -91,9 +91,11 @@ function resolveFieldRefs(fields: readonly FieldDefinition[], values: Readonly<R
  * previous values of the revision it was based on (the conditional write guarantees they were current).
  */
 export async function patchProjectFields(
-  deps: ApiProjectFieldsDeps,
+  given: ApiProjectFieldsDeps,
   input: { projectKey: string; values: Readonly<Record<string, unknown>>; baseRevision?: number | undefined },
 ): Promise<ApiSaveOutcome> {
+  // The save reads the project's record again: one read serves both (the write is conditional on its revision).
+  const deps = { ...given, projects: onceLoadedProjects(given.projects) };
   const view = await getProjectFields(deps, input.projectKey);
   const definitions = definitionsOf(view.fields);
   const values = resolveFieldRefs(definitions, input.values);
@@ -141,6 +143,7 @@ export async function patchManyProjects(
     publishFieldChange: async (changeId) => {
       changeIds.push(changeId);
     },
+    pushesAfterwards: true,
   };
   // One catalog read for the whole request, not two per project.
   const saveDeps = { ...deps, publisher: collecting, catalog: onceLoadedCatalog(deps.catalog) };
@@ -186,6 +189,27 @@ export async function patchManyProjects(
 function isRateLimited(error: unknown): boolean {
   const { code, status } = (error ?? {}) as { code?: unknown; status?: unknown };
   return code === 'RATE_LIMIT_EXCEEDED' || status === 429;
+}
+
+/** A project's record read once and reused for one save (which writes only if its revision is unchanged). */
+function onceLoadedProjects(store: ProjectFieldsStore): ProjectFieldsStore {
+  const loaded = new Map<number, ReturnType<ProjectFieldsStore['load']>>();
+  return {
+    ...store,
+    load: (projectId) => {
+      let record = loaded.get(projectId);
+      if (!record) {
+        record = store.load(projectId);
+        loaded.set(projectId, record);
+        record.catch(() => loaded.delete(projectId));
+      }
+      return record;
+    },
+    saveWithChange: (next, change, expectedRevision) => {
+      loaded.delete(next.projectId);
+      return store.saveWithChange(next, change, expectedRevision);
+    },
+  };
 }
 
 /** The catalog read once and reused for one request (a save still validates against it). */

@@ -69,6 +69,12 @@ export interface FieldChangeStore {
 export interface ChangeEventPublisher {
   /** Puts one `field-changes` event on the queue. */
   publishFieldChange(changeId: string): Promise<void>;
+  /**
+   * The changes are pushed together after the saves (a bulk request): each is stored as `pushed`
+   * at once, with no write per change to say so. A push that then fails is caught by the
+   * sweeper's check for changes pushed and not fanned out.
+   */
+  readonly pushesAfterwards?: boolean;
 }
 
 export interface ProjectAccess {

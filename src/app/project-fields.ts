@@ -114,7 +114,7 @@ export async function saveProjectFields(deps: ProjectFieldsDeps, input: SaveProj
     timestamp: now,
     project: access.project,
     fields: changes.map((c) => ({ id: c.id, name: c.name, type: c.type, value: { current: c.value.current, previous: c.value.previous } })),
-    pushState: 'pending',
+    pushState: deps.publisher.pushesAfterwards === true ? 'pushed' : 'pending',
   };
   assertStorable(next, change);
   try {
@@ -128,7 +128,7 @@ export async function saveProjectFields(deps: ProjectFieldsDeps, input: SaveProj
   // sweeper pushes it within five minutes, so the user's save still succeeded.
   try {
     await deps.publisher.publishFieldChange(changeId);
-    await deps.changes.markPushed(change);
+    if (change.pushState === 'pending') await deps.changes.markPushed(change);
   } catch (error) {
     console.warn(`save: change ${changeId} saved, event push deferred to the sweeper: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -6,15 +6,22 @@ let server: HostServer;
 /** Save transactions that pass before the limit hits, then how many are refused. */
 let passSaves = 0;
 let failSaves = 0;
+/** Queue pushes refused as over the event rate. */
+let refusePushes = 0;
 const token = 'prw_bulk-rate-limit-0123456789abcdef';
 
 beforeEach(async () => {
   passSaves = 0;
   failSaves = 0;
+  refusePushes = 0;
   let base = 'http://127.0.0.1';
   t = await startTestHost({
     baseUrl: () => base,
     interceptPlatform: async (request, next) => {
+      if (request.path.startsWith('/webhook/queue/publish/') && refusePushes > 0) {
+        refusePushes -= 1;
+        return new Response(JSON.stringify({ errorMessage: 'Too many events' }), { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '60' } });
+      }
       // Forge's storage answers 429 to the save transactions while `failSaves` says so.
       if (request.path === '/api/v1/transaction' && request.body?.includes('"project-fields"') && failSaves > 0) {
         if (passSaves > 0) {
@@ -57,6 +64,22 @@ describe('the platform’s storage rate limit on the management API', () => {
     // Fanned out by the request's own wake-up, not minutes later by the sweeper.
     expect(demo?.pushState).toBe('fanned-out');
     expect(await changeRecords(13648)).toEqual([]);
+  });
+
+  it('bulk: changes are stored as pushed (no write per change to say so); a wake-up the event rate refuses is made up by the sweeper', async () => {
+    refusePushes = 1;
+    const answer = await patch('/projects/fields', { projects: { DEMO: { Budget: 1 }, OPS: { Budget: 2 } } });
+    expect(answer.status).toBe(200);
+    await t.host.settle();
+    const stored = [...(await changeRecords(13647)), ...(await changeRecords(13648))];
+    expect(stored.map((c) => c.pushState)).toEqual(['pushed', 'pushed']);
+    // The sweeper runs every 5 minutes and wakes the fan-out for changes pushed 5 minutes ago and not fanned out.
+    for (let round = 0; round < 3; round += 1) {
+      await t.host.advanceClock(5 * 60_000);
+      await t.host.settle();
+    }
+    const after = [...(await changeRecords(13647)), ...(await changeRecords(13648))];
+    expect(after.map((c) => c.pushState)).toEqual(['fanned-out', 'fanned-out']);
   });
 
   it('one project: 429 with Retry-After, not a 500', async () => {
