@@ -14,7 +14,7 @@ import type { AttemptRecord, DeliveryRecord, WebhookRecord, WebhookStateRecord }
 import { QUEUE_MAX_DELAY_SECONDS } from '../domain/retry-schedule';
 import { buildSignatureHeaders } from '../domain/signing';
 import { checkWebhookUrl } from '../domain/url-policy';
-import type { Clock, DeliveryStore, HttpSender, WakeUpQueue, WebhookSecretStore, WebhookStateStore, WebhookStore } from './ports';
+import { StaleDeliveriesError, type Clock, type DeliveryStore, type HttpSender, type WakeUpQueue, type WebhookSecretStore, type WebhookStateStore, type WebhookStore } from './ports';
 import { disableWebhook } from './webhook-status';
 
 export interface DrainDeps {
@@ -70,7 +70,8 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
   if (lease.kind === 'busy') return done('busy');
   let state: WebhookStateRecord = { ...lease.state, wakeAt: lease.state.wakeAt <= deps.clock.now() ? 0 : lease.state.wakeAt, inbox: [] };
 
-  const storedSecrets = await deps.secrets.load(webhookId);
+  // The previous secret signs too only while a rotation's overlap lasts: otherwise it is not read.
+  const storedSecrets = await deps.secrets.load(webhookId, { previous: webhook.previousSecretUntil !== null && deps.clock.now() < webhook.previousSecretUntil });
   if (!storedSecrets) {
     console.error(`drain: webhook ${webhookId} has no signing secret; its deliveries wait`);
     await deps.states.release(deps.ownerId, state);
@@ -83,9 +84,23 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
   let continued = false;
   /** The earliest due time this run wrote: the index may not show those writes yet. */
   let earliestWritten: number | undefined;
+  /** Deliveries as this run last wrote them: newer than what a lagging index lists. */
+  const written = new Map<string, DeliveryRecord>();
   const noteWritten = (records: readonly DeliveryRecord[]) => {
-    for (const r of records) if (r.status === 'pending' && r.inFlight === 0) earliestWritten = Math.min(earliestWritten ?? r.dueAt, r.dueAt);
+    for (const r of records) {
+      written.set(r.deliveryId, r);
+      if (r.status === 'pending' && r.inFlight === 0) earliestWritten = Math.min(earliestWritten ?? r.dueAt, r.dueAt);
+    }
   };
+  /** Ids handed over in the state (a rerun asked for meanwhile) are taken into this run, so the state stays small. */
+  const takeInbox = (next: WebhookStateRecord): WebhookStateRecord => {
+    if (next.inbox.length === 0) return next;
+    known = [...new Set([...known, ...next.inbox])];
+    return { ...next, inbox: [] };
+  };
+  /** The last listing held every pending delivery: what it did not show as due is known (`nextDueAt`). */
+  let listedAll = false;
+  let listedNextDue: number | undefined;
 
   try {
     return await drainLoop();
@@ -101,14 +116,20 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
     let consecutiveFailures = 0;
     for (;;) {
       drain: while (webhook.active) {
-        const due = await collectDue(deps, webhookId, known);
+        // Everything pending was listed last time and has been taken: only ids handed over since need a look.
+        if (listedAll && known.length === 0) break;
+        const collected = await collectDue(deps, webhookId, known, written);
         known = [];
+        listedAll = collected.complete;
+        listedNextDue = collected.nextDueAt;
+        const due = collected.due;
         if (due.length === 0) break;
         if (circuitOpenUntil !== undefined) {
-          // Open circuit: what a rerun brought waits too, without being attempted.
+          // Open circuit: what a rerun brought waits too, without being attempted (read by key: the index may lag).
           const until = circuitOpenUntil;
-          const waiting = due.filter((d) => d.inFlight === 0 && d.dueAt < until).map((d) => ({ ...d, dueAt: until }));
-          state = await deps.states.commit(deps.ownerId, state, waiting, []);
+          const current = await deps.deliveries.loadMany(due.map((d) => d.deliveryId));
+          const waiting = current.filter((d) => d.status === 'pending' && d.inFlight === 0 && d.dueAt < until).map((d) => ({ ...d, dueAt: until }));
+          state = takeInbox(await deps.states.commit(deps.ownerId, state, waiting, []));
           noteWritten(waiting);
           report.deferred += waiting.length;
           break;
@@ -117,7 +138,7 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
           if (overBudget()) {
             continued = true;
             // The next drain reads these by key: the index may not show them yet.
-            state = { ...state, inbox: [...new Set([...due.slice(i).map((d) => d.deliveryId), ...state.inbox])].slice(0, 500) };
+            state = { ...state, inbox: [...new Set([...due.slice(i).map((d) => d.deliveryId), ...known, ...state.inbox])].slice(0, 200) };
             break drain;
           }
           const chunk = due.slice(i, i + CHUNK);
@@ -136,7 +157,17 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
             const attempt = current.attempts + 1;
             return { ...current, attempts: attempt, inFlight: attempt, dueAt: now + CLAIM_MS };
           });
-          state = await deps.states.commit(deps.ownerId, state, claimed, interrupted);
+          try {
+            // Each claim holds only if the delivery is still as listed: no record is read twice.
+            state = takeInbox(await deps.states.commit(deps.ownerId, state, claimed, interrupted, { expected: new Map(chunk.map((d) => [d.deliveryId, d])) }));
+          } catch (error) {
+            if (!(error instanceof StaleDeliveriesError)) throw error;
+            // The index showed some of these as they were before a recent write: read the rest by key.
+            known = [...new Set([...due.slice(i).map((d) => d.deliveryId), ...known])];
+            listedAll = false;
+            continue drain;
+          }
+          noteWritten(claimed);
 
           const results: DeliveryRecord[] = [];
           const attempts: AttemptRecord[] = [];
@@ -174,7 +205,7 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
             }
             if (consecutiveFailures >= CIRCUIT_BREAKER_FAILURES && sent.plan.nextAttemptAt !== null) circuitOpenUntil = sent.plan.nextAttemptAt;
           }
-          state = await deps.states.commit(deps.ownerId, state, results, attempts);
+          state = takeInbox(await deps.states.commit(deps.ownerId, state, results, attempts));
           noteWritten(results);
           if (circuitOpenUntil !== undefined || !webhook.active) break drain;
         }
@@ -185,7 +216,7 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
       }
       // A disabled webhook's work due now waits without wake-ups (enabling it wakes the drain);
       // one due later keeps its wake-up, which then finds the webhook as it is by that time.
-      const next = await planNextWakeUp(deps, webhookId, state, continued && webhook.active, earliestWritten);
+      const next = await planNextWakeUp(deps, webhookId, state, continued && webhook.active, earliestWritten, listedAll ? { nextDueAt: listedNextDue } : undefined);
       const wake = webhook.active || (next && next.delaySeconds > 0) ? next : undefined;
       const planned = wake ? { ...state, wakeAt: deps.clock.now() + wake.delaySeconds * 1000 } : state;
       // Over budget, the lease goes whatever was asked meanwhile: the wake-up below takes it on.
@@ -198,21 +229,38 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
       // A wake-up came while we held the lease: drain again, starting with the deliveries it named.
       // The wake-up planned above was not pushed: the state keeps the one noted before.
       state = { ...released.state, wakeAt: state.wakeAt, inbox: [] };
-      known = released.state.inbox;
+      known = [...new Set([...known, ...released.state.inbox])];
+      listedAll = false;
       webhook = (await deps.webhooks.load(webhookId)) ?? { ...webhook, active: false };
     }
   }
 }
 
-/** The ids the wake-up named (read by key: strongly consistent), then the index, due now, in change order. */
-async function collectDue(deps: DrainDeps, webhookId: string, known: readonly string[]): Promise<DeliveryRecord[]> {
+/**
+ * The ids handed over (read by key: strongly consistent), then the index's listing of pending
+ * deliveries, each taken as this run last wrote it when it did (the index may lag). Answers what
+ * is due now in change order, whether the listing held every pending delivery, and the earliest
+ * due time of the rest.
+ */
+async function collectDue(
+  deps: DrainDeps,
+  webhookId: string,
+  known: readonly string[],
+  written: ReadonlyMap<string, DeliveryRecord>,
+): Promise<{ due: DeliveryRecord[]; complete: boolean; nextDueAt: number | undefined }> {
   const now = deps.clock.now();
-  const [byKey, byIndex] = await Promise.all([known.length > 0 ? deps.deliveries.loadMany(known) : [], deps.deliveries.dueForWebhook(webhookId, now, 100)]);
-  const unique = new Map<string, DeliveryRecord>();
-  for (const record of [...byKey, ...byIndex]) {
-    if (record.webhookId === webhookId && record.status === 'pending' && record.dueAt <= now) unique.set(record.deliveryId, record);
+  const [byKey, listed] = await Promise.all([known.length > 0 ? deps.deliveries.loadMany(known) : [], deps.deliveries.listPending(webhookId, 100)]);
+  const current = new Map<string, DeliveryRecord>();
+  for (const record of listed.records) current.set(record.deliveryId, written.get(record.deliveryId) ?? record);
+  for (const record of byKey) current.set(record.deliveryId, record);
+  const due: DeliveryRecord[] = [];
+  let nextDueAt: number | undefined;
+  for (const record of current.values()) {
+    if (record.webhookId !== webhookId || record.status !== 'pending') continue;
+    if (record.dueAt <= now) due.push(record);
+    else nextDueAt = Math.min(nextDueAt ?? record.dueAt, record.dueAt);
   }
-  return [...unique.values()].sort(byChangeOrder);
+  return { due: due.sort(byChangeOrder), complete: listed.complete, nextDueAt };
 }
 
 async function attemptDelivery(
@@ -323,11 +371,13 @@ async function planNextWakeUp(
   state: WebhookStateRecord,
   workLeft: boolean,
   earliestWritten: number | undefined,
+  listedAll: { readonly nextDueAt: number | undefined } | undefined,
 ): Promise<{ delaySeconds: number } | undefined> {
   if (workLeft) return { delaySeconds: 0 };
   const now = deps.clock.now();
-  // The index may lag this run's own writes: what it wrote counts too.
-  const indexed = await deps.deliveries.earliestDue(webhookId);
+  // The index may lag this run's own writes: what it wrote counts too. When the last listing held
+  // every pending delivery, what it showed as due later is all there is: no query needed.
+  const indexed = listedAll ? listedAll.nextDueAt : await deps.deliveries.earliestDue(webhookId);
   const candidates = [indexed, earliestWritten].filter((t): t is number => t !== undefined);
   const next = candidates.length > 0 ? Math.min(...candidates) : undefined;
   if (next === undefined) return undefined;

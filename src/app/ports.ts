@@ -118,6 +118,17 @@ export class LeaseLostError extends Error {
   }
 }
 
+/**
+ * Deliveries a write was conditional on were no longer as the caller read them (an index result
+ * that lagged a write): nothing was written; read them again by key.
+ */
+export class StaleDeliveriesError extends Error {
+  constructor(webhookId: string) {
+    super(`Deliveries of webhook ${webhookId} changed since they were listed`);
+    this.name = 'StaleDeliveriesError';
+  }
+}
+
 export interface WebhookStore {
   /** Every webhook, oldest first. */
   list(): Promise<WebhookRecord[]>;
@@ -130,11 +141,21 @@ export interface WebhookStore {
 
 /** Signing secrets, only ever through the platform's secret storage. */
 export interface WebhookSecretStore {
-  /** Newest first: the current secret, then the previous one while it still signs. */
-  load(webhookId: string): Promise<{ current: string; previous: string | undefined } | undefined>;
+  /** Newest first: the current secret, then the previous one while it still signs (`previous: false`: not read). */
+  load(webhookId: string, options?: { readonly previous?: boolean }): Promise<{ current: string; previous: string | undefined } | undefined>;
   /** Makes `secret` current; the old current one becomes previous for `previousTtlMs` (0: dropped). */
   rotate(webhookId: string, secret: string, previousTtlMs: number): Promise<void>;
   delete(webhookId: string): Promise<void>;
+}
+
+export interface CommitOptions {
+  /**
+   * The deliveries as the caller read them, by id: each write of one of them holds only if the
+   * stored record is still so (status, attempts, attempt in flight, due time); otherwise nothing
+   * is written and StaleDeliveriesError is thrown. Lets a drain act on index results without
+   * reading each record again by key first.
+   */
+  readonly expected?: ReadonlyMap<string, DeliveryRecord>;
 }
 
 export type PokeAnswer = 'rerun-requested' | 'wake-pending' | 'needs-wake';
@@ -155,7 +176,7 @@ export interface WebhookStateStore {
    * holds the lease (LeaseLostError otherwise). Answers the state as stored (a rerun asked for
    * meanwhile is kept).
    */
-  commit(owner: string, state: WebhookStateRecord, deliveries: readonly DeliveryRecord[], attempts: readonly AttemptRecord[]): Promise<WebhookStateRecord>;
+  commit(owner: string, state: WebhookStateRecord, deliveries: readonly DeliveryRecord[], attempts: readonly AttemptRecord[], options?: CommitOptions): Promise<WebhookStateRecord>;
   /**
    * Lets go of the lease, unless a rerun was asked for meanwhile: then answers 'rerun' and keeps
    * it (`force`: lets go all the same, the caller wakes a new drain).
@@ -191,6 +212,11 @@ export interface DeliveryStore {
   saveMany(records: readonly DeliveryRecord[]): Promise<void>;
   /** A webhook's pending deliveries due by `nowMs`, earliest due first (index: may lag). */
   dueForWebhook(webhookId: string, nowMs: number, limit: number): Promise<DeliveryRecord[]>;
+  /**
+   * A webhook's pending deliveries as the index lists them (it may lag: records may be older than
+   * stored), earliest due first; `complete` when that is all of them.
+   */
+  listPending(webhookId: string, limit: number): Promise<{ records: DeliveryRecord[]; complete: boolean }>;
   /** The earliest due time of a webhook's pending deliveries (index: may lag). */
   earliestDue(webhookId: string): Promise<number | undefined>;
   /** Pending deliveries of any webhook due by `nowMs` (the sweeper). */

@@ -147,6 +147,18 @@ export function createKvsDeliveryStore(): DeliveryStore {
       return fresh(listed, (d) => d.status === 'pending' && d.dueAt <= nowMs);
     },
 
+    async listPending(webhookId, limit) {
+      const page = await deliveries
+        .query()
+        .index(INDEX.deliveryByWebhookDue, { partition: [webhookId, 'pending'] })
+        .where(WhereConditions.greaterThanEqualTo(0))
+        .sort(Sort.ASC)
+        .limit(Math.min(PAGE, limit))
+        .getMany();
+      const records = parsePage(page.results, 'deliveries');
+      return { records, complete: page.nextCursor === undefined && page.results.length < Math.min(PAGE, limit) };
+    },
+
     async earliestDue(webhookId) {
       // Checked by key: a stale index entry of a delivery already done would wake drains for nothing.
       const listed = await fresh(await pending(INDEX.deliveryByWebhookDue, [webhookId, 'pending'], undefined, BATCH), (d) => d.status === 'pending');

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { kvs, Filter, FilterConditions } from '@forge/kvs';
-import { ConcurrentWriteError, LeaseLostError, type PokeAnswer, type WebhookSecretStore, type WebhookStateStore, type WebhookStore } from '../app/ports';
+import { ConcurrentWriteError, LeaseLostError, StaleDeliveriesError, type PokeAnswer, type WebhookSecretStore, type WebhookStateStore, type WebhookStore } from '../app/ports';
 import { RETENTION_DAYS, wakeUpPending } from '../domain/delivery-policy';
 import {
   parseStoredRecord,
@@ -106,9 +106,10 @@ export function createKvsWebhookStore(): WebhookStore {
 /** Secrets only through kvs.*Secret, under their own keys; never logged, never returned but here. */
 export function createKvsWebhookSecretStore(): WebhookSecretStore {
   return {
-    async load(webhookId) {
+    async load(webhookId, options = {}) {
       const current = await kvs.getSecret<string>(storageKeys.webhookSecret(webhookId, 'current'));
       if (typeof current !== 'string') return undefined;
+      if (options.previous === false) return { current, previous: undefined };
       const previous = await kvs.getSecret<string>(storageKeys.webhookSecret(webhookId, 'previous'));
       return { current, previous: typeof previous === 'string' ? previous : undefined };
     },
@@ -135,8 +136,12 @@ function ignoreMissing(error: unknown): void {
 
 /** Ids one drain wake-up message carries. */
 export const WAKE_IDS = 100;
-/** Ids handed to a drain (about 20 KB at most; emptied when a drain takes them). */
-const INBOX_MAX = 500;
+/**
+ * Ids handed to a drain (about 8 KB at most; the drain empties it as it takes them). More are
+ * found by the index once it catches up: the inbox only bridges its lag, and every write of the
+ * state carries it.
+ */
+const INBOX_MAX = 200;
 
 function mergeIds(a: readonly string[], b: readonly string[]): string[] {
   return [...new Set([...a, ...b])].slice(0, INBOX_MAX);
@@ -178,13 +183,28 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
     return value === undefined ? undefined : parse(key, value);
   }
 
+  /** A delivery still as read: what a claim depends on (any write by another moves one of these). */
+  const deliveryIs = (d: DeliveryRecord) =>
+    new Filter<DeliveryRecord>()
+      .and('status', FilterConditions.equalTo(d.status))
+      .and('attempts', FilterConditions.equalTo(d.attempts))
+      .and('inFlight', FilterConditions.equalTo(d.inFlight))
+      .and('dueAt', FilterConditions.equalTo(d.dueAt));
+
   const versionIs = (version: number) =>
     version === 0 ? new Filter<WebhookStateRecord>().and('webhookId', FilterConditions.notExists()) : new Filter<WebhookStateRecord>().and('version', FilterConditions.equalTo(version));
 
   /** Writes `next` (version + 1) if the stored version is still `expected.version`; answers whether it did. */
-  async function writeIf(expected: WebhookStateRecord, next: WebhookStateRecord, extra: { deliveries?: readonly DeliveryRecord[]; attempts?: readonly AttemptRecord[] } = {}): Promise<boolean> {
+  async function writeIf(
+    expected: WebhookStateRecord,
+    next: WebhookStateRecord,
+    extra: { deliveries?: readonly DeliveryRecord[]; attempts?: readonly AttemptRecord[]; expectedDeliveries?: ReadonlyMap<string, DeliveryRecord> } = {},
+  ): Promise<boolean> {
     let tx = kvs.transact().set(storageKeys.webhookState(next.webhookId), next, { entityName: ENTITY.webhookState, conditions: versionIs(expected.version) });
-    for (const d of extra.deliveries ?? []) tx = tx.set(storageKeys.delivery(d.deliveryId), d, { entityName: ENTITY.delivery }, retention);
+    for (const d of extra.deliveries ?? []) {
+      const was = extra.expectedDeliveries?.get(d.deliveryId);
+      tx = tx.set(storageKeys.delivery(d.deliveryId), d, { entityName: ENTITY.delivery, ...(was ? { conditions: deliveryIs(was) } : {}) }, retention);
+    }
     for (const a of extra.attempts ?? []) tx = tx.set(storageKeys.attempt(a.deliveryId, a.attempt), a, undefined, retention);
     try {
       await tx.execute();
@@ -193,6 +213,8 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
       const stored = await load(next.webhookId);
       if (stored && isDeepStrictEqual(stored, next)) return true;
       if ((stored?.version ?? 0) !== expected.version) return false;
+      // The state was as expected, so a failed condition was a delivery's.
+      if (extra.expectedDeliveries && extra.expectedDeliveries.size > 0 && (error as { code?: unknown }).code === 'CONDITIONAL_CHECK_FAILED') throw new StaleDeliveriesError(next.webhookId);
       throw error;
     }
   }
@@ -293,7 +315,7 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
       return busy || !next ? { kind: 'busy' } : { kind: 'acquired', state: next };
     },
 
-    async commit(owner, state, deliveries, attempts) {
+    async commit(owner, state, deliveries, attempts, options = {}) {
       const ops: ({ kind: 'delivery'; d: DeliveryRecord } | { kind: 'attempt'; a: AttemptRecord })[] = [
         ...deliveries.map((d) => ({ kind: 'delivery' as const, d })),
         ...attempts.map((a) => ({ kind: 'attempt' as const, a })),
@@ -305,6 +327,7 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
         const extra = {
           deliveries: chunk.flatMap((op) => (op.kind === 'delivery' ? [op.d] : [])),
           attempts: chunk.flatMap((op) => (op.kind === 'attempt' ? [op.a] : [])),
+          ...(options.expected ? { expectedDeliveries: options.expected } : {}),
         };
         let written = false;
         for (let attempt = 0; attempt < 8 && !written; attempt += 1) {

@@ -67,6 +67,9 @@ describe('one change to many webhooks', () => {
     const t = await f.start();
     const count = 120;
     for (let i = 0; i < count; i += 1) await f.createHook(`many-${i}`);
+    // A quiet minute: creating 120 webhooks used Forge's KVS rate windows (strict fidelity).
+    await t.host.advanceClock(61_000);
+    await t.host.settle();
     t.host.resetUsage();
     await f.saveDemo({ Budget: 7 });
     await t.host.settle(60_000);
