@@ -45,6 +45,8 @@ export interface DrainReport {
   readonly continued: boolean;
 }
 
+/** Seconds to wait for the index to show this run's writes before listing again (strict fidelity: 1 s). */
+const INDEX_LAG_SECONDS = 2;
 /** Claims per write: with the state record a chunk of claims or results fits one transaction. */
 const CHUNK = 12;
 
@@ -101,6 +103,8 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
   /** The last listing held every pending delivery: what it did not show as due is known (`nextDueAt`). */
   let listedAll = false;
   let listedNextDue: number | undefined;
+  /** The last listing was a full page of deliveries this run had already done: the index lags. */
+  let lagging = false;
 
   try {
     return await drainLoop();
@@ -118,12 +122,22 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
       drain: while (webhook.active) {
         // Everything pending was listed last time and has been taken: only ids handed over since need a look.
         if (listedAll && known.length === 0) break;
+        if (overBudget()) {
+          continued = true;
+          state = { ...state, inbox: [...new Set([...known, ...state.inbox])].slice(0, 200) };
+          break;
+        }
         const collected = await collectDue(deps, webhookId, known, written);
         known = [];
         listedAll = collected.complete;
         listedNextDue = collected.nextDueAt;
         const due = collected.due;
-        if (due.length === 0) break;
+        if (due.length === 0) {
+          // A full page of what this run has just done (the index lags its writes) hides what comes
+          // after it: look again in a moment rather than take the webhook for drained.
+          if (collected.lagging) lagging = true;
+          break;
+        }
         if (circuitOpenUntil !== undefined) {
           // Open circuit: what a rerun brought waits too, without being attempted (read by key: the index may lag).
           const until = circuitOpenUntil;
@@ -216,7 +230,7 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
       }
       // A disabled webhook's work due now waits without wake-ups (enabling it wakes the drain);
       // one due later keeps its wake-up, which then finds the webhook as it is by that time.
-      const next = await planNextWakeUp(deps, webhookId, state, continued && webhook.active, earliestWritten, listedAll ? { nextDueAt: listedNextDue } : undefined);
+      const next = lagging && !continued && webhook.active ? { delaySeconds: INDEX_LAG_SECONDS } : await planNextWakeUp(deps, webhookId, state, continued && webhook.active, earliestWritten, listedAll ? { nextDueAt: listedNextDue } : undefined);
       const wake = webhook.active || (next && next.delaySeconds > 0) ? next : undefined;
       const planned = wake ? { ...state, wakeAt: deps.clock.now() + wake.delaySeconds * 1000 } : state;
       // Over budget, the lease goes whatever was asked meanwhile: the wake-up below takes it on.
@@ -231,23 +245,24 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
       state = { ...released.state, wakeAt: state.wakeAt, inbox: [] };
       known = [...new Set([...known, ...released.state.inbox])];
       listedAll = false;
+      lagging = false;
       webhook = (await deps.webhooks.load(webhookId)) ?? { ...webhook, active: false };
     }
   }
 }
 
 /**
- * The ids handed over (read by key: strongly consistent), then the index's listing of pending
+ * The ids handed over, read by key (strongly consistent), and the index's listing of pending
  * deliveries, each taken as this run last wrote it when it did (the index may lag). Answers what
- * is due now in change order, whether the listing held every pending delivery, and the earliest
- * due time of the rest.
+ * is due now in change order, whether the listing held every pending delivery, the earliest due
+ * time of the rest, and whether a full page of the listing was only what this run had done.
  */
 async function collectDue(
   deps: DrainDeps,
   webhookId: string,
   known: readonly string[],
   written: ReadonlyMap<string, DeliveryRecord>,
-): Promise<{ due: DeliveryRecord[]; complete: boolean; nextDueAt: number | undefined }> {
+): Promise<{ due: DeliveryRecord[]; complete: boolean; nextDueAt: number | undefined; lagging: boolean }> {
   const now = deps.clock.now();
   const [byKey, listed] = await Promise.all([known.length > 0 ? deps.deliveries.loadMany(known) : [], deps.deliveries.listPending(webhookId, 100)]);
   const current = new Map<string, DeliveryRecord>();
@@ -260,7 +275,8 @@ async function collectDue(
     if (record.dueAt <= now) due.push(record);
     else nextDueAt = Math.min(nextDueAt ?? record.dueAt, record.dueAt);
   }
-  return { due: due.sort(byChangeOrder), complete: listed.complete, nextDueAt };
+  const lagging = !listed.complete && listed.records.some((r) => written.has(r.deliveryId) && r.status === 'pending' && r.dueAt <= now);
+  return { due: due.sort(byChangeOrder), complete: listed.complete, nextDueAt, lagging };
 }
 
 async function attemptDelivery(

@@ -28,6 +28,8 @@ export interface FanOutReport {
 export const FAN_OUT_BATCH = 50;
 /** Unfanned changes a run that was given ids looks for besides them. */
 const STRAGGLERS = 5;
+/** An unfanned change this old has likely lost its wake-up. */
+export const STRAGGLER_AGE_MS = 60_000;
 /** Ids a drain wake-up carries; the drain's index query finds the rest. */
 const WAKE_IDS = 100;
 
@@ -47,9 +49,12 @@ export async function fanOutChanges(deps: FanOutDeps, changeIds: readonly string
   // for a few such stragglers (reads cost), a run told nothing looks for a whole batch.
   const listLimit = ids.length > 0 ? STRAGGLERS : FAN_OUT_BATCH;
   const listed = await deps.changes.listUnfanned(listLimit);
-  // Index results may be stale (a change fanned out a moment ago): read again by key.
+  // Index results may be stale (a change fanned out a moment ago): read again by key. A change
+  // saved within the last minute is not a straggler: its own wake-up (or the inbox) brings it,
+  // likely to a run going on right now, and taking it here too would only double the work.
   const namedIds = new Set(named.map((c) => c.changeId));
-  const strays = await deps.changes.loadMany(listed.filter((c) => !namedIds.has(c.changeId)).map((c) => c.changeId));
+  const listedAt = deps.clock.now();
+  const strays = await deps.changes.loadMany(listed.filter((c) => !namedIds.has(c.changeId) && listedAt - c.timestamp >= STRAGGLER_AGE_MS).map((c) => c.changeId));
   const byId = new Map<string, FieldChangeRecord>();
   for (const change of [...named, ...strays]) if (change.pushState !== 'fanned-out') byId.set(change.changeId, change);
   const changes = [...byId.values()].sort((a, b) => a.timestamp - b.timestamp || a.revision - b.revision);

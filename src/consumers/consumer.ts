@@ -8,7 +8,12 @@ import { isStorageRateLimited, retryEventAfter, type InvocationError } from '../
 export interface AsyncEvent {
   readonly body?: unknown;
   readonly eventId?: string;
-  readonly retryContext?: { readonly retryCount?: number };
+  readonly retryContext?: { readonly retryCount?: number; readonly retryData?: unknown };
+}
+
+/** What a consumer's run leaves for its own retry (sent back as `retryContext.retryData`, at most 4 KB). */
+export interface RetryCarry {
+  data?: Record<string, string>;
 }
 
 /**
@@ -16,15 +21,16 @@ export interface AsyncEvent {
  * valid, so it is acknowledged with the reason logged), expected stops are acknowledged, and
  * anything unknown is rethrown so the platform records it and retries the event.
  */
-export function consumer<S extends z.ZodType>(queue: string, schema: S, run: (message: z.output<S>, event: AsyncEvent) => Promise<string | undefined>) {
+export function consumer<S extends z.ZodType>(queue: string, schema: S, run: (message: z.output<S>, event: AsyncEvent, carry: RetryCarry) => Promise<string | undefined>) {
   return async (event: AsyncEvent): Promise<InvocationError | undefined> => {
     const message = schema.safeParse(event.body);
     if (!message.success) {
       console.error(`${queue}: dropped a malformed message: ${describeIssues(message.error, { root: 'body' })}`);
       return;
     }
+    const carry: RetryCarry = {};
     try {
-      const summary = await run(message.data, event);
+      const summary = await run(message.data, event, carry);
       if (summary) console.info(`${queue}: ${summary}`);
       return undefined;
     } catch (error) {
@@ -43,7 +49,7 @@ export function consumer<S extends z.ZodType>(queue: string, schema: S, run: (me
       if (isStorageRateLimited(error)) {
         const seconds = 5 + Math.floor(Math.random() * 26);
         console.warn(`${queue}: Forge's storage rate limit was reached; this event runs again in ${seconds} s`);
-        return retryEventAfter(seconds);
+        return retryEventAfter(seconds, carry.data);
       }
       throw error;
     }
