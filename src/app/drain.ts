@@ -103,7 +103,7 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
   /** The last listing held every pending delivery: what it did not show as due is known (`nextDueAt`). */
   let listedAll = false;
   let listedNextDue: number | undefined;
-  /** The last listing was a full page of deliveries this run had already done: the index lags. */
+  /** The last listing was a full page of deliveries already done: the index lags behind. */
   let lagging = false;
 
   try {
@@ -275,7 +275,10 @@ async function collectDue(
     if (record.dueAt <= now) due.push(record);
     else nextDueAt = Math.min(nextDueAt ?? record.dueAt, record.dueAt);
   }
-  const lagging = !listed.complete && listed.records.some((r) => written.has(r.deliveryId) && r.status === 'pending' && r.dueAt <= now);
+  // The index showed deliveries as due that are done by now (its lag behind this drain's writes,
+  // or a drain's just before): a full page of them hides what comes after.
+  const isDue = (r: DeliveryRecord) => r.status === 'pending' && r.dueAt <= now;
+  const lagging = !listed.complete && listed.records.some((r) => isDue(r) && !isDue(current.get(r.deliveryId) ?? r));
   return { due: due.sort(byChangeOrder), complete: listed.complete, nextDueAt, lagging };
 }
 

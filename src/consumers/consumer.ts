@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { LeaseLostError } from '../app/ports';
 import { StoredRecordError } from '../domain/records';
 import { describeIssues } from '../shared/describe-issues';
-import { isStorageRateLimited, retryEventAfter, type InvocationError } from '../forge/platform-retry';
+import { isStorageRateLimited, retryEventAfter, storageRetryAfterSeconds, type InvocationError } from '../forge/platform-retry';
 
 /** What Forge hands a queue consumer (the parts we read). */
 export interface AsyncEvent {
@@ -44,10 +44,11 @@ export function consumer<S extends z.ZodType>(queue: string, schema: S, run: (me
         console.warn(`${queue}: ${error.message}; the drain holding it now carries on`);
         return;
       }
-      // Over the storage rate: the event comes back after a random 5-30 s, so consumers refused
-      // together spread out instead of meeting again (a thrown error's backoff has no jitter).
+      // Over the storage rate: the event comes back when the rate's window has room again (as the
+      // answer says, else in 5 s), plus up to 10 s at random, so consumers refused together
+      // spread out instead of meeting again (a thrown error's backoff has no jitter).
       if (isStorageRateLimited(error)) {
-        const seconds = 5 + Math.floor(Math.random() * 26);
+        const seconds = Math.max(1, Math.ceil(storageRetryAfterSeconds(error) ?? 5)) + Math.floor(Math.random() * 11);
         console.warn(`${queue}: Forge's storage rate limit was reached; this event runs again in ${seconds} s`);
         return retryEventAfter(seconds, carry.data);
       }

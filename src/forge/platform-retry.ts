@@ -8,6 +8,12 @@ export function isStorageRateLimited(error: unknown): boolean {
   return code === 'RATE_LIMIT_EXCEEDED' || responseDetails?.status === 429;
 }
 
+/** The wait a storage 429 suggests (`context.retryAfterSeconds`, as the offline host sends it), if any. */
+export function storageRetryAfterSeconds(error: unknown): number | undefined {
+  const value = ((error ?? {}) as { context?: { retryAfterSeconds?: unknown } }).context?.retryAfterSeconds;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 900 ? value : undefined;
+}
+
 /**
  * Asks the platform to deliver this event again after `seconds`. Returned (not thrown) by a
  * consumer; unlike a thrown error's fixed backoff, the caller picks the time, so consumers that

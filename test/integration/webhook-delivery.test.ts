@@ -132,6 +132,32 @@ describe('the drain', () => {
     ]);
   });
 
+  it('a drain refused by the storage rate limit comes back within 30 s and takes back the lease the refusal left held (not 150 s later)', async () => {
+    await f.stopAll();
+    // The drain's claim (a transaction writing deliveries) answers 429, then so does its release of the lease.
+    let refuse = 2;
+    const t = await f.start({
+      interceptPlatform: async (request, next) => {
+        const claimOrAfter = refuse === 1 || request.body?.includes('"entityName":"delivery"') === true;
+        if (request.path === '/api/v1/transaction' && request.invocation?.functionKey === 'deliveries-fn' && refuse > 0 && claimOrAfter) {
+          refuse -= 1;
+          return new Response(JSON.stringify({ code: 'RATE_LIMIT_EXCEEDED', message: 'Rate limit exceeded' }), { status: 429, headers: { 'content-type': 'application/json' } });
+        }
+        return next();
+      },
+    });
+    await f.createHook('limited');
+    await f.saveDemo({ Budget: 1 });
+    await t.host.settle();
+    expect(refuse).toBe(0);
+    expect(f.receiver.received('limited')).toHaveLength(0);
+    for (let waited = 0; waited < 30_000; waited += 5_000) {
+      await t.host.advanceClock(5_000);
+      await t.host.settle();
+    }
+    expect(attemptsOf('limited').map((a) => a.split('#')[1])).toEqual(['1']);
+  });
+
   it('a change saved right after a delayed retry’s drain is sent at once (the used wake-up does not count as on its way)', async () => {
     const t = f.host();
     await f.createHook('again');
