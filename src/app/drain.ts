@@ -10,7 +10,7 @@ import {
   planAfterAttempt,
   type AttemptPlan,
 } from '../domain/delivery-policy';
-import type { AttemptRecord, DeliveryRecord, WebhookRecord, WebhookStateRecord } from '../domain/records';
+import { STATE_INBOX_MAX, type AttemptRecord, type DeliveryRecord, type WebhookRecord, type WebhookStateRecord } from '../domain/records';
 import { QUEUE_MAX_DELAY_SECONDS } from '../domain/retry-schedule';
 import { buildSignatureHeaders } from '../domain/signing';
 import { checkWebhookUrl } from '../domain/url-policy';
@@ -124,7 +124,7 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
         if (listedAll && known.length === 0) break;
         if (overBudget()) {
           continued = true;
-          state = { ...state, inbox: [...new Set([...known, ...state.inbox])].slice(0, 200) };
+          state = { ...state, inbox: [...new Set([...known, ...state.inbox])].slice(0, STATE_INBOX_MAX) };
           break;
         }
         const collected = await collectDue(deps, webhookId, known, written);
@@ -152,7 +152,7 @@ export async function drainWebhook(deps: DrainDeps, message: { readonly webhookI
           if (overBudget()) {
             continued = true;
             // The next drain reads these by key: the index may not show them yet.
-            state = { ...state, inbox: [...new Set([...due.slice(i).map((d) => d.deliveryId), ...known, ...state.inbox])].slice(0, 200) };
+            state = { ...state, inbox: [...new Set([...due.slice(i).map((d) => d.deliveryId), ...known, ...state.inbox])].slice(0, STATE_INBOX_MAX) };
             break drain;
           }
           const chunk = due.slice(i, i + CHUNK);

@@ -79,6 +79,13 @@ export type FieldChangeRecord = z.infer<typeof fieldChangeRecordSchema>;
  * Queue `field-changes`: a wake-up for the fan-out, with the change ids it knows of (never the
  * payload: the records are the truth). Version 1 carried one id; both are read.
  */
+/**
+ * Delivery ids a webhook's state hands to its drain (about 8 KB at most; the drain empties it as it
+ * takes them). More are found by the index once it catches up: the inbox only bridges its lag,
+ * and every write of the state carries it.
+ */
+export const STATE_INBOX_MAX = 200;
+
 /** Webhook ids one fan-out continuation carries (about 40 bytes each: well under Forge's 100 KB event). */
 export const MAX_CONTINUED_WAKES = 1_500;
 
@@ -168,7 +175,7 @@ export const webhookStateRecordSchema = z.object({
   leaseUntil: z.number().nonnegative(),
   /** A wake-up came while the lease was held: the holder drains again before letting go. */
   rerun: z.boolean(),
-  /** Deliveries those wake-ups named: the holder reads them by key (the index may not show them yet). */
+  /** Deliveries those wake-ups named: the holder reads them by key (the index may not show them yet). Older records may hold up to 500. */
   inbox: z.array(z.string().min(1)).max(500).default([]),
   /** Due time of the wake-up already on the queue (0: none); taken once a drain started after it was noted. */
   wakeAt: z.number().nonnegative(),

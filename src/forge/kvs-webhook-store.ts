@@ -4,6 +4,7 @@ import { ConcurrentWriteError, LeaseLostError, StaleDeliveriesError, type PokeAn
 import { RETENTION_DAYS, wakeUpPending } from '../domain/delivery-policy';
 import {
   parseStoredRecord,
+  STATE_INBOX_MAX,
   webhookRecordSchema,
   webhookRegistrySchema,
   webhookStateRecordSchema,
@@ -136,15 +137,9 @@ function ignoreMissing(error: unknown): void {
 
 /** Ids one drain wake-up message carries. */
 export const WAKE_IDS = 100;
-/**
- * Ids handed to a drain (about 8 KB at most; the drain empties it as it takes them). More are
- * found by the index once it catches up: the inbox only bridges its lag, and every write of the
- * state carries it.
- */
-const INBOX_MAX = 200;
 
 function mergeIds(a: readonly string[], b: readonly string[]): string[] {
-  return [...new Set([...a, ...b])].slice(0, INBOX_MAX);
+  return [...new Set([...a, ...b])].slice(0, STATE_INBOX_MAX);
 }
 
 export function initialWebhookState(webhookId: string): WebhookStateRecord {
