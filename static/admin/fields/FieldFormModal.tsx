@@ -1,18 +1,16 @@
-import Button from '@atlaskit/button/new';
 import { ErrorMessage, HelperMessage, Label, RequiredAsterisk } from '@atlaskit/form';
-import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition } from '@atlaskit/modal-dialog';
-import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import TextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { DESCRIPTION_MAX_LENGTH, FIELD_NAME_MAX_LENGTH, MAX_DECIMALS } from '../../../src/shared/field-rules';
 import type { FieldDefinitionDto, FieldTypeId } from '../../../src/shared/resolver-contract';
-import { call, type CallError } from '../../common/api';
+import { call } from '../../common/api';
 import { FIELD_TYPE_HINTS, FIELD_TYPE_LABELS, FIELD_TYPES, hasOptions } from '../../common/field-types';
 import { flag } from '../../common/flags';
-import { Stack } from '../../common/layout';
 import { menuAboveModal } from '../../common/portal';
+import { FormModal } from '../common/FormModal';
+import { useFormSave } from '../common/use-form-save';
 import { emptyForm, formFromField, hasErrors, toCreateInput, toUpdateInput, validateForm, withType, type FieldFormErrors, type FieldFormState } from './field-form';
 import { OptionsEditor } from './OptionsEditor';
 
@@ -41,146 +39,111 @@ export interface FieldFormModalProps {
 export function FieldFormModal({ field, otherNames, onClose, onSaved }: FieldFormModalProps) {
   const editing = field !== undefined;
   const [state, setState] = useState<FieldFormState>(() => (field ? formFromField(field) : emptyForm()));
-  const [showErrors, setShowErrors] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [serverError, setServerError] = useState<CallError | null>(null);
+  const failedTitle = editing ? 'The field was not saved' : 'The field was not created';
+  const form = useFormSave({
+    isValid: () => !hasErrors(validateForm(state, otherNames)),
+    save: () => (field ? call('updateField', toUpdateInput(field, state)) : call('createField', toCreateInput(state))),
+    failedTitle,
+    onSaved: (saved) => {
+      flag('success', editing ? `Saved ${saved.name}` : `Created ${saved.name}`, editing ? undefined : "It now shows on every project's Projectrak page.");
+      onSaved(saved);
+    },
+  });
+  const { saving } = form;
 
-  const errors: FieldFormErrors = showErrors ? validateForm(state, otherNames) : {};
+  const errors: FieldFormErrors = form.showErrors ? validateForm(state, otherNames) : {};
   const change = (next: FieldFormState) => {
     setState(next);
-    setServerError(null);
-  };
-
-  const submit = async (event?: FormEvent) => {
-    event?.preventDefault();
-    if (saving) return;
-    setShowErrors(true);
-    if (hasErrors(validateForm(state, otherNames))) return;
-    setSaving(true);
-    setServerError(null);
-    const result = field ? await call('updateField', toUpdateInput(field, state)) : await call('createField', toCreateInput(state));
-    setSaving(false);
-    if (!result.ok) {
-      setServerError(result.error);
-      if (result.error.code === 'CALL_FAILED') flag('error', editing ? 'The field was not saved' : 'The field was not created', result.error.message);
-      return;
-    }
-    flag('success', editing ? `Saved ${result.value.name}` : `Created ${result.value.name}`, editing ? undefined : "It now shows on every project's Projectrak page.");
-    onSaved(result.value);
+    form.clearServerError();
   };
 
   const type = state.type;
   const title = editing ? `Edit ${field.name}` : 'Create field';
 
   return (
-    <ModalTransition>
-      <Modal onClose={saving ? () => undefined : onClose} width="large" testId="field-form" label={title} shouldScrollInViewport>
-        <form onSubmit={(event) => void submit(event)} noValidate aria-label={title}>
-          <ModalHeader>
-            <ModalTitle>{title}</ModalTitle>
-          </ModalHeader>
-          <ModalBody>
-            <Stack gap="space.200">
-              {serverError ? (
-                <SectionMessage appearance="error" title={editing ? 'The field was not saved' : 'The field was not created'} testId="field-form-error">
-                  <p>{serverError.message}</p>
-                </SectionMessage>
-              ) : null}
+    <FormModal title={title} width="large" testId="field-form" form={form} failedTitle={failedTitle} submitLabel={editing ? 'Save' : 'Create'} onClose={onClose}>
+      <div>
+        <Label htmlFor="field-name">
+          Name
+          <RequiredAsterisk />
+        </Label>
+        <Textfield
+          id="field-name"
+          name="name"
+          value={state.name}
+          onChange={(e) => change({ ...state, name: e.currentTarget.value })}
+          isInvalid={errors.name !== undefined}
+          aria-describedby="field-name-message"
+          autoComplete="off"
+          testId="field-name-input"
+          isDisabled={saving}
+        />
+        <div id="field-name-message">{errors.name ? <ErrorMessage>{errors.name}</ErrorMessage> : <HelperMessage>Shown to project users and sent to webhooks. At most {FIELD_NAME_MAX_LENGTH} characters.</HelperMessage>}</div>
+      </div>
 
-              <div>
-                <Label htmlFor="field-name">
-                  Name
-                  <RequiredAsterisk />
-                </Label>
-                <Textfield
-                  id="field-name"
-                  name="name"
-                  value={state.name}
-                  onChange={(e) => change({ ...state, name: e.currentTarget.value })}
-                  isInvalid={errors.name !== undefined}
-                  aria-describedby="field-name-message"
-                  autoComplete="off"
-                  testId="field-name-input"
-                  isDisabled={saving}
-                />
-                <div id="field-name-message">{errors.name ? <ErrorMessage>{errors.name}</ErrorMessage> : <HelperMessage>Shown to project users and sent to webhooks. At most {FIELD_NAME_MAX_LENGTH} characters.</HelperMessage>}</div>
-              </div>
+      <div>
+        <Label htmlFor="field-type">
+          Type
+          <RequiredAsterisk />
+        </Label>
+        <Select<TypeOption, false>
+          inputId="field-type"
+          options={TYPE_OPTIONS}
+          value={TYPE_OPTIONS.find((o) => o.value === type) ?? null}
+          onChange={(option) => option && change(withType(state, option.value))}
+          isDisabled={editing || saving}
+          isInvalid={errors.type !== undefined}
+          placeholder="Choose a type"
+          aria-describedby="field-type-message"
+          testId="field-type-select"
+          {...menuAboveModal}
+        />
+        <div id="field-type-message">
+          {errors.type ? (
+            <ErrorMessage>{errors.type}</ErrorMessage>
+          ) : (
+            <HelperMessage>{editing ? 'The type of a field cannot change once it is created.' : type ? FIELD_TYPE_HINTS[type] : 'What kind of value the field holds.'}</HelperMessage>
+          )}
+        </div>
+      </div>
 
-              <div>
-                <Label htmlFor="field-type">
-                  Type
-                  <RequiredAsterisk />
-                </Label>
-                <Select<TypeOption, false>
-                  inputId="field-type"
-                  options={TYPE_OPTIONS}
-                  value={TYPE_OPTIONS.find((o) => o.value === type) ?? null}
-                  onChange={(option) => option && change(withType(state, option.value))}
-                  isDisabled={editing || saving}
-                  isInvalid={errors.type !== undefined}
-                  placeholder="Choose a type"
-                  aria-describedby="field-type-message"
-                  testId="field-type-select"
-                  {...menuAboveModal}
-                />
-                <div id="field-type-message">
-                  {errors.type ? (
-                    <ErrorMessage>{errors.type}</ErrorMessage>
-                  ) : (
-                    <HelperMessage>{editing ? 'The type of a field cannot change once it is created.' : type ? FIELD_TYPE_HINTS[type] : 'What kind of value the field holds.'}</HelperMessage>
-                  )}
-                </div>
-              </div>
+      <div>
+        <Label htmlFor="field-description">Description</Label>
+        <TextArea
+          id="field-description"
+          name="description"
+          value={state.description}
+          onChange={(e) => change({ ...state, description: e.currentTarget.value })}
+          isInvalid={errors.description !== undefined}
+          minimumRows={2}
+          resize="vertical"
+          aria-describedby="field-description-message"
+          isDisabled={saving}
+          testId="field-description-input"
+        />
+        <div id="field-description-message">
+          {errors.description ? <ErrorMessage>{errors.description}</ErrorMessage> : <HelperMessage>Optional help shown under the field. At most {DESCRIPTION_MAX_LENGTH} characters.</HelperMessage>}
+        </div>
+      </div>
 
-              <div>
-                <Label htmlFor="field-description">Description</Label>
-                <TextArea
-                  id="field-description"
-                  name="description"
-                  value={state.description}
-                  onChange={(e) => change({ ...state, description: e.currentTarget.value })}
-                  isInvalid={errors.description !== undefined}
-                  minimumRows={2}
-                  resize="vertical"
-                  aria-describedby="field-description-message"
-                  isDisabled={saving}
-                  testId="field-description-input"
-                />
-                <div id="field-description-message">
-                  {errors.description ? <ErrorMessage>{errors.description}</ErrorMessage> : <HelperMessage>Optional help shown under the field. At most {DESCRIPTION_MAX_LENGTH} characters.</HelperMessage>}
-                </div>
-              </div>
+      {type === 'number' ? (
+        <div style={{ maxWidth: 240 }}>
+          <Label htmlFor="field-decimals">Decimals</Label>
+          <Select<DecimalsOption, false>
+            inputId="field-decimals"
+            options={DECIMALS_OPTIONS}
+            value={DECIMALS_OPTIONS.find((o) => o.value === state.decimals) ?? null}
+            onChange={(option) => option && change({ ...state, decimals: option.value })}
+            isDisabled={saving}
+            isInvalid={errors.decimals !== undefined}
+            testId="field-decimals-select"
+            {...menuAboveModal}
+          />
+          {errors.decimals ? <ErrorMessage>{errors.decimals}</ErrorMessage> : <HelperMessage>Values are kept and sent with exactly this many decimals.</HelperMessage>}
+        </div>
+      ) : null}
 
-              {type === 'number' ? (
-                <div style={{ maxWidth: 240 }}>
-                  <Label htmlFor="field-decimals">Decimals</Label>
-                  <Select<DecimalsOption, false>
-                    inputId="field-decimals"
-                    options={DECIMALS_OPTIONS}
-                    value={DECIMALS_OPTIONS.find((o) => o.value === state.decimals) ?? null}
-                    onChange={(option) => option && change({ ...state, decimals: option.value })}
-                    isDisabled={saving}
-                    isInvalid={errors.decimals !== undefined}
-                    testId="field-decimals-select"
-                    {...menuAboveModal}
-                  />
-                  {errors.decimals ? <ErrorMessage>{errors.decimals}</ErrorMessage> : <HelperMessage>Values are kept and sent with exactly this many decimals.</HelperMessage>}
-                </div>
-              ) : null}
-
-              {type !== null && hasOptions(type) ? <OptionsEditor state={state} errors={errors} disabled={saving} onChange={change} /> : null}
-            </Stack>
-          </ModalBody>
-          <ModalFooter>
-            <Button appearance="subtle" onClick={onClose} isDisabled={saving}>
-              Cancel
-            </Button>
-            <Button appearance="primary" type="submit" isLoading={saving} testId="field-form-submit">
-              {editing ? 'Save' : 'Create'}
-            </Button>
-          </ModalFooter>
-        </form>
-      </Modal>
-    </ModalTransition>
+      {type !== null && hasOptions(type) ? <OptionsEditor state={state} errors={errors} disabled={saving} onChange={change} /> : null}
+    </FormModal>
   );
 }

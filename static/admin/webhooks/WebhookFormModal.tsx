@@ -1,17 +1,16 @@
-import Button from '@atlaskit/button/new';
 import { ErrorMessage, HelperMessage, Label, RequiredAsterisk, ValidMessage } from '@atlaskit/form';
-import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition } from '@atlaskit/modal-dialog';
 import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import Spinner from '@atlaskit/spinner';
 import Textfield from '@atlaskit/textfield';
 import { token } from '@atlaskit/tokens';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { WebhookDto } from '../../../src/shared/webhooks-contract';
-import { call, type CallError } from '../../common/api';
+import { call, type ResolverValue } from '../../common/api';
 import { flag } from '../../common/flags';
-import { Stack } from '../../common/layout';
 import { menuAboveModal } from '../../common/portal';
+import { FormModal } from '../common/FormModal';
+import { useFormSave } from '../common/use-form-save';
 import { useFilterOptions } from './use-filter-options';
 import { useUrlCheck, type UrlCheck } from './use-url-check';
 import {
@@ -44,40 +43,30 @@ export interface WebhookFormModalProps {
 export function WebhookFormModal({ webhook, otherNames, onClose, onSaved }: WebhookFormModalProps) {
   const editing = webhook !== undefined;
   const [state, setState] = useState<WebhookFormState>(() => (webhook ? formFromWebhook(webhook) : emptyWebhookForm()));
-  const [showErrors, setShowErrors] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [serverError, setServerError] = useState<{ readonly error: CallError; readonly fields: WebhookFormErrors } | null>(null);
   const urlCheck = useUrlCheck(state.url);
   const options = useFilterOptions();
+  const failedTitle = editing ? 'The webhook was not saved' : 'The webhook was not created';
+  const form = useFormSave<ResolverValue<'updateWebhook'> | ResolverValue<'createWebhook'>>({
+    isValid: () => !hasErrors(validateWebhookForm(state, otherNames)),
+    save: () => (webhook ? call('updateWebhook', toUpdateInput(webhook, state)) : call('createWebhook', toCreateInput(state))),
+    failedTitle,
+    onSaved: (saved) => {
+      if ('secret' in saved) {
+        flag('success', `Created ${saved.webhook.name}`, 'Every saved change of project fields is now sent to it.');
+        onSaved(saved.webhook, saved.secret);
+      } else {
+        flag('success', `Saved ${saved.name}`);
+        onSaved(saved, null);
+      }
+    },
+  });
+  const { saving } = form;
 
-  const local = showErrors ? validateWebhookForm(state, otherNames) : {};
-  const errors: WebhookFormErrors = { ...serverError?.fields, ...local };
+  const local = form.showErrors ? validateWebhookForm(state, otherNames) : {};
+  const errors: WebhookFormErrors = { ...serverFieldErrors(form.serverError?.fieldErrors), ...local };
   const change = (next: WebhookFormState) => {
     setState(next);
-    setServerError(null);
-  };
-
-  const submit = async (event?: FormEvent) => {
-    event?.preventDefault();
-    if (saving) return;
-    setShowErrors(true);
-    if (hasErrors(validateWebhookForm(state, otherNames))) return;
-    setSaving(true);
-    setServerError(null);
-    const result = webhook ? await call('updateWebhook', toUpdateInput(webhook, state)) : await call('createWebhook', toCreateInput(state));
-    setSaving(false);
-    if (!result.ok) {
-      setServerError({ error: result.error, fields: serverFieldErrors(result.error.fieldErrors) });
-      if (result.error.code === 'CALL_FAILED') flag('error', editing ? 'The webhook was not saved' : 'The webhook was not created', result.error.message);
-      return;
-    }
-    if ('secret' in result.value) {
-      flag('success', `Created ${result.value.webhook.name}`, 'Every saved change of project fields is now sent to it.');
-      onSaved(result.value.webhook, result.value.secret);
-    } else {
-      flag('success', `Saved ${result.value.name}`);
-      onSaved(result.value, null);
-    }
+    form.clearServerError();
   };
 
   const projectChoices: Choice<string>[] = options.projects.map((p) => ({ value: p.key, label: `${p.name} (${p.key})` }));
@@ -88,114 +77,90 @@ export function WebhookFormModal({ webhook, otherNames, onClose, onSaved }: Webh
   const title = editing ? `Edit ${webhook.name}` : 'Create webhook';
 
   return (
-    <ModalTransition>
-      <Modal onClose={saving ? () => undefined : onClose} width="medium" testId="webhook-form" label={title} shouldScrollInViewport>
-        <form onSubmit={(event) => void submit(event)} noValidate aria-label={title}>
-          <ModalHeader>
-            <ModalTitle>{title}</ModalTitle>
-          </ModalHeader>
-          <ModalBody>
-            <Stack gap="space.200">
-              {serverError ? (
-                <SectionMessage appearance="error" title={editing ? 'The webhook was not saved' : 'The webhook was not created'} testId="webhook-form-error">
-                  <p>{serverError.error.message}</p>
-                </SectionMessage>
-              ) : null}
-              <div>
-                <Label htmlFor="webhook-name">
-                  Name
-                  <RequiredAsterisk />
-                </Label>
-                <Textfield
-                  id="webhook-name"
-                  value={state.name}
-                  onChange={(e) => change({ ...state, name: e.currentTarget.value })}
-                  isInvalid={errors.name !== undefined}
-                  aria-describedby="webhook-name-message"
-                  autoComplete="off"
-                  isDisabled={saving}
-                  testId="webhook-name-input"
-                />
-                <div id="webhook-name-message">{errors.name ? <ErrorMessage>{errors.name}</ErrorMessage> : <HelperMessage>To recognise the webhook in this list.</HelperMessage>}</div>
-              </div>
-              <div>
-                <Label htmlFor="webhook-url">
-                  URL
-                  <RequiredAsterisk />
-                </Label>
-                <Textfield
-                  id="webhook-url"
-                  value={state.url}
-                  onChange={(e) => change({ ...state, url: e.currentTarget.value })}
-                  isInvalid={errors.url !== undefined || urlCheck.status === 'rejected'}
-                  aria-describedby="webhook-url-message"
-                  placeholder="https://hooks.example.com/projectrak"
-                  autoComplete="off"
-                  isDisabled={saving}
-                  testId="webhook-url-input"
-                />
-                <div id="webhook-url-message" data-testid="webhook-url-message" aria-live="polite">
-                  <UrlMessage check={urlCheck} error={errors.url} />
-                </div>
-              </div>
-              <div>
-                <Label htmlFor="webhook-projects">Projects</Label>
-                <Select<Choice<string>, true>
-                  inputId="webhook-projects"
-                  isMulti
-                  options={projectChoices}
-                  value={chosenProjects}
-                  onChange={(chosen) => change({ ...state, projectKeys: chosen.map((c) => c.value) })}
-                  isLoading={options.loading}
-                  isDisabled={saving}
-                  isInvalid={errors.projectKeys !== undefined}
-                  placeholder="Every project"
-                  aria-describedby="webhook-projects-message"
-                  testId="webhook-projects-select"
-                  {...menuAboveModal}
-                />
-                <div id="webhook-projects-message">
-                  {errors.projectKeys ? <ErrorMessage>{errors.projectKeys}</ErrorMessage> : <HelperMessage>Optional. Leave empty to send changes of every project.</HelperMessage>}
-                </div>
-              </div>
-              <div>
-                <Label htmlFor="webhook-fields">Fields</Label>
-                <Select<Choice<number>, true>
-                  inputId="webhook-fields"
-                  isMulti
-                  options={fieldChoices}
-                  value={chosenFields}
-                  onChange={(chosen) => change({ ...state, fieldIds: chosen.map((c) => c.value) })}
-                  isLoading={options.loading}
-                  isDisabled={saving}
-                  isInvalid={errors.fieldIds !== undefined}
-                  placeholder="Every field"
-                  aria-describedby="webhook-fields-message"
-                  testId="webhook-fields-select"
-                  {...menuAboveModal}
-                />
-                <div id="webhook-fields-message">
-                  {errors.fieldIds ? (
-                    <ErrorMessage>{errors.fieldIds}</ErrorMessage>
-                  ) : (
-                    <HelperMessage>Optional. Requests then list only these fields, and a save that changes none of them sends nothing.</HelperMessage>
-                  )}
-                </div>
-              </div>
-              {options.problem ? <SectionMessage appearance="warning">The project and field lists could not load ({options.problem}). The filters keep what they hold.</SectionMessage> : null}
-            </Stack>
-          </ModalBody>
-          <ModalFooter>
-            <Button appearance="subtle" onClick={onClose} isDisabled={saving}>
-              Cancel
-            </Button>
-            <Button appearance="primary" type="submit" isLoading={saving} testId="webhook-form-submit">
-              Save
-            </Button>
-          </ModalFooter>
-        </form>
-      </Modal>
-    </ModalTransition>
+    <FormModal title={title} width="medium" testId="webhook-form" form={form} failedTitle={failedTitle} submitLabel="Save" onClose={onClose}>
+      <div>
+        <Label htmlFor="webhook-name">
+          Name
+          <RequiredAsterisk />
+        </Label>
+        <Textfield
+          id="webhook-name"
+          value={state.name}
+          onChange={(e) => change({ ...state, name: e.currentTarget.value })}
+          isInvalid={errors.name !== undefined}
+          aria-describedby="webhook-name-message"
+          autoComplete="off"
+          isDisabled={saving}
+          testId="webhook-name-input"
+        />
+        <div id="webhook-name-message">{errors.name ? <ErrorMessage>{errors.name}</ErrorMessage> : <HelperMessage>To recognise the webhook in this list.</HelperMessage>}</div>
+      </div>
+      <div>
+        <Label htmlFor="webhook-url">
+          URL
+          <RequiredAsterisk />
+        </Label>
+        <Textfield
+          id="webhook-url"
+          value={state.url}
+          onChange={(e) => change({ ...state, url: e.currentTarget.value })}
+          isInvalid={errors.url !== undefined || urlCheck.status === 'rejected'}
+          aria-describedby="webhook-url-message"
+          placeholder="https://hooks.example.com/projectrak"
+          autoComplete="off"
+          isDisabled={saving}
+          testId="webhook-url-input"
+        />
+        <div id="webhook-url-message" data-testid="webhook-url-message" aria-live="polite">
+          <UrlMessage check={urlCheck} error={errors.url} />
+        </div>
+      </div>
+      <div>
+        <Label htmlFor="webhook-projects">Projects</Label>
+        <Select<Choice<string>, true>
+          inputId="webhook-projects"
+          isMulti
+          options={projectChoices}
+          value={chosenProjects}
+          onChange={(chosen) => change({ ...state, projectKeys: chosen.map((c) => c.value) })}
+          isLoading={options.loading}
+          isDisabled={saving}
+          isInvalid={errors.projectKeys !== undefined}
+          placeholder="Every project"
+          aria-describedby="webhook-projects-message"
+          testId="webhook-projects-select"
+          {...menuAboveModal}
+        />
+        <div id="webhook-projects-message">
+          {errors.projectKeys ? <ErrorMessage>{errors.projectKeys}</ErrorMessage> : <HelperMessage>Optional. Leave empty to send changes of every project.</HelperMessage>}
+        </div>
+      </div>
+      <div>
+        <Label htmlFor="webhook-fields">Fields</Label>
+        <Select<Choice<number>, true>
+          inputId="webhook-fields"
+          isMulti
+          options={fieldChoices}
+          value={chosenFields}
+          onChange={(chosen) => change({ ...state, fieldIds: chosen.map((c) => c.value) })}
+          isLoading={options.loading}
+          isDisabled={saving}
+          isInvalid={errors.fieldIds !== undefined}
+          placeholder="Every field"
+          aria-describedby="webhook-fields-message"
+          testId="webhook-fields-select"
+          {...menuAboveModal}
+        />
+        <div id="webhook-fields-message">
+          {errors.fieldIds ? (
+            <ErrorMessage>{errors.fieldIds}</ErrorMessage>
+          ) : (
+            <HelperMessage>Optional. Requests then list only these fields, and a save that changes none of them sends nothing.</HelperMessage>
+          )}
+        </div>
+      </div>
+      {options.problem ? <SectionMessage appearance="warning">The project and field lists could not load ({options.problem}). The filters keep what they hold.</SectionMessage> : null}
+    </FormModal>
   );
 }
 
