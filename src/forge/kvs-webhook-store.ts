@@ -178,6 +178,17 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
     return value === undefined ? undefined : parse(key, value);
   }
 
+  /** One batch read of up to 25 states: those found by webhook id, and the keys the batch could not read. */
+  async function readBatch(webhookIds: readonly string[]): Promise<{ found: Map<string, WebhookStateRecord>; unread: Set<string> }> {
+    const result = await kvs.batchGet<unknown>(webhookIds.map((id) => ({ key: storageKeys.webhookState(id), entityName: ENTITY.webhookState })));
+    const found = new Map<string, WebhookStateRecord>();
+    for (const item of result.successfulKeys) {
+      const state = parse(item.key, item.value);
+      found.set(state.webhookId, state);
+    }
+    return { found, unread: new Set(result.failedKeys.map((f) => f.key)) };
+  }
+
   /** A delivery still as read: what a claim depends on (any write by another moves one of these). */
   const deliveryIs = (d: DeliveryRecord) =>
     new Filter<DeliveryRecord>()
@@ -235,14 +246,8 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
   async function updateMany(webhookIds: readonly string[], mutate: (current: WebhookStateRecord) => WebhookStateRecord | undefined): Promise<void> {
     for (let i = 0; i < webhookIds.length; i += OPS_PER_COMMIT + 1) {
       const chunk = webhookIds.slice(i, i + OPS_PER_COMMIT + 1);
-      const result = await kvs.batchGet<unknown>(chunk.map((id) => ({ key: storageKeys.webhookState(id), entityName: ENTITY.webhookState })));
-      const stored = new Map<string, WebhookStateRecord>();
-      for (const item of result.successfulKeys) {
-        const state = parse(item.key, item.value);
-        stored.set(state.webhookId, state);
-      }
       // Keys the batch could not read are done one by one (they may exist).
-      const unread = new Set(result.failedKeys.map((f) => f.key));
+      const { found: stored, unread } = await readBatch(chunk);
       const writes: { current: WebhookStateRecord; next: WebhookStateRecord }[] = [];
       const oneByOne: string[] = [];
       for (const id of chunk) {
@@ -288,13 +293,7 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
     async loadMany(webhookIds) {
       const found = new Map<string, WebhookStateRecord>();
       for (let i = 0; i < webhookIds.length; i += 25) {
-        const chunk = webhookIds.slice(i, i + 25);
-        if (chunk.length === 0) continue;
-        const result = await kvs.batchGet<unknown>(chunk.map((id) => ({ key: storageKeys.webhookState(id), entityName: ENTITY.webhookState })));
-        for (const item of result.successfulKeys) {
-          const state = parse(item.key, item.value);
-          found.set(state.webhookId, state);
-        }
+        for (const [id, state] of (await readBatch(webhookIds.slice(i, i + 25))).found) found.set(id, state);
       }
       return found;
     },
