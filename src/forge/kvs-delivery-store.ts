@@ -148,15 +148,9 @@ export function createKvsDeliveryStore(): DeliveryStore {
     },
 
     async listPending(webhookId, limit) {
-      const page = await deliveries
-        .query()
-        .index(INDEX.deliveryByWebhookDue, { partition: [webhookId, 'pending'] })
-        .where(WhereConditions.greaterThanEqualTo(0))
-        .sort(Sort.ASC)
-        .limit(Math.min(PAGE, limit))
-        .getMany();
-      const records = parsePage(page.results, 'deliveries');
-      return { records, complete: page.nextCursor === undefined && page.results.length < Math.min(PAGE, limit) };
+      // `scan` reads on while the index has more, so fewer than `limit` is all there is.
+      const records = await pending(INDEX.deliveryByWebhookDue, [webhookId, 'pending'], undefined, limit);
+      return { records, complete: records.length < limit };
     },
 
     async earliestDue(webhookId) {
