@@ -268,16 +268,16 @@ async function collectDue(
   const current = new Map<string, DeliveryRecord>();
   for (const record of listed.records) current.set(record.deliveryId, written.get(record.deliveryId) ?? record);
   for (const record of byKey) current.set(record.deliveryId, record);
+  const isDue = (r: DeliveryRecord) => r.status === 'pending' && r.dueAt <= now;
   const due: DeliveryRecord[] = [];
   let nextDueAt: number | undefined;
   for (const record of current.values()) {
     if (record.webhookId !== webhookId || record.status !== 'pending') continue;
-    if (record.dueAt <= now) due.push(record);
+    if (isDue(record)) due.push(record);
     else nextDueAt = Math.min(nextDueAt ?? record.dueAt, record.dueAt);
   }
   // The index showed deliveries as due that are done by now (its lag behind this drain's writes,
   // or a drain's just before): a full page of them hides what comes after.
-  const isDue = (r: DeliveryRecord) => r.status === 'pending' && r.dueAt <= now;
   const lagging = !listed.complete && listed.records.some((r) => isDue(r) && !isDue(current.get(r.deliveryId) ?? r));
   return { due: due.sort(byChangeOrder), complete: listed.complete, nextDueAt, lagging };
 }
