@@ -2,7 +2,7 @@ import type { FieldDefinition } from '../domain/fields/field-definition';
 import { formatPayloadValue, parseFieldInput, type PayloadValue, type StoredValue } from '../domain/fields/field-values';
 import type { ProjectFieldsView } from '../shared/resolver-contract';
 import { AppError, invalidInput } from './app-error';
-import type { ChangeEventPublisher, FieldCatalogStore, ProjectFieldsStore, WakeUpQueue } from './ports';
+import { isStorageRateLimited, type ChangeEventPublisher, type FieldCatalogStore, type ProjectFieldsStore, type WakeUpQueue } from './ports';
 import { getProjectFields, saveProjectFields, type ProjectFieldsDeps } from './project-fields';
 
 /**
@@ -160,7 +160,7 @@ export async function patchManyProjects(
       try {
         results[projectKey] = { ok: true, ...(await patchProjectFields(saveDeps, { projectKey, values })) };
       } catch (error) {
-        if (isRateLimited(error)) {
+        if (isStorageRateLimited(error)) {
           // The platform's storage rate: this project saved nothing, the rest are not tried; the answer says so.
           rateLimited = "Forge's storage rate limit was reached. Nothing was saved for this project; send it again in a moment.";
           failed += 1;
@@ -183,12 +183,6 @@ export async function patchManyProjects(
     }
   }
   return { results, changed: changeIds.length, failed };
-}
-
-/** KVS answered 429 (RATE_LIMIT_EXCEEDED): a platform limit, not a bug; the caller may try again. */
-function isRateLimited(error: unknown): boolean {
-  const { code, status } = (error ?? {}) as { code?: unknown; status?: unknown };
-  return code === 'RATE_LIMIT_EXCEEDED' || status === 429;
 }
 
 /** A project's record read once and reused for one save (which writes only if its revision is unchanged). */

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { LeaseLostError } from '../app/ports';
+import { isStorageRateLimited, LeaseLostError } from '../app/ports';
 import { StoredRecordError } from '../domain/records';
 import { describeIssues } from '../shared/describe-issues';
-import { isStorageRateLimited, retryEventAfter, storageRetryAfterSeconds, type InvocationError } from '../forge/platform-retry';
+import { retryEventAfter, storageRetryAfterSeconds, type InvocationError } from '../forge/platform-retry';
 
 /** What Forge hands a queue consumer (the parts we read). */
 export interface AsyncEvent {

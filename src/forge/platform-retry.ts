@@ -2,12 +2,6 @@ import { InvocationError, InvocationErrorCode } from '@forge/events';
 
 export type { InvocationError };
 
-/** KVS answered 429 (`RATE_LIMIT_EXCEEDED`): the installation's storage rate, not a bug. */
-export function isStorageRateLimited(error: unknown): boolean {
-  const { code, responseDetails } = (error ?? {}) as { code?: unknown; responseDetails?: { status?: unknown } };
-  return code === 'RATE_LIMIT_EXCEEDED' || responseDetails?.status === 429;
-}
-
 /** The wait a storage 429 suggests (`context.retryAfterSeconds`, as the offline host sends it), if any. */
 export function storageRetryAfterSeconds(error: unknown): number | undefined {
   const value = ((error ?? {}) as { context?: { retryAfterSeconds?: unknown } }).context?.retryAfterSeconds;

@@ -1,6 +1,7 @@
 import { AppError } from '../app/app-error';
 import { authenticateApiToken, noteApiTokenUse } from '../app/api-tokens';
 import { systemClock } from '../app/clock';
+import { isStorageRateLimited } from '../app/ports';
 import { requireJiraAdmin } from '../app/session';
 import { hashApiToken, parseBearerToken } from '../domain/api-token';
 import { apiTokenDeps, managementApiDeps } from '../forge/api-composition';
@@ -30,7 +31,7 @@ export async function managementApi(event: unknown): Promise<WebTriggerAnswer> {
     if (error instanceof ApiError) return errorAnswer(error);
     if (error instanceof AppError) return errorAnswer(fromAppError(error));
     // Forge's storage rate limit: the caller may send the request again shortly.
-    if ((error as { code?: unknown } | null)?.code === 'RATE_LIMIT_EXCEEDED') {
+    if (isStorageRateLimited(error)) {
       return errorAnswer(new ApiError(429, 'RATE_LIMITED', "Forge's storage rate limit was reached; nothing more was done. Send the request again in a few seconds.", { 'Retry-After': ['5'] }));
     }
     throw error;
