@@ -1,7 +1,7 @@
 import { asApp, route } from '@forge/api';
 import { z } from 'zod';
 import type { JiraAsUser, ProjectAccess } from '../app/ports';
-import { getUsersInBatches, isActivePerson, jiraHttp, jiraProject, jiraUser, permissionCheck, toUserSummary } from './jira-http';
+import { getUsersInBatches, grantedProjects, isActivePerson, jiraHttp, jiraUser, lookUpProject, permissionCheck, searchProjectRefs, toUserSummary } from './jira-http';
 
 type PermissionAnswer = z.infer<typeof permissionCheck>;
 
@@ -28,9 +28,6 @@ export function createJiraAsApp(accountId: string): JiraAsUser {
     return body(what, response, permissionCheck);
   }
 
-  const grantedProjects = (answer: PermissionAnswer, permission: string): Set<number> =>
-    new Set((answer.projectPermissions ?? []).filter((p) => p.permission === permission).flatMap((p) => (p.projects ?? []).map(Number)));
-
   return {
     async isJiraAdmin() {
       const answer = await check('the admin permission check of the API token owner', ['ADMINISTER'], []);
@@ -38,12 +35,9 @@ export function createJiraAsApp(accountId: string): JiraAsUser {
     },
 
     async projectAccess(projectKeyOrId): Promise<ProjectAccess | undefined> {
-      const what = `the project lookup of ${projectKeyOrId}`;
-      const response = await request(what, route`/rest/api/3/project/${projectKeyOrId}`);
-      if (response.status === 404 || response.status === 403 || response.status === 401) return undefined;
-      const project = await body(what, response, jiraProject);
-      const ref = { id: Number(project.id), key: project.key, name: project.name };
-      const answer = await check(`the permission check on ${project.key}`, ['ADMINISTER'], [{ permissions: ['BROWSE_PROJECTS', 'ADMINISTER_PROJECTS'], projects: [ref.id] }]);
+      const ref = await lookUpProject({ request, body }, projectKeyOrId);
+      if (!ref) return undefined;
+      const answer = await check(`the permission check on ${ref.key}`, ['ADMINISTER'], [{ permissions: ['BROWSE_PROJECTS', 'ADMINISTER_PROJECTS'], projects: [ref.id] }]);
       const canBrowse = grantedProjects(answer, 'BROWSE_PROJECTS').has(ref.id);
       const isAdmin = answer.globalPermissions?.includes('ADMINISTER') === true;
       // The app sees every project; one the owner cannot browse is "not there" for them.
@@ -52,9 +46,7 @@ export function createJiraAsApp(accountId: string): JiraAsUser {
     },
 
     async searchProjects(query) {
-      const what = 'the project search';
-      const answer = await body(what, await request(what, route`/rest/api/3/project/search?query=${query}&maxResults=50`), z.object({ values: z.array(jiraProject) }));
-      const found = answer.values.map((p) => ({ id: Number(p.id), key: p.key, name: p.name }));
+      const found = await searchProjectRefs({ request, body }, query);
       if (found.length === 0) return [];
       const browsable = grantedProjects(await check('the browse check of the project search', [], [{ permissions: ['BROWSE_PROJECTS'], projects: found.map((p) => p.id) }]), 'BROWSE_PROJECTS');
       return found.filter((p) => browsable.has(p.id));

@@ -2,7 +2,7 @@ import { asUser, route } from '@forge/api';
 import { z } from 'zod';
 import { AppError } from '../app/app-error';
 import type { JiraAsUser, ProjectAccess } from '../app/ports';
-import { getUsersInBatches, isActivePerson, jiraHttp, jiraProject, jiraUser, permissionCheck, toUserSummary } from './jira-http';
+import { getUsersInBatches, grantedProjects, isActivePerson, jiraHttp, jiraUser, lookUpProject, permissionCheck, searchProjectRefs, toUserSummary } from './jira-http';
 
 const myPermissions = z.object({ permissions: z.record(z.string(), z.object({ havePermission: z.boolean().optional() })).optional() });
 
@@ -27,12 +27,9 @@ export function createJiraAsUser(): JiraAsUser {
     },
 
     async projectAccess(projectKeyOrId): Promise<ProjectAccess | undefined> {
-      const what = `the project lookup of ${projectKeyOrId}`;
-      const projectResponse = await request(what, route`/rest/api/3/project/${projectKeyOrId}`);
-      if (projectResponse.status === 404 || projectResponse.status === 403 || projectResponse.status === 401) return undefined;
-      const project = await body(what, projectResponse, jiraProject);
-      const ref = { id: Number(project.id), key: project.key, name: project.name };
-      const checkWhat = `the permission check on ${project.key}`;
+      const ref = await lookUpProject({ request, body }, projectKeyOrId);
+      if (!ref) return undefined;
+      const checkWhat = `the permission check on ${ref.key}`;
       const checkResponse = await request(checkWhat, route`/rest/api/3/permissions/check`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
@@ -44,18 +41,13 @@ export function createJiraAsUser(): JiraAsUser {
       // A clear refusal of the check itself is a "no"; a failure was thrown above.
       if (checkResponse.status === 401 || checkResponse.status === 403 || checkResponse.status === 404) return { project: ref, canBrowse: false, canEdit: false };
       const check = await body(checkWhat, checkResponse, permissionCheck);
-      const granted = (permission: string) =>
-        check.projectPermissions?.some((p) => p.permission === permission && (p.projects ?? []).map(Number).includes(ref.id)) === true;
+      const granted = (permission: string) => grantedProjects(check, permission).has(ref.id);
       const isAdmin = check.globalPermissions?.includes('ADMINISTER') === true;
       const canBrowse = granted('BROWSE_PROJECTS');
       return { project: ref, canBrowse, canEdit: canBrowse && (isAdmin || granted('ADMINISTER_PROJECTS')) };
     },
 
-    async searchProjects(query) {
-      const what = 'the project search';
-      const answer = await body(what, await request(what, route`/rest/api/3/project/search?query=${query}&maxResults=50`), z.object({ values: z.array(jiraProject) }));
-      return answer.values.map((p) => ({ id: Number(p.id), key: p.key, name: p.name }));
-    },
+    searchProjects: (query) => searchProjectRefs({ request, body }, query),
 
     async myself() {
       const what = 'the lookup of the signed-in user';

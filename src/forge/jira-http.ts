@@ -2,6 +2,7 @@ import { route, type asUser } from '@forge/api';
 import { z } from 'zod';
 import { AppError } from '../app/app-error';
 import type { UserSummary } from '../app/ports';
+import type { ProjectRefRecord } from '../domain/records';
 import { describeIssues } from '../shared/describe-issues';
 
 /**
@@ -101,4 +102,25 @@ export async function getUsersInBatches(http: ReturnType<typeof jiraHttp>, accou
     found.push(...answer.values.map(toUserSummary));
   }
   return found;
+}
+
+/** A project by key or id; undefined when Jira says it is not there or not for this caller (404, 403, 401). */
+export async function lookUpProject(http: ReturnType<typeof jiraHttp>, projectKeyOrId: string): Promise<ProjectRefRecord | undefined> {
+  const what = `the project lookup of ${projectKeyOrId}`;
+  const response = await http.request(what, route`/rest/api/3/project/${projectKeyOrId}`);
+  if (response.status === 404 || response.status === 403 || response.status === 401) return undefined;
+  const project = await http.body(what, response, jiraProject);
+  return { id: Number(project.id), key: project.key, name: project.name };
+}
+
+/** Projects whose key or name matches `query`, the first 50 Jira lists for this caller. */
+export async function searchProjectRefs(http: ReturnType<typeof jiraHttp>, query: string): Promise<ProjectRefRecord[]> {
+  const what = 'the project search';
+  const answer = await http.body(what, await http.request(what, route`/rest/api/3/project/search?query=${query}&maxResults=50`), z.object({ values: z.array(jiraProject) }));
+  return answer.values.map((p) => ({ id: Number(p.id), key: p.key, name: p.name }));
+}
+
+/** The projects a permission check answered `permission` for. */
+export function grantedProjects(answer: z.infer<typeof permissionCheck>, permission: string): Set<number> {
+  return new Set((answer.projectPermissions ?? []).filter((p) => p.permission === permission).flatMap((p) => (p.projects ?? []).map(Number)));
 }
