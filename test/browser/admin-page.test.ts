@@ -1,6 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import { callsTo, launchChromium, openShell, startApp, USERS, type RunningApp, type ShellPage } from './harness';
+import { describe, expect, it, jest } from '@jest/globals';
+import { browserSuite, callsTo, USERS } from './harness';
 import { choose, flagWithTitle, gone, screenshot, text, visible } from './ui-helpers';
 
 jest.setTimeout(60_000);
@@ -10,34 +9,19 @@ const FIELDS = page('fields');
 
 /** Projectrak Administration in the offline host, on the demo data of a fresh state. */
 describe('Projectrak Administration', () => {
-  let app: RunningApp;
-  let browser: Browser;
-  let shell: ShellPage | undefined;
+  const suite = browserSuite();
 
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchChromium()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
-  afterEach(async () => {
-    await shell?.close();
-    shell = undefined;
-  });
-
-  const catalogNames = async () => (await app.invokeOk('admin', 'listFieldDefinitions')).fields.map((f) => f.name);
+  const catalogNames = async () => (await suite.app.invokeOk('admin', 'listFieldDefinitions')).fields.map((f) => f.name);
 
   it('loads every subpage with no console errors and nothing from the network', async () => {
     for (const route of ['webhooks', 'fields', 'api-tokens']) {
-      const opened = await openShell(browser, app, USERS.admin, page(route));
-      shell = opened;
+      const opened = await suite.open(USERS.admin, page(route));
       const { app: frame } = opened;
       if (route === 'fields') {
         const table = await visible(frame.getByTestId('fields-table--table'));
         expect(await text(table)).toContain('Budget');
-        expect(await text(frame.getByTestId(`field-row-${(await app.field('Status')).id}`))).toMatch(/Status.*How the project is doing\..*On track.*At risk.*Off track.*Done/);
-        expect(await text(frame.getByTestId(`field-row-${(await app.field('Budget')).id}`))).toMatch(/Budget Number — 3\b/);
+        expect(await text(frame.getByTestId(`field-row-${(await suite.app.field('Status')).id}`))).toMatch(/Status.*How the project is doing\..*On track.*At risk.*Off track.*Done/);
+        expect(await text(frame.getByTestId(`field-row-${(await suite.app.field('Budget')).id}`))).toMatch(/Budget Number — 3\b/);
         await screenshot(opened.page, 'admin-fields');
       } else if (route === 'webhooks') {
         // The webhooks page itself is tested in webhooks.test.ts.
@@ -52,13 +36,12 @@ describe('Projectrak Administration', () => {
       expect(opened.warnings).toEqual([]);
       expect(opened.externalRequests).toEqual([]);
       await opened.close();
-      shell = undefined;
     }
-    expect(app.hostLog).toEqual([]);
+    expect(suite.app.hostLog).toEqual([]);
   });
 
   it('lets an admin create fields, checking them before they are sent', async () => {
-    shell = await openShell(browser, app, USERS.admin, FIELDS);
+    const shell = await suite.open(USERS.admin, FIELDS);
     const { app: frame, page: shellPage } = shell;
     const before = await catalogNames();
     await (await visible(frame.getByRole('button', { name: 'Create field' }))).click();
@@ -83,7 +66,7 @@ describe('Projectrak Administration', () => {
 
     expect(await flagWithTitle(shellPage, 'Created Region')).toContain("It now shows on every project's Projectrak page.");
     await gone(frame.getByRole('dialog'));
-    const region = await app.field('Region');
+    const region = await suite.app.field('Region');
     expect(region).toEqual({
       id: expect.any(Number),
       name: 'Region',
@@ -104,7 +87,7 @@ describe('Projectrak Administration', () => {
     await choose(numberDialog.getByLabel('Decimals'), '2', '2', frame);
     await numberDialog.getByRole('button', { name: 'Create', exact: true }).click();
     expect(await flagWithTitle(shellPage, 'Created Day rate')).toContain("It now shows on every project's Projectrak page.");
-    const dayRate = await app.field('Day rate');
+    const dayRate = await suite.app.field('Day rate');
     expect(dayRate).toEqual({ id: expect.any(Number), name: 'Day rate', type: 'number', decimals: 2 });
     expect(await text(frame.getByTestId(`field-row-${dayRate.id}`))).toMatch(/Day rate Number — 2\b/);
 
@@ -115,9 +98,9 @@ describe('Projectrak Administration', () => {
   });
 
   it('edits a field keeping its type and option ids, and shows server errors next to the form', async () => {
-    shell = await openShell(browser, app, USERS.admin, FIELDS);
+    const shell = await suite.open(USERS.admin, FIELDS);
     const { app: frame, page: shellPage } = shell;
-    const status = await app.field('Status');
+    const status = await suite.app.field('Status');
     await (await visible(frame.getByRole('button', { name: 'Edit Status' }))).click();
     const dialog = await visible(frame.getByRole('dialog'));
     expect(await dialog.getByLabel(/^Type/).isDisabled()).toBe(true);
@@ -128,7 +111,7 @@ describe('Projectrak Administration', () => {
     await gone(frame.getByRole('dialog'));
 
     const [onTrack, atRisk, offTrack, done] = status.options ?? [];
-    expect(await app.field('Status')).toEqual({
+    expect(await suite.app.field('Status')).toEqual({
       id: status.id,
       name: 'Status',
       type: 'status',
@@ -138,7 +121,7 @@ describe('Projectrak Administration', () => {
     expect(await text(frame.getByTestId(`field-row-${status.id}`))).toContain('At risk! (disabled)');
 
     // A name clash only the server can see (another admin created it meanwhile).
-    await app.invokeOk('admin', 'createField', { name: 'Sponsor', type: 'user' });
+    await suite.app.invokeOk('admin', 'createField', { name: 'Sponsor', type: 'user' });
     await frame.getByRole('button', { name: 'Edit Owner' }).click();
     const edit = await visible(frame.getByRole('dialog'));
     await edit.getByLabel(/^Name/).fill('Sponsor');
@@ -151,11 +134,11 @@ describe('Projectrak Administration', () => {
 
   it('deletes a field after saying how many projects lose their value', async () => {
     // A field of its own, with a value on DEMO only, saved as a project page saves it.
-    const costCentre = await app.invokeOk('admin', 'createField', { name: 'Cost centre', type: 'text' });
-    const demo = await app.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
-    await app.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: demo.revision, values: { [costCentre.id]: 'CC-1234' } });
+    const costCentre = await suite.app.invokeOk('admin', 'createField', { name: 'Cost centre', type: 'text' });
+    const demo = await suite.app.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
+    await suite.app.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: demo.revision, values: { [costCentre.id]: 'CC-1234' } });
 
-    shell = await openShell(browser, app, USERS.admin, FIELDS);
+    const shell = await suite.open(USERS.admin, FIELDS);
     const { app: frame, page: shellPage } = shell;
     await (await visible(frame.getByRole('button', { name: 'Delete Cost centre' }))).click();
     const dialog = await visible(frame.getByRole('dialog'));
@@ -168,14 +151,14 @@ describe('Projectrak Administration', () => {
     expect(await text(await visible(frame.getByTestId(`field-cleanup-${costCentre.id}`)))).toMatch(/^Remov(ing|ed) values of Cost centre/);
 
     expect(await catalogNames()).not.toContain('Cost centre');
-    const after = await app.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
+    const after = await suite.app.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
     expect(after.fields.map((f) => f.id)).not.toContain(costCentre.id);
     expect(after.values).not.toHaveProperty(String(costCentre.id));
     expect(shell.problems).toEqual([]);
   });
 
   it('tells people who are not Jira admins that the page is for admins', async () => {
-    shell = await openShell(browser, app, USERS.viewer, FIELDS);
+    const shell = await suite.open(USERS.viewer, FIELDS);
     expect(await text(shell.app.getByTestId('not-admin'))).toContain('Only Jira admins can use Projectrak Administration');
     expect(await text(shell.app.getByTestId('not-admin'))).toContain('You are signed in as Vera Viewer, who is not a Jira admin.');
     expect(await shell.app.getByRole('button', { name: 'Create field' }).count()).toBe(0);
@@ -185,7 +168,7 @@ describe('Projectrak Administration', () => {
   });
 
   it('follows the sidebar between subpages without reloading, and says honestly what comes later', async () => {
-    shell = await openShell(browser, app, USERS.admin, page('webhooks'));
+    const shell = await suite.open(USERS.admin, page('webhooks'));
     const { app: frame, page: shellPage } = shell;
     expect(await text(frame.getByTestId('webhooks-empty'))).toContain('No outgoing webhooks yet');
 

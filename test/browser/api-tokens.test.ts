@@ -1,6 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import { launchChromium, openShell, startApp, USERS, type RunningApp, type ShellPage } from './harness';
+import { describe, expect, it, jest } from '@jest/globals';
+import { browserSuite, USERS } from './harness';
 import { gone, text, visible } from './ui-helpers';
 
 jest.setTimeout(90_000);
@@ -12,28 +11,14 @@ const API_TOKENS = '/?module=projectrak-admin&route=api-tokens';
  * (shown once), use it against the management API over HTTP, see "last used", revoke it.
  */
 describe('API tokens in the admin page', () => {
-  let app: RunningApp;
-  let browser: Browser;
-  let shell: ShellPage | undefined;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchChromium()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
-  afterEach(async () => {
-    await shell?.close();
-    shell = undefined;
-  });
+  const suite = browserSuite();
 
   it('creates a token shown once, which the API accepts; the list shows it used; revoking needs a confirmation and stops it', async () => {
-    shell = await openShell(browser, app, USERS.admin, API_TOKENS);
+    let shell = await suite.open(USERS.admin, API_TOKENS);
     const { app: frame } = shell;
     expect(await text(frame.getByTestId('no-api-tokens'))).toContain('No API tokens yet');
     const baseUrl = await text(frame.getByTestId('api-base-url'));
-    expect(baseUrl).toBe(`${app.baseUrl}/x/management-api`);
+    expect(baseUrl).toBe(`${suite.app.baseUrl}/x/management-api`);
 
     await frame.getByTestId('create-api-token').click();
     await frame.getByTestId('api-token-name').fill('Nightly sync');
@@ -51,7 +36,7 @@ describe('API tokens in the admin page', () => {
     await frame.getByTestId('api-token-done').click();
     await gone(frame.getByTestId('api-token-value'));
     await shell.close();
-    shell = await openShell(browser, app, USERS.admin, API_TOKENS);
+    shell = await suite.open(USERS.admin, API_TOKENS);
     const again = shell.app;
     const usedRow = await visible(again.getByRole('row', { name: /Nightly sync/ }));
     expect(await text(usedRow)).not.toMatch(/Never/);

@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Browser, Frame } from 'playwright-core';
-import { launchChromium, openShell, project, startApp, USERS, type RunningApp, type ShellPage } from './harness';
+import { describe, expect, it, jest } from '@jest/globals';
+import type { Frame } from 'playwright-core';
+import { browserSuite, project, USERS, type ShellPage } from './harness';
 import { flagWithTitle, visible } from './ui-helpers';
 
 jest.setTimeout(60_000);
@@ -10,21 +10,7 @@ jest.setTimeout(60_000);
  * `globalThis.__bridge.callBridge(name, payload)` in the app frame, as the SDK's modules do.
  */
 describe('the offline bridge', () => {
-  let app: RunningApp;
-  let browser: Browser;
-  let shell: ShellPage | undefined;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchChromium()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
-  afterEach(async () => {
-    await shell?.close();
-    shell = undefined;
-  });
+  const suite = browserSuite();
 
   async function appFrame(opened: ShellPage): Promise<Frame> {
     await visible(opened.app.locator('main'));
@@ -38,11 +24,11 @@ describe('the offline bridge', () => {
     frame.evaluate(`globalThis.__bridge.callBridge(${JSON.stringify(name)}, ${JSON.stringify(payload ?? null)})`) as Promise<unknown>;
 
   it('answers getContext as Forge does for a project page', async () => {
-    shell = await openShell(browser, app, USERS.viewer, '/?module=projectrak-project-page&project=DEMO');
+    const shell = await suite.open(USERS.viewer, '/?module=projectrak-project-page&project=DEMO');
     const context = await callBridge(await appFrame(shell), 'getContext');
     expect(context).toMatchObject({
       accountId: USERS.viewer.accountId,
-      siteUrl: app.baseUrl,
+      siteUrl: suite.app.baseUrl,
       environmentType: 'DEVELOPMENT',
       moduleKey: 'projectrak-project-page',
       locale: 'en-US',
@@ -53,21 +39,21 @@ describe('the offline bridge', () => {
   });
 
   it('runs invoke as the shell user, and rejects like Forge when the resolver fails', async () => {
-    shell = await openShell(browser, app, USERS.admin, '/?module=projectrak-admin&route=fields');
+    const shell = await suite.open(USERS.admin, '/?module=projectrak-admin&route=fields');
     const frame = await appFrame(shell);
     const session = await callBridge(frame, 'invoke', { functionKey: 'getSession', payload: { accountId: USERS.viewer.accountId } });
     // The payload cannot choose the principal.
     expect(session).toMatchObject({ ok: true, value: { accountId: USERS.admin.accountId, displayName: 'Alice Admin', isJiraAdmin: true } });
 
-    const logged = app.hostLog.length;
+    const logged = suite.app.hostLog.length;
     await expect(callBridge(frame, 'invoke', { functionKey: 'noSuchResolver', payload: {} })).rejects.toThrow("There was an error invoking the function - Resolver has no definition for 'noSuchResolver'.");
     // The platform records the failure; the page learns only the message.
-    expect(app.hostLog.slice(logged)).toEqual([expect.stringMatching(/^resolver projectrak-admin\/noSuchResolver failed: /)]);
+    expect(suite.app.hostLog.slice(logged)).toEqual([expect.stringMatching(/^resolver projectrak-admin\/noSuchResolver failed: /)]);
     await expect(callBridge(frame, 'fetchProduct', {})).rejects.toThrow('The offline Forge host does not support the bridge call "fetchProduct".');
   });
 
   it('shows flags in the shell and runs their actions in the app frame', async () => {
-    shell = await openShell(browser, app, USERS.admin, '/?module=projectrak-admin&route=fields');
+    const shell = await suite.open(USERS.admin, '/?module=projectrak-admin&route=fields');
     const frame = await appFrame(shell);
     await frame.evaluate(
       `globalThis.__bridge.callBridge('showFlag', { id: 'undo', title: 'Field deleted', description: 'Budget is gone.', type: 'warning', actions: [{ text: 'Undo', onClick() { document.body.dataset.undone = 'yes'; } }] })`,
@@ -82,7 +68,7 @@ describe('the offline bridge', () => {
   });
 
   it('moves the shell with the app history and navigates to other modules', async () => {
-    shell = await openShell(browser, app, USERS.admin, '/?module=projectrak-admin&route=webhooks');
+    const shell = await suite.open(USERS.admin, '/?module=projectrak-admin&route=webhooks');
     const frame = await appFrame(shell);
     await frame.evaluate(`globalThis.__bridge.callBridge('createHistory').then((history) => history.push('/api-tokens'))`);
     await shell.page.waitForURL(/route=api-tokens/);

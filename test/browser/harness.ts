@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll } from '@jest/globals';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -218,4 +219,60 @@ export async function openShell(browser: Browser, app: RunningApp, user: DemoUse
 /** The calls of one resolver among what a page sent. */
 export function callsTo(shell: ShellPage, functionKey: keyof ResolverDefs): PageInvocation[] {
   return shell.invocations.filter((c) => c.functionKey === functionKey);
+}
+
+export interface BrowserSuite {
+  /** The file's app, started before its first test (reading it earlier throws). */
+  readonly app: RunningApp;
+  /** The file's Chromium, launched before its first test. */
+  readonly browser: Browser;
+  /** Opens the shell as openShell does; a shell the test leaves open is closed after it. */
+  open(user: DemoUser, path: string, options?: { colorMode?: 'light' | 'dark' }): Promise<ShellPage>;
+}
+
+/**
+ * The set-up every browser test file shares, as jest hooks of the calling `describe`: the app and
+ * Chromium start together before the first test (then `setup`, in the same hook), shells still
+ * open after a test are closed, and after the last test Chromium closes and the app stops.
+ */
+export function browserSuite(options: { setup?: () => Promise<void> } = {}): BrowserSuite {
+  let app: RunningApp | undefined;
+  let browser: Browser | undefined;
+  const open = new Set<ShellPage>();
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startApp(), launchChromium()]);
+    await options.setup?.();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+  afterEach(async () => {
+    for (const shell of [...open]) await shell.close();
+  });
+
+  const suite: BrowserSuite = {
+    get app() {
+      if (!app) throw new Error('the app is not started yet (browserSuite starts it in beforeAll)');
+      return app;
+    },
+    get browser() {
+      if (!browser) throw new Error('Chromium is not launched yet (browserSuite launches it in beforeAll)');
+      return browser;
+    },
+    async open(user, path, shellOptions) {
+      const shell = await openShell(suite.browser, suite.app, user, path, shellOptions);
+      const tracked: ShellPage = {
+        ...shell,
+        close: async () => {
+          open.delete(tracked);
+          await shell.close();
+        },
+      };
+      open.add(tracked);
+      return tracked;
+    },
+  };
+  return suite;
 }

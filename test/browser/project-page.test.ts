@@ -1,7 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import type { Browser } from 'playwright-core';
+import { beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { FieldDefinitionDto, ProjectFieldsView } from '../../src/shared/resolver-contract';
-import { callsTo, launchChromium, openShell, project, startApp, USERS, type RunningApp, type ShellPage } from './harness';
+import { browserSuite, callsTo, project, USERS } from './harness';
 import { choose, flagWithTitle, gone, screenshot, text, visible } from './ui-helpers';
 
 jest.setTimeout(60_000);
@@ -28,9 +27,7 @@ const BASELINE: Readonly<Record<string, unknown>> = {
 };
 
 describe('the Projectrak project page', () => {
-  let app: RunningApp;
-  let browser: Browser;
-  let shell: ShellPage | undefined;
+  const suite = browserSuite({ setup: prepareCatalog });
   let fields: readonly FieldDefinitionDto[] = [];
 
   const field = (name: string): FieldDefinitionDto => {
@@ -44,42 +41,34 @@ describe('the Projectrak project page', () => {
     if (!found) throw new Error(`no option ${optionName} in ${fieldName}`);
     return found.id;
   };
-  const demo = (user: 'admin' | 'projectAdmin' = 'admin'): Promise<ProjectFieldsView> => app.invokeOk(user, 'getProjectFields', { projectKey: 'DEMO' });
+  const demo = (user: 'admin' | 'projectAdmin' = 'admin'): Promise<ProjectFieldsView> => suite.app.invokeOk(user, 'getProjectFields', { projectKey: 'DEMO' });
 
   /** Saves the baseline as the Jira admin (a save that changes nothing stores nothing), and waits for its event. */
   async function resetDemo(): Promise<ProjectFieldsView> {
     const view = await demo();
     fields = view.fields;
     const values = Object.fromEntries(Object.entries(BASELINE).map(([name, value]) => [id(name), value]));
-    await app.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: view.revision, values });
-    await app.local.host.settle();
+    await suite.app.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: view.revision, values });
+    await suite.app.local.host.settle();
     return demo();
   }
 
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchChromium()]);
+  /** Before the first test, once the app has started (browserSuite runs it in its beforeAll). */
+  async function prepareCatalog(): Promise<void> {
     // What the default catalog lacks: a duration field, and a tag that DEMO keeps once it is retired.
-    await app.invokeOk('admin', 'createField', { name: 'Effort', type: 'duration' });
-    const tags = await app.field('Tags');
-    await app.invokeOk('admin', 'updateField', { id: tags.id, options: [...(tags.options ?? []), { name: 'Legacy', colour: 'grey', enabled: true }] });
+    await suite.app.invokeOk('admin', 'createField', { name: 'Effort', type: 'duration' });
+    const tags = await suite.app.field('Tags');
+    await suite.app.invokeOk('admin', 'updateField', { id: tags.id, options: [...(tags.options ?? []), { name: 'Legacy', colour: 'grey', enabled: true }] });
     await resetDemo();
-    const withLegacy = await app.field('Tags');
-    await app.invokeOk('admin', 'updateField', { id: tags.id, options: (withLegacy.options ?? []).map((o) => (o.name === 'Legacy' ? { ...o, enabled: false } : o)) });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+    const withLegacy = await suite.app.field('Tags');
+    await suite.app.invokeOk('admin', 'updateField', { id: tags.id, options: (withLegacy.options ?? []).map((o) => (o.name === 'Legacy' ? { ...o, enabled: false } : o)) });
+  }
   beforeEach(async () => {
     await resetDemo();
   });
-  afterEach(async () => {
-    await shell?.close();
-    shell = undefined;
-  });
 
   it('loads the project fields with no console errors and nothing from the network', async () => {
-    shell = await openShell(browser, app, USERS.projectAdmin, DEMO_PAGE);
+    const shell = await suite.open(USERS.projectAdmin, DEMO_PAGE);
     const { app: frame, page } = shell;
     await visible(frame.getByRole('button', { name: 'Save' }));
     // The project comes from the page's context, as on Forge.
@@ -97,15 +86,15 @@ describe('the Projectrak project page', () => {
     expect(shell.problems).toEqual([]);
     expect(shell.warnings).toEqual([]);
     expect(shell.externalRequests).toEqual([]);
-    expect(app.hostLog).toEqual([]);
+    expect(suite.app.hostLog).toEqual([]);
   });
 
   it('saves several fields in one save: one change record with exactly those fields, and one event', async () => {
     const before = await demo('projectAdmin');
-    const recordsBefore = await app.changeRecords(DEMO.id);
-    const queuesBefore = app.local.host.queues.counts();
+    const recordsBefore = await suite.app.changeRecords(DEMO.id);
+    const queuesBefore = suite.app.local.host.queues.counts();
 
-    shell = await openShell(browser, app, USERS.projectAdmin, DEMO_PAGE);
+    const shell = await suite.open(USERS.projectAdmin, DEMO_PAGE);
     const { app: frame, page } = shell;
     const budget = await visible(frame.getByLabel('Budget'));
     await budget.fill('30.5');
@@ -151,8 +140,8 @@ describe('the Projectrak project page', () => {
     });
 
     // One change record, in payload format, and its event consumed.
-    await app.local.host.settle();
-    const records = await app.changeRecords(DEMO.id);
+    await suite.app.local.host.settle();
+    const records = await suite.app.changeRecords(DEMO.id);
     expect(records).toHaveLength(recordsBefore.length + 1);
     const newest = records[records.length - 1];
     expect(newest).toMatchObject({ revision: before.revision + 1, user: USERS.projectAdmin.accountId, project: { id: DEMO.id, key: 'DEMO', name: 'Demo project' }, pushState: 'fanned-out' });
@@ -165,14 +154,14 @@ describe('the Projectrak project page', () => {
         { id: field('End date').id, name: 'End date', type: 'date', value: { current: '2025-06-30', previous: null } },
       ].sort((a, b) => a.id - b.id),
     );
-    expect(app.local.host.queues.counts()).toEqual({ ...queuesBefore, done: queuesBefore.done + 1 });
-    expect(app.local.host.queues.counts()).toMatchObject({ pending: 0, inflight: 0, dead: 0 });
+    expect(suite.app.local.host.queues.counts()).toEqual({ ...queuesBefore, done: queuesBefore.done + 1 });
+    expect(suite.app.local.host.queues.counts()).toMatchObject({ pending: 0, inflight: 0, dead: 0 });
     expect(shell.problems).toEqual([]);
   });
 
   it('checks values as they are typed and sends nothing while one is wrong', async () => {
     const before = await demo();
-    shell = await openShell(browser, app, USERS.projectAdmin, DEMO_PAGE);
+    const shell = await suite.open(USERS.projectAdmin, DEMO_PAGE);
     const { app: frame } = shell;
     const budget = await visible(frame.getByLabel('Budget'));
     await budget.fill('12.3456');
@@ -191,15 +180,15 @@ describe('the Projectrak project page', () => {
 
   it('shows the problems the server finds under the fields they belong to', async () => {
     const before = await demo();
-    const recordsBefore = await app.changeRecords(DEMO.id);
-    shell = await openShell(browser, app, USERS.projectAdmin, DEMO_PAGE);
+    const recordsBefore = await suite.app.changeRecords(DEMO.id);
+    const shell = await suite.open(USERS.projectAdmin, DEMO_PAGE);
     const { app: frame } = shell;
     await (await visible(frame.getByLabel('Summary'))).fill('A new summary');
     await choose(frame.getByLabel('Priority'), 'Lo', 'Low', frame);
     // Meanwhile a Jira admin retires that option: only the server can see it is no longer allowed.
     const priority = field('Priority');
     const retire = (enabled: boolean) =>
-      app.invokeOk('admin', 'updateField', { id: priority.id, options: (priority.options ?? []).map((o) => (o.name === 'Low' ? { ...o, enabled } : o)) });
+      suite.app.invokeOk('admin', 'updateField', { id: priority.id, options: (priority.options ?? []).map((o) => (o.name === 'Low' ? { ...o, enabled } : o)) });
     await retire(false);
     try {
       await frame.getByRole('button', { name: 'Save' }).click();
@@ -207,7 +196,7 @@ describe('the Projectrak project page', () => {
       expect(await text(frame.getByTestId('save-error'))).toContain('Nothing was saved. Priority: option "Low" is disabled');
       expect(callsTo(shell, 'saveProjectFields')).toHaveLength(1);
       expect(await demo()).toEqual({ ...before, fields: expect.any(Array) });
-      expect(await app.changeRecords(DEMO.id)).toEqual(recordsBefore);
+      expect(await suite.app.changeRecords(DEMO.id)).toEqual(recordsBefore);
       expect(shell.problems).toEqual([]);
     } finally {
       await retire(true);
@@ -215,16 +204,16 @@ describe('the Projectrak project page', () => {
   });
 
   it('never overwrites a save made meanwhile: it says so, stores nothing of it, and offers the latest values', async () => {
-    shell = await openShell(browser, app, USERS.projectAdmin, DEMO_PAGE);
+    const shell = await suite.open(USERS.projectAdmin, DEMO_PAGE);
     const { app: frame, page } = shell;
     await (await visible(frame.getByLabel('Budget'))).fill('40');
     await frame.getByLabel('Effort').fill('3h');
     // Someone else saves meanwhile, from the revision the page loaded.
     const loaded = await demo();
-    await app.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: loaded.revision, values: { [id('Budget')]: 99 } });
-    await app.local.host.settle();
+    await suite.app.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: loaded.revision, values: { [id('Budget')]: 99 } });
+    await suite.app.local.host.settle();
     const theirs = await demo();
-    const recordsBefore = await app.changeRecords(DEMO.id);
+    const recordsBefore = await suite.app.changeRecords(DEMO.id);
 
     await frame.getByRole('button', { name: 'Save' }).click();
     const stale = await visible(frame.getByTestId('stale-message'));
@@ -235,7 +224,7 @@ describe('the Projectrak project page', () => {
     expect(await demo()).toEqual(theirs);
     expect(theirs.values[id('Budget')]).toBe(99);
     expect(theirs.values[id('Effort')]).toBe(9_000_000);
-    expect(await app.changeRecords(DEMO.id)).toEqual(recordsBefore);
+    expect(await suite.app.changeRecords(DEMO.id)).toEqual(recordsBefore);
     await screenshot(page, 'project-stale');
 
     await frame.getByRole('button', { name: 'Load their changes' }).click();
@@ -248,8 +237,8 @@ describe('the Projectrak project page', () => {
     await frame.getByRole('button', { name: 'Save' }).click();
     expect(await flagWithTitle(page, 'Saved 1 field')).toContain('Demo project');
     expect(callsTo(shell, 'saveProjectFields')[1]?.payload).toEqual({ projectKey: 'DEMO', baseRevision: theirs.revision, values: { [id('Effort')]: 10_800_000 } });
-    await app.local.host.settle();
-    const records = await app.changeRecords(DEMO.id);
+    await suite.app.local.host.settle();
+    const records = await suite.app.changeRecords(DEMO.id);
     expect(records).toHaveLength(recordsBefore.length + 1);
     expect(records[records.length - 1]).toMatchObject({
       revision: theirs.revision + 1,
@@ -261,7 +250,7 @@ describe('the Projectrak project page', () => {
   });
 
   it('shows viewers the values, read-only', async () => {
-    shell = await openShell(browser, app, USERS.viewer, DEMO_PAGE);
+    const shell = await suite.open(USERS.viewer, DEMO_PAGE);
     const { app: frame, page } = shell;
     expect(await text(frame.getByTestId('read-only'))).toBe('You can view these fields; project admins can edit them.');
     expect(await text(frame.getByTestId(`field-${id('Budget')}`))).toBe('Budget 23.000');
@@ -279,7 +268,7 @@ describe('the Projectrak project page', () => {
   });
 
   it('tells someone who cannot browse the project that it is not there for them', async () => {
-    shell = await openShell(browser, app, USERS.viewer, '/?module=projectrak-project-page&project=HR');
+    const shell = await suite.open(USERS.viewer, '/?module=projectrak-project-page&project=HR');
     const { app: frame, page } = shell;
     const error = await visible(frame.getByTestId('page-error'));
     expect(await text(error)).toContain('Project not found');
@@ -297,7 +286,7 @@ describe('the Projectrak project page', () => {
   });
 
   it('writes rich text with the toolbar and previews it', async () => {
-    shell = await openShell(browser, app, USERS.projectAdmin, DEMO_PAGE);
+    const shell = await suite.open(USERS.projectAdmin, DEMO_PAGE);
     const { app: frame } = shell;
     const summary = await visible(frame.getByLabel('Summary'));
     await summary.fill('ship it');
@@ -315,7 +304,7 @@ describe('the Projectrak project page', () => {
   });
 
   it('follows the theme chosen in the shell', async () => {
-    shell = await openShell(browser, app, USERS.projectAdmin, DEMO_PAGE, { colorMode: 'dark' });
+    const shell = await suite.open(USERS.projectAdmin, DEMO_PAGE, { colorMode: 'dark' });
     const { app: frame, page } = shell;
     await visible(frame.getByLabel('Budget'));
     expect(await frame.locator('html').getAttribute('data-color-mode')).toBe('dark');

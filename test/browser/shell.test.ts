@@ -1,57 +1,43 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import { launchChromium, openShell, startApp, USERS, type RunningApp } from './harness';
+import { describe, expect, it, jest } from '@jest/globals';
+import { browserSuite, USERS } from './harness';
 import { visible } from './ui-helpers';
 
 jest.setTimeout(60_000);
 
 /** The Jira-like shell of the offline host, as `npm start` serves it. */
 describe('the shell', () => {
-  let app: RunningApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchChromium()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const suite = browserSuite();
 
   it('opens at the home page and reaches every app page from the left navigation', async () => {
-    const shell = await openShell(browser, app, USERS.admin, '/');
-    try {
-      const { page, app: frame } = shell;
-      // Home is the first page of the app: the first subpage of Projectrak Administration.
-      await visible(frame.getByTestId('webhooks-page'));
-      expect(await page.getByTestId('nav-projectrak-admin-webhooks').getAttribute('aria-current')).toBe('page');
+    const shell = await suite.open(USERS.admin, '/');
+    const { page, app: frame } = shell;
+    // Home is the first page of the app: the first subpage of Projectrak Administration.
+    await visible(frame.getByTestId('webhooks-page'));
+    expect(await page.getByTestId('nav-projectrak-admin-webhooks').getAttribute('aria-current')).toBe('page');
 
-      const destinations: readonly { readonly link: string; readonly url: RegExp; readonly shows: () => Promise<void> }[] = [
-        { link: 'nav-projectrak-admin-fields', url: /module=projectrak-admin&route=fields/, shows: async () => void (await visible(frame.getByTestId('fields-table--table'))) },
-        { link: 'nav-projectrak-admin-api-tokens', url: /route=api-tokens/, shows: async () => void (await visible(frame.getByTestId('api-tokens-page'))) },
-        { link: 'nav-projectrak-admin-webhooks', url: /route=webhooks/, shows: async () => void (await visible(frame.getByTestId('webhooks-page'))) },
-        { link: 'nav-projectrak-project-page-DEMO', url: /module=projectrak-project-page&project=DEMO/, shows: async () => void (await visible(frame.getByText('Project fields of Demo project (DEMO)'))) },
-        { link: 'nav-projectrak-project-page-OPS', url: /module=projectrak-project-page&project=OPS/, shows: async () => void (await visible(frame.getByText('Project fields of Operations (OPS)'))) },
-        { link: 'nav-projectrak-project-page-HR', url: /module=projectrak-project-page&project=HR/, shows: async () => void (await visible(frame.getByText('Project fields of People team (HR)'))) },
-      ];
-      // Every page the navigation offers is visited.
-      const offered = await page.locator('nav.sidebar a').evaluateAll((links) => links.map((a) => a.getAttribute('data-testid')));
-      expect([...offered].sort()).toEqual(['nav-projectrak-admin-webhooks', ...destinations.map((d) => d.link).filter((l) => l !== 'nav-projectrak-admin-webhooks')].sort());
+    const destinations: readonly { readonly link: string; readonly url: RegExp; readonly shows: () => Promise<void> }[] = [
+      { link: 'nav-projectrak-admin-fields', url: /module=projectrak-admin&route=fields/, shows: async () => void (await visible(frame.getByTestId('fields-table--table'))) },
+      { link: 'nav-projectrak-admin-api-tokens', url: /route=api-tokens/, shows: async () => void (await visible(frame.getByTestId('api-tokens-page'))) },
+      { link: 'nav-projectrak-admin-webhooks', url: /route=webhooks/, shows: async () => void (await visible(frame.getByTestId('webhooks-page'))) },
+      { link: 'nav-projectrak-project-page-DEMO', url: /module=projectrak-project-page&project=DEMO/, shows: async () => void (await visible(frame.getByText('Project fields of Demo project (DEMO)'))) },
+      { link: 'nav-projectrak-project-page-OPS', url: /module=projectrak-project-page&project=OPS/, shows: async () => void (await visible(frame.getByText('Project fields of Operations (OPS)'))) },
+      { link: 'nav-projectrak-project-page-HR', url: /module=projectrak-project-page&project=HR/, shows: async () => void (await visible(frame.getByText('Project fields of People team (HR)'))) },
+    ];
+    // Every page the navigation offers is visited.
+    const offered = await page.locator('nav.sidebar a').evaluateAll((links) => links.map((a) => a.getAttribute('data-testid')));
+    expect([...offered].sort()).toEqual(['nav-projectrak-admin-webhooks', ...destinations.map((d) => d.link).filter((l) => l !== 'nav-projectrak-admin-webhooks')].sort());
 
-      for (const destination of destinations) {
-        await page.getByTestId(destination.link).click();
-        await page.waitForURL(destination.url);
-        await destination.shows();
-        expect(await page.getByTestId(destination.link).getAttribute('aria-current')).toBe('page');
-      }
-      // A Jira admin may edit every project's fields.
-      expect(await frame.getByRole('button', { name: 'Save' }).count()).toBe(1);
-      expect(shell.problems).toEqual([]);
-      expect(shell.warnings).toEqual([]);
-      expect(shell.externalRequests).toEqual([]);
-      expect(app.hostLog).toEqual([]);
-    } finally {
-      await shell.close();
+    for (const destination of destinations) {
+      await page.getByTestId(destination.link).click();
+      await page.waitForURL(destination.url);
+      await destination.shows();
+      expect(await page.getByTestId(destination.link).getAttribute('aria-current')).toBe('page');
     }
+    // A Jira admin may edit every project's fields.
+    expect(await frame.getByRole('button', { name: 'Save' }).count()).toBe(1);
+    expect(shell.problems).toEqual([]);
+    expect(shell.warnings).toEqual([]);
+    expect(shell.externalRequests).toEqual([]);
+    expect(suite.app.hostLog).toEqual([]);
   });
 });

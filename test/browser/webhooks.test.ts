@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import type { WebhookDto } from '../../src/shared/webhooks-contract';
-import { callsTo, launchChromium, openShell, REPO_ROOT, startApp, USERS, type RunningApp, type ShellPage } from './harness';
+import { browserSuite, callsTo, REPO_ROOT, USERS, type ShellPage } from './harness';
 import { choose, flagWithTitle, gone, text, visible } from './ui-helpers';
 
 jest.setTimeout(90_000);
@@ -34,44 +34,34 @@ async function showing(locator: Locator, pattern: RegExp | string, timeout = 20_
  * one webhook: created as in the seed's steps, then fed by saves on the project page.
  */
 describe('outgoing webhooks in the admin page', () => {
-  let app: RunningApp;
-  let browser: Browser;
-  let shell: ShellPage | undefined;
+  const suite = browserSuite({ setup: startAsInTheSeed });
   let secret = '';
   let webhook: WebhookDto | undefined;
 
-  const fieldIds = async () => ({ budget: (await app.field('Budget')).id, status: (await app.field('Status')).id });
+  const fieldIds = async () => ({ budget: (await suite.app.field('Budget')).id, status: (await suite.app.field('Status')).id });
   const current = async (): Promise<WebhookDto> => {
-    const { webhooks } = await app.invokeOk('admin', 'listWebhooks');
+    const { webhooks } = await suite.app.invokeOk('admin', 'listWebhooks');
     const found = webhooks.find((w) => w.id === webhook?.id);
     if (!found) throw new Error('the webhook created by the first test is gone');
     return found;
   };
   /** A save of DEMO by the project admin, through the real resolver, and everything it causes. */
   const saveDemo = async (values: Record<string, unknown>) => {
-    const view = await app.invokeOk('projectAdmin', 'getProjectFields', { projectKey: 'DEMO' });
-    await app.invokeOk('projectAdmin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: view.revision, values });
-    await app.local.host.settle();
+    const view = await suite.app.invokeOk('projectAdmin', 'getProjectFields', { projectKey: 'DEMO' });
+    await suite.app.invokeOk('projectAdmin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: view.revision, values });
+    await suite.app.local.host.settle();
   };
   const row = (s: ShellPage) => s.app.getByTestId(`webhook-row-${webhook?.id ?? ''}`);
 
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchChromium()]);
+  /** Before the first test, once the app has started (browserSuite runs it in its beforeAll). */
+  async function startAsInTheSeed(): Promise<void> {
     // DEMO as the seed's example starts: Budget 25, Status On track (no webhook exists yet).
     const { budget, status } = await fieldIds();
     await saveDemo({ [budget]: 25, [status]: 'On track' });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
-  afterEach(async () => {
-    await shell?.close();
-    shell = undefined;
-  });
+  }
 
   it('creates a webhook as in the seed: Create webhook, a name and an https URL checked as typed, Save; the secret is shown once', async () => {
-    shell = await openShell(browser, app, USERS.admin, WEBHOOKS);
+    const shell = await suite.open(USERS.admin, WEBHOOKS);
     const { app: frame } = shell;
     expect(await text(frame.getByTestId('webhooks-empty'))).toMatch(/No outgoing webhooks yet.*signed HTTPS POST/);
     await frame.getByRole('button', { name: 'Create webhook' }).click();
@@ -85,7 +75,7 @@ describe('outgoing webhooks in the admin page', () => {
     expect(await showing(message, 'https://')).toContain('The scheme http: is not allowed; webhook URLs must start with https://.');
     await url.fill('https://10.0.0.7/projectrak');
     expect(await showing(message, /private|10\.0\.0\.7/)).toMatch(/10\.0\.0\.7/);
-    await url.fill(app.local.receiver.hookUrl(HOOK));
+    await url.fill(suite.app.local.receiver.hookUrl(HOOK));
     await showing(message, 'The URL can receive webhooks.');
     // The optional filter: DEMO only.
     await choose(dialog.getByLabel('Projects'), 'DEMO', 'Demo project (DEMO)', frame);
@@ -95,12 +85,12 @@ describe('outgoing webhooks in the admin page', () => {
     expect(await text(secretDialog)).toContain('Copy the secret now: you will not see it again');
     secret = await secretDialog.getByTestId('webhook-secret-value').inputValue();
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
-    app.local.receiver.setSecret(HOOK, secret);
+    suite.app.local.receiver.setSecret(HOOK, secret);
     await secretDialog.getByRole('button', { name: 'I have copied it' }).click();
     await gone(frame.getByTestId('webhook-secret'));
 
-    expect(callsTo(shell, 'createWebhook').map((c) => c.payload)).toEqual([{ name: 'Finance system', url: app.local.receiver.hookUrl(HOOK), projectKeys: ['DEMO'], fieldIds: null }]);
-    const { webhooks } = await app.invokeOk('admin', 'listWebhooks');
+    expect(callsTo(shell, 'createWebhook').map((c) => c.payload)).toEqual([{ name: 'Finance system', url: suite.app.local.receiver.hookUrl(HOOK), projectKeys: ['DEMO'], fieldIds: null }]);
+    const { webhooks } = await suite.app.invokeOk('admin', 'listWebhooks');
     expect(webhooks).toHaveLength(1);
     webhook = webhooks[0];
     expect(await text(row(shell))).toMatch(/Finance system.*\/hooks\/browser.*Never/);
@@ -111,8 +101,8 @@ describe('outgoing webhooks in the admin page', () => {
 
   it('a project admin saves Budget and Status at once: one POST with the seed body and data.revision, verified by standardwebhooks; the list shows OK', async () => {
     const { budget, status } = await fieldIds();
-    app.local.receiver.clear();
-    shell = await openShell(browser, app, USERS.projectAdmin, DEMO_PAGE);
+    suite.app.local.receiver.clear();
+    let shell = await suite.open(USERS.projectAdmin, DEMO_PAGE);
     const { app: frame, page } = shell;
     const budgetInput = await visible(frame.getByLabel('Budget'));
     await budgetInput.fill('23');
@@ -122,10 +112,9 @@ describe('outgoing webhooks in the admin page', () => {
     await flagWithTitle(page, 'Saved 2 fields');
     await readmeShot(page, 'project-page', 1000);
     await shell.close();
-    shell = undefined;
-    await app.local.host.settle();
+    await suite.app.local.host.settle();
 
-    const got = app.local.receiver.received(HOOK);
+    const got = suite.app.local.receiver.received(HOOK);
     expect(got).toHaveLength(1);
     const [request] = got;
     if (!request) throw new Error('no request');
@@ -148,7 +137,7 @@ describe('outgoing webhooks in the admin page', () => {
     expect(request.headers['webhook-signature']).toMatch(/^v1,\S+$/);
     expect(request.headers['webhook-attempt']).toBe('1');
 
-    shell = await openShell(browser, app, USERS.admin, WEBHOOKS);
+    shell = await suite.open(USERS.admin, WEBHOOKS);
     expect(await showing(row(shell).getByTestId('webhook-last-result'), 'OK')).toBe('OK HTTP 200');
     expect(await text(row(shell).getByTestId('webhook-last-run'))).toBe('just now');
     expect(await row(shell).getByTestId('webhook-last-run').getAttribute('title')).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
@@ -159,12 +148,12 @@ describe('outgoing webhooks in the admin page', () => {
 
   it('a receiver answering 500 shows ERROR; the retry runs on the virtual clock; redeliver works from the delivery log', async () => {
     const { budget } = await fieldIds();
-    const { receiver, host } = app.local;
+    const { receiver, host } = suite.app.local;
     receiver.clear();
     receiver.respondWith(HOOK, { status: 500, headers: { 'content-type': 'application/json' }, body: '{"error":"database is down"}' });
     await saveDemo({ [budget]: 24 });
 
-    shell = await openShell(browser, app, USERS.admin, WEBHOOKS);
+    const shell = await suite.open(USERS.admin, WEBHOOKS);
     const { app: frame, page } = shell;
     expect(await showing(row(shell).getByTestId('webhook-last-result'), 'ERROR')).toBe('ERROR HTTP 500');
 
@@ -221,12 +210,12 @@ describe('outgoing webhooks in the admin page', () => {
 
   it('a receiver answering 410 disables the webhook; the page says why; re-enabling offers to resend what failed', async () => {
     const { budget } = await fieldIds();
-    const { receiver, host } = app.local;
+    const { receiver, host } = suite.app.local;
     receiver.respondWith(HOOK, { status: 410, body: 'gone' });
     await saveDemo({ [budget]: 22 });
     expect((await current()).active).toBe(false);
 
-    shell = await openShell(browser, app, USERS.admin, WEBHOOKS);
+    const shell = await suite.open(USERS.admin, WEBHOOKS);
     const { app: frame, page } = shell;
     expect(await text(row(shell).getByTestId('webhook-disabled-reason'))).toMatch(/^Disabled by Projectrak just now: .*410/);
     const toggle = row(shell).getByLabel('Finance system active');
@@ -249,9 +238,9 @@ describe('outgoing webhooks in the admin page', () => {
   });
 
   it('sends a test from the detail page, rotates the secret (both signatures for 24 h), and deletes after confirmation', async () => {
-    const { receiver, host } = app.local;
+    const { receiver, host } = suite.app.local;
     receiver.clear();
-    shell = await openShell(browser, app, USERS.admin, WEBHOOKS);
+    const shell = await suite.open(USERS.admin, WEBHOOKS);
     const { app: frame, page } = shell;
     await (await visible(row(shell).getByRole('button', { name: 'Open Finance system' }))).click();
     await frame.getByRole('button', { name: 'Send test' }).click();
@@ -285,12 +274,12 @@ describe('outgoing webhooks in the admin page', () => {
     await confirm.getByRole('button', { name: 'Delete webhook' }).click();
     expect(await flagWithTitle(page, 'Deleted Finance system')).toBe('');
     await visible(frame.getByTestId('webhooks-empty'));
-    expect((await app.invokeOk('admin', 'listWebhooks')).webhooks).toEqual([]);
+    expect((await suite.app.invokeOk('admin', 'listWebhooks')).webhooks).toEqual([]);
     expect(shell.problems).toEqual([]);
   });
 
   it('shows people who are not Jira admins no webhook admin', async () => {
-    shell = await openShell(browser, app, USERS.viewer, WEBHOOKS);
+    const shell = await suite.open(USERS.viewer, WEBHOOKS);
     const { app: frame } = shell;
     expect(await text(frame.getByTestId('not-admin'))).toContain('is not a Jira admin');
     expect(await frame.getByTestId('webhooks-page').count()).toBe(0);
