@@ -1,5 +1,5 @@
 import { deliveryIdFor, fieldsForWebhook, newDelivery } from '../domain/delivery-policy';
-import type { DeliveryRecord, FieldChangeRecord, WebhookRecord } from '../domain/records';
+import { WAKE_IDS, type DeliveryRecord, type FieldChangeRecord, type WebhookRecord } from '../domain/records';
 import { buildWebhookBody } from '../domain/webhook-body';
 import type { Clock, DeliveryStore, FanOutChangeStore, FanOutInbox, WakeUpQueue, WebhookStateStore, WebhookStore } from './ports';
 import { plannedWakeAt, wakeInSteps } from './wake-drains';
@@ -30,8 +30,6 @@ export const FAN_OUT_BATCH = 50;
 const STRAGGLERS = 5;
 /** An unfanned change this old has likely lost its wake-up. */
 export const STRAGGLER_AGE_MS = 60_000;
-/** Ids a drain wake-up carries; the drain's index query finds the rest. */
-const WAKE_IDS = 100;
 
 /**
  * Fan-out (DESIGN.md section 1): the changes named in the wake-up and in the inbox of saves that

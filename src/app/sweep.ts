@@ -1,5 +1,5 @@
 import { wakeUpPending } from '../domain/delivery-policy';
-import type { DeliveryRecord } from '../domain/records';
+import { WAKE_IDS, type DeliveryRecord } from '../domain/records';
 import type { ChangeEventPublisher, Clock, DeliveryStore, FanOutChangeStore, FieldChangeStore, WakeUpQueue, WebhookStateStore, WebhookStore } from './ports';
 import { publishPendingChanges } from './publish-pending-changes';
 import { plannedWakeAt, wakeInSteps } from './wake-drains';
@@ -64,7 +64,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     if (state && state.leaseOwner !== '' && state.leaseUntil > now) continue;
     // A wake-up on its way (noted after the last drain started, and not long overdue) will come.
     if (state && wakeUpPending(state) && state.wakeAt > now - LOST_WAKE_UP_MS) continue;
-    wakes.push({ webhookId, deliveryIds: due.slice(0, 100).map((d) => d.deliveryId) });
+    wakes.push({ webhookId, deliveryIds: due.slice(0, WAKE_IDS).map((d) => d.deliveryId) });
   }
   // Noted first, with the time each goes out (in steps: hundreds of webhooks may be due at once);
   // one the event rate refuses is overdue by the next sweep, which wakes it then.

@@ -1,5 +1,5 @@
 import { healthOf, newDelivery, testDeliveryId } from '../domain/delivery-policy';
-import type { DeliveryRecord, WebhookRecord, WebhookStateRecord } from '../domain/records';
+import { WAKE_IDS, type DeliveryRecord, type WebhookRecord, type WebhookStateRecord } from '../domain/records';
 import { generateWebhookSecret } from '../domain/signing';
 import { checkWebhookUrl } from '../domain/url-policy';
 import { buildWebhookBody } from '../domain/webhook-body';
@@ -123,7 +123,7 @@ export async function updateWebhook(deps: WebhookAdminDeps, input: Input<'update
   const waiting = reEnabled ? (await deps.deliveries.dueForWebhook(current.id, Number.MAX_SAFE_INTEGER, RESEND_LIMIT)).filter((d) => d.inFlight === 0 && d.dueAt > now) : [];
   await deps.deliveries.saveMany(waiting.map((d) => ({ ...d, dueAt: now })));
   await saveWebhook(deps, next);
-  if (reEnabled) await wakeDrain(deps, next.id, waiting.slice(0, 100).map((d) => d.deliveryId));
+  if (reEnabled) await wakeDrain(deps, next.id, waiting.slice(0, WAKE_IDS).map((d) => d.deliveryId));
   return getWebhook(deps, next.id);
 }
 
@@ -222,7 +222,7 @@ export async function resendFailed(deps: WebhookAdminDeps, input: Input<'resendF
   const now = deps.clock.now();
   const batch = failed.slice(0, RESEND_LIMIT).map((d) => ({ ...d, status: 'pending' as const, dueAt: now, roundStart: d.attempts }));
   await deps.deliveries.saveMany(batch);
-  if (batch.length > 0) await wakeDrain(deps, webhook.id, batch.slice(0, 100).map((d) => d.deliveryId));
+  if (batch.length > 0) await wakeDrain(deps, webhook.id, batch.slice(0, WAKE_IDS).map((d) => d.deliveryId));
   return { queued: batch.length, more: failed.length > RESEND_LIMIT };
 }
 
@@ -306,7 +306,7 @@ async function wakeDrain(deps: Pick<WebhookAdminDeps, 'states' | 'queue' | 'cloc
   const answers = await deps.states.pokeMany([{ webhookId, deliveryIds }], now, () => now);
   if (answers.get(webhookId) !== 'needs-wake') return;
   // Refused by the event rate: the wake-up noted is overdue by the next sweep, which wakes the drain.
-  await deps.queue.wakeDrains([{ webhookId, deliveryIds: deliveryIds.slice(0, 100), delaySeconds: 0 }]);
+  await deps.queue.wakeDrains([{ webhookId, deliveryIds, delaySeconds: 0 }]);
 }
 
 export function toWebhookDto(webhook: WebhookRecord, state: WebhookStateRecord | undefined, pending: number, nowMs: number): WebhookDto {

@@ -115,11 +115,14 @@ export const fanOutInboxSchema = z.object({
 });
 export type FanOutInboxRecord = z.infer<typeof fanOutInboxSchema>;
 
+/** Delivery ids one drain wake-up carries; the drain's index query (or the state's inbox) finds the rest. */
+export const WAKE_IDS = 100;
+
 /** Queue `deliveries`: a wake-up for one webhook's drain, with the deliveries it knows are due. */
 export const deliveryWakeMessageSchema = z.object({
   schemaVersion: z.literal(1),
   webhookId: z.string().min(1),
-  deliveryIds: z.array(z.string().min(1)).max(100),
+  deliveryIds: z.array(z.string().min(1)).max(WAKE_IDS),
 });
 export type DeliveryWakeMessage = z.infer<typeof deliveryWakeMessageSchema>;
 

@@ -5,6 +5,7 @@ import { RETENTION_DAYS, wakeUpPending } from '../domain/delivery-policy';
 import {
   parseStoredRecord,
   STATE_INBOX_MAX,
+  WAKE_IDS,
   webhookRecordSchema,
   webhookRegistrySchema,
   webhookStateRecordSchema,
@@ -135,8 +136,6 @@ function ignoreMissing(error: unknown): void {
   throw error;
 }
 
-/** Ids one drain wake-up message carries. */
-export const WAKE_IDS = 100;
 
 function mergeIds(a: readonly string[], b: readonly string[]): string[] {
   return [...new Set([...a, ...b])].slice(0, STATE_INBOX_MAX);

@@ -1,7 +1,7 @@
 import { PartialSuccessError, Queue, RateLimitError } from '@forge/events';
 import type { FieldCleanupMessage, FieldCleanupQueue } from '../app/field-cleanup';
 import type { ChangeEventPublisher, WakeUpQueue } from '../app/ports';
-import type { DeliveryWakeMessage, FieldChangesMessage } from '../domain/records';
+import { WAKE_IDS, type DeliveryWakeMessage, type FieldChangesMessage } from '../domain/records';
 
 /** Queue keys, as declared by the consumers in manifest.yml. */
 export const QUEUE_KEYS = {
@@ -45,7 +45,7 @@ export function createWakeUpQueue(): WakeUpQueue {
       for (let i = 0; i < wakes.length; i += DRAIN_PUSH_EVENTS) {
         const chunk = wakes.slice(i, i + DRAIN_PUSH_EVENTS);
         const events = chunk.map((wake) => {
-          const body: DeliveryWakeMessage = { schemaVersion: 1, webhookId: wake.webhookId, deliveryIds: [...wake.deliveryIds].slice(0, 100) };
+          const body: DeliveryWakeMessage = { schemaVersion: 1, webhookId: wake.webhookId, deliveryIds: [...wake.deliveryIds].slice(0, WAKE_IDS) };
           return { body, ...(wake.delaySeconds > 0 ? { delayInSeconds: wake.delaySeconds } : {}) };
         });
         try {
