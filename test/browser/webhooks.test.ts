@@ -260,7 +260,11 @@ describe('outgoing webhooks in the admin page', () => {
     expect(await text(shown.getByTestId('webhook-secret-overlap'))).toMatch(/previous secret keeps signing too .* for 24 hours/);
     await shown.getByRole('button', { name: 'I have copied it' }).click();
     receiver.clear();
+    // Settled only once the resolver has answered: the delivery and its wake-up exist by then
+    // (the first send above waits for its flag; this one's flag may still be the first's).
+    const answered = page.waitForResponse((response) => new URL(response.url()).pathname === '/_bridge/invoke' && (response.request().postDataJSON() as { functionKey?: unknown } | null)?.functionKey === 'sendTestDelivery');
     await frame.getByRole('button', { name: 'Send test' }).click();
+    await answered;
     await host.settle();
     const [signedTwice] = receiver.received(HOOK);
     expect(signedTwice?.headers['webhook-signature']?.split(' ')).toHaveLength(2);
