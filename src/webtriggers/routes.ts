@@ -253,9 +253,10 @@ export const ROUTES: readonly Route[] = [
  * can never reach another resource.
  */
 export function parseUserPath(userPath: string): string[] {
-  const raw = userPath === '' ? '/' : userPath;
+  // Forge does not document whether userPath starts with '/' (its type does not even declare
+  // the field): both spellings name the same route.
+  const raw = userPath.startsWith('/') ? userPath : `/${userPath}`;
   const refuse = (why: string) => new ApiError(400, 'INVALID_PATH', `The path ${JSON.stringify(raw.slice(0, 200))} is not accepted: ${why}.`);
-  if (!raw.startsWith('/')) throw refuse('it must start with /');
   if (/%(2f|5c|00)|\\/i.test(raw)) throw refuse('encoded slashes, backslashes and NUL are not allowed');
   const trimmed = raw.length > 1 && raw.endsWith('/') ? raw.slice(0, -1) : raw;
   if (trimmed === '/') return [];

@@ -1,1 +1,0 @@
-export type { WebTriggerRequest, WebTriggerResponse } from '@forge/api';
