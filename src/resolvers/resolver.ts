@@ -12,7 +12,7 @@ import { apiTokenResolvers } from './api-token-resolvers';
  * The one resolver function of both Custom UI pages: every name of the shared contract, each
  * through `handle` (the platform's user, admin check first where marked, payload parsed).
  */
-export const resolver = makeResolver<ResolverDefs>({
+const handlers = {
   ...webhookResolvers,
   ...apiTokenResolvers,
 
@@ -50,4 +50,20 @@ export const resolver = makeResolver<ResolverDefs>({
   searchUsers: handle('searchUsers', async (deps, input) => ({ users: input.query.trim() === '' ? [] : await deps.jira.searchUsers(input.query.trim()) })),
 
   getUsers: handle('getUsers', async (deps, input) => ({ users: await deps.jira.getUsers(input.accountIds) })),
-});
+} satisfies Parameters<typeof makeResolver<ResolverDefs>>[0];
+
+const definitions = makeResolver<ResolverDefs>(handlers);
+
+/**
+ * `@forge/resolver` looks a `functionKey` up with `in`, so `constructor`, `toString` and every other
+ * `Object.prototype` name "exist": `constructor` runs `Object(request)` and answers the call's
+ * context, past every admin check. Only our own names reach it; any other is refused as the SDK
+ * refuses an unknown one.
+ */
+export const resolver: typeof definitions = (request, runtime) => {
+  const functionKey: unknown = (request as { call?: { functionKey?: unknown } } | undefined)?.call?.functionKey;
+  if (typeof functionKey !== 'string' || !Object.hasOwn(handlers, functionKey)) {
+    throw new Error(`Resolver has no definition for '${String(functionKey).slice(0, 100)}'.`);
+  }
+  return definitions(request, runtime);
+};
