@@ -2,7 +2,8 @@ import type { FieldDefinition } from '../domain/fields/field-definition';
 import { formatPayloadValue, parseFieldInput, type PayloadValue, type StoredValue } from '../domain/fields/field-values';
 import type { ProjectFieldsView } from '../shared/resolver-contract';
 import { AppError, invalidInput } from './app-error';
-import { isStorageRateLimited, type ChangeEventPublisher, type FieldCatalogStore, type ProjectFieldsStore, type WakeUpQueue } from './ports';
+import { isStorageRateLimited } from '../forge/kvs-errors';
+import type { ChangeEventPublisher, FieldCatalogStore, ProjectFieldsStore, WakeUpQueue } from './ports';
 import { getProjectFields, saveProjectFields, type ProjectFieldsDeps } from './project-fields';
 
 /**

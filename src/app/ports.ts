@@ -110,15 +110,6 @@ export interface ApiTokenStore {
 
 // ---------------------------------------------------------------- outgoing webhooks
 
-/**
- * Forge's storage answered 429 (`RATE_LIMIT_EXCEEDED`): the installation's KVS rate, not a bug;
- * the same work may be tried again shortly. Told by the error's code or its HTTP status.
- */
-export function isStorageRateLimited(error: unknown): boolean {
-  const { code, status, responseDetails } = (error ?? {}) as { code?: unknown; status?: unknown; responseDetails?: { status?: unknown } };
-  return code === 'RATE_LIMIT_EXCEEDED' || status === 429 || responseDetails?.status === 429;
-}
-
 /** The drain no longer holds its webhook's lease (it ran out and another drain took it). */
 export class LeaseLostError extends Error {
   constructor(webhookId: string) {

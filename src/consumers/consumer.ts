@@ -1,8 +1,9 @@
 import type { z } from 'zod';
-import { isStorageRateLimited, LeaseLostError } from '../app/ports';
+import { LeaseLostError } from '../app/ports';
 import { StoredRecordError } from '../domain/records';
 import { describeIssues } from '../shared/describe-issues';
-import { retryEventAfter, storageRetryAfterSeconds, type InvocationError } from '../forge/platform-retry';
+import { isStorageRateLimited, storageRetryAfterSeconds } from '../forge/kvs-errors';
+import { retryEventAfter, type InvocationError } from '../forge/platform-retry';
 
 /** What Forge hands a queue consumer (the parts we read). */
 export interface AsyncEvent {

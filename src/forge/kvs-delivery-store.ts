@@ -1,6 +1,7 @@
 import { kvs, Filter, FilterConditions, Sort, WhereConditions } from '@forge/kvs';
 import { invalidInput } from '../app/app-error';
 import type { DeliveryStore } from '../app/ports';
+import { isInvalidCursor } from './kvs-errors';
 import { RETENTION_DAYS } from '../domain/delivery-policy';
 import { attemptRecordSchema, deliveryRecordSchema, parseStoredRecord, StoredRecordError, type AttemptRecord, type DeliveryRecord } from '../domain/records';
 import { ENTITY, INDEX, storageKeys } from './storage-keys';
@@ -176,7 +177,7 @@ export function createKvsDeliveryStore(): DeliveryStore {
       if (options.cursor) query = query.cursor(options.cursor);
       const page = await query.getMany().catch((error: unknown) => {
         // A cursor this list never returned (edited, or from another list) is the caller's mistake, not a failure.
-        if (options.cursor && (error as { code?: unknown }).code === 'INVALID_CURSOR') throw invalidInput('The cursor is not valid: pass back the nextCursor of the previous page, or leave it out for the first page.');
+        if (options.cursor && isInvalidCursor(error)) throw invalidInput('The cursor is not valid: pass back the nextCursor of the previous page, or leave it out for the first page.');
         throw error;
       });
       const listed = parsePage(page.results, 'delivery log');

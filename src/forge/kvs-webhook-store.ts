@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { kvs, Filter, FilterConditions } from '@forge/kvs';
 import { ConcurrentWriteError, LeaseLostError, StaleDeliveriesError, type PokeAnswer, type WebhookSecretStore, type WebhookStateStore, type WebhookStore } from '../app/ports';
+import { isConditionalCheckFailed, isKeyNotFound } from './kvs-errors';
 import { RETENTION_DAYS, wakeUpPending } from '../domain/delivery-policy';
 import {
   parseStoredRecord,
@@ -132,7 +133,7 @@ export function createKvsWebhookSecretStore(): WebhookSecretStore {
 }
 
 function ignoreMissing(error: unknown): void {
-  if (error instanceof Error && /KEY_NOT_FOUND|not exist|not found/i.test(`${(error as { code?: string }).code ?? ''} ${error.message}`)) return;
+  if (isKeyNotFound(error)) return;
   throw error;
 }
 
@@ -219,7 +220,7 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
       if (stored && isDeepStrictEqual(stored, next)) return true;
       if ((stored?.version ?? 0) !== expected.version) return false;
       // The state was as expected, so a failed condition was a delivery's.
-      if (extra.expectedDeliveries && extra.expectedDeliveries.size > 0 && (error as { code?: unknown }).code === 'CONDITIONAL_CHECK_FAILED') throw new StaleDeliveriesError(next.webhookId);
+      if (extra.expectedDeliveries && extra.expectedDeliveries.size > 0 && isConditionalCheckFailed(error)) throw new StaleDeliveriesError(next.webhookId);
       throw error;
     }
   }

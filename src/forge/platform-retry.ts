@@ -2,12 +2,6 @@ import { InvocationError, InvocationErrorCode } from '@forge/events';
 
 export type { InvocationError };
 
-/** The wait a storage 429 suggests (`context.retryAfterSeconds`, as the offline host sends it), if any. */
-export function storageRetryAfterSeconds(error: unknown): number | undefined {
-  const value = ((error ?? {}) as { context?: { retryAfterSeconds?: unknown } }).context?.retryAfterSeconds;
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 900 ? value : undefined;
-}
-
 /**
  * Asks the platform to deliver this event again after `seconds`. Returned (not thrown) by a
  * consumer; unlike a thrown error's fixed backoff, the caller picks the time, so consumers that
