@@ -3,7 +3,7 @@ import { ErrorMessage, HelperMessage, Label } from '@atlaskit/form';
 import { useState } from 'react';
 import type { CallError } from '../../common/api';
 import { menuAboveModal } from '../../common/portal';
-import { ConfirmModal } from './ConfirmModal';
+import { ConfirmModal } from '../common/ConfirmModal';
 import { parsePickedTime } from './delivery-log';
 
 const DAY_MS = 24 * 60 * 60_000;

@@ -2,7 +2,7 @@ import type { WebhookDto } from '../../../src/shared/webhooks-contract';
 import { call, type CallError } from '../../common/api';
 import { flag } from '../../common/flags';
 import { exactTime } from '../../common/relative-time';
-import { ConfirmModal } from './ConfirmModal';
+import { ConfirmModal } from '../common/ConfirmModal';
 import { SecretModal } from './SecretModal';
 import { WebhookFormModal } from './WebhookFormModal';
 
