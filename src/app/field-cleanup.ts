@@ -1,61 +1,17 @@
 import { z } from 'zod';
-import { ConcurrentWriteError, type Clock, type FieldCatalogStore, type ProjectFieldsStore } from './ports';
+import type { FieldCleanupRecord } from '../domain/field-cleanup-record';
+import { ConcurrentWriteError, type Clock, type FieldCatalogStore, type FieldCleanupQueue, type FieldCleanupStore, type ProjectFieldsStore } from './ports';
 
 /**
  * Removing a deleted field's values from every project, off the resolver path. The resolver
  * deletes the definition and records a job; the `field-cleanup` consumer works through the
- * projects page by page and records its progress after every page, so a run stopped anywhere
- * (timeout, retry, duplicate event) resumes from the last page it recorded.
+ * projects page by page and records its position after every page (the `updatedAt` of the last
+ * project done, not a query cursor), so a run stopped anywhere (timeout, retry, duplicate event,
+ * a push chain cut) resumes from the state it recorded.
  *
  * Correctness never waits for this: values of a field that no longer exists are ignored on read
  * (`currentValues` in project-fields.ts). The cleanup frees the storage and keeps exports tidy.
  */
-
-const epochMs = z.number().int().nonnegative();
-const fieldId = z.number().int().positive();
-
-/** The progress record of one field's cleanup (one per field: field ids are never reused). */
-export const fieldCleanupRecordSchema = z.object({
-  schemaVersion: z.literal(1),
-  fieldId,
-  fieldName: z.string(),
-  /** +1 on every write; progress is written conditionally on it, so two runs never interleave pages. */
-  version: z.number().int().positive(),
-  /** Projects holding a value when the delete was confirmed (an index count). */
-  projectsWithValues: z.number().int().nonnegative(),
-  /** Projects whose value this cleanup removed so far. */
-  projectsCleaned: z.number().int().nonnegative(),
-  /** 1: the first pass over every project; 2: the pass again after the index lag (see RESCAN). */
-  pass: z.union([z.literal(1), z.literal(2)]),
-  /** Where the current pass goes on (a KVS query cursor); absent at the start of a pass. */
-  cursor: z.string().min(1).optional(),
-  /** The second pass does not start before this time. */
-  rescanAt: epochMs.optional(),
-  startedAt: epochMs,
-  updatedAt: epochMs,
-  finishedAt: epochMs.optional(),
-});
-export type FieldCleanupRecord = z.infer<typeof fieldCleanupRecordSchema>;
-
-/** Queue `field-cleanup`: a wake-up of one field's cleanup; the record holds the work. */
-export const fieldCleanupMessageSchema = z.object({ schemaVersion: z.literal(1), fieldId });
-export type FieldCleanupMessage = z.infer<typeof fieldCleanupMessageSchema>;
-
-export interface FieldCleanupStore {
-  load(fieldId: number): Promise<FieldCleanupRecord | undefined>;
-  /** Writes a new record unless one exists for the field; answers the stored one. */
-  create(record: FieldCleanupRecord): Promise<FieldCleanupRecord>;
-  /** Writes `next` only if the stored version is still `next.version - 1`; ConcurrentWriteError otherwise. */
-  save(next: FieldCleanupRecord): Promise<void>;
-  delete(fieldId: number): Promise<void>;
-  /** The most recently started cleanups, newest first (index: may lag writes). */
-  listRecent(limit: number): Promise<FieldCleanupRecord[]>;
-}
-
-export interface FieldCleanupQueue {
-  /** One wake-up of the field's cleanup, optionally delayed (<= 900 s). */
-  wake(fieldId: number, delaySeconds: number): Promise<void>;
-}
 
 export interface FieldCleanupDeps {
   readonly catalog: FieldCatalogStore;
@@ -86,6 +42,8 @@ export const RECENT_CLEANUPS_LIMIT = 20;
 
 export type CleanupRunReport =
   | { readonly outcome: 'no-job' | 'finished-already' | 'field-exists' | 'superseded' }
+  /** The wake-up of the next run was refused (push chain cut): the sweeper wakes the job (`wakeStalledCleanups`). */
+  | { readonly outcome: 'left-to-sweeper'; readonly pages: number; readonly cleaned: number }
   | { readonly outcome: 'waiting'; readonly delaySeconds: number }
   | { readonly outcome: 'continues' | 'rescan-scheduled' | 'finished'; readonly pages: number; readonly cleaned: number };
 
@@ -136,24 +94,24 @@ export async function runFieldCleanup(deps: FieldCleanupDeps, fieldId: number): 
   }
 
   // A duplicate or early wake-up of the second pass: wait for its time.
-  if (job.pass === 2 && job.cursor === undefined && job.rescanAt !== undefined && job.rescanAt > started) {
+  if (job.pass === 2 && job.doneThroughUpdatedAt === undefined && job.rescanAt !== undefined && job.rescanAt > started) {
     const delaySeconds = delaySecondsUntil(job.rescanAt, started);
-    await deps.cleanupQueue.wake(fieldId, delaySeconds);
+    if ((await deps.cleanupQueue.wake(fieldId, delaySeconds)).kind === 'refused') return { outcome: 'left-to-sweeper', pages: 0, cleaned: 0 };
     return { outcome: 'waiting', delaySeconds };
   }
 
   let pages = 0;
   let cleaned = 0;
   for (;;) {
-    const page = await deps.projects.removeFieldValuesPage(fieldId, job.cursor, deps.pageSize);
+    const page = await deps.projects.removeFieldValuesPage(fieldId, job.doneThroughUpdatedAt, deps.pageSize);
     pages += 1;
     cleaned += page.cleaned;
     const now = deps.clock.now();
     const base = { ...job, version: job.version + 1, projectsCleaned: job.projectsCleaned + page.cleaned, updatedAt: now };
     let next: FieldCleanupRecord;
-    if (page.nextCursor !== undefined) next = { ...base, cursor: page.nextCursor };
-    else if (job.pass === 1) next = withoutCursor({ ...base, pass: 2, rescanAt: Math.max(now + RESCAN_AFTER_END_MS, job.startedAt + RESCAN_AFTER_START_MS) });
-    else next = withoutCursor({ ...base, finishedAt: now });
+    if (!page.end) next = page.doneThrough === undefined ? base : { ...base, doneThroughUpdatedAt: page.doneThrough };
+    else if (job.pass === 1) next = atPassStart({ ...base, pass: 2, rescanAt: Math.max(now + RESCAN_AFTER_END_MS, job.startedAt + RESCAN_AFTER_START_MS) });
+    else next = atPassStart({ ...base, finishedAt: now });
 
     try {
       await deps.cleanups.save(next);
@@ -167,19 +125,19 @@ export async function runFieldCleanup(deps: FieldCleanupDeps, fieldId: number): 
     job = next;
 
     if (job.finishedAt !== undefined) return { outcome: 'finished', pages, cleaned };
-    if (job.pass === 2 && job.cursor === undefined && job.rescanAt !== undefined) {
-      await deps.cleanupQueue.wake(fieldId, delaySecondsUntil(job.rescanAt, now));
+    if (job.pass === 2 && job.doneThroughUpdatedAt === undefined && job.rescanAt !== undefined) {
+      if ((await deps.cleanupQueue.wake(fieldId, delaySecondsUntil(job.rescanAt, now))).kind === 'refused') return { outcome: 'left-to-sweeper', pages, cleaned };
       return { outcome: 'rescan-scheduled', pages, cleaned };
     }
     if (pages >= deps.pagesPerRun || now - started >= deps.runBudgetMs) {
-      await deps.cleanupQueue.wake(fieldId, 0);
+      if ((await deps.cleanupQueue.wake(fieldId, 0)).kind === 'refused') return { outcome: 'left-to-sweeper', pages, cleaned };
       return { outcome: 'continues', pages, cleaned };
     }
   }
 }
 
-function withoutCursor(record: FieldCleanupRecord): FieldCleanupRecord {
-  const { cursor: _done, ...rest } = record;
+function atPassStart(record: FieldCleanupRecord): FieldCleanupRecord {
+  const { doneThroughUpdatedAt: _done, ...rest } = record;
   return rest;
 }
 
@@ -197,19 +155,34 @@ async function addCleaned(cleanups: FieldCleanupStore, fieldId: number, count: n
   }
 }
 
+/** Unfinished cleanups whose chain of wake-ups stopped (a refused push, a consumer that gave up) get a new one. */
+async function wakeStalled(deps: Pick<FieldCleanupDeps, 'cleanupQueue' | 'clock'>, jobs: readonly FieldCleanupRecord[]): Promise<number> {
+  const now = deps.clock.now();
+  let woken = 0;
+  for (const job of jobs) {
+    if (job.finishedAt !== undefined || now - job.updatedAt < STALLED_AFTER_MS) continue;
+    if ((await deps.cleanupQueue.wake(job.fieldId, 0)).kind === 'pushed') woken += 1;
+  }
+  return woken;
+}
+
 /**
- * The cleanups the fields page shows: running ones and those finished lately. A running cleanup
- * without progress for STALLED_AFTER_MS lost its chain of wake-ups (a failed push): it is woken
- * again here (wake-ups are harmless when they come twice). A job of a field that still exists
- * (its delete failed after the job was recorded) is not shown; its first run drops it.
+ * The sweeper's part (every 5 minutes, a chain of its own): a cleanup without progress for
+ * STALLED_AFTER_MS lost its chain of wake-ups and is woken again (wake-ups are harmless twice).
+ */
+export async function wakeStalledCleanups(deps: Pick<FieldCleanupDeps, 'cleanups' | 'cleanupQueue' | 'clock'>): Promise<number> {
+  return wakeStalled(deps, await deps.cleanups.listRecent(RECENT_CLEANUPS_LIMIT));
+}
+
+/**
+ * The cleanups the fields page shows: running ones and those finished lately; a stalled one is
+ * woken here too. A job of a field that still exists (its delete failed after the job was
+ * recorded) is not shown; its first run drops it.
  */
 export async function listFieldCleanups(deps: Pick<FieldCleanupDeps, 'catalog' | 'cleanups' | 'cleanupQueue' | 'clock'>): Promise<FieldCleanupRecord[]> {
-  const now = deps.clock.now();
   const [recent, catalog] = await Promise.all([deps.cleanups.listRecent(RECENT_CLEANUPS_LIMIT), deps.catalog.load()]);
   const live = new Set((catalog?.fields ?? []).map((f) => definitionId.safeParse(f).data?.id));
   const deleted = recent.filter((job) => !live.has(job.fieldId));
-  for (const job of deleted) {
-    if (job.finishedAt === undefined && now - job.updatedAt >= STALLED_AFTER_MS) await deps.cleanupQueue.wake(job.fieldId, 0);
-  }
+  await wakeStalled(deps, deleted);
   return deleted;
 }

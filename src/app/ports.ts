@@ -1,4 +1,5 @@
 import type { AttemptResult } from '../domain/classify-outcome';
+import type { FieldCleanupRecord } from '../domain/field-cleanup-record';
 import type {
   ApiTokenRecord,
   AttemptRecord,
@@ -50,13 +51,40 @@ export interface ProjectFieldsStore {
   updateProjectRef(project: ProjectRefRecord): Promise<void>;
   deleteProject(projectId: number): Promise<void>;
   /**
-   * One page of projects (index order, may lag): removes the field's value from each that holds
-   * one, conditionally on the revision read by key (a concurrent save is never undone).
+   * The next projects in `updatedAt` order (index: may lag) after those up to `doneThrough`
+   * (undefined: from the first): removes the field's value from each that holds one,
+   * conditionally on the revision read by key (a concurrent save is never undone). Answers the
+   * new position (every project up to it done) and whether the index has no more.
    */
-  removeFieldValuesPage(fieldId: number, cursor: string | undefined, limit: number): Promise<{ cleaned: number; nextCursor: string | undefined }>;
+  removeFieldValuesPage(fieldId: number, doneThrough: number | undefined, limit: number): Promise<{ cleaned: number; doneThrough: number | undefined; end: boolean }>;
   /** Projects holding a value for the field, by index (a save a moment ago may be missing). */
   countProjectsWithValue(fieldId: number): Promise<number>;
 }
+
+/** One field cleanup's progress (see `runFieldCleanup`). */
+export interface FieldCleanupStore {
+  load(fieldId: number): Promise<FieldCleanupRecord | undefined>;
+  /** Writes a new record unless one exists for the field; answers the stored one. */
+  create(record: FieldCleanupRecord): Promise<FieldCleanupRecord>;
+  /** Writes `next` only if the stored version is still `next.version - 1`; ConcurrentWriteError otherwise. */
+  save(next: FieldCleanupRecord): Promise<void>;
+  delete(fieldId: number): Promise<void>;
+  /** The most recently started cleanups, newest first (index: may lag writes). */
+  listRecent(limit: number): Promise<FieldCleanupRecord[]>;
+}
+
+export interface FieldCleanupQueue {
+  /** One wake-up of the field's cleanup, optionally delayed (<= 900 s). */
+  wake(fieldId: number, delaySeconds: number): Promise<PushOutcome>;
+}
+
+/**
+ * What a push of wake-ups came to. `refused` with `chain-cut`: the invocation chain this push
+ * belongs to has made the most push requests Forge allows (`InvocationLimitReachedError`); no
+ * push from it will go through, so the work is left where it is (in KVS) for the sweeper, which
+ * starts a chain of its own. Other push failures are still thrown.
+ */
+export type PushOutcome = { readonly kind: 'pushed' } | { readonly kind: 'refused'; readonly reason: 'chain-cut' };
 
 export interface FieldChangeStore {
   load(changeId: string): Promise<FieldChangeRecord | undefined>;
@@ -251,15 +279,16 @@ export interface FanOutInbox {
 
 export interface WakeUpQueue {
   /** Wakes the fan-out for these changes (one event), optionally delayed. */
-  wakeFanOut(changeIds: readonly string[], delaySeconds?: number): Promise<void>;
+  wakeFanOut(changeIds: readonly string[], delaySeconds?: number): Promise<PushOutcome>;
   /** Wakes drains: one event per webhook, optionally delayed (<= 900 s). */
   /**
-   * Answers the webhooks whose wake-up went out; `limited` when the platform's event rate refused
-   * the rest (the sweeper wakes those later: their work is due and no wake-up is noted).
+   * Answers the webhooks whose wake-up went out; `limited` when the platform refused the rest, by
+   * its event rate or a chain cut (`refused` says which): the sweeper wakes those later, their
+   * work is due and no wake-up is noted.
    */
-  wakeDrains(wakes: readonly { webhookId: string; deliveryIds: readonly string[]; delaySeconds: number }[]): Promise<{ pushed: string[]; limited: boolean }>;
+  wakeDrains(wakes: readonly { webhookId: string; deliveryIds: readonly string[]; delaySeconds: number }[]): Promise<{ pushed: string[]; limited: boolean; refused?: 'rate-limited' | 'chain-cut' }>;
   /** Wakes these webhooks' drains in steps, starting after `delaySeconds` (one fan-out event carries the list). */
-  continueWakes(webhookIds: readonly string[], delaySeconds: number): Promise<void>;
+  continueWakes(webhookIds: readonly string[], delaySeconds: number): Promise<PushOutcome>;
 }
 
 export interface HttpResult {

@@ -1,4 +1,5 @@
-import { fieldCleanupMessageSchema, runFieldCleanup } from '../app/field-cleanup';
+import { runFieldCleanup } from '../app/field-cleanup';
+import { fieldCleanupMessageSchema } from '../domain/field-cleanup-record';
 import { fieldCleanupDeps } from '../forge/composition';
 import { consumer } from './consumer';
 
@@ -10,6 +11,8 @@ export const fieldCleanupConsumer = consumer('field-cleanup', fieldCleanupMessag
     case 'rescan-scheduled':
     case 'finished':
       return `field ${message.fieldId}: ${report.pages} page(s), ${report.cleaned} project(s) cleaned, ${report.outcome}`;
+    case 'left-to-sweeper':
+      return `field ${message.fieldId}: ${report.pages} page(s), ${report.cleaned} project(s) cleaned; the next run's wake-up was refused (invocation chain cut), the sweeper wakes it`;
     case 'field-exists':
       return `field ${message.fieldId} still exists: its cleanup was dropped`;
     default:

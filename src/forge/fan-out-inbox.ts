@@ -3,6 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { kvs, Filter, FilterConditions } from '@forge/kvs';
 import type { ChangeEventPublisher, Clock, FanOutInbox, WakeUpQueue } from '../app/ports';
 import { fanOutInboxSchema, parseStoredRecord, type FanOutInboxRecord } from '../domain/records';
+import { PushRefusedError } from './queues';
 import { ENTITY, storageKeys } from './storage-keys';
 
 /** A wake-up pushed longer ago than this and not taken is presumed lost: the next save pushes again. */
@@ -61,12 +62,12 @@ export function createCoalescingPublisher(queue: WakeUpQueue, clock: Clock): Cha
           if (await inbox.writeIf(current, next)) return;
           continue;
         }
-        await queue.wakeFanOut([changeId]);
+        if ((await queue.wakeFanOut([changeId])).kind === 'refused') throw new PushRefusedError(`change ${changeId}`);
         // Noting it is best effort: without the note the next save just pushes its own wake-up.
         await inbox.writeIf(current, { ...current, version: current.version + 1, wakePushedAt: now }).catch(() => false);
         return;
       }
-      await queue.wakeFanOut([changeId]);
+      if ((await queue.wakeFanOut([changeId])).kind === 'refused') throw new PushRefusedError(`change ${changeId}`);
     },
   };
 }

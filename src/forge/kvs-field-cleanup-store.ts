@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { kvs, Filter, FilterConditions, Sort, WhereConditions } from '@forge/kvs';
-import { fieldCleanupRecordSchema, type FieldCleanupRecord, type FieldCleanupStore } from '../app/field-cleanup';
-import { ConcurrentWriteError } from '../app/ports';
+import { ConcurrentWriteError, type FieldCleanupStore } from '../app/ports';
+import { fieldCleanupRecordSchema, type FieldCleanupRecord } from '../domain/field-cleanup-record';
 import { parseStoredRecord, StoredRecordError } from '../domain/records';
 import { ENTITY, INDEX, storageKeys } from './storage-keys';
 

@@ -106,13 +106,39 @@ export function createKvsProjectFieldsStore(): ProjectFieldsStore {
       await values.delete(storageKeys.projectFields(projectId));
     },
 
-    async removeFieldValuesPage(fieldId, cursor, limit) {
+    async removeFieldValuesPage(fieldId, doneThrough, limit) {
       const id = String(fieldId);
-      let query = values.query().index(INDEX.projectFieldsByUpdated).limit(Math.min(limit, PAGE));
-      if (cursor) query = query.cursor(cursor);
-      const page = await query.getMany();
+      // One more than the page is read to see where the next page starts: the position kept is an
+      // `updatedAt`, so a page ends on a whole timestamp (projects sharing the next one are left
+      // to the next page). If every project read shares one timestamp, this run reads on (its
+      // cursor lives only in this run) until the timestamp changes.
+      const size = Math.min(limit, PAGE - 1);
+      const where = doneThrough === undefined ? WhereConditions.greaterThanEqualTo(0) : WhereConditions.greaterThan(doneThrough);
+      const listed = () => values.query().index(INDEX.projectFieldsByUpdated).where(where);
+      const first = await listed().limit(size + 1).getMany();
+      let items = first.results.slice(0, size);
+      const next = first.results[size];
+      let end = next === undefined;
+      if (next !== undefined) {
+        const boundary = updatedAtOf(next.value);
+        const before = items.filter((item) => updatedAtOf(item.value) < boundary);
+        if (before.length > 0) items = before;
+        else {
+          items = [...first.results];
+          let cursor = first.nextCursor;
+          end = cursor === undefined;
+          while (cursor) {
+            const more = await listed().limit(PAGE).cursor(cursor).getMany();
+            const same = more.results.filter((item) => updatedAtOf(item.value) === boundary);
+            items.push(...same);
+            const onlySame = same.length === more.results.length;
+            cursor = onlySame ? more.nextCursor : undefined;
+            end = onlySame && more.nextCursor === undefined;
+          }
+        }
+      }
       let cleaned = 0;
-      for (const item of page.results) {
+      for (const item of items) {
         let record: ProjectFieldsRecord;
         try {
           record = parseStoredRecord(projectFieldsRecordSchema, 'project fields', item.key, item.value);
@@ -131,7 +157,8 @@ export function createKvsProjectFieldsStore(): ProjectFieldsStore {
         });
         if (changed) cleaned += 1;
       }
-      return { cleaned, nextCursor: page.nextCursor };
+      const lastDone = items.at(-1);
+      return { cleaned, doneThrough: lastDone === undefined ? doneThrough : updatedAtOf(lastDone.value), end };
     },
 
     async countProjectsWithValue(fieldId) {
@@ -140,6 +167,12 @@ export function createKvsProjectFieldsStore(): ProjectFieldsStore {
       return count;
     },
   };
+}
+
+/** The index's range value of a listed project (a record the index lists always has one). */
+function updatedAtOf(value: unknown): number {
+  const at = (value as { updatedAt?: unknown } | undefined)?.updatedAt;
+  return typeof at === 'number' ? at : 0;
 }
 
 const changeRetention = { ttl: { value: RETENTION_DAYS, unit: 'DAYS' as const } };

@@ -1,6 +1,6 @@
-import { PartialSuccessError, Queue, RateLimitError } from '@forge/events';
-import type { FieldCleanupMessage, FieldCleanupQueue } from '../app/field-cleanup';
-import type { ChangeEventPublisher, WakeUpQueue } from '../app/ports';
+import { InvocationLimitReachedError, PartialSuccessError, Queue, RateLimitError, type PushEvent } from '@forge/events';
+import type { ChangeEventPublisher, FieldCleanupQueue, PushOutcome, WakeUpQueue } from '../app/ports';
+import type { FieldCleanupMessage } from '../domain/field-cleanup-record';
 import { WAKE_IDS, type DeliveryWakeMessage, type FieldChangesMessage } from '../domain/records';
 
 /** Queue keys, as declared by the consumers in manifest.yml. */
@@ -16,11 +16,41 @@ export const QUEUE_KEYS = {
  */
 const DRAIN_PUSH_EVENTS = 10;
 
+/**
+ * Every push of the app goes through here. A chain cut (`InvocationLimitReachedError`: this
+ * invocation's chain has made the most push requests Forge allows) is not an error of the work:
+ * it answers `refused` and the work stays in KVS for the sweeper, whose scheduled run starts a
+ * chain of its own. Logged here, once per refused push, so no caller needs to.
+ */
+export async function pushWakeUps(queue: Queue, events: PushEvent[], what: string): Promise<PushOutcome> {
+  try {
+    await queue.push(events);
+    return { kind: 'pushed' };
+  } catch (error) {
+    if (error instanceof InvocationLimitReachedError) {
+      console.warn(`queue: ${what} not pushed: this invocation chain reached Forge's limit of push requests; left to the sweeper`);
+      return { kind: 'refused', reason: 'chain-cut' };
+    }
+    throw error;
+  }
+}
+
+/** The error a caller of a `ChangeEventPublisher` sees for a refused push (it logs and leaves the change to the sweeper). */
+export class PushRefusedError extends Error {
+  constructor(what: string) {
+    super(`${what} was not pushed (invocation chain cut); the sweeper pushes it`);
+    this.name = 'PushRefusedError';
+  }
+}
+
 /** One fan-out wake-up per change, pushed at once (the sweeper's re-push of stuck changes). */
 export function createQueueChangeEventPublisher(): ChangeEventPublisher {
   const queue = createWakeUpQueue();
   return {
-    publishFieldChange: (changeId) => queue.wakeFanOut([changeId]),
+    async publishFieldChange(changeId) {
+      // Not marked pushed when refused: the change stays `pending` and the sweeper pushes it.
+      if ((await queue.wakeFanOut([changeId])).kind === 'refused') throw new PushRefusedError(`change ${changeId}`);
+    },
   };
 }
 
@@ -34,11 +64,11 @@ export function createWakeUpQueue(): WakeUpQueue {
   return {
     async wakeFanOut(changeIds, delaySeconds = 0) {
       const body: FieldChangesMessage = { schemaVersion: 2, changeIds: [...changeIds].slice(0, 100) };
-      await fieldChanges.push([{ body, ...(delaySeconds > 0 ? { delayInSeconds: delaySeconds } : {}) }]);
+      return pushWakeUps(fieldChanges, [{ body, ...(delaySeconds > 0 ? { delayInSeconds: delaySeconds } : {}) }], 'fan-out wake-up');
     },
     async continueWakes(webhookIds, delaySeconds) {
       const body: FieldChangesMessage = { schemaVersion: 2, changeIds: [], wakeWebhookIds: [...webhookIds] };
-      await fieldChanges.push([{ body, ...(delaySeconds > 0 ? { delayInSeconds: delaySeconds } : {}) }]);
+      return pushWakeUps(fieldChanges, [{ body, ...(delaySeconds > 0 ? { delayInSeconds: delaySeconds } : {}) }], `continued wake-ups of ${webhookIds.length} drain(s)`);
     },
     async wakeDrains(wakes) {
       const pushed: string[] = [];
@@ -49,7 +79,7 @@ export function createWakeUpQueue(): WakeUpQueue {
           return { body, ...(wake.delaySeconds > 0 ? { delayInSeconds: wake.delaySeconds } : {}) };
         });
         try {
-          await deliveries.push(events);
+          if ((await pushWakeUps(deliveries, events, `wake-ups of ${wakes.length - i} drain(s)`)).kind === 'refused') return { pushed, limited: true, refused: 'chain-cut' };
           pushed.push(...chunk.map((w) => w.webhookId));
         } catch (error) {
           // Over the installation's event rate: what went stays pushed, the rest is left to the
@@ -57,9 +87,9 @@ export function createWakeUpQueue(): WakeUpQueue {
           if (error instanceof PartialSuccessError) {
             const failed = new Set(error.failedEvents.map((f) => ((f as { payload?: { body?: { webhookId?: string } } }).payload ?? (f as { event?: { body?: { webhookId?: string } } }).event)?.body?.webhookId));
             pushed.push(...chunk.map((w) => w.webhookId).filter((id) => !failed.has(id)));
-            return { pushed, limited: true };
+            return { pushed, limited: true, refused: 'rate-limited' };
           }
-          if (error instanceof RateLimitError) return { pushed, limited: true };
+          if (error instanceof RateLimitError) return { pushed, limited: true, refused: 'rate-limited' };
           throw error;
         }
       }
@@ -74,7 +104,7 @@ export function createFieldCleanupQueue(): FieldCleanupQueue {
   return {
     async wake(fieldId, delaySeconds) {
       const body: FieldCleanupMessage = { schemaVersion: 1, fieldId };
-      await queue.push([{ body, ...(delaySeconds > 0 ? { delayInSeconds: Math.min(900, delaySeconds) } : {}) }]);
+      return pushWakeUps(queue, [{ body, ...(delaySeconds > 0 ? { delayInSeconds: Math.min(900, delaySeconds) } : {}) }], `cleanup wake-up of field ${fieldId}`);
     },
   };
 }

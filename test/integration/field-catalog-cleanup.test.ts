@@ -1,6 +1,8 @@
 import { kvs } from '@forge/kvs';
 import { deleteField } from '../../src/app/field-catalog';
-import { RESCAN_AFTER_START_MS, runFieldCleanup, type CleanupRunReport, type FieldCleanupQueue, type FieldCleanupRecord } from '../../src/app/field-cleanup';
+import { RESCAN_AFTER_START_MS, runFieldCleanup, STALLED_AFTER_MS, wakeStalledCleanups, type CleanupRunReport } from '../../src/app/field-cleanup';
+import type { FieldCleanupQueue } from '../../src/app/ports';
+import type { FieldCleanupRecord } from '../../src/domain/field-cleanup-record';
 import type { ProjectFieldsRecord } from '../../src/domain/records';
 import { fieldCleanupDeps } from '../../src/forge/composition';
 import { createKvsFieldCleanupStore } from '../../src/forge/kvs-field-cleanup-store';
@@ -32,15 +34,26 @@ interface Wake {
   readonly delaySeconds: number;
 }
 
-function recordingQueue(): FieldCleanupQueue & { readonly wakes: Wake[] } {
+/** `refuse`: answers as a push from an invocation chain Forge has cut (`InvocationLimitReachedError`). */
+function recordingQueue(options: { refuse?: boolean } = {}): FieldCleanupQueue & { readonly wakes: Wake[] } {
   const wakes: Wake[] = [];
-  return { wakes, wake: async (fieldId, delaySeconds) => void wakes.push({ fieldId, delaySeconds }) };
+  return {
+    wakes,
+    wake: async (fieldId, delaySeconds) => {
+      if (options.refuse) return { kind: 'refused', reason: 'chain-cut' };
+      wakes.push({ fieldId, delaySeconds });
+      return { kind: 'pushed' };
+    },
+  };
 }
 
 const deps = (queue: FieldCleanupQueue) => ({ ...fieldCleanupDeps(), cleanupQueue: queue, pageSize: PAGE_SIZE, pagesPerRun: 1 });
 
-/** Projects as a large site has them, written straight to storage (the Jira stand-in has three). */
-async function seedProjects(fieldId: number, otherFieldId: number): Promise<number[]> {
+/**
+ * Projects as a large site has them, written straight to storage (the Jira stand-in has three).
+ * `sameUpdatedAt`: all saved in the same millisecond (more than a page shares one position).
+ */
+async function seedProjects(fieldId: number, otherFieldId: number, options: { sameUpdatedAt?: boolean } = {}): Promise<number[]> {
   const ids = Array.from({ length: PROJECTS }, (_, i) => 5001 + i);
   await asApp(async () => {
     for (const [i, projectId] of ids.entries()) {
@@ -51,7 +64,7 @@ async function seedProjects(fieldId: number, otherFieldId: number): Promise<numb
         projectName: `Project ${projectId}`,
         revision: 1,
         values: { [String(fieldId)]: `risk ${i}`, [String(otherFieldId)]: `summary ${i}` },
-        updatedAt: 1_000 + i,
+        updatedAt: options.sameUpdatedAt ? 1_000 : 1_000 + i,
         updatedBy: t.accountId('admin'),
       };
       await kvs.entity<ProjectFieldsRecord>(ENTITY.projectFields).set(storageKeys.projectFields(projectId), record);
@@ -93,7 +106,9 @@ describe('field cleanup (queue consumer, by pages)', () => {
     };
 
     expect(await run()).toEqual({ outcome: 'continues', pages: 1, cleaned: PAGE_SIZE });
-    expect(progress[0]).toMatchObject({ pass: 1, projectsCleaned: PAGE_SIZE, cursor: expect.any(String) });
+    // Progress is a position in the data (the last project's updatedAt), never a query cursor.
+    expect(progress[0]).toMatchObject({ pass: 1, projectsCleaned: PAGE_SIZE, doneThroughUpdatedAt: 1_000 + PAGE_SIZE - 1 });
+    expect(progress[0]).not.toHaveProperty('cursor');
     expect((await stored(ids[0] ?? 0))?.values).toEqual({ [summary.id]: 'summary 0' });
     expect((await stored(ids[PROJECTS - 1] ?? 0))?.values[String(risk.id)]).toBe(`risk ${PROJECTS - 1}`);
 
@@ -110,7 +125,7 @@ describe('field cleanup (queue consumer, by pages)', () => {
     const final = await job(risk.id);
     // DEMO's own save dropped its Risk value (a deleted field is not carried on), so 23 were cleaned here.
     expect(final).toMatchObject({ projectsWithValues: PROJECTS + 1, projectsCleaned: PROJECTS, finishedAt: expect.any(Number) });
-    expect(final?.cursor).toBeUndefined();
+    expect(final?.doneThroughUpdatedAt).toBeUndefined();
     expect((final?.finishedAt ?? 0) - (final?.startedAt ?? 0)).toBeGreaterThanOrEqual(RESCAN_AFTER_START_MS);
 
     for (const [i, projectId] of ids.entries()) expect((await stored(projectId))?.values).toEqual({ [summary.id]: `summary ${i}` });
@@ -150,5 +165,50 @@ describe('field cleanup (queue consumer, by pages)', () => {
     const view = await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
     expect(view.revision).toBe(saved.revision);
     expect(view.values[String(summary.id)]).toBe('kept');
+  });
+
+  it('resumes from its recorded position, not a cursor: a record of the older shape (with a cursor) starts its pass again, and more projects than a page sharing one updatedAt are all cleaned', async () => {
+    const risk = await t.invokeOk('admin', 'createField', { name: 'Risk', type: 'text' });
+    const { fields } = await t.invokeOk('admin', 'listFieldDefinitions');
+    const summary = fields.find((f) => f.name === 'Summary');
+    if (!summary) throw new Error('no Summary');
+    const ids = await seedProjects(risk.id, summary.id, { sameUpdatedAt: true });
+    await t.host.advanceClock(2_000);
+    const queue = recordingQueue();
+    await asApp(() => deleteField(deps(queue), risk.id));
+    // A record as an older version wrote it, with a query cursor that no longer means anything.
+    await asApp(async () => {
+      const old = await createKvsFieldCleanupStore().load(risk.id);
+      await kvs.entity<Record<string, unknown>>(ENTITY.fieldCleanup).set(storageKeys.fieldCleanup(risk.id), { ...old, cursor: 'eyJleHBpcmVkIjp0cnVlfQ' });
+    });
+
+    // pages of 5, but all 23 projects share one updatedAt: the first run reads on within itself.
+    const first = await asApp(() => runFieldCleanup(deps(queue), risk.id));
+    expect(first).toEqual({ outcome: 'rescan-scheduled', pages: 1, cleaned: PROJECTS });
+    for (const [i, projectId] of ids.entries()) expect((await stored(projectId))?.values).toEqual({ [summary.id]: `summary ${i}` });
+    expect(await job(risk.id)).not.toHaveProperty('cursor');
+  });
+
+  it('a wake-up refused by a chain cut leaves the job to the sweeper, which wakes it once it has stalled', async () => {
+    const risk = await t.invokeOk('admin', 'createField', { name: 'Risk', type: 'text' });
+    const { fields } = await t.invokeOk('admin', 'listFieldDefinitions');
+    const summary = fields.find((f) => f.name === 'Summary');
+    if (!summary) throw new Error('no Summary');
+    await seedProjects(risk.id, summary.id);
+    await t.host.advanceClock(2_000);
+    await asApp(() => deleteField(deps(recordingQueue()), risk.id));
+
+    const cut = recordingQueue({ refuse: true });
+    expect(await asApp(() => runFieldCleanup(deps(cut), risk.id))).toEqual({ outcome: 'left-to-sweeper', pages: 1, cleaned: PAGE_SIZE });
+    expect(await job(risk.id)).toMatchObject({ projectsCleaned: PAGE_SIZE, doneThroughUpdatedAt: 1_000 + PAGE_SIZE - 1 });
+
+    expect(await asApp(() => wakeStalledCleanups(deps(recordingQueue())))).toBe(0); // not stalled yet: its run may still be going
+    // The app's own sweeper (scheduled every 5 minutes, a chain of its own) wakes it once it has
+    // stalled, and the woken consumer goes on from the recorded position to the end.
+    await t.host.advanceClock(STALLED_AFTER_MS + 5 * 60_000);
+    await t.host.settle();
+    await t.host.advanceClock(RESCAN_AFTER_START_MS);
+    await t.host.settle();
+    expect(await job(risk.id)).toMatchObject({ projectsCleaned: PROJECTS, finishedAt: expect.any(Number) });
   });
 });
