@@ -1,5 +1,6 @@
 import type { FieldDefinition } from '../domain/fields/field-definition';
 import { formatPayloadValue, parseFieldInput, type PayloadValue, type StoredValue } from '../domain/fields/field-values';
+import { firstProblems } from '../shared/describe-issues';
 import type { ProjectFieldsView } from '../shared/resolver-contract';
 import { AppError, invalidInput } from './app-error';
 import { isStorageRateLimited } from '../forge/kvs-errors';
@@ -63,8 +64,9 @@ export async function readProjectFields(deps: Pick<ProjectFieldsDeps, 'catalog' 
  */
 function resolveFieldRefs(fields: readonly FieldDefinition[], values: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const byId = new Map(fields.map((f) => [String(f.id), f]));
-  const resolved: Record<string, unknown> = {};
-  const errors: Record<string, string> = {};
+  // Without a prototype: a reference named `__proto__` is a key like any other here.
+  const resolved = Object.create(null) as Record<string, unknown>;
+  const errors = Object.create(null) as Record<string, string>;
   for (const [ref, value] of Object.entries(values)) {
     let field = /^\d+$/.test(ref) ? byId.get(ref) : fields.find((f) => f.name === ref);
     if (!field && !/^\d+$/.test(ref)) {
@@ -82,7 +84,12 @@ function resolveFieldRefs(fields: readonly FieldDefinition[], values: Readonly<R
     resolved[String(field.id)] = value;
   }
   const problems = Object.keys(errors);
-  if (problems.length > 0) throw invalidInput(`Nothing was saved: ${Object.values(errors).join(' ')}`, errors);
+  if (problems.length > 0) {
+    // The first few in the message, every one (bounded by the entry point) in fieldErrors.
+    const listed = problems.slice(0, 3).map((ref) => errors[ref]);
+    const more = problems.length > 3 ? ` (${problems.length} field references have problems; the first 3 are named here.)` : '';
+    throw invalidInput(`Nothing was saved: ${listed.join(' ')}${more}`, { ...errors });
+  }
   return resolved;
 }
 
@@ -127,7 +134,9 @@ export async function patchProjectFields(
 
 export const BULK_MAX_PROJECTS = 100;
 
-export type BulkProjectResult = ({ readonly ok: true } & ApiSaveOutcome) | { readonly ok: false; readonly error: { code: string; message: string; fieldErrors?: Readonly<Record<string, string>> } };
+export type BulkProjectResult =
+  | ({ readonly ok: true } & ApiSaveOutcome)
+  | { readonly ok: false; readonly error: { code: string; message: string; fieldErrors?: Readonly<Record<string, string>>; fieldErrorCount?: number } };
 
 /**
  * Many projects in one request: each project is its own save and change event (all or nothing
@@ -170,7 +179,7 @@ export async function patchManyProjects(
         }
         if (!(error instanceof AppError)) throw error;
         failed += 1;
-        results[projectKey] = { ok: false, error: { code: error.code, message: error.message, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) } };
+        results[projectKey] = { ok: false, error: resultError(error) };
       }
     }
   } finally {
@@ -184,6 +193,13 @@ export async function patchManyProjects(
     }
   }
   return { results, changed: changeIds.length, failed };
+}
+
+/** A project's refusal as its result says it: at most 20 field problems, and their count when there were more. */
+function resultError(error: AppError): Extract<BulkProjectResult, { ok: false }>['error'] {
+  if (!error.fieldErrors) return { code: error.code, message: error.message };
+  const { listed, total } = firstProblems(error.fieldErrors);
+  return { code: error.code, message: error.message, fieldErrors: listed, ...(total > Object.keys(listed).length ? { fieldErrorCount: total } : {}) };
 }
 
 /** A project's record read once and reused for one save (which writes only if its revision is unchanged). */

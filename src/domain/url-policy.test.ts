@@ -185,6 +185,36 @@ describe('checkWebhookUrl', () => {
     expect(result.error.message).toContain(input === null ? 'null' : typeof input);
   });
 
+  it.each([
+    ['https://my_host.example.com/', 'my_host'],
+    ['https://*.example.com/', '*'],
+    ['https://-hooks.example.com/', '-hooks'],
+    ['https://hooks-.example.com/', 'hooks-'],
+    ['https://hooks.exa_mple.com/', 'exa_mple'],
+  ])('refuses the host of %s as the invalid-host rule says (letters, digits, inner hyphens)', (input, label) => {
+    const result = checkWebhookUrl(input);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.rule).toBe('invalid-host');
+    expect(result.error.message).toContain(JSON.stringify(label));
+    expect(URL_POLICY_RULES['invalid-host']).toMatch(/no _ or \*/);
+  });
+
+  it.each([
+    ['https://alice:s3cr3t-token@exa mple.com/', 'unparseable'],
+    ['https://alice:s3cr3t-token@[::1/', 'unparseable'],
+    ['alice:s3cr3t-token@example.com', 'scheme'],
+    ['https://alice:s3cr3t-token@hooks.example.com/#frag', 'userinfo'],
+    ['http://alice:s3cr3t-token@hooks.example.com/', 'scheme'],
+  ])('never echoes the credentials of %s, whichever rule refuses it', (input, rule) => {
+    const result = checkWebhookUrl(input);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.rule).toBe(rule);
+    expect(result.error.message).not.toContain('s3cr3t-token');
+    expect(result.error.message).not.toContain('alice');
+  });
+
   it('never echoes credentials in the message', () => {
     const result = checkWebhookUrl('https://alice:s3cr3t-token@example.com/');
     expect(result.ok).toBe(false);

@@ -116,7 +116,7 @@ export const URL_POLICY_RULES: Readonly<Record<UrlPolicyRule, string>> = {
   userinfo: 'The URL must not contain a user name or password (user:password@).',
   fragment: 'The URL must not contain a fragment (#...).',
   'invalid-port': 'The port, if given, must be between 1 and 65535.',
-  'invalid-host': 'The host name must be a well-formed DNS name (no empty labels, labels up to 63 characters).',
+  'invalid-host': 'The host name must be a DNS name: labels of letters, digits and inner hyphens (no _ or *), none empty, each up to 63 characters.',
   localhost: 'The host must not be localhost or a *.localhost name.',
   'special-use-domain': 'The host must not end in .local, .internal, .localhost or .home.arpa.',
   'single-label-host': 'The host must be a fully qualified name with at least one dot (e.g. hooks.example.com).',
@@ -157,11 +157,21 @@ const IPV4_COMPATIBLE_V6 = ipaddr.parseCIDR('::/96');
 
 const ADVICE_PUBLIC = 'webhooks can only be sent to public addresses.';
 
-/** Quote an input for a message: bounded, control characters escaped. */
+/** Quote an input for a message: bounded, control characters escaped, credentials hidden. */
 const quote = (value: string): string => {
-  const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
+  const redacted = redactCredentials(value);
+  const shown = redacted.length > 80 ? `${redacted.slice(0, 77)}...` : redacted;
   return JSON.stringify(shown);
 };
+
+/**
+ * `https://user:secret@host/x` -> `https://***@host/x`: what stands before the last `@` of the
+ * authority may be a password, even in text that is not a valid URL, and messages end up in logs
+ * and the UI.
+ */
+export function redactCredentials(value: string): string {
+  return value.replace(/^(\s*[a-z][a-z0-9+.-]*:[/\\]+)?[^/?#\\]*@/i, (_match, scheme: string | undefined) => `${scheme ?? ''}***@`);
+}
 
 export function checkWebhookUrl(input: unknown, options: UrlPolicyOptions = {}): Result<CheckedWebhookUrl, UrlPolicyViolation> {
   if (typeof input !== 'string') {
@@ -188,6 +198,8 @@ export function checkWebhookUrl(input: unknown, options: UrlPolicyOptions = {}):
     );
   }
   if (url.protocol !== 'https:') {
+    // "alice:secret@host" parses with the scheme "alice:": with an @ and no //, that may be a user name.
+    if (input.includes('@') && !/^\s*[a-z][a-z0-9+.-]*:\/\//i.test(input)) return violation('scheme', 'The URL does not start with https:// (and what precedes the @ is not repeated here); webhook URLs must start with https://.');
     return violation('scheme', `The scheme ${url.protocol} is not allowed; webhook URLs must start with https://.`);
   }
   if (url.username !== '' || url.password !== '') {
@@ -209,6 +221,9 @@ export function checkWebhookUrl(input: unknown, options: UrlPolicyOptions = {}):
   const hostViolation = checkHost(url.hostname, shown, options);
   return hostViolation ?? ok({ url: url.href });
 }
+
+/** One DNS label as host names allow it (letters, digits, hyphens inside); the URL parser has lower-cased and punycoded it. */
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
 const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
@@ -232,6 +247,11 @@ function checkDomainName(hostname: string, shown: string, options: UrlPolicyOpti
   }
   if (name.length > 253 || labels.some((label) => label.length > 63)) {
     return violation('invalid-host', `The host ${shown} is not a valid DNS name (labels are at most 63 characters, names at most 253).`);
+  }
+  const badLabel = labels.find((label) => !DNS_LABEL.test(label));
+  if (badLabel !== undefined) {
+    const why = /^-|-$/.test(badLabel) ? 'starts or ends with a hyphen' : 'has a character other than letters, digits and hyphens (such as _ or *)';
+    return violation('invalid-host', `The host ${shown} is not a valid DNS name: the label ${quote(badLabel)} ${why}.`);
   }
   if (name === 'localhost') {
     if (options.allowLoopback === true) return undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { formatPayloadValue, parseFieldInput } from '../domain/fields/field-values';
 import { numberToInput, parseDate, parseNumber, parseText, parseTextarea } from '../../static/common/values';
-import { checkNumberText } from './field-rules';
+import { checkNumberText, nameProblem, textProblem } from './field-rules';
 
 describe('checkNumberText', () => {
   it.each<[string, number, ReturnType<typeof checkNumberText>]>([
@@ -52,5 +52,32 @@ describe('the UI and the backend agree on what a value may be', () => {
 
   it('after an admin lowers the decimals, a stored 1.005 reads 1.01 in the editor, as in the payload (not 1.00)', () => {
     expect([numberToInput(1.005, 2), formatPayloadValue(field('number', 2), 1.005)]).toEqual(['1.01', '1.01']);
+  });
+});
+
+describe('textProblem and nameProblem: one rule for names and texts, shared with the UI', () => {
+  it.each<[string, boolean, ReturnType<typeof textProblem>]>([
+    ['plain text ✓ 😀', false, undefined],
+    ['tab\there', false, 'CONTROL_CHARACTER'],
+    ['tab\there', true, undefined],
+    ['lines\r\nhere', true, undefined],
+    ['nul\u0000', true, 'CONTROL_CHARACTER'],
+    ['escape\u001b', true, 'CONTROL_CHARACTER'],
+    ['del\u007f', true, 'CONTROL_CHARACTER'],
+    ['c1\u0085', false, 'CONTROL_CHARACTER'],
+    ['high \ud83d alone', false, 'LONE_SURROGATE'],
+    ['low \ude00 alone', true, 'LONE_SURROGATE'],
+    ['trailing high \ud83d', false, 'LONE_SURROGATE'],
+  ])('%j (multiline %s) -> %s', (text, multiline, expected) => {
+    expect(textProblem(text, { multiline })).toBe(expected);
+  });
+
+  it('refuses reserved field names whatever their case or padding, only where asked', () => {
+    expect(nameProblem('__proto__', { reserved: true })).toMatch(/reserved/);
+    expect(nameProblem(' Constructor ', { reserved: true })).toMatch(/reserved/);
+    expect(nameProblem('prototype', { reserved: true })).toMatch(/reserved/);
+    expect(nameProblem('constructor')).toBeUndefined();
+    expect(nameProblem('Constructor costs', { reserved: true })).toBeUndefined();
+    expect(nameProblem('Bad\u0000', { reserved: true })).toMatch(/control characters/);
   });
 });

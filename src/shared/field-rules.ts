@@ -82,3 +82,50 @@ export function checkNumberText(text: string, decimals: number): { readonly ok: 
 
 /** "a whole number" or "at most 2 decimal places": what a number field with `decimals` accepts. */
 export const decimalsAllowed = (decimals: number): string => (decimals === 0 ? 'a whole number' : `at most ${decimals} decimal place${decimals === 1 ? '' : 's'}`);
+
+// ---------------------------------------------------------------- text hygiene
+
+/**
+ * Control characters: C0 (NUL, escape, …), DEL and C1. Names and one-line values allow none;
+ * multi-line text keeps line feeds, carriage returns and tabs.
+ */
+const CONTROL_CHARACTER = /[\u0000-\u001F\u007F-\u009F]/;
+const CONTROL_CHARACTER_BUT_LINES = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+/** Half of a surrogate pair on its own: not a character, and not valid UTF-8 once stored or sent. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export type TextProblem = 'CONTROL_CHARACTER' | 'LONE_SURROGATE';
+
+/** What is wrong with the characters of `text` (undefined: nothing). `multiline`: newlines and tabs are fine. */
+export function textProblem(text: string, options: { multiline?: boolean } = {}): TextProblem | undefined {
+  if ((options.multiline ? CONTROL_CHARACTER_BUT_LINES : CONTROL_CHARACTER).test(text)) return 'CONTROL_CHARACTER';
+  if (LONE_SURROGATE.test(text)) return 'LONE_SURROGATE';
+  return undefined;
+}
+
+export const TEXT_PROBLEM_MESSAGES: Readonly<Record<TextProblem, string>> = {
+  CONTROL_CHARACTER: 'must not contain control characters (NUL, escape and the like)',
+  LONE_SURROGATE: 'must not contain half of a surrogate pair (broken Unicode)',
+};
+
+/** The same rule for a multi-line text: newlines and tabs allowed. */
+export const TEXT_PROBLEM_MESSAGES_MULTILINE: Readonly<Record<TextProblem, string>> = {
+  CONTROL_CHARACTER: 'must not contain control characters other than line breaks and tabs',
+  LONE_SURROGATE: TEXT_PROBLEM_MESSAGES.LONE_SURROGATE,
+};
+
+/**
+ * Names that would be read as an object's own machinery wherever names become keys (JSON bodies
+ * keyed by field name, maps in the UI): refused for field names, whatever their case.
+ */
+export const RESERVED_FIELD_NAMES = ['__proto__', 'constructor', 'prototype'] as const;
+
+export const isReservedFieldName = (name: string): boolean => (RESERVED_FIELD_NAMES as readonly string[]).includes(name.trim().toLowerCase());
+
+/** The message for a name that fails `nameProblem`, or undefined. One wording for the UI and the backend. */
+export function nameProblem(name: string, options: { reserved?: boolean } = {}): string | undefined {
+  const problem = textProblem(name);
+  if (problem) return `name ${TEXT_PROBLEM_MESSAGES[problem]}`;
+  if (options.reserved && isReservedFieldName(name)) return `"${name.trim()}" cannot be a field name (reserved: ${RESERVED_FIELD_NAMES.join(', ')})`;
+  return undefined;
+}

@@ -3,15 +3,20 @@ import { DESCRIPTION_MAX_LENGTH, FIELD_NAME_MAX_LENGTH, MAX_DECIMALS, MAX_OPTION
 import { FIELD_TYPES, type ResolverDefs } from './resolver-contract';
 import { webhookPayloadSchemas } from './webhooks-contract';
 import { apiTokenPayloadSchemas } from './api-tokens-contract';
+import { cleanMultilineText, cleanName } from './text-schema';
+import { plainRecord } from './plain-record';
 
 /** zod schemas of every resolver payload: the backend parses with them before anything else. */
 
 const fieldId = z.number().int().positive();
 const projectKey = z.string().trim().min(1, 'projectKey is required').max(255).regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'projectKey must be a Jira project key such as DEMO');
 
+const fieldName = cleanName(z.string().trim().min(1, 'name is required').max(FIELD_NAME_MAX_LENGTH), 'name', { reserved: true });
+const description = cleanMultilineText(z.string().max(DESCRIPTION_MAX_LENGTH), 'description');
+
 const optionInput = z.strictObject({
   id: z.number().int().positive().optional(),
-  name: z.string().trim().min(1, 'option name is required').max(OPTION_NAME_MAX_LENGTH),
+  name: cleanName(z.string().trim().min(1, 'option name is required').max(OPTION_NAME_MAX_LENGTH), 'option name'),
   colour: z.string().min(1).max(32),
   enabled: z.boolean(),
 });
@@ -20,16 +25,16 @@ export const resolverPayloadSchemas = {
   getSession: z.unknown(),
   listFieldDefinitions: z.unknown(),
   createField: z.strictObject({
-    name: z.string().trim().min(1, 'name is required').max(FIELD_NAME_MAX_LENGTH),
+    name: fieldName,
     type: z.enum(FIELD_TYPES),
-    description: z.string().max(DESCRIPTION_MAX_LENGTH).optional(),
+    description: description.optional(),
     options: z.array(optionInput).max(MAX_OPTIONS_PER_FIELD).optional(),
     decimals: z.number().int().min(0).max(MAX_DECIMALS).optional(),
   }),
   updateField: z.strictObject({
     id: fieldId,
-    name: z.string().trim().min(1, 'name is required').max(FIELD_NAME_MAX_LENGTH).optional(),
-    description: z.string().max(DESCRIPTION_MAX_LENGTH).optional(),
+    name: fieldName.optional(),
+    description: description.optional(),
     options: z.array(optionInput).max(MAX_OPTIONS_PER_FIELD).optional(),
     decimals: z.number().int().min(0).max(MAX_DECIMALS).optional(),
   }),
@@ -40,7 +45,7 @@ export const resolverPayloadSchemas = {
   saveProjectFields: z.strictObject({
     projectKey,
     baseRevision: z.number().int().nonnegative(),
-    values: z.record(z.string().regex(/^\d+$/, 'field ids are numbers'), z.unknown()),
+    values: plainRecord(z.string().regex(/^\d+$/, 'field ids are numbers'), z.unknown()),
   }),
   searchUsers: z.strictObject({ query: z.string().max(100) }),
   getUsers: z.strictObject({ accountIds: z.array(z.string().min(1).max(128)).max(200) }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ResolverResult } from './resolver-contract';
+import { cleanName } from './text-schema';
 
 /**
  * The resolver contract of outgoing webhooks (Projectrak Administration -> Outgoing webhooks):
@@ -14,7 +15,7 @@ export const DELIVERY_PAGE_MAX = 50;
 const webhookId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'webhook ids are letters, digits, _ and -');
 const deliveryId = z.string().min(1).max(80).regex(/^[A-Za-z0-9_-]+$/, 'delivery ids are letters, digits, _ and -');
 const projectKey = z.string().trim().min(1).max(255).regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'project keys look like DEMO');
-const name = z.string().trim().min(1, 'name is required').max(WEBHOOK_NAME_MAX_LENGTH, `name has at most ${WEBHOOK_NAME_MAX_LENGTH} characters`);
+const name = cleanName(z.string().trim().min(1, 'name is required').max(WEBHOOK_NAME_MAX_LENGTH, `name has at most ${WEBHOOK_NAME_MAX_LENGTH} characters`));
 /** The URL policy itself runs in the use case (it names the failing rule); this only bounds the text. */
 const url = z.string().trim().min(1, 'url is required').max(2000, 'url has at most 2,000 characters');
 /** null or absent: every project / every field. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AppError } from '../app/app-error';
+import { firstProblems } from '../shared/describe-issues';
 import type { ErrorCode } from '../shared/resolver-contract';
 
 /**
@@ -71,8 +72,19 @@ export class ApiError extends Error {
   }
 }
 
+/** An error answer stays small whatever the request named: the first problems and their count. */
 export function errorAnswer(error: ApiError): WebTriggerAnswer {
-  return json(error.status, { error: { code: error.code, message: error.message, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) } }, error.headers);
+  return json(error.status, { error: boundedError(error.code, error.message, error.fieldErrors) }, error.headers);
+}
+
+const MAX_MESSAGE_LENGTH = 2000;
+
+/** `{code, message, fieldErrors?, fieldErrorCount?}`: at most 20 field problems; the count when there were more. */
+export function boundedError(code: string, message: string, fieldErrors?: Readonly<Record<string, string>>) {
+  const clipped = message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : message;
+  if (!fieldErrors) return { code, message: clipped };
+  const { listed, total } = firstProblems(fieldErrors);
+  return { code, message: clipped, fieldErrors: listed, ...(total > Object.keys(listed).length ? { fieldErrorCount: total } : {}) };
 }
 
 /** Use-case errors as HTTP: 422 for values the rules refuse, 409 for conflicts and stale revisions. */

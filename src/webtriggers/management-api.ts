@@ -7,6 +7,7 @@ import { hashApiToken, parseBearerToken } from '../domain/api-token';
 import { apiTokenDeps, managementApiDeps } from '../forge/api-composition';
 import { describeIssues } from '../shared/describe-issues';
 import { ApiError, errorAnswer, fromAppError, header, json, webTriggerRequestSchema, type WebTriggerAnswer, type WebTriggerEvent } from './http';
+import { findDuplicateKey } from './json-body';
 import { openApiDocument, OPENAPI_PATH } from './openapi';
 import { createRateLimiter } from './rate-limit';
 import { matchRoute, parseUserPath, type Route } from './routes';
@@ -107,6 +108,10 @@ function parseBody(route: Route, request: WebTriggerEvent, body: string): unknow
     value = JSON.parse(body);
   } catch (error) {
     throw new ApiError(400, 'INVALID_JSON', `The body is not valid JSON: ${error instanceof Error ? error.message : String(error)}.`);
+  }
+  const duplicate = findDuplicateKey(body);
+  if (duplicate) {
+    throw new ApiError(400, 'INVALID_JSON', `The body names ${JSON.stringify(duplicate.key.slice(0, 80))} twice${duplicate.path ? ` in ${duplicate.path.slice(0, 200)}` : ''}; JSON readers disagree on which one counts, so send each key once.`);
   }
   const parsed = route.body.safeParse(value);
   if (!parsed.success) throw new ApiError(400, 'INVALID_REQUEST', `Invalid body for ${route.method} ${route.path}: ${describeIssues(parsed.error, { root: 'body' })}.`);

@@ -3,6 +3,7 @@ import { createField, loadFieldCatalog } from '../app/field-catalog';
 import { BULK_MAX_PROJECTS, patchManyProjects, patchProjectFields, readProjectFields } from '../app/management-api';
 import { createWebhook, deleteWebhook, getDelivery, getWebhook, listDeliveries, listWebhooks, redeliver, rotateSecret, sendTestDelivery, updateWebhook } from '../app/webhooks';
 import type { ManagementApiDeps } from '../forge/api-composition';
+import { plainRecord } from '../shared/plain-record';
 import { resolverPayloadSchemas } from '../shared/resolver-schemas';
 import { DELIVERY_PAGE_MAX, DELIVERY_STATUS_FILTERS, webhookPayloadSchemas, type WebhookDto } from '../shared/webhooks-contract';
 import { ApiError, header, json, type WebTriggerAnswer, type WebTriggerEvent } from './http';
@@ -52,21 +53,22 @@ const PARAM_NAMES: Readonly<Record<string, string>> = { key: 'project key', id: 
 // ---------------------------------------------------------------- schemas
 
 const projectKey = resolverPayloadSchemas.getProjectFields.shape.projectKey;
-const fieldValues = z.record(z.string().min(1).max(255), z.unknown());
+/** Values by field id or name; parsed without a prototype, so a name such as `__proto__` is kept (and refused by name). */
+const fieldValues = plainRecord(z.string().min(1).max(255), z.unknown(), { min: { count: 1, message: 'name at least one field' } });
 const createShape = webhookPayloadSchemas.createWebhook.shape;
 
 export const schemas = {
   createField: resolverPayloadSchemas.createField,
   patchProjectFields: z.strictObject({
-    fields: fieldValues.refine((v) => Object.keys(v).length > 0, 'name at least one field'),
+    fields: fieldValues,
     /** The revision the change is based on; If-Match says the same. */
     revision: z.number().int().nonnegative().optional(),
   }),
   patchManyProjects: z.strictObject({
-    projects: z
-      .record(projectKey, fieldValues)
-      .refine((v) => Object.keys(v).length > 0, 'name at least one project')
-      .refine((v) => Object.keys(v).length <= BULK_MAX_PROJECTS, `at most ${BULK_MAX_PROJECTS} projects per request`),
+    projects: plainRecord(projectKey, fieldValues, {
+      min: { count: 1, message: 'name at least one project' },
+      max: { count: BULK_MAX_PROJECTS, message: `at most ${BULK_MAX_PROJECTS} projects per request` },
+    }),
   }),
   createWebhook: z.strictObject({ name: createShape.name, url: createShape.url, active: createShape.active, projects: createShape.projectKeys, fields: createShape.fieldIds }),
   updateWebhook: z.strictObject({

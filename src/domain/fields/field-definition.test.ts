@@ -80,6 +80,12 @@ describe('fieldDefinitionSchema rejects', () => {
     ['an option without enabled', { id: 1, name: 'F', type: 'list', options: [{ id: 1, name: 'A', colour: 'green' }] }, 'options.0.enabled'],
     ['an option key spelt "color"', { id: 1, name: 'F', type: 'list', options: [{ ...option(1, 'A'), color: 'red' }] }, 'options.0'],
     ['an unknown key', { id: 1, name: 'F', type: 'number', decimal: 2 }, ''],
+    ['the name __proto__', { id: 1, name: '__proto__', type: 'text' }, 'name'],
+    ['the name constructor', { id: 1, name: 'constructor', type: 'text' }, 'name'],
+    ['a name with a NUL', { id: 1, name: 'F\u0000', type: 'text' }, 'name'],
+    ['a name with a lone surrogate', { id: 1, name: 'F\ud800', type: 'text' }, 'name'],
+    ['an option name with an escape', { id: 1, name: 'F', type: 'list', options: [option(1, 'A\u001b')] }, 'options.0.name'],
+    ['a description with a bell', { id: 1, name: 'F', type: 'text', description: 'ding\u0007' }, 'description'],
   ])('%s', (_case, candidate, path) => {
     expect(issuesOf(candidate).map((i) => i.path)).toContain(path);
   });

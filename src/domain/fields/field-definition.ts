@@ -13,6 +13,7 @@ import {
   type OptionFieldType,
 } from '../../shared/field-rules';
 import { FIELD_TYPES } from '../../shared/resolver-contract';
+import { cleanMultilineText, cleanName } from '../../shared/text-schema';
 
 /**
  * A project field as an admin defines it (DESIGN.md section 4). The catalog stores these; values
@@ -33,7 +34,7 @@ export const optionColourSchema = z.string().refine(isOptionColour, {
 
 export const fieldOptionSchema = z.strictObject({
   id: positiveId,
-  name: z.string().trim().min(1, 'option name is required').max(OPTION_NAME_MAX_LENGTH),
+  name: cleanName(z.string().trim().min(1, 'option name is required').max(OPTION_NAME_MAX_LENGTH), 'option name'),
   colour: optionColourSchema,
   /** Disabled options stay on values that hold them but cannot be chosen any more. */
   enabled: z.boolean(),
@@ -47,9 +48,9 @@ export type FieldOption = z.infer<typeof fieldOptionSchema>;
 export const fieldDefinitionSchema = z
   .strictObject({
     id: positiveId,
-    name: z.string().trim().min(1, 'name is required').max(FIELD_NAME_MAX_LENGTH),
+    name: cleanName(z.string().trim().min(1, 'name is required').max(FIELD_NAME_MAX_LENGTH), 'name', { reserved: true }),
     type: z.enum(FIELD_TYPES),
-    description: z.string().trim().max(DESCRIPTION_MAX_LENGTH).optional(),
+    description: cleanMultilineText(z.string().trim().max(DESCRIPTION_MAX_LENGTH), 'description').optional(),
     options: z.array(fieldOptionSchema).max(MAX_OPTIONS_PER_FIELD).optional(),
     /** Number fields only; a number field without it has 0 decimals. */
     decimals: z.number().int().min(0).max(MAX_DECIMALS).optional(),

@@ -10,6 +10,9 @@ import {
   NUMBER_MAX_SIGNIFICANT_DIGITS,
   TEXT_MAX_LENGTH,
   TEXTAREA_MAX_LENGTH,
+  TEXT_PROBLEM_MESSAGES,
+  TEXT_PROBLEM_MESSAGES_MULTILINE,
+  textProblem,
 } from '../../shared/field-rules';
 import { decimalsOf, type FieldDefinition, type FieldOption } from './field-definition';
 
@@ -52,6 +55,7 @@ export const FIELD_VALUE_ERROR_CODES = [
   'DISABLED_OPTION',
   'INVALID_ACCOUNT_ID',
   'TOO_MANY_VALUES',
+  'INVALID_CHARACTERS',
 ] as const;
 export type FieldValueErrorCode = (typeof FIELD_VALUE_ERROR_CODES)[number];
 
@@ -124,6 +128,8 @@ function parseText(definition: FieldDefinition, input: unknown): Parsed {
   if (typeof input !== 'string') return expected(definition, 'text', input);
   const text = input.trim();
   if (/[\r\n]/.test(text)) return refuse(definition, 'NOT_SINGLE_LINE', 'expected one line of text; use a textarea field for several lines');
+  const problem = textProblem(text);
+  if (problem) return refuse(definition, 'INVALID_CHARACTERS', `the text ${TEXT_PROBLEM_MESSAGES[problem]}`);
   const length = characterCount(text);
   if (length > TEXT_MAX_LENGTH) return refuse(definition, 'TOO_LONG', `at most ${TEXT_MAX_LENGTH} characters, got ${length}`);
   return ok(text);
@@ -134,6 +140,9 @@ function parseTextarea(definition: FieldDefinition, input: unknown): Parsed {
   if (typeof input !== 'string') return expected(definition, 'text', input);
   const length = characterCount(input);
   if (length > TEXTAREA_MAX_LENGTH) return refuse(definition, 'TOO_LONG', `at most ${TEXTAREA_MAX_LENGTH} characters, got ${length}`);
+  // Line breaks and tabs are the text's own; other control characters are not.
+  const problem = textProblem(input, { multiline: true });
+  if (problem) return refuse(definition, 'INVALID_CHARACTERS', `the text ${TEXT_PROBLEM_MESSAGES_MULTILINE[problem]}`);
   return ok(input);
 }
 
