@@ -118,7 +118,7 @@ export function createForgeHost(options: HostOptions): ForgeHost {
     log,
   });
   const services: PlatformService[] = [
-    createKvsService(db, { entities: loadEntityDeclarations(manifestText), indexLagMs: fidelity.indexLagMs, cursorTtlMs: fidelity.cursorTtlMs }),
+    createKvsService(db, { entities: loadEntityDeclarations(manifestText), indexLagMs: fidelity.indexLagMs, cursorTtlMs: fidelity.cursorTtlMs, writeRequestMaxBytes: fidelity.kvsWriteRequestMaxBytes }),
     queues.service,
     createWebTriggerUrlService({ baseUrl: options.baseUrl ?? (() => 'http://127.0.0.1'), moduleKeys: manifest.webTriggers.map((w) => w.key) }),
     jira.service,

@@ -15,6 +15,11 @@ export interface FidelityTunables {
    * does not document after how long: an assumed value, to make code that keeps cursors fail here too.
    */
   readonly cursorTtlMs: number;
+  /**
+   * Bytes of one KVS transaction or batch write request. Forge documents 4 MB (the default); a
+   * known platform bug caps transactions at 1 MB today (strict).
+   */
+  readonly kvsWriteRequestMaxBytes: number;
   /** KVS requests per installation in any sliding second. Strict: 1,000. */
   readonly kvsRequestsPerSecond: number;
   /** KVS read units (10 KB each) per installation in any sliding minute. Strict: 4,000. */
@@ -46,6 +51,7 @@ export type FidelityOption = FidelityMode | ({ readonly mode: FidelityMode } & P
 const DEFAULT: FidelityTunables = {
   indexLagMs: 0,
   cursorTtlMs: Number.POSITIVE_INFINITY,
+  kvsWriteRequestMaxBytes: 4_000_000,
   kvsRequestsPerSecond: Number.POSITIVE_INFINITY,
   kvsReadUnitsPerMinute: Number.POSITIVE_INFINITY,
   kvsWriteUnitsPerMinute: Number.POSITIVE_INFINITY,
@@ -62,6 +68,7 @@ const DEFAULT: FidelityTunables = {
 const STRICT: FidelityTunables = {
   indexLagMs: 1_000,
   cursorTtlMs: 10 * 60_000,
+  kvsWriteRequestMaxBytes: 1_000_000,
   kvsRequestsPerSecond: 1_000,
   kvsReadUnitsPerMinute: 4_000,
   kvsWriteUnitsPerMinute: 4_000,

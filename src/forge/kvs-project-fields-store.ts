@@ -11,6 +11,8 @@ import {
   type PushState,
   type ProjectFieldsRecord,
 } from '../domain/records';
+import { isConditionalCheckFailed } from './kvs-errors';
+import { planWriteRequests } from './kvs-limits';
 import { ENTITY, INDEX, storageKeys } from './storage-keys';
 
 const PAGE = 100;
@@ -249,8 +251,9 @@ export function createKvsFieldChangeStore(): FieldChangeStore & FanOutChangeStor
     },
     async markFannedOut(changes) {
       const open = changes.filter((c) => c.pushState !== 'fanned-out');
-      for (let i = 0; i < open.length; i += 25) {
-        const chunk = open.slice(i, i + 25);
+      // Change records carry the changed values (up to 200 KB each): grouped by bytes as well as
+      // count, so each transaction stays under Forge's 1 MB.
+      for (const chunk of planWriteRequests(open, (c) => ({ key: storageKeys.fieldChange(c.changeId), value: { ...c, pushState: 'fanned-out' } }))) {
         // One transaction for the chunk, each write conditional on the state read; if any moved on
         // meanwhile the whole chunk is refused, and each is then moved on its own.
         try {
@@ -262,7 +265,8 @@ export function createKvsFieldChangeStore(): FieldChangeStore & FanOutChangeStor
             }, changeRetention);
           }
           await tx.execute();
-        } catch {
+        } catch (error) {
+          if (!isConditionalCheckFailed(error)) throw error;
           for (const change of chunk) await advance(change.changeId, ['pending', 'pushed'], 'fanned-out');
         }
       }

@@ -22,7 +22,12 @@ export interface KvsServiceOptions {
   readonly indexLagMs?: number;
   /** How long (virtual ms) a query cursor stays valid; unlimited by default. */
   readonly cursorTtlMs?: number;
+  /** The largest transaction or batch write request (its JSON body, bytes); Forge's documented 4 MB by default. */
+  readonly writeRequestMaxBytes?: number;
 }
+
+/** The requests that write many items at once, whose whole size Forge caps. */
+const MULTI_WRITE_PATHS: ReadonlySet<string> = new Set(['/api/v1/transaction', '/api/v1/batch/set']);
 
 type Route = (ctx: KvsContext, body: unknown, now: number) => Response;
 
@@ -73,6 +78,7 @@ export const KVS_READ_PATHS: ReadonlySet<string> = new Set(['/api/v1/get', '/api
 export function createKvsService(db: HostDatabase, options: KvsServiceOptions = {}): PlatformService {
   const ctx = createKvsContext(new KvsStore(db, { indexLagMs: options.indexLagMs ?? 0 }), options.entities ?? [], { cursorTtlMs: options.cursorTtlMs ?? Number.POSITIVE_INFINITY });
   let lastPurge = Number.NEGATIVE_INFINITY;
+  const writeRequestMaxBytes = options.writeRequestMaxBytes ?? 4_000_000;
 
   return async (request: PlatformRequest): Promise<Response | undefined> => {
     if (request.options.type !== 'kvs') return undefined;
@@ -82,6 +88,13 @@ export function createKvsService(db: HostDatabase, options: KvsServiceOptions = 
       const route = ROUTES[path];
       if (!route) throw new KvsRequestError(404, 'NOT_FOUND', `The Forge host's KVS has no endpoint ${path}.`);
       if (request.method !== 'POST') throw new KvsRequestError(405, 'METHOD_NOT_ALLOWED', `${path} takes POST, got ${request.method}.`);
+      if (MULTI_WRITE_PATHS.has(path)) {
+        const bytes = Buffer.byteLength(request.body ?? '', 'utf8');
+        // Forge does not document the answer to an oversized transaction: a 413 with its own code here.
+        if (bytes > writeRequestMaxBytes) {
+          throw new KvsRequestError(413, 'REQUEST_TOO_LARGE', `The request is ${bytes} bytes; a transaction or batch may be at most ${writeRequestMaxBytes} bytes. Nothing was written.`, { limit: writeRequestMaxBytes, size: bytes });
+        }
+      }
       const now = Date.now();
       if (now - lastPurge > 60_000) {
         ctx.store.purgeExpired(now);
