@@ -41,6 +41,13 @@ const config = {
       return filename.startsWith(`${dir}/`) ? `./${filename.slice(dir.length + 1)}` : { relative: true };
     },
   },
+  resolve: {
+    alias: [
+      // Atlaskit's client for Atlassian's own feature gates (Statsig, ~230 KB): an app frame has
+      // none, so every gate is off (static/common/feature-gates-off.ts).
+      { find: /^@atlaskit\/feature-gate-js-client\/feature-gates$/, replacement: `${__dirname}/static/common/feature-gates-off.ts` },
+    ],
+  },
   build: {
     target: 'es2022',
     // Atlaskit is large and each page is one bundle by design.

@@ -95,6 +95,7 @@ export function renderShell(model: ShellModel): string {
 </head>
 <body>
 <header class="topbar" data-testid="shell-topbar">
+  <button type="button" class="nav-toggle" id="nav-toggle" data-testid="nav-toggle" aria-controls="shell-sidebar" aria-expanded="false" aria-label="Navigation"><span aria-hidden="true">☰</span></button>
   <a class="product" href="/"><span class="product-logo" aria-hidden="true">J</span><span class="product-name">Jira</span><span class="product-note">offline Forge host</span></a>
   <div class="topbar-tools">
     <label class="tool"><span class="tool-label">Theme</span><select id="theme-switcher" data-testid="theme-switcher">${themeOptions}</select></label>
@@ -102,7 +103,7 @@ export function renderShell(model: ShellModel): string {
   </div>
 </header>
 <div class="layout">
-  <nav class="sidebar" aria-label="Jira">
+  <nav class="sidebar" id="shell-sidebar" aria-label="Jira" data-testid="shell-sidebar">
     ${adminPages.length > 0 ? `<h2 class="nav-heading">Apps</h2><ul class="nav-list">${adminPages.map((r) => moduleNav(r, selection)).join('')}</ul>` : ''}
     ${projectPages.length > 0 && model.projects.length > 0 ? `<h2 class="nav-heading">Projects</h2><ul class="nav-list">${projectsNav(projectPages, model.projects, selection)}</ul>` : ''}
   </nav>

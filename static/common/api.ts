@@ -13,6 +13,42 @@ export type CallError = ResolverError | { readonly code: 'CALL_FAILED'; readonly
 export type CallResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: CallError };
 
 export async function call<K extends ResolverName>(name: K, ...args: Parameters<ResolverDefs[K]>): Promise<CallResult<ResolverValue<K>>> {
+  const early = takePrefetched(name, args);
+  if (early) return early as Promise<CallResult<ResolverValue<K>>>;
+  return send(name, ...args);
+}
+
+/** A start-up call begun before the page rendered, kept for the first `call` that asks the same. */
+interface Prefetched {
+  readonly answer: Promise<CallResult<unknown>>;
+  readonly at: number;
+}
+const prefetched = new Map<string, Prefetched>();
+/** An answer older than this is not handed out: the page asks again. */
+const PREFETCH_FRESH_MS = 10_000;
+const keyOf = (name: string, args: readonly unknown[]): string => `${name}:${JSON.stringify(args[0] ?? null)}`;
+
+/**
+ * Starts a read the page will make first, while its code and theme still load, so start-up calls
+ * run side by side instead of one after the other. The first `call` with the same name and
+ * payload (within a few seconds) takes this answer; later calls go to the backend as usual.
+ * Only for reads: nothing may change because a page was opened.
+ */
+export function prefetch<K extends ResolverName>(name: K, ...args: Parameters<ResolverDefs[K]>): void {
+  const key = keyOf(name, args);
+  if (prefetched.has(key)) return;
+  prefetched.set(key, { answer: send(name, ...args), at: Date.now() });
+}
+
+function takePrefetched(name: string, args: readonly unknown[]): Promise<CallResult<unknown>> | undefined {
+  const key = keyOf(name, args);
+  const found = prefetched.get(key);
+  if (!found) return undefined;
+  prefetched.delete(key);
+  return Date.now() - found.at <= PREFETCH_FRESH_MS ? found.answer : undefined;
+}
+
+async function send<K extends ResolverName>(name: K, ...args: Parameters<ResolverDefs[K]>): Promise<CallResult<ResolverValue<K>>> {
   try {
     // `invoke` is typed per name; the spread of a generic tuple needs this one cast.
     const result = await (invoke as (name: K, ...rest: unknown[]) => Promise<unknown>)(name, ...args);

@@ -1,22 +1,12 @@
-import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import { token } from '@atlaskit/tokens';
 import type { CSSProperties, ReactNode } from 'react';
 
-/** The page frame every screen uses: the padding and width of a Jira content page. */
+/** The page frame every screen uses: the padding and width of a Jira content page (narrower margins on a phone). */
 export function PageFrame({ children, testId }: { readonly children: ReactNode; readonly testId?: string }) {
   return (
-    <main
-      data-testid={testId}
-      style={{
-        boxSizing: 'border-box',
-        maxWidth: 1200,
-        margin: '0 auto',
-        padding: `${token('space.100')} ${token('space.500')} ${token('space.600')}`,
-        color: token('color.text'),
-        minHeight: '100vh',
-      }}
-    >
+    // Width and side margins live in base.css (.page-frame): they narrow on small screens.
+    <main data-testid={testId} className="page-frame" style={{ color: token('color.text'), minHeight: '100vh' }}>
       {children}
     </main>
   );
@@ -31,17 +21,7 @@ export function Loading({ label }: { readonly label: string }) {
   );
 }
 
-/** A problem that stops the page from showing anything useful. */
-export function PageError({ title, message, actions }: { readonly title: string; readonly message: string; readonly actions?: ReactNode }) {
-  return (
-    <div style={{ marginTop: token('space.200') }}>
-      <SectionMessage appearance="error" title={title} testId="page-error">
-        <p>{message}</p>
-        {actions ? <div style={{ marginTop: token('space.150') }}>{actions}</div> : null}
-      </SectionMessage>
-    </div>
-  );
-}
+export { PageError } from './PageError';
 
 /** Secondary text under a heading or a field. */
 export function Subtle({ children, style }: { readonly children: ReactNode; readonly style?: CSSProperties }) {

@@ -5,7 +5,7 @@ import { OptionLozenge } from '../common/OptionLozenge';
 import { RichText } from '../common/RichText';
 import { formatDate, formatDuration, formatNumber } from '../common/values';
 import { storedValue } from './drafts';
-import { userLabel } from './UserPicker';
+import { userLabel } from './user-label';
 
 /** A stored value for reading (the read-only view), formatted as its type is meant to be read. */
 export function FieldValue({ field, value, names }: { readonly field: FieldDefinitionDto; readonly value: FieldValueDto | undefined; readonly names: ReadonlyMap<string, string> }) {

@@ -1,17 +1,24 @@
 import Button from '@atlaskit/button/new';
 import EmptyState from '@atlaskit/empty-state';
-import PageHeader from '@atlaskit/page-header';
-import SectionMessage from '@atlaskit/section-message';
+import { lazy, Suspense } from 'react';
 import { token } from '@atlaskit/tokens';
 import type { ProjectFieldsView } from '../../src/shared/resolver-contract';
 import { Loading, PageError, PageFrame, Stack, Subtle } from '../common/layout';
-import { BannerMessage } from './BannerMessage';
+import { Notice } from '../common/Notice';
 import { initialDraft } from './drafts';
 import { FieldBlock } from './FieldBlock';
-import { FieldEditor } from './FieldEditor';
 import { hintFor } from './field-hints';
 import { FieldValue } from './FieldValue';
+import './project-page.css';
+import { useAskBeforeLeaving, useStickyHeader } from './page-behaviour';
 import { useProjectFields, type ProjectFieldsState } from './use-project-fields';
+
+// The editors (date picker, selects) are a chunk of their own: viewers never load them, and
+// editors get the page's frame and values before them.
+const FieldEditor = lazy(() => import('./editing').then((m) => ({ default: m.FieldEditor })));
+// Messages about a save come with the editors (they use Atlaskit's section message, as the
+// editors use its popups): one chunk, so nothing the two share lands in the page's first script.
+const BannerMessage = lazy(() => import('./editing').then((m) => ({ default: m.BannerMessage })));
 
 /**
  * A project's Projectrak page: every project field with an editor for its type, saved together
@@ -32,7 +39,7 @@ export function ProjectPage() {
   if (page.status === 'no-project') {
     return (
       <PageFrame testId="project-page">
-        <PageHeader>Projectrak</PageHeader>
+        <h1 className="pp-title" style={{ marginTop: token('space.300') }}>Projectrak</h1>
         <PageError title="No project here" message="Open Projectrak from a project: its fields belong to one project at a time." />
       </PageFrame>
     );
@@ -43,7 +50,7 @@ export function ProjectPage() {
     const final = page.error.code === 'NOT_FOUND' || page.error.code === 'FORBIDDEN';
     return (
       <PageFrame testId="project-page">
-        <PageHeader>Projectrak</PageHeader>
+        <h1 className="pp-title" style={{ marginTop: token('space.300') }}>Projectrak</h1>
         {final ? (
           <PageError title={page.error.code === 'NOT_FOUND' ? 'Project not found' : 'No access'} message={page.error.message} />
         ) : (
@@ -59,7 +66,7 @@ function SaveActions({ state }: { readonly state: ProjectFieldsState }) {
   const { changedFields, saving, discard, save } = state;
   const dirty = changedFields.length > 0;
   return (
-    <div style={{ display: 'flex', alignItems: 'center', gap: token('space.100') }}>
+    <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'flex-end', gap: token('space.100') }}>
       {dirty ? (
         <Subtle style={{ marginRight: token('space.100') }}>
           <span data-testid="unsaved-count" aria-live="polite">
@@ -79,30 +86,35 @@ function SaveActions({ state }: { readonly state: ProjectFieldsState }) {
 
 function ReadyPage({ state, data }: { readonly state: ProjectFieldsState; readonly data: ProjectFieldsView }) {
   const editing = data.canEdit;
+  const header = useStickyHeader();
+  useAskBeforeLeaving(state.changedFields.length > 0);
   return (
     <PageFrame testId="project-page">
-      {/* The title and Save stay in view while the fields scroll. */}
-      <div
-        style={{
-          position: 'sticky',
-          top: 0,
-          zIndex: 2,
-          background: token('elevation.surface'),
-          margin: `0 calc(-1 * ${token('space.500')})`,
-          padding: `0 ${token('space.500')} ${token('space.100')}`,
-        }}
-      >
-        <PageHeader actions={editing ? <SaveActions state={state} /> : undefined} bottomBar={<Subtle>Project fields of {data.project.name} ({data.project.key})</Subtle>}>
-          Projectrak
-        </PageHeader>
-      </div>
+      {/* The title and Save stay in view while the fields scroll (project-page.css). */}
+      <header className="pp-header" ref={header} data-testid="project-header">
+        <div className="pp-header-row">
+          <h1 className="pp-title">Projectrak</h1>
+          {editing ? (
+            <div className="pp-actions">
+              <SaveActions state={state} />
+            </div>
+          ) : null}
+        </div>
+        <p className="pp-subtitle">
+          Project fields of {data.project.name} ({data.project.key})
+        </p>
+      </header>
       <Stack gap="space.300" style={{ marginTop: token('space.300') }}>
         {!editing ? (
-          <SectionMessage appearance="information" testId="read-only">
-            <p>You can view these fields; project admins can edit them.</p>
-          </SectionMessage>
+          <Notice appearance="information" testId="read-only">
+            <p style={{ margin: 0 }}>You can view these fields; project admins can edit them.</p>
+          </Notice>
         ) : null}
-        {state.banner ? <BannerMessage banner={state.banner} reloading={state.reloading} onReload={() => void state.reloadLatest()} /> : null}
+        {state.banner ? (
+          <Suspense fallback={null}>
+            <BannerMessage banner={state.banner} reloading={state.reloading} onReload={() => void state.reloadLatest()} />
+          </Suspense>
+        ) : null}
         {data.fields.length === 0 ? (
           <EmptyState header="No project fields yet" description="A Jira admin defines project fields in Projectrak Administration; they show here as soon as they exist." headingLevel={2} />
         ) : (
@@ -137,7 +149,8 @@ function FieldsForm({ state, data }: { readonly state: ProjectFieldsState; reado
             hint={editing ? hintFor(field, drafts[String(field.id)]) : undefined}
           >
             {editing ? (
-              <FieldEditor
+              <Suspense fallback={<FieldValue field={field} value={data.values[String(field.id)]} names={userNames} />}>
+                <FieldEditor
                 field={field}
                 inputId={`field-${field.id}`}
                 describedBy={`field-${field.id}-message`}
@@ -148,7 +161,8 @@ function FieldsForm({ state, data }: { readonly state: ProjectFieldsState; reado
                 onDraft={(draft) => state.setDraft(field, draft)}
                 onBlur={() => state.check(field)}
                 onUsersFound={state.rememberUsers}
-              />
+                />
+              </Suspense>
             ) : (
               <FieldValue field={field} value={data.values[String(field.id)]} names={userNames} />
             )}

@@ -2,15 +2,11 @@ import { AsyncSelect } from '@atlaskit/select';
 import { useCallback } from 'react';
 import type { UserDto } from '../../src/shared/resolver-contract';
 import { call } from '../common/api';
+import { userLabel } from './user-label';
 
 export interface UserOption {
   readonly value: string;
   readonly label: string;
-}
-
-/** How a person is named: their display name, or a plain note when Jira does not know them. */
-export function userLabel(accountId: string, names: ReadonlyMap<string, string>): string {
-  return names.get(accountId) ?? 'Unknown user';
 }
 
 export interface UserPickerProps {

@@ -160,10 +160,16 @@ export interface ShellPage {
   close(): Promise<void>;
 }
 
+export interface ShellOptions {
+  readonly colorMode?: 'light' | 'dark';
+  /** The browser window's size (default 1440 x 1000). */
+  readonly viewport?: { readonly width: number; readonly height: number };
+}
+
 /** Opens the shell at `path` as `user` (the cookie the shell's user switcher sets). */
-export async function openShell(browser: Browser, app: RunningApp, user: DemoUser, path: string, options: { colorMode?: 'light' | 'dark' } = {}): Promise<ShellPage> {
+export async function openShell(browser: Browser, app: RunningApp, user: DemoUser, path: string, options: ShellOptions = {}): Promise<ShellPage> {
   const { baseUrl } = app;
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'en-US', timezoneId: 'UTC' });
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 1000 }, locale: 'en-US', timezoneId: 'UTC' });
   await context.addCookies([
     { name: USER_COOKIE, value: encodeURIComponent(user.accountId), url: baseUrl },
     ...(options.colorMode ? [{ name: 'forge-local-theme', value: options.colorMode, url: baseUrl }] : []),
@@ -227,7 +233,7 @@ export interface BrowserSuite {
   /** The file's Chromium, launched before its first test. */
   readonly browser: Browser;
   /** Opens the shell as openShell does; a shell the test leaves open is closed after it. */
-  open(user: DemoUser, path: string, options?: { colorMode?: 'light' | 'dark' }): Promise<ShellPage>;
+  open(user: DemoUser, path: string, options?: ShellOptions): Promise<ShellPage>;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { FieldDefinitionDto, ProjectFieldsView } from '../../src/shared/resolver-contract';
 import { browserSuite, callsTo, project, USERS } from './harness';
-import { choose, flagWithTitle, gone, screenshot, text, visible } from './ui-helpers';
+import { choose, docsScreenshot, flagWithTitle, gone, PHONE, screenshot, text, visible, type PageElement, type PageGlobals } from './ui-helpers';
+
 
 jest.setTimeout(60_000);
 
@@ -309,6 +310,103 @@ describe('the Projectrak project page', () => {
     await visible(frame.getByLabel('Budget'));
     expect(await frame.locator('html').getAttribute('data-color-mode')).toBe('dark');
     await screenshot(page, 'project-dark', 1400);
+    expect(shell.problems).toEqual([]);
+  });
+  it('never leaves the focused element under the sticky header (WCAG 2.4.11)', async () => {
+    const shell = await suite.open(USERS.projectAdmin, DEMO_PAGE, { viewport: { width: 1280, height: 720 } });
+    const { app: frame, page } = shell;
+    const endDate = await visible(frame.getByLabel('End date'));
+    const header = frame.getByTestId('project-header');
+    const headerBottom = async () => header.evaluate((el) => (el as unknown as PageElement).getBoundingClientRect().bottom);
+    // The End date's editor scrolled to just under the header, then reached by keyboard from the
+    // field after it (Shift+Tab), as someone tabbing back up the form does.
+    await endDate.evaluate((el, bottom) => (globalThis as unknown as PageGlobals).scrollBy(0, (el as unknown as PageElement).getBoundingClientRect().top - bottom + 12), await headerBottom());
+    const under = await endDate.evaluate((el) => (el as unknown as PageElement).getBoundingClientRect().top);
+    expect(under).toBeLessThan(await headerBottom());
+    const next = frame.getByLabel('Budget');
+    await next.evaluate((el) => (el as unknown as PageElement).focus({ preventScroll: true }));
+    let focusedName = '';
+    for (let presses = 0; presses < 6 && focusedName !== 'End date'; presses += 1) {
+      await page.keyboard.press('Shift+Tab');
+      focusedName = await frame.locator(':focus').evaluate((el) => {
+        const { id } = el as unknown as PageElement;
+        const { document, CSS } = globalThis as unknown as PageGlobals;
+        return id ? (document.querySelector(`label[for="${CSS.escape(id)}"]`)?.textContent ?? '') : '';
+      });
+    }
+    expect(focusedName).toBe('End date');
+    const focusedTop = await frame.locator(':focus').evaluate((el) => (el as unknown as PageElement).getBoundingClientRect().top);
+    expect(focusedTop).toBeGreaterThanOrEqual(await headerBottom());
+    expect(shell.problems).toEqual([]);
+  });
+
+  it('fits a phone: the title keeps its words, the header stays small, nothing scrolls sideways', async () => {
+    const shell = await suite.open(USERS.projectAdmin, DEMO_PAGE, { viewport: PHONE });
+    const { app: frame, page } = shell;
+    await visible(frame.getByLabel('Budget'));
+    // The shell's sidebar is collapsed: the app's frame has the screen's width.
+    const frameBox = await page.getByTestId('app-frame').boundingBox();
+    expect(frameBox?.width).toBe(PHONE.width);
+    await frame.getByLabel('Budget').fill('31');
+    expect(await text(frame.getByTestId('unsaved-count'))).toBe('1 unsaved change');
+    const title = await frame.getByRole('heading', { level: 1, name: 'Projectrak' }).boundingBox();
+    // One line of a 20-28 px heading, as wide as its word (one letter per line is ~15 px wide).
+    expect(title?.height).toBeLessThan(40);
+    expect(title?.width).toBeGreaterThan(90);
+    const layout = await frame.locator('html').evaluate(() => {
+      const { document, innerHeight } = globalThis as unknown as PageGlobals;
+      return {
+        header: document.querySelector('[data-testid="project-header"]')?.getBoundingClientRect().height ?? 0,
+        viewport: innerHeight,
+        scrollWidth: document.documentElement.scrollWidth,
+        width: document.documentElement.clientWidth,
+      };
+    });
+    expect(layout.header / layout.viewport).toBeLessThan(0.25);
+    expect(layout.scrollWidth).toBeLessThanOrEqual(layout.width);
+    // Scrolled down, the header stays (with Save) and every field keeps within the screen.
+    await frame.getByLabel('Summary').scrollIntoViewIfNeeded();
+    expect(await frame.getByRole('button', { name: 'Save' }).isVisible()).toBe(true);
+    await frame.locator('html').evaluate(() => (globalThis as unknown as PageGlobals).scrollTo(0, 0));
+    await docsScreenshot(page, 'project-page-390');
+    expect(shell.problems).toEqual([]);
+  });
+
+  it('asks before unsaved edits are left, by the shell\'s navigation or the browser\'s', async () => {
+    const shell = await suite.open(USERS.projectAdmin, DEMO_PAGE);
+    const { app: frame, page } = shell;
+    const dialogs: string[] = [];
+    let answer: 'stay' | 'leave' = 'stay';
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.type());
+      void (answer === 'stay' ? dialog.dismiss() : dialog.accept());
+    });
+    // Nothing edited: the shell's link leaves without a question.
+    await visible(frame.getByLabel('Budget'));
+    await page.getByTestId('nav-projectrak-project-page-OPS').click();
+    await page.waitForURL(/project=OPS/);
+    await visible(frame.getByText('Project fields of Operations (OPS)'));
+    expect(dialogs).toEqual([]);
+
+    await page.goBack();
+    const budget = await visible(frame.getByLabel('Budget'));
+    // Typed as a person types (the browser asks only on a page the user has interacted with).
+    await budget.click();
+    await budget.press('Control+A');
+    await budget.pressSequentially('31');
+    expect(await text(frame.getByTestId('unsaved-count'))).toBe('1 unsaved change');
+    // Another project from the shell's sidebar: asked, and staying keeps the edit.
+    await page.getByTestId('nav-projectrak-project-page-OPS').click();
+    for (let i = 0; i < 50 && dialogs.length === 0; i += 1) await page.waitForTimeout(100);
+    expect(dialogs).toEqual(['beforeunload']);
+    expect(page.url()).toContain('project=DEMO');
+    expect(await frame.getByLabel('Budget').inputValue()).toBe('31.000');
+    // The browser's reload asks too; leaving then goes.
+    answer = 'leave';
+    await page.reload();
+    expect(dialogs).toEqual(['beforeunload', 'beforeunload']);
+    await visible(frame.getByLabel('Budget'));
+    expect(await frame.getByLabel('Budget').inputValue()).toBe('23.000');
     expect(shell.problems).toEqual([]);
   });
 });

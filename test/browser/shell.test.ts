@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { browserSuite, USERS } from './harness';
-import { visible } from './ui-helpers';
+import { gone, PHONE, visible, type PageGlobals } from './ui-helpers';
 
 jest.setTimeout(60_000);
 
@@ -39,5 +39,42 @@ describe('the shell', () => {
     expect(shell.warnings).toEqual([]);
     expect(shell.externalRequests).toEqual([]);
     expect(suite.app.hostLog).toEqual([]);
+  });
+  it('collapses its sidebar on a phone so the app gets the screen\'s width, as Jira\'s navigation does', async () => {
+    const shell = await suite.open(USERS.admin, '/?module=projectrak-admin&route=fields', { viewport: PHONE });
+    const { page, app: frame } = shell;
+    await visible(frame.getByTestId('fields-table--table'));
+    const sidebar = page.getByTestId('shell-sidebar');
+    const toggle = page.getByTestId('nav-toggle');
+    expect(await sidebar.isVisible()).toBe(false);
+    expect((await page.getByTestId('app-frame').boundingBox())?.width).toBe(PHONE.width);
+    // The top bar fits the screen too.
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+
+    // The toggle opens it over the page, with the focus on the current page's link; Escape closes it.
+    await toggle.click();
+    await visible(sidebar);
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.getAttribute('data-testid'))).toBe('nav-projectrak-admin-fields');
+    await page.keyboard.press('Escape');
+    await gone(sidebar);
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.getAttribute('data-testid'))).toBe('nav-toggle');
+
+    // A link in it goes to its page.
+    await toggle.click();
+    await page.getByTestId('nav-projectrak-project-page-DEMO').click();
+    await page.waitForURL(/project=DEMO/);
+    await visible(frame.getByText('Project fields of Demo project (DEMO)'));
+    expect(await sidebar.isVisible()).toBe(false);
+    expect(shell.problems).toEqual([]);
+  });
+
+  it('keeps its sidebar open beside the app on a wide screen, with no toggle', async () => {
+    const shell = await suite.open(USERS.admin, '/?module=projectrak-admin&route=fields');
+    const { page } = shell;
+    expect(await page.getByTestId('shell-sidebar').isVisible()).toBe(true);
+    expect(await page.getByTestId('nav-toggle').isVisible()).toBe(false);
+    expect((await page.getByTestId('app-frame').boundingBox())?.width).toBe(1440 - 260);
   });
 });

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 
 /** Small waits and reads for Playwright locators (the tests use jest's `expect`, not Playwright's). */
@@ -41,4 +43,38 @@ export async function screenshot(page: Page, name: string, height?: number): Pro
   if (height) await page.setViewportSize({ width: 1440, height });
   // Modal and flag animations are finished at once rather than waited for.
   await page.screenshot({ path: `/tmp/projectrak-${name}.png`, animations: 'disabled' });
+}
+
+/** A screenshot for the README, into docs/screenshots, at the viewport the test has set. */
+export async function docsScreenshot(page: Page, name: string): Promise<void> {
+  const dir = join(__dirname, '..', '..', 'docs', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), animations: 'disabled' });
+}
+
+/** A phone's screen (an iPhone 12-15 in portrait), for the narrow-screen checks. */
+export const PHONE = { width: 390, height: 844 } as const;
+
+/** An element as code run in the page sees it (the tests compile without the DOM library). */
+export interface PageElement {
+  readonly id: string;
+  readonly textContent: string | null;
+  getBoundingClientRect(): { readonly top: number; readonly bottom: number; readonly height: number; readonly width: number };
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): PageElement | null;
+  focus(options?: { preventScroll?: boolean }): void;
+}
+
+/** The browser's globals for code run in the page: `(globalThis as unknown as PageGlobals).document`. */
+export interface PageGlobals {
+  readonly document: {
+    readonly documentElement: { readonly scrollWidth: number; readonly clientWidth: number };
+    readonly activeElement: PageElement | null;
+    querySelector(selector: string): PageElement | null;
+    querySelectorAll(selector: string): Iterable<PageElement>;
+  };
+  readonly innerHeight: number;
+  scrollBy(x: number, y: number): void;
+  scrollTo(x: number, y: number): void;
+  readonly CSS: { escape(text: string): string };
 }

@@ -33,6 +33,32 @@
     window.location.reload();
   });
 
+  // --- the sidebar's toggle (narrow screens, where the sidebar collapses as Jira's does).
+
+  var navToggle = document.getElementById('nav-toggle');
+  var sidebar = document.getElementById('shell-sidebar');
+  function setNavOpen(open) {
+    document.body.classList.toggle('nav-open', open);
+    navToggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+  }
+  navToggle.addEventListener('click', function () {
+    var open = !document.body.classList.contains('nav-open');
+    setNavOpen(open);
+    if (open) {
+      var first = sidebar.querySelector('.nav-link[aria-current="page"]') || sidebar.querySelector('.nav-link');
+      if (first) first.focus();
+    }
+  });
+  document.addEventListener('keydown', function (event) {
+    if (event.key === 'Escape' && document.body.classList.contains('nav-open')) {
+      setNavOpen(false);
+      navToggle.focus();
+    }
+  });
+  sidebar.addEventListener('click', function (event) {
+    if (event.target.closest && event.target.closest('.nav-link')) setNavOpen(false);
+  });
+
   // --- subpages: a click in the sidebar on another subpage of the open page moves the app's
   // history instead of reloading it, as Jira does; the app's own history moves the sidebar.
 
