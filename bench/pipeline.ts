@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { deliveryIdFor } from '../src/domain/delivery-policy';
-import type { DeliveryRecord } from '../src/domain/records';
+import { deliveryRecordSchema, type DeliveryRecord } from '../src/domain/records';
 import { buildSignatureHeaders } from '../src/domain/signing';
 import { buildWebhookBody } from '../src/domain/webhook-body';
 import { createKvsDeliveryStore } from '../src/forge/kvs-delivery-store';
@@ -393,26 +393,29 @@ export async function measureLogPage(receiver: BenchReceiver, small: number, lar
         for (let i = written; i < Math.min(upTo, written + chunk); i++) {
           const changeId = `bench-change-${i}`;
           const at = 1_718_000_000_000 + i * 1_000;
-          records.push({
-            schemaVersion: 1,
-            deliveryId: deliveryIdFor(changeId, hook.id),
-            webhookId: hook.id,
-            changeId,
-            event: 'updated',
-            project: { id: 13647, key: 'DEMO', name: 'Demo project' },
-            fieldNames: ['Budget'],
-            order: at,
-            status: 'delivered',
-            createdAt: at,
-            dueAt: at,
-            attempts: 1,
-            roundStart: 0,
-            inFlight: 0,
-            lastAttemptAt: at + 40,
-            lastStatusCode: 204,
-            lastError: null,
-            body,
-          });
+          // Parsed, so fields the record gained later get their defaults as a stored record's would.
+          records.push(
+            deliveryRecordSchema.parse({
+              schemaVersion: 1,
+              deliveryId: deliveryIdFor(changeId, hook.id),
+              webhookId: hook.id,
+              changeId,
+              event: 'updated',
+              project: { id: 13647, key: 'DEMO', name: 'Demo project' },
+              fieldNames: ['Budget'],
+              order: at,
+              status: 'delivered',
+              createdAt: at,
+              dueAt: at,
+              attempts: 1,
+              roundStart: 0,
+              inFlight: 0,
+              lastAttemptAt: at + 40,
+              lastStatusCode: 204,
+              lastError: null,
+              body,
+            }),
+          );
         }
         await asApp(() => store.saveMany(records));
         written += records.length;
@@ -430,6 +433,73 @@ export async function measureLogPage(receiver: BenchReceiver, small: number, lar
     await fill(large);
     const largeCost = await pageCost();
     return { small, large, pageSize, kvsUnitsSmall: smallCost.units, kvsUnitsLarge: largeCost.units, kvsRequestsSmall: smallCost.requests, kvsRequestsLarge: largeCost.requests };
+  } finally {
+    await rig.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. One webhook to a slow receiver: parallel across projects, in order within each
+// ---------------------------------------------------------------------------------------------
+
+export interface Latency {
+  readonly receiverMs: number;
+  readonly projects: number;
+  readonly changesPerProject: number;
+  readonly deliveries: number;
+  /** Distinct deliveries per minute of real time, from the first save to the last new delivery at the receiver. */
+  readonly perWebhookPerMinute: number;
+  /** First arrivals whose `data.revision` is lower than one already received for the same project. */
+  readonly outOfOrder: number;
+  /** The most requests the receiver had open at once. */
+  readonly maxInFlight: number;
+  /** The webhook's own `maxInFlight` setting as `getWebhook` shows it; null while the record has none. */
+  readonly webhookMaxInFlight: number | null;
+  /** Requests beyond the distinct deliveries (retries of a delivery the receiver already had). */
+  readonly duplicates: number;
+  readonly savesSeconds: number;
+  readonly wallSeconds: number;
+}
+
+/**
+ * One webhook, `projects` projects with `changesPerProject` successive changes each, through the
+ * bulk route (each request changes every project once, so each project's revisions rise one by
+ * one), to a `receiver` that holds every request for its delay. Real time, rate limits off: what
+ * one webhook sustains when the endpoint, not the platform, is slow. The receiver must track order.
+ */
+export async function measureLatency(receiver: BenchReceiver, receiverMs: number, projects: number, changesPerProject: number): Promise<Latency> {
+  const rig = await startRig(receiver, { fidelity: UNLIMITED, webhooks: 1, extraProjects: projects });
+  try {
+    const hook = rig.hooks[0];
+    if (!hook) throw new Error('bench: no webhook');
+    const token = `prw_bench-${randomUUID()}`;
+    await rig.t.host.seedApiToken(token, rig.t.accountId('admin'));
+    // Read back as an admin would see it: a setting the record does not have yet is reported as null.
+    const dto: Record<string, unknown> = { ...(await rig.t.invokeOk('admin', 'getWebhook', { id: hook.id })) };
+    const webhookMaxInFlight = typeof dto.maxInFlight === 'number' ? dto.maxInFlight : null;
+
+    const deliveries = projects * changesPerProject;
+    receiver.clear();
+    const started = performance.now();
+    await bulkSaves(rig, token, changesPerProject, projects);
+    const savesSeconds = (performance.now() - started) / 1000;
+    // One at a time takes deliveries x the delay; twice that and a minute more is a stall, not a slow drain.
+    await untilDelivered(rig, deliveries, { advance: false, realTimeoutMs: 2 * deliveries * receiverMs + 60_000 });
+    const last = receiver.lastDistinctAt() ?? performance.now();
+    const wallSeconds = (last - started) / 1000;
+    return {
+      receiverMs,
+      projects,
+      changesPerProject,
+      deliveries,
+      perWebhookPerMinute: deliveries / (wallSeconds / 60),
+      outOfOrder: receiver.outOfOrder(),
+      maxInFlight: receiver.maxInFlight(),
+      webhookMaxInFlight,
+      duplicates: receiver.requests() - receiver.distinct(),
+      savesSeconds,
+      wallSeconds,
+    };
   } finally {
     await rig.stop();
   }

@@ -1,17 +1,34 @@
 /**
  * The pipeline benchmarks (bench/pipeline.ts) in order, their table, and `bench/results.json`.
  * `--quick` runs smaller bursts (and says which) so the whole `npm run bench -- --quick` stays
- * under two minutes on a 2-core machine.
+ * under two minutes on a 2-core machine. A run of some sections (`npm run bench -- latency`) merges
+ * them into `bench/results.json` and keeps the others (writeResults).
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { formatTable } from './harness';
-import { bulkFailures, FORGE_RATES, log, measureBulkBurst, measureFanOut, measureLogPage, measureResolverBurst, measureThroughput, type BulkBurst, type Cost, type FanOut, type LogPage, type Throughput } from './pipeline';
+import {
+  bulkFailures,
+  FORGE_RATES,
+  log,
+  measureBulkBurst,
+  measureFanOut,
+  measureLatency,
+  measureLogPage,
+  measureResolverBurst,
+  measureThroughput,
+  type BulkBurst,
+  type Cost,
+  type FanOut,
+  type Latency,
+  type LogPage,
+  type Throughput,
+} from './pipeline';
 import { startBenchReceiver } from './receiver';
 
-export const PIPELINE_SECTIONS = ['throughput', 'cost', 'forge', 'fanout', 'log'] as const;
+export const PIPELINE_SECTIONS = ['throughput', 'cost', 'forge', 'fanout', 'log', 'latency'] as const;
 export type PipelineSection = (typeof PIPELINE_SECTIONS)[number];
 
 interface Sizes {
@@ -23,10 +40,15 @@ interface Sizes {
   readonly fanOutWebhooks: number;
   readonly logSmall: number;
   readonly logLarge: number;
+  readonly latencyProjects: number;
+  readonly latencyChanges: number;
 }
 
-const FULL: Sizes = { throughputChanges: 200, webhooks: 10, burstSaves: 100, bulkChanges: 1_000, strictChanges: 1_000, fanOutWebhooks: 1_000, logSmall: 10, logLarge: 100_000 };
-const QUICK: Sizes = { throughputChanges: 40, webhooks: 10, burstSaves: 100, bulkChanges: 200, strictChanges: 200, fanOutWebhooks: 200, logSmall: 10, logLarge: 10_000 };
+/** The slow receiver of the latency case: a SaaS endpoint behind Forge's egress proxy. */
+const RECEIVER_MS = 250;
+
+const FULL: Sizes = { throughputChanges: 200, webhooks: 10, burstSaves: 100, bulkChanges: 1_000, strictChanges: 1_000, fanOutWebhooks: 1_000, logSmall: 10, logLarge: 100_000, latencyProjects: 20, latencyChanges: 50 };
+const QUICK: Sizes = { throughputChanges: 40, webhooks: 10, burstSaves: 100, bulkChanges: 200, strictChanges: 200, fanOutWebhooks: 200, logSmall: 10, logLarge: 10_000, latencyProjects: 10, latencyChanges: 10 };
 
 interface Results {
   throughput?: Throughput;
@@ -35,6 +57,7 @@ interface Results {
   strict?: BulkBurst;
   fanout?: FanOut;
   logPage?: LogPage;
+  latency?: Latency;
 }
 
 const fixed = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
@@ -116,6 +139,17 @@ export async function runPipelineBenchmarks(options: { quick: boolean; sections:
     }
     if (on('fanout')) results.fanout = await timed(`fan-out, 1 change x ${sizes.fanOutWebhooks} webhooks (strict)`, () => measureFanOut(receiver, sizes.fanOutWebhooks));
     if (on('log')) results.logPage = await timed(`delivery log page, ${sizes.logSmall} vs ${sizes.logLarge} deliveries`, () => measureLogPage(receiver, sizes.logSmall, sizes.logLarge));
+    if (on('latency')) {
+      // Its own receiver: the others answer at once and do not parse bodies.
+      const slow = await startBenchReceiver({ delayMs: RECEIVER_MS, trackOrder: true });
+      try {
+        results.latency = await timed(`latency, 1 webhook, ${sizes.latencyProjects} projects x ${sizes.latencyChanges} changes, receiver ${RECEIVER_MS} ms`, () =>
+          measureLatency(slow, RECEIVER_MS, sizes.latencyProjects, sizes.latencyChanges),
+        );
+      } finally {
+        await slow.stop();
+      }
+    }
   } finally {
     await receiver.stop();
     appLog.restore();
@@ -126,7 +160,7 @@ export async function runPipelineBenchmarks(options: { quick: boolean; sections:
   const strictPrediction = results.bulk && results.strict ? (results.strict.cost.deliveries / results.bulk.deliveries) * results.bulk.ceiling.predictedMinutes : undefined;
 
   const rows: string[][] = [];
-  const { throughput: tp, cost, bulk, strict, fanout, logPage } = results;
+  const { throughput: tp, cost, bulk, strict, fanout, logPage, latency } = results;
   if (tp) {
     rows.push([`throughput: pipeline deliveries/s (${tp.changes} x ${tp.webhooks})`, fixed(tp.pipelinePerSec, 1), '', '']);
     rows.push(['throughput: raw signed POSTs/s (same concurrency)', fixed(tp.rawPerSec, 1), '', '']);
@@ -154,6 +188,21 @@ export async function runPipelineBenchmarks(options: { quick: boolean; sections:
   if (logPage) {
     rows.push([`log page of ${logPage.pageSize}: KVS units at ${whole(logPage.small)}`, `${whole(logPage.kvsUnitsSmall)} (${whole(logPage.kvsRequestsSmall)} req)`, '', '']);
     rows.push([`log page of ${logPage.pageSize}: KVS units at ${whole(logPage.large)}`, `${whole(logPage.kvsUnitsLarge)} (${whole(logPage.kvsRequestsLarge)} req)`, 'same as small', verdict(logPage.kvsUnitsLarge <= logPage.kvsUnitsSmall)]);
+  }
+  if (latency) {
+    const name = `latency ${latency.projects} x ${latency.changesPerProject}, 1 webhook`;
+    // Without a setting the drain sends one at a time: N is 1.
+    const n = latency.webhookMaxInFlight ?? 1;
+    rows.push([`${name}: receiver answers after (ms)`, whole(latency.receiverMs), 'real time, requests held side by side', '']);
+    rows.push([`${name}: deliveries/min of the webhook`, whole(latency.perWebhookPerMinute), `goal >= 1,000 (one at a time: <= ${whole(60_000 / latency.receiverMs)})`, verdict(latency.perWebhookPerMinute >= 1_000)]);
+    rows.push([`${name}: out-of-order arrivals (per project)`, whole(latency.outOfOrder), 'goal 0', verdict(latency.outOfOrder === 0)]);
+    rows.push([
+      `${name}: most requests open at the receiver`,
+      whole(latency.maxInFlight),
+      latency.webhookMaxInFlight === null ? 'goal <= 1 (the webhook has no maxInFlight)' : `goal <= the webhook's maxInFlight, ${whole(n)}`,
+      verdict(latency.maxInFlight <= n),
+    ]);
+    rows.push([`${name}: seconds of saves / to the last delivery; duplicates`, `${fixed(latency.savesSeconds, 1)} / ${fixed(latency.wallSeconds, 1)}; ${whole(latency.duplicates)}`, 'bulk route, one request per round', '']);
   }
   rows.push(['peak RSS of the process (MB)', fixed(peakRssMb, 0), '', '']);
 
@@ -234,8 +283,80 @@ export async function runPipelineBenchmarks(options: { quick: boolean; sections:
       : undefined,
     fanout,
     logPage,
+    latency: latency
+      ? {
+          receiverMs: latency.receiverMs,
+          perWebhookPerMinute: latency.perWebhookPerMinute,
+          outOfOrder: latency.outOfOrder,
+          maxInFlight: latency.maxInFlight,
+          webhookMaxInFlight: latency.webhookMaxInFlight,
+          projects: latency.projects,
+          changesPerProject: latency.changesPerProject,
+          deliveries: latency.deliveries,
+          duplicates: latency.duplicates,
+          savesSeconds: latency.savesSeconds,
+          wallSeconds: latency.wallSeconds,
+        }
+      : undefined,
     memory: { peakRssMb },
   };
-  writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(json, null, 2)}\n`);
-  console.log('Wrote bench/results.json.');
+  writeResults(json, options);
+}
+
+/** The keys of results.json each section writes. */
+const SECTION_KEYS: Readonly<Record<PipelineSection, readonly string[]>> = {
+  throughput: ['throughput'],
+  cost: ['cost'],
+  forge: ['bulk', 'forge'],
+  fanout: ['fanout'],
+  log: ['logPage'],
+  latency: ['latency'],
+};
+
+interface Provenance {
+  readonly measuredAt: string;
+  readonly app: string;
+  readonly quick: boolean;
+}
+
+/**
+ * A run of every section writes the whole file, keeping what other benchmarks wrote into it (as
+ * `ui`). A run of some sections merges them into it and notes when, at which commit and whether
+ * `--quick` measured each (under `sections`); the rest keeps the numbers (and the top-level run
+ * details) it had. A `--quick` run never writes over numbers a full run measured: smaller bursts
+ * are a smoke check, not figures to compare.
+ */
+export function writeResults(json: Record<string, unknown> & Provenance, options: { quick: boolean; sections: readonly PipelineSection[] }, path = join(__dirname, 'results.json')): void {
+  const all = PIPELINE_SECTIONS.every((s) => options.sections.includes(s));
+  const previous: Record<string, unknown> | undefined = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : undefined;
+  const previousSections = (previous?.sections ?? {}) as Record<string, Provenance | undefined>;
+  /** How the stored numbers of a section were measured: its own note, or the file's top level. */
+  const storedQuick = (section: PipelineSection): boolean | undefined => {
+    if (!previous || SECTION_KEYS[section].every((key) => previous[key] === undefined)) return undefined;
+    return previousSections[section]?.quick ?? previous.quick === true;
+  };
+  const keptFull = options.sections.filter((s) => options.quick && storedQuick(s) === false);
+  const written = options.sections.filter((s) => !keptFull.includes(s));
+  if (keptFull.length > 0) console.log(`${relative(process.cwd(), path)} keeps the full run's ${keptFull.join(', ')}: --quick numbers are not written over them.`);
+  if (written.length === 0) return;
+
+  let merged: Record<string, unknown>;
+  const whole = all && written.length === PIPELINE_SECTIONS.length;
+  if (whole) {
+    // Keys no section here writes (another benchmark's, as `ui`) stay as they were.
+    const foreign = Object.entries(previous ?? {}).filter(([key]) => !(key in json) && key !== 'sections');
+    merged = { ...json, ...Object.fromEntries(foreign) };
+  } else {
+    const provenance: Provenance = { measuredAt: json.measuredAt, app: json.app, quick: json.quick };
+    merged = previous ? { ...previous } : { ...json, sections: undefined };
+    const sections: Record<string, Provenance | undefined> = { ...previousSections };
+    for (const section of written) {
+      for (const key of SECTION_KEYS[section]) merged[key] = json[key];
+      sections[section] = provenance;
+    }
+    // The top level describes the last whole run; sections measured since then say so here.
+    merged.sections = sections;
+  }
+  writeFileSync(path, `${JSON.stringify(merged, null, 2)}\n`);
+  console.log(`Wrote ${written.join(', ')} to ${relative(process.cwd(), path)}${whole ? '' : ' (merged: the other sections keep their numbers)'}.`);
 }
