@@ -36,7 +36,21 @@ export interface JiraSiteOptions {
   readonly scopes?: readonly string[];
   /** Where the site's product events go (the host's trigger delivery). */
   readonly emit?: (eventType: string, event: Record<string, unknown>) => Promise<unknown>;
+  /** How long each REST request takes (ms; default 0); see `setLatency`. */
+  readonly latencyMs?: number;
+  /**
+   * Whether `POST /rest/api/3/permissions/check` made as the app may name another account
+   * (default true). Jira's reference requires Administer Jira to check other users and does not
+   * say whether a Forge app's `asApp()` has that: false makes the site refuse it (403), as a site
+   * may. See `setAppChecksOtherUsers`.
+   */
+  readonly appChecksOtherUsers?: boolean;
 }
+
+/** How a request's latency passes: real time by default; a test may move the host's virtual clock instead. */
+export type LatencyWait = (ms: number, request: PlatformRequest) => Promise<void>;
+
+const realWait: LatencyWait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A small stand-in for the Jira Cloud REST API v3: what the app calls, with Jira's response
@@ -49,6 +63,8 @@ export function createJiraSite(seed: JiraSiteOptions = {}) {
   const trash = new Map<number, SiteProject>();
   const scopes = seed.scopes === undefined ? undefined : new Set(seed.scopes);
   const emit = seed.emit ?? (async () => undefined);
+  let latency: { ms: number; wait: LatencyWait } = { ms: seed.latencyMs ?? 0, wait: realWait };
+  let appChecksOtherUsers = seed.appChecksOtherUsers ?? true;
 
   const findProject = (idOrKey: string): SiteProject | undefined =>
     /^\d+$/.test(idOrKey) ? projects.get(Number(idOrKey)) : [...projects.values()].find((p) => p.key.toUpperCase() === idOrKey.toUpperCase());
@@ -155,6 +171,9 @@ export function createJiraSite(seed: JiraSiteOptions = {}) {
         return jiraError(400, 'The request body is not valid JSON.');
       }
       let subject: SiteUser | 'app' = actor;
+      if (body.accountId && actor === 'app' && !appChecksOtherUsers) {
+        return jiraError(403, 'You do not have permission to check the permissions of other users: the Administer Jira global permission is required.');
+      }
       if (body.accountId) {
         const named = users.get(body.accountId);
         if (!named) return jiraError(400, `The user ${body.accountId} does not exist.`);
@@ -187,6 +206,8 @@ export function createJiraSite(seed: JiraSiteOptions = {}) {
       if (!user || !user.active) return jiraError(401, 'Client must be authenticated to access this resource.');
       actor = user;
     }
+    // Jira answers after its latency, whatever it answers (a real site: 100-300 ms per call is common).
+    if (latency.ms > 0) await latency.wait(latency.ms, request);
     const url = new URL(request.path, 'https://local.atlassian.net');
     const needed = scopeOfEndpoint(request.method, url.pathname);
     if (scopes && needed !== undefined && !scopes.has(needed)) return scopeMismatch();
@@ -198,6 +219,20 @@ export function createJiraSite(seed: JiraSiteOptions = {}) {
   return {
     service,
     demo: { users: DEMO_USERS },
+    /**
+     * Every REST request takes `ms` from now on (0: none). `wait` says how that time passes: real
+     * time by default; `(ms) => host.clock.advance(ms)` moves the virtual clock instead, so a test
+     * sees minutes of Jira latency (as the app's `Date.now()` measures it) in seconds. The host's
+     * function timeouts run on real time, so budgets the app keeps by its clock are what such a test proves.
+     */
+    setLatency(ms: number, wait: LatencyWait = realWait): void {
+      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`Jira latency must be a non-negative number of ms, got ${ms}`);
+      latency = { ms, wait };
+    },
+    /** Lets the app's permission checks name other accounts, or refuses them with 403 (see `appChecksOtherUsers`). */
+    setAppChecksOtherUsers(allowed: boolean): void {
+      appChecksOtherUsers = allowed;
+    },
     users: (): SiteUser[] => [...users.values()],
     projects: (): SiteProject[] => [...projects.values()],
     /** The projects a user may browse (what Jira's navigation would show them). */
