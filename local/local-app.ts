@@ -23,6 +23,8 @@ export interface LocalAppOptions {
   /** `--forge-fidelity`: default, or strict (Forge's behaviour in time and at scale). */
   readonly fidelity?: FidelityMode | undefined;
   readonly log?: (line: string) => void;
+  /** PEM certificates the host's egress trusts besides the demo receiver's (`--trust-cert`). */
+  readonly trustCertificates?: readonly string[];
 }
 
 export interface LocalApp {
@@ -38,7 +40,7 @@ const toUiProject = (p: SiteProject) => ({ id: p.id, key: p.key, name: p.name, t
 /** The whole app in the offline host: platform, HTTP server, UI, demo receiver and demo data. */
 export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const receiver = await startDemoReceiver({ port: options.receiverPort, tlsDir: join(options.stateDir, 'tls'), secretsFile: join(options.stateDir, 'receiver-secrets.json') });
+  const receiver = await startDemoReceiver({ port: options.receiverPort, tlsDir: join(options.stateDir, 'tls'), secretsFile: join(options.stateDir, 'receiver-secrets.json'), trust: options.trustCertificates ?? [] });
 
   let baseUrl = `http://127.0.0.1:${options.port}`;
   const host = createForgeHost({

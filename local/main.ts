@@ -3,11 +3,12 @@
  * `npm start -- --help` lists the options.
  */
 import './install-egress';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MIN_API_TOKEN_LENGTH } from '../src/domain/api-token';
 import { parseChaosSpec } from './chaos-spec';
+import { certificatesIn } from './demo-receiver';
 import { startLocalApp } from './local-app';
 
 const HELP = `Projectrak Webhooks — offline Forge host
@@ -24,6 +25,8 @@ Usage: npm start -- [options]
                          (if missing), so scripts can call the API at once
   --allow-loopback       let webhooks target loopback addresses (the demo receiver); on by default
   --no-allow-loopback    apply the URL policy exactly as deployed (loopback rejected)
+  --trust-cert <pem>     also deliver to your own local HTTPS receiver: the host trusts this
+                         certificate (a PEM file); repeat for several receivers
   --forge-fidelity <m>   default | strict: strict behaves as Forge does in time and at scale
                          (queries lag writes, KVS 429s at Forge's rates, push chains cut, busy
                          concurrency keys held back, late events under --chaos)
@@ -40,6 +43,8 @@ export interface CliOptions {
   allowLoopback: boolean;
   /** `--forge-fidelity strict`; absent: the default (kind) host. */
   fidelity?: 'strict';
+  /** `--trust-cert`: the certificates (PEM) of the files given, which the host's egress trusts. */
+  trustCertificates?: string[];
 }
 
 /** A mistake on the command line: one line saying what is wrong and what is accepted (exit status 2). */
@@ -59,6 +64,7 @@ const OPTIONS = {
   'api-token': { type: 'string' },
   'allow-loopback': { type: 'boolean', default: true },
   'forge-fidelity': { type: 'string', default: 'default' },
+  'trust-cert': { type: 'string', multiple: true },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -84,6 +90,27 @@ function parseError(error: unknown): CliError {
 function fidelity(value: string): 'default' | 'strict' {
   if (value === 'default' || value === 'strict') return value;
   throw new CliError(`--forge-fidelity must be default or strict, got "${value}"`);
+}
+
+/** The certificates of every `--trust-cert` file, read and checked now (a mistake is one line). */
+function trustedCertificates(files: readonly string[] | undefined): string[] {
+  const certificates: string[] = [];
+  for (const file of files ?? []) {
+    if (file.trim() === '') throw new CliError('--trust-cert needs a PEM file, e.g. --trust-cert ./receiver-cert.pem');
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      throw new CliError(`--trust-cert: cannot read ${file} (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : String(code ?? error)})`);
+    }
+    try {
+      certificates.push(...certificatesIn(text, `--trust-cert ${file}`));
+    } catch (error) {
+      throw new CliError(error instanceof Error ? error.message : String(error));
+    }
+  }
+  return certificates;
 }
 
 function port(name: string, value: string): number {
@@ -131,6 +158,8 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
     allowLoopback: values['allow-loopback'],
     ...(fidelity(values['forge-fidelity']) === 'strict' ? { fidelity: 'strict' as const } : {}),
   };
+  const trust = trustedCertificates(values['trust-cert']);
+  if (trust.length > 0) options.trustCertificates = trust;
   if (options.port !== 0 && options.port === options.receiverPort) throw new CliError(`--port and --receiver-port must differ, both are ${options.port}`);
   return options;
 }

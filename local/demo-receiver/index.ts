@@ -1,2 +1,2 @@
 export { startDemoReceiver, type DemoReceiver, type ReceivedRequest, type ResponsePlan } from './receiver';
-export { createTrustingFetch } from './trusting-fetch';
+export { certificatesIn, createTrustingFetch } from './trusting-fetch';

@@ -18,7 +18,7 @@ export function renderReceivedPage(received: readonly ReceivedRequest[], hooksWi
       const headers = Object.entries(r.headers)
         .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
         .join('');
-      return `<article><h2>#${r.id} POST /hooks/${escapeHtml(r.hook)} <small>${escapeHtml(r.receivedAt)} · answered ${r.answeredStatus}</small></h2><p>${verdict}</p>
+      return `<article><h2>#${r.id} POST /hooks/${escapeHtml(r.hook)} <small>${escapeHtml(r.receivedAt)} · answered ${r.answeredStatus}</small></h2><p>${verdict}</p>${r.clockNote ? `<p class="bad">${escapeHtml(r.clockNote)}</p>` : ''}
 <details><summary>Headers</summary><table>${headers}</table></details><pre>${escapeHtml(prettyBody(r.body))}</pre></article>`;
     })
     .join('\n');

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { realNow } from '../platform/clock';
 import { loadOrCreateCertificate } from './certificate';
 import { createTrustingFetch } from './trusting-fetch';
 import { renderReceivedPage } from './received-page';
@@ -17,7 +18,26 @@ export interface ReceivedRequest {
   readonly body: string;
   /** Verified with the official `standardwebhooks` library, as a receiver would. */
   readonly verdict: { readonly valid: true } | { readonly valid: false; readonly reason: string };
+  /**
+   * Set when the signature's timestamp is more than 5 minutes ahead of real time: the host's
+   * virtual clock was advanced, and a receiver in a process of its own (on real time) rejects the
+   * signature as too new although the verdict here, on the host's clock, says valid.
+   */
+  readonly clockNote?: string;
   readonly answeredStatus: number;
+}
+
+/** Standard Webhooks' tolerance for a timestamp's distance from now. */
+const TOLERANCE_SECONDS = 5 * 60;
+
+/** What a receiver on real time thinks of the signature's timestamp, when it differs from the host's view. */
+export function clockNoteFor(timestampHeader: string | undefined, realNowMs: number): string | undefined {
+  const timestamp = Number(timestampHeader);
+  if (!Number.isFinite(timestamp)) return undefined;
+  const ahead = timestamp - Math.floor(realNowMs / 1000);
+  if (ahead <= TOLERANCE_SECONDS) return undefined;
+  const minutes = Math.round(ahead / 60);
+  return `Signed ${minutes} minute${minutes === 1 ? '' : 's'} ahead of real time: the host's clock was advanced (/_host/clock). A receiver on real time rejects this signature as too new (Standard Webhooks allows 5 minutes).`;
 }
 
 export interface ResponsePlan {
@@ -32,7 +52,7 @@ export interface DemoReceiver {
   /** `https://127.0.0.1:<port>` */
   readonly url: string;
   readonly caPem: string;
-  /** A fetch that trusts this receiver's certificate, for the host's egress. */
+  /** A fetch that trusts this receiver's certificate (and `trust`), for the host's egress. */
   readonly trustedFetch: typeof globalThis.fetch;
   hookUrl(name: string): string;
   setSecret(hook: string, secret: string): void;
@@ -51,7 +71,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * records every POST to `/hooks/<name>`, verifies its Standard Webhooks signature with the
  * secret registered for that name, and lists what it got at `/` (HTML) and `/api/received`.
  */
-export async function startDemoReceiver(options: { port: number; tlsDir: string; host?: string; secretsFile?: string }): Promise<DemoReceiver> {
+export async function startDemoReceiver(options: { port: number; tlsDir: string; host?: string; secretsFile?: string; trust?: readonly string[] }): Promise<DemoReceiver> {
   const tls = loadOrCreateCertificate(options.tlsDir);
   // Secrets registered for hooks survive restarts when a file is given (npm start keeps it in the state folder).
   const secrets = new Map<string, string>(options.secretsFile && existsSync(options.secretsFile) ? Object.entries(JSON.parse(readFileSync(options.secretsFile, 'utf8')) as Record<string, string>) : []);
@@ -94,7 +114,8 @@ export async function startDemoReceiver(options: { port: number; tlsDir: string;
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value;
       const plan = plans.get(hook) ?? { status: 200, body: '{"ok":true}', headers: { 'content-type': 'application/json' } };
-      received.unshift({ id: nextId++, receivedAt: new Date().toISOString(), hook, method: req.method, path: url.pathname, headers, body, verdict: verify(hook, headers, body), answeredStatus: plan.status });
+      const clockNote = clockNoteFor(headers['webhook-timestamp'], realNow());
+      received.unshift({ id: nextId++, receivedAt: new Date().toISOString(), hook, method: req.method, path: url.pathname, headers, body, verdict: verify(hook, headers, body), ...(clockNote ? { clockNote } : {}), answeredStatus: plan.status });
       received.length = Math.min(received.length, MAX_KEPT);
       if (plan.delayMs) await new Promise((r) => setTimeout(r, plan.delayMs));
       res.writeHead(plan.status, plan.headers ?? {});
@@ -152,7 +173,8 @@ export async function startDemoReceiver(options: { port: number; tlsDir: string;
   return {
     url,
     caPem: tls.cert,
-    trustedFetch: createTrustingFetch(tls.cert),
+    // The host's egress trusts this receiver and the certificates given to it (--trust-cert).
+    trustedFetch: createTrustingFetch([tls.cert, ...(options.trust ?? [])]),
     hookUrl: (name) => `${url}/hooks/${encodeURIComponent(name)}`,
     setSecret: (hook, secret) => registerSecret(hook, secret),
     respondWith: (hook, plan) => void (plan ? plans.set(hook, plan) : plans.delete(hook)),
