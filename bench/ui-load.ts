@@ -1,0 +1,217 @@
+/**
+ * First load of the Custom UI pages in a browser: `npm run bench:ui` (`-- --runs 3` for fewer).
+ *
+ * The whole app in the offline host (as `npm start` runs it, demo data, a fresh state), the built
+ * pages (`npm run build:ui` first) in Debian's Chromium, each load in a new browser context (a cold
+ * cache, as a first visit). For each page it measures, from the shell's navigation start:
+ *
+ * - `usableMs`: until the page is usable (its data shown and, for editors, every field's editor);
+ * - `frameHtmlMs`: until the app frame's HTML is parsed, before any of the app's script runs
+ *   (the baseline of the same run: `usableRatio` = usable / frame HTML);
+ * - `scriptGzipKb`: the app's scripts fetched before it was usable, gzip-compressed here (the
+ *   host serves them plain; a CDN, as Forge's, sends them compressed);
+ * - the start-up resolver calls with their start and end: `parallel` says whether the first two
+ *   ran side by side (the second began before the first answered).
+ *
+ * Nothing passes or fails here: the numbers go to bench/results.json under `ui`.
+ */
+import '../local/install-egress';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type Frame } from 'playwright-core';
+import { startLocalApp } from '../local/local-app';
+import { DEMO_USERS } from '../local/platform/jira-site';
+import { USER_COOKIE } from '../local/ui';
+
+const REPO_ROOT = join(__dirname, '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The goals of issue 18, printed beside the numbers. */
+const GOAL_USABLE_MS = 1000;
+const GOAL_SCRIPT_GZIP_KB = 150;
+
+interface PageCase {
+  readonly id: string;
+  readonly user: keyof typeof DEMO_USERS;
+  readonly path: string;
+  /** Resolves once the page in `frame` is usable. */
+  usable(frame: Frame): Promise<void>;
+}
+
+/** In the page: every field block holds its editor (whose id is the block's test id) — not the value shown while editors load. */
+const EVERY_EDITOR_READY = () => {
+  const { document, CSS } = globalThis as unknown as {
+    document: { querySelectorAll(s: string): Iterable<{ getAttribute(n: string): string | null; querySelector(s: string): unknown }> };
+    CSS: { escape(s: string): string };
+  };
+  const blocks = [...document.querySelectorAll('[data-field-name]')];
+  return blocks.length > 0 && blocks.every((block) => block.querySelector(`#${CSS.escape(block.getAttribute('data-testid') ?? '')}`) !== null);
+};
+
+const CASES: readonly PageCase[] = [
+  {
+    id: 'projectPageEditor',
+    user: 'projectAdmin',
+    path: '/?module=projectrak-project-page&project=DEMO',
+    usable: async (frame) => {
+      await frame.getByRole('button', { name: 'Save' }).waitFor();
+      await frame.waitForFunction(EVERY_EDITOR_READY, undefined, { polling: 'raf' });
+    },
+  },
+  {
+    id: 'projectPageViewer',
+    user: 'viewer',
+    path: '/?module=projectrak-project-page&project=DEMO',
+    usable: async (frame) => void (await frame.locator('[data-field-name]').first().waitFor()),
+  },
+  {
+    id: 'adminWebhooks',
+    user: 'admin',
+    path: '/?module=projectrak-admin&route=webhooks',
+    usable: async (frame) => void (await frame.locator('[data-testid^="webhook-row-"]').first().waitFor()),
+  },
+  {
+    id: 'adminFields',
+    user: 'admin',
+    path: '/?module=projectrak-admin&route=fields',
+    usable: async (frame) => void (await frame.getByTestId('fields-table--table').waitFor()),
+  },
+];
+
+interface Call {
+  readonly functionKey: string;
+  readonly startMs: number;
+  endMs: number | undefined;
+}
+
+interface Sample {
+  readonly usableMs: number;
+  readonly frameHtmlMs: number;
+  readonly scriptGzipBytes: number;
+  readonly scripts: number;
+  readonly calls: readonly Call[];
+}
+
+async function measure(browser: Browser, baseUrl: string, page: PageCase): Promise<Sample> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
+  try {
+    await context.addCookies([{ name: USER_COOKIE, value: encodeURIComponent(DEMO_USERS[page.user].accountId), url: baseUrl }]);
+    const tab = await context.newPage();
+    let start = 0;
+    const scripts: { readonly url: string; readonly doneMs: number; readonly gzip: number }[] = [];
+    const calls: Call[] = [];
+    const pendingCalls = new Map<unknown, Call>();
+    tab.on('request', (request) => {
+      if (new URL(request.url()).pathname !== '/_bridge/invoke') return;
+      const body = request.postDataJSON() as { functionKey?: unknown } | null;
+      const call: Call = { functionKey: String(body?.functionKey), startMs: performance.now() - start, endMs: undefined };
+      calls.push(call);
+      pendingCalls.set(request, call);
+    });
+    tab.on('requestfinished', (request) => {
+      const call = pendingCalls.get(request);
+      if (call) call.endMs = performance.now() - start;
+    });
+    const bodies: Promise<void>[] = [];
+    tab.on('response', (response) => {
+      const url = response.url();
+      if (response.request().resourceType() !== 'script' || !url.includes('/app/')) return;
+      const doneMs = performance.now() - start;
+      bodies.push(
+        response.body().then((body) => {
+          scripts.push({ url, doneMs, gzip: gzipSync(body, { level: 9 }).length });
+        }),
+      );
+    });
+    start = performance.now();
+    await tab.goto(`${baseUrl}${page.path}`, { waitUntil: 'commit' });
+    const frameElement = await tab.waitForSelector('[data-testid="app-frame"]');
+    const frame = await frameElement.contentFrame();
+    if (!frame) throw new Error('the shell has no app frame');
+    await frame.waitForLoadState('domcontentloaded');
+    const frameHtmlMs = performance.now() - start;
+    await page.usable(frame);
+    const usableMs = performance.now() - start;
+    await Promise.all(bodies);
+    const before = scripts.filter((s) => s.doneMs <= usableMs);
+    return { usableMs, frameHtmlMs, scriptGzipBytes: before.reduce((sum, s) => sum + s.gzip, 0), scripts: before.length, calls };
+  } finally {
+    await context.close();
+  }
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+const round = (n: number, digits = 0): number => Number(n.toFixed(digits));
+
+/** Whether the first two start-up calls overlapped: the second began before the first answered. */
+function ranInParallel(calls: readonly Call[]): boolean {
+  const [first, second] = calls;
+  return first !== undefined && second !== undefined && first.endMs !== undefined && second.startMs < first.endMs;
+}
+
+async function main(): Promise<void> {
+  const runsArg = process.argv.indexOf('--runs');
+  const runs = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 7;
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number of at least 1, got ${process.argv[runsArg + 1] ?? ''}`);
+  for (const dir of ['admin', 'project-page']) {
+    if (!existsSync(join(REPO_ROOT, 'static/dist', dir, 'index.html'))) throw new Error(`static/dist/${dir} is missing: npm run build:ui first.`);
+  }
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
+
+  const stateDir = mkdtempSync(join(tmpdir(), 'projectrak-bench-ui-'));
+  const hostLog: string[] = [];
+  const app = await startLocalApp({ databaseFile: ':memory:', stateDir, port: 0, receiverPort: 0, allowLoopback: true, demoWebhook: true, log: (line) => hostLog.push(line) });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  const results: Record<string, unknown> = {};
+  try {
+    await app.host.settle();
+    // One warm-up load: the host's first theme CSS and file reads are not a page's first load.
+    for (const page of CASES) await measure(browser, app.server.baseUrl, page);
+    const rows: string[] = [];
+    for (const page of CASES) {
+      const samples: Sample[] = [];
+      for (let i = 0; i < runs; i += 1) samples.push(await measure(browser, app.server.baseUrl, page));
+      const usable = median(samples.map((s) => s.usableMs));
+      const frameHtml = median(samples.map((s) => s.frameHtmlMs));
+      const last = samples[samples.length - 1];
+      const calls = (last?.calls ?? []).map((c) => ({ functionKey: c.functionKey, startMs: round(c.startMs), endMs: c.endMs === undefined ? null : round(c.endMs) }));
+      const scriptKb = median(samples.map((s) => s.scriptGzipBytes)) / 1024;
+      results[page.id] = {
+        usableMs: round(usable),
+        usableMsMax: round(Math.max(...samples.map((s) => s.usableMs))),
+        frameHtmlMs: round(frameHtml),
+        usableRatio: round(usable / frameHtml, 2),
+        scriptGzipKb: round(scriptKb, 1),
+        scripts: last?.scripts ?? 0,
+        startupCalls: calls,
+        parallel: samples.every((s) => ranInParallel(s.calls)),
+      };
+      rows.push(
+        `${page.id.padEnd(20)} usable ${String(round(usable)).padStart(5)} ms (goal < ${GOAL_USABLE_MS})  frame HTML ${String(round(frameHtml)).padStart(4)} ms  x${round(usable / frameHtml, 2)}  script ${round(scriptKb, 1)} KB gzip (goal <= ${GOAL_SCRIPT_GZIP_KB})  start-up calls ${calls.map((c) => `${c.functionKey} ${c.startMs}-${c.endMs ?? '?'}`).join(', ')}`,
+      );
+    }
+    console.log(`UI first load, median of ${runs} cold loads per page (${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}):`);
+    for (const row of rows) console.log(`  ${row}`);
+    if (hostLog.some((line) => /fail|error/i.test(line))) console.log(`Host log:\n${hostLog.join('\n')}`);
+  } finally {
+    await browser.close();
+    await app.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+
+  const path = join(__dirname, 'results.json');
+  const previous = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
+  const ui = { measuredAt: new Date().toISOString(), runs, goals: { usableMs: GOAL_USABLE_MS, scriptGzipKb: GOAL_SCRIPT_GZIP_KB }, pages: results };
+  writeFileSync(path, `${JSON.stringify({ ...previous, ui }, null, 2)}\n`);
+  console.log('Wrote ui to bench/results.json.');
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
