@@ -183,7 +183,9 @@ async function serveResource(req: IncomingMessage, res: ServerResponse, options:
   const cookies = parseCookies(req.headers.cookie);
   const colorMode = parseColorMode(cookies.get(THEME_COOKIE));
   const user = userFor(options.users, cookies.get(USER_COOKIE));
-  const route = (resource.pages ?? []).find((p) => p.route === url.searchParams.get('route'))?.route ?? '';
+  // The subpage's route, and under it the app's own path (`webhooks/<id>`) for its history.
+  const asked = url.searchParams.get('route') ?? '';
+  const route = (resource.pages ?? []).find((p) => asked === p.route || asked.startsWith(`${p.route}/`))?.route ?? '';
   const project = isProjectPage(resource) ? options.projects.find((p) => p.key === url.searchParams.get('project')) : undefined;
   const host = req.headers.host ?? '127.0.0.1';
   const frameConfig = {
@@ -191,7 +193,7 @@ async function serveResource(req: IncomingMessage, res: ServerResponse, options:
     resourceKey: resource.key,
     route,
     projectKey: project?.key ?? null,
-    initialPath: `/${route}`,
+    initialPath: `/${route === '' ? '' : asked}`,
     theme: { htmlAttrs: themeHtmlAttrs(colorMode), cssUrl: `/_bridge/theme.css?colorMode=${colorMode}` },
     context: forgeContext(resource, project, user?.accountId, colorMode, `http://${host}`, ids),
   };

@@ -9,6 +9,8 @@ export interface Selection {
   readonly resource: UiResource;
   /** The subpage route, '' for pages without subpages. */
   readonly route: string;
+  /** The route with the app's own path under it (`webhooks/<id>`), handed to the frame's history. */
+  readonly path: string;
   readonly project: UiProject | undefined;
 }
 
@@ -19,9 +21,11 @@ export function selectPage(options: Pick<UiRoutesOptions, 'resources' | 'project
   if (!first) return undefined;
   const resource = options.resources.find((r) => r.moduleKey === query.get('module')) ?? first;
   const pages = resource.pages ?? [];
-  const route = pages.find((p) => p.route === query.get('route'))?.route ?? pages[0]?.route ?? '';
+  const asked = query.get('route') ?? '';
+  const found = pages.find((p) => asked === p.route || asked.startsWith(`${p.route}/`));
+  const route = found?.route ?? pages[0]?.route ?? '';
   const project = isProjectPage(resource) ? (options.projects.find((p) => p.key === query.get('project')) ?? options.projects[0]) : undefined;
-  return { resource, route, project };
+  return { resource, route, path: found ? asked : route, project };
 }
 
 /** The shell URL of a page. */
@@ -35,7 +39,7 @@ export function shellHref(resource: UiResource, route: string, project?: UiProje
 /** The app frame's URL: the built resource, told its route and project. */
 export function frameHref(selection: Selection): string {
   const query = new URLSearchParams();
-  if (selection.route) query.set('route', selection.route);
+  if (selection.path) query.set('route', selection.path);
   if (selection.project) query.set('project', selection.project.key);
   const search = query.toString();
   return `/app/${encodeURIComponent(selection.resource.key)}/${search ? `?${search}` : ''}`;

@@ -62,7 +62,9 @@
   // --- subpages: a click in the sidebar on another subpage of the open page moves the app's
   // history instead of reloading it, as Jira does; the app's own history moves the sidebar.
 
-  function markCurrent(route) {
+  function markCurrent(path) {
+    // The subpage is the first part of the app's path (`webhooks/<id>` is on `webhooks`).
+    var route = String(path || '').split('/')[0];
     document.querySelectorAll('.nav-link[data-route]').forEach(function (link) {
       var url = new URL(link.href);
       var current = url.searchParams.get('module') === config.moduleKey && link.getAttribute('data-route') === route;
