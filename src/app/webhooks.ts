@@ -252,8 +252,11 @@ function requireUrl(deps: Pick<WebhookAdminDeps, 'allowLoopback'>, url: string):
 
 function requireUniqueName(others: readonly WebhookRecord[], name: string): void {
   const wanted = name.trim().toLowerCase();
-  if (others.some((w) => w.name.trim().toLowerCase() === wanted)) {
-    throw new AppError('CONFLICT', `A webhook named "${name}" exists already. Choose another name.`, { name: 'This name is taken.' });
+  // Named as it exists, not as typed: "finance" clashes with "Finance".
+  const taken = others.find((w) => w.name.trim().toLowerCase() === wanted);
+  if (taken) {
+    const message = `A webhook named "${taken.name}" exists already. Choose another name.`;
+    throw new AppError('CONFLICT', message, { name: message });
   }
 }
 
