@@ -10,6 +10,7 @@ export { resolver } from './resolvers/resolver';
 export { fieldChangesConsumer } from './consumers/field-changes-consumer';
 export { deliveryConsumer } from './consumers/delivery-consumer';
 export { fieldCleanupConsumer } from './consumers/field-cleanup-consumer';
+export { bulkSaveConsumer } from './consumers/bulk-save-consumer';
 
 // Scheduled trigger
 export { deliverySweeper } from './triggers/delivery-sweeper';

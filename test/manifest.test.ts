@@ -66,7 +66,7 @@ describe('manifest.yml', () => {
 
   it('declares the modules of the product: admin page, project page, queues, sweeper, API, triggers', () => {
     expect(manifest.uiModules.map((m) => m.moduleType).sort()).toEqual(['jira:adminPage', 'jira:projectPage']);
-    expect(manifest.consumers.map((c) => c.queue).sort()).toEqual(['deliveries', 'field-changes', 'field-cleanup']);
+    expect(manifest.consumers.map((c) => c.queue).sort()).toEqual(['bulk-saves', 'deliveries', 'field-changes', 'field-cleanup']);
     expect(manifest.scheduledTriggers).toEqual([expect.objectContaining({ interval: 'fiveMinute' })]);
     expect(manifest.webTriggers.map((w) => w.key)).toEqual(['management-api']);
     expect(manifest.triggers.flatMap((t) => t.events).sort()).toEqual(['avi:forge:installed:app', 'avi:jira:deleted:project', 'avi:jira:updated:project']);

@@ -3,8 +3,7 @@ import { formatPayloadValue, parseFieldInput, type PayloadValue, type StoredValu
 import { firstProblems } from '../shared/describe-issues';
 import type { ProjectFieldsView } from '../shared/resolver-contract';
 import { AppError, invalidInput } from './app-error';
-import { isStorageRateLimited } from '../forge/kvs-errors';
-import type { ChangeEventPublisher, FieldCatalogStore, ProjectFieldsStore, WakeUpQueue } from './ports';
+import type { FieldCatalogStore, JiraAsUser, ProjectFieldsStore } from './ports';
 import { getProjectFields, saveProjectFields, type ProjectFieldsDeps } from './project-fields';
 
 /**
@@ -62,7 +61,7 @@ export async function readProjectFields(deps: Pick<ProjectFieldsDeps, 'catalog' 
  * Field references as sent: digits are a field id, anything else a field name (exact, or
  * case-insensitive when that names one field only). Every unknown reference is listed.
  */
-function resolveFieldRefs(fields: readonly FieldDefinition[], values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function resolveFieldRefs(fields: readonly FieldDefinition[], values: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const byId = new Map(fields.map((f) => [String(f.id), f]));
   // Without a prototype: a reference named `__proto__` is a key like any other here.
   const resolved = Object.create(null) as Record<string, unknown>;
@@ -102,8 +101,9 @@ export async function patchProjectFields(
   given: ApiProjectFieldsDeps,
   input: { projectKey: string; values: Readonly<Record<string, unknown>>; baseRevision?: number | undefined },
 ): Promise<ApiSaveOutcome> {
-  // The save reads the project's record again: one read serves both (the write is conditional on its revision).
-  const deps = { ...given, projects: onceLoadedProjects(given.projects) };
+  // The save reads the project's record and asks Jira about access again: one read and one answer
+  // serve both (the write is conditional on its revision; access cannot change meanwhile in a way that matters).
+  const deps = { ...given, projects: onceLoadedProjects(given.projects), jira: onceAskedAccess(given.jira) };
   const view = await getProjectFields(deps, input.projectKey);
   const definitions = definitionsOf(view.fields);
   const values = resolveFieldRefs(definitions, input.values);
@@ -138,65 +138,8 @@ export type BulkProjectResult =
   | ({ readonly ok: true } & ApiSaveOutcome)
   | { readonly ok: false; readonly error: { code: string; message: string; fieldErrors?: Readonly<Record<string, string>>; fieldErrorCount?: number } };
 
-/**
- * Many projects in one request: each project is its own save and change event (all or nothing
- * per project), and the whole request costs one queue wake-up. Saves record their change ids with
- * a collecting publisher; one `field-changes` event then names them all. If that push fails the
- * changes are still saved, and the sweeper wakes the fan-out for them (STUCK_CHANGE_MS).
- */
-export async function patchManyProjects(
-  deps: ApiProjectFieldsDeps & { readonly queue: Pick<WakeUpQueue, 'wakeFanOut'> },
-  projects: Readonly<Record<string, Readonly<Record<string, unknown>>>>,
-): Promise<{ results: Record<string, BulkProjectResult>; changed: number; failed: number }> {
-  const changeIds: string[] = [];
-  const collecting: ChangeEventPublisher = {
-    publishFieldChange: async (changeId) => {
-      changeIds.push(changeId);
-    },
-    pushesAfterwards: true,
-  };
-  // One catalog read for the whole request, not two per project.
-  const saveDeps = { ...deps, publisher: collecting, catalog: onceLoadedCatalog(deps.catalog) };
-  const results: Record<string, BulkProjectResult> = {};
-  let failed = 0;
-  let rateLimited: string | undefined;
-  try {
-    for (const [projectKey, values] of Object.entries(projects)) {
-      if (rateLimited) {
-        failed += 1;
-        results[projectKey] = { ok: false, error: { code: 'UNAVAILABLE', message: `Not attempted: ${rateLimited}` } };
-        continue;
-      }
-      try {
-        results[projectKey] = { ok: true, ...(await patchProjectFields(saveDeps, { projectKey, values })) };
-      } catch (error) {
-        if (isStorageRateLimited(error)) {
-          // The platform's storage rate: this project saved nothing, the rest are not tried; the answer says so.
-          rateLimited = "Forge's storage rate limit was reached. Nothing was saved for this project; send it again in a moment.";
-          failed += 1;
-          results[projectKey] = { ok: false, error: { code: 'UNAVAILABLE', message: rateLimited } };
-          continue;
-        }
-        if (!(error instanceof AppError)) throw error;
-        failed += 1;
-        results[projectKey] = { ok: false, error: resultError(error) };
-      }
-    }
-  } finally {
-    // Whatever happened, the changes already saved get their wake-up now (not the sweeper's, minutes later).
-    if (changeIds.length > 0) {
-      try {
-        await deps.queue.wakeFanOut(changeIds);
-      } catch (error) {
-        console.warn(`bulk save: ${changeIds.length} changes saved, fan-out wake-up left to the sweeper: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-  }
-  return { results, changed: changeIds.length, failed };
-}
-
 /** A project's refusal as its result says it: at most 20 field problems, and their count when there were more. */
-function resultError(error: AppError): Extract<BulkProjectResult, { ok: false }>['error'] {
+export function bulkResultError(error: AppError): Extract<BulkProjectResult, { ok: false }>['error'] {
   if (!error.fieldErrors) return { code: error.code, message: error.message };
   const { listed, total } = firstProblems(error.fieldErrors);
   return { code: error.code, message: error.message, fieldErrors: listed, ...(total > Object.keys(listed).length ? { fieldErrorCount: total } : {}) };
@@ -223,8 +166,25 @@ function onceLoadedProjects(store: ProjectFieldsStore): ProjectFieldsStore {
   };
 }
 
+/** Jira's answer on access to a project asked once for one save (two Jira calls instead of four). */
+function onceAskedAccess(jira: JiraAsUser): JiraAsUser {
+  const asked = new Map<string, ReturnType<JiraAsUser['projectAccess']>>();
+  return {
+    ...jira,
+    projectAccess: (projectKeyOrId) => {
+      let answer = asked.get(projectKeyOrId);
+      if (!answer) {
+        answer = jira.projectAccess(projectKeyOrId);
+        asked.set(projectKeyOrId, answer);
+        answer.catch(() => asked.delete(projectKeyOrId));
+      }
+      return answer;
+    },
+  };
+}
+
 /** The catalog read once and reused for one request (a save still validates against it). */
-function onceLoadedCatalog(store: FieldCatalogStore): FieldCatalogStore {
+export function onceLoadedCatalog(store: FieldCatalogStore): FieldCatalogStore {
   let loaded: ReturnType<FieldCatalogStore['load']> | undefined;
   return {
     load: () =>

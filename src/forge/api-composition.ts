@@ -2,6 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { webTrigger } from '@forge/api';
 import { systemClock } from '../app/clock';
 import type { ApiProjectFieldsDeps } from '../app/management-api';
+import type { BulkConsumerDeps, BulkSaveDeps } from '../app/bulk-save';
+import { createBulkSaveQueue, createKvsBulkSaveStore } from './bulk-saves';
 import type { FieldCatalogDeps } from '../app/field-catalog';
 import type { WebhookAdminDeps } from '../app/webhooks';
 import type { ApiTokenDeps } from '../app/api-tokens';
@@ -22,7 +24,7 @@ export function apiTokenDeps(): ApiTokenDeps {
   return { tokens: createKvsApiTokenStore(), clock: systemClock, ids, randomBytes: (size) => randomBytes(size) };
 }
 
-export type ManagementApiDeps = ApiProjectFieldsDeps & FieldCatalogDeps & WebhookAdminDeps;
+export type ManagementApiDeps = ApiProjectFieldsDeps & FieldCatalogDeps & WebhookAdminDeps & Pick<BulkSaveDeps, 'bulkSaves' | 'bulkSaveQueue'>;
 
 /**
  * The use cases wired for one management API request, acting as the API token's creator:
@@ -44,8 +46,15 @@ export function managementApiDeps(accountId: string): ManagementApiDeps {
     ids,
     randomBytes: (size) => randomBytes(size),
     allowLoopback: loopbackTargetsAllowed(),
+    bulkSaves: createKvsBulkSaveStore(),
+    bulkSaveQueue: createBulkSaveQueue(),
     accountId,
   };
+}
+
+/** The bulk-saves consumer: it learns whom it acts for from the job it runs. */
+export function bulkConsumerDeps(): BulkConsumerDeps {
+  return { bulkSaves: createKvsBulkSaveStore(), bulkSaveQueue: createBulkSaveQueue(), clock: systemClock, forAccount: managementApiDeps };
 }
 
 /** The web trigger module of the management API, as manifest.yml declares it. */

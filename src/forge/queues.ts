@@ -8,6 +8,8 @@ export const QUEUE_KEYS = {
   fieldChanges: 'field-changes',
   deliveries: 'deliveries',
   fieldCleanup: 'field-cleanup',
+  /** The projects a PATCH /projects/fields left for later (src/forge/bulk-saves.ts). */
+  bulkSaves: 'bulk-saves',
 } as const;
 
 /**

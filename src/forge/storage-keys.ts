@@ -47,6 +47,10 @@ export const storageKeys = {
   webhookState: (webhookId: string): string => `webhook-state:${webhookId}`,
   /** One per deleted field (field ids are never reused). */
   fieldCleanup: (fieldId: number): string => `field-cleanup:${fieldId}`,
+  /** A PATCH /projects/fields handed to the bulk-saves consumer: the job, one item per project (by position), who runs it. */
+  bulkSave: (id: string): string => `bulk-save:${id}`,
+  bulkSaveItem: (id: string, index: number): string => `bulk-save-item:${id}:${String(index).padStart(3, '0')}`,
+  bulkSaveClaim: (id: string): string => `bulk-save-claim:${id}`,
   delivery: (deliveryId: string): string => `delivery:${deliveryId}`,
   /** Attempt numbers padded so keys sort in attempt order. */
   attempt: (deliveryId: string, attempt: number): string => `attempt:${deliveryId}:${String(attempt).padStart(4, '0')}`,

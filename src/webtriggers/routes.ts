@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { createField, loadFieldCatalog } from '../app/field-catalog';
-import { BULK_MAX_PROJECTS, patchManyProjects, patchProjectFields, readProjectFields } from '../app/management-api';
+import { readBulkSave, saveManyProjects } from '../app/bulk-save';
+import { BULK_MAX_PROJECTS, patchProjectFields, readProjectFields } from '../app/management-api';
 import { createWebhook, deleteWebhook, getDelivery, getWebhook, listDeliveries, listWebhooks, redeliver, rotateSecret, sendTestDelivery, updateWebhook } from '../app/webhooks';
 import type { ManagementApiDeps } from '../forge/api-composition';
 import { plainRecord } from '../shared/plain-record';
 import { resolverPayloadSchemas } from '../shared/resolver-schemas';
 import { DELIVERY_PAGE_MAX, DELIVERY_STATUS_FILTERS, webhookPayloadSchemas, type WebhookDto } from '../shared/webhooks-contract';
+import { apiUrl } from './api-url';
 import { ApiError, header, json, type WebTriggerAnswer, type WebTriggerEvent } from './http';
 
 /**
@@ -116,6 +118,9 @@ export function ifMatchRevision(request: WebTriggerEvent): number | undefined {
 
 const etag = (revision: number) => ({ ETag: [`"${revision}"`] });
 
+/** How long a caller of a handed-over bulk save waits before asking again. */
+const BULK_POLL_SECONDS = 10;
+
 // ---------------------------------------------------------------- routes
 
 export const ROUTES: readonly Route[] = [
@@ -158,9 +163,25 @@ export const ROUTES: readonly Route[] = [
   route({
     method: 'PATCH',
     path: '/projects/fields',
-    summary: 'Change the fields of up to 100 projects: each its own save and event, one queue wake-up for the request',
+    summary:
+      'Change the fields of up to 100 projects: each its own save and event, one queue wake-up for the request. Every project is checked first; what does not fit the time budget of the request is saved right after it (202, with where to see the outcome)',
     body: schemas.patchManyProjects,
-    run: async ({ deps, body }) => json(200, await patchManyProjects(deps, body.projects)),
+    run: async ({ deps, body }) => {
+      const answer = await saveManyProjects(deps, body.projects);
+      if (answer.kind === 'done') return json(200, { results: answer.results, changed: answer.changed, failed: answer.failed });
+      const location = await apiUrl(`/bulk-saves/${answer.id}`);
+      const { kind: _kind, ...rest } = answer;
+      return json(202, { ...rest, status: 'running', location }, { Location: [location], 'Retry-After': [String(BULK_POLL_SECONDS)] });
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/bulk-saves/{id}',
+    summary: 'Where a PATCH /projects/fields answered with 202 stands: each project done so far, the ones still pending (kept 7 days)',
+    run: async ({ deps, params }) => {
+      const view = await readBulkSave(deps, params.id ?? '');
+      return json(200, view, view.status === 'running' ? { 'Retry-After': [String(BULK_POLL_SECONDS)] } : {});
+    },
   }),
   route({
     method: 'GET',
@@ -175,7 +196,7 @@ export const ROUTES: readonly Route[] = [
     body: schemas.createWebhook,
     run: async ({ deps, body }) => {
       const created = await createWebhook(deps, { name: body.name, url: body.url, active: body.active, projectKeys: body.projects, fieldIds: body.fields });
-      return json(201, { webhook: toApiWebhook(created.webhook), secret: created.secret }, { Location: [`/webhooks/${created.webhook.id}`] });
+      return json(201, { webhook: toApiWebhook(created.webhook), secret: created.secret }, { Location: [await apiUrl(`/webhooks/${created.webhook.id}`)] });
     },
   }),
   route({

@@ -17,7 +17,12 @@ describe('webhook routes', () => {
   it('POST /webhooks answers 201 with the secret once; reads never show it', async () => {
     const { call } = api();
     const created = await createHook('ERP', { projects: ['DEMO'] });
-    expect(created.headers.get('location')).toBe(`/webhooks/${created.json.webhook.id}`);
+    // Location resolves under the API's base (the web trigger URL), and reads the webhook there.
+    const location = created.headers.get('location') ?? '';
+    expect(location).toBe(api().url(`/webhooks/${created.json.webhook.id}`));
+    const atLocation = await fetch(location, { headers: { Authorization: `Bearer ${api().token}` } });
+    expect(atLocation.status).toBe(200);
+    expect(((await atLocation.json()) as { id: string }).id).toBe(created.json.webhook.id);
     expect(created.json.secret).toMatch(/^whsec_/);
     expect(created.json.webhook).toMatchObject({ name: 'ERP', active: true, projects: ['DEMO'], fields: null, status: { lastRunAt: null, lastResult: null, lastStatusCode: null, disabledReason: null } });
     const id = created.json.webhook.id as string;

@@ -95,3 +95,27 @@ describe('Jira stand-in through the real @forge/api', () => {
     installForgeSeam([site.service]);
   });
 });
+
+describe('Jira latency (setLatency)', () => {
+  afterEach(() => site.setLatency(0));
+
+  it('every request waits the latency before its answer, in the way the caller chose', async () => {
+    const waited: { ms: number; path: string }[] = [];
+    site.setLatency(300, async (ms, request) => void waited.push({ ms, path: request.path }));
+    const { status } = await as('admin', async () => json(await asUser().requestJira(route`/rest/api/3/project/DEMO`)));
+    expect(status).toBe(200);
+    await as('admin', async () => json(await asApp().requestJira(route`/rest/api/3/project/search`)));
+    expect(waited).toEqual([
+      { ms: 300, path: '/rest/api/3/project/DEMO' },
+      { ms: 300, path: '/rest/api/3/project/search' },
+    ]);
+  });
+
+  it('0 turns it off; a negative latency is refused', async () => {
+    const waited: number[] = [];
+    site.setLatency(0, async (ms) => void waited.push(ms));
+    await as('admin', async () => json(await asUser().requestJira(route`/rest/api/3/myself`)));
+    expect(waited).toEqual([]);
+    expect(() => site.setLatency(-1)).toThrow(RangeError);
+  });
+});
