@@ -1,21 +1,27 @@
-import { classifyOutcome, lastResultOf, shouldAutoDisable } from '../domain/classify-outcome';
-import {
-  addToHealth,
-  ATTEMPT_TIMEOUT_MS,
-  byChangeOrder,
-  CIRCUIT_BREAKER_FAILURES,
-  CLAIM_MS,
-  DRAIN_BUDGET,
-  LEASE_MS,
-  planAfterAttempt,
-  type AttemptPlan,
-} from '../domain/delivery-policy';
+import { classifyOutcome, shouldAutoDisable } from '../domain/classify-outcome';
+import { attemptRecord, claimAttempt, deferDelivery, giveBackClaim, interruptAttempt, settleAttempt } from '../domain/delivery-lifecycle';
+import { dueBlockedIds, isSendable, pickDeliveries, pruneBlocked } from '../domain/delivery-order';
+import { ATTEMPT_TIMEOUT_MS, CIRCUIT_BREAKER_FAILURES, DRAIN_BUDGET, LEASE_MS, planAfterAttempt, planRefusedUrl, recordOutcome, type AttemptPlan } from '../domain/delivery-policy';
 import { STATE_INBOX_MAX, type AttemptRecord, type DeliveryRecord, type WebhookRecord, type WebhookStateRecord } from '../domain/records';
-import { QUEUE_MAX_DELAY_SECONDS } from '../domain/retry-schedule';
 import { buildSignatureHeaders } from '../domain/signing';
 import { checkWebhookUrl } from '../domain/url-policy';
-import { StaleDeliveriesError, type Clock, type DeliveryStore, type HttpSender, type WakeUpQueue, type WebhookSecretStore, type WebhookStateStore, type WebhookStore } from './ports';
+import { planNextWakeUp } from '../domain/wake-policy';
+import { mergeIds } from '../domain/webhook-lease';
+import { StaleDeliveriesError, type Clock, type DeliveryStore, type HttpResult, type HttpSender, type WakeUpQueue, type WebhookSecretStore, type WebhookStateStore, type WebhookStore } from './ports';
+import { letGoOfLease, takeLease } from './webhook-lease';
 import { disableWebhook } from './webhook-status';
+
+/**
+ * The drain of one webhook (DESIGN.md sections 1 and 6), as named steps:
+ *
+ *   start ─▶ [ read pending ─▶ pick ─▶ claim ─▶ send ─▶ settle ] ... ─▶ finish
+ *
+ * With the webhook's lease, it reads its pending deliveries, picks each project's head that is due
+ * (ordered per project, parallel across projects: domain/delivery-order.ts), claims their attempt
+ * numbers before sending (so none is ever used twice, even when the drain dies), sends up to the
+ * webhook's `maxInFlight` at once, and records the outcomes; until nothing is due or the budget is
+ * spent. Finishing, it plans its next wake-up (domain/wake-policy.ts) and lets go of the lease.
+ */
 
 export interface DrainDeps {
   readonly webhooks: WebhookStore;
@@ -40,368 +46,349 @@ export interface DrainReport {
   readonly attempts: number;
   readonly delivered: number;
   readonly failed: number;
+  /** Deliveries that waited behind their project's head, without an attempt. */
   readonly deferred: number;
   /** Work was left and a wake-up was pushed for it. */
   readonly continued: boolean;
 }
 
-/** Seconds to wait for the index to show this run's writes before listing again (strict fidelity: 1 s). */
-const INDEX_LAG_SECONDS = 2;
-/** Claims per write: with the state record a chunk of claims or results fits one transaction. */
-const CHUNK = 12;
+/** The listing of pending deliveries per read (one index page). */
+const LISTING = 100;
+/** Claims and results per write: with attempt records and the state, a chunk fits one transaction. */
+const CLAIMS_PER_WRITE = 12;
 
-/**
- * The drain of one webhook (DESIGN.md sections 1 and 6): with the webhook's lease, take its due
- * deliveries in change order, claim each attempt number before sending (so no number is ever used
- * twice, even when the drain dies), sign, POST, record the outcome, and stop at the budget. Three
- * consecutive failures open the circuit: the rest wait for the failed one's next attempt. Before
- * letting go it arranges the next wake-up: at once when work is left, delayed when the next due
- * time is within the queue's 900 s, otherwise the sweeper's.
- */
-export async function drainWebhook(deps: DrainDeps, message: { readonly webhookId: string; readonly deliveryIds: readonly string[] }): Promise<DrainReport> {
-  const { webhookId } = message;
-  const budget = deps.budget ?? DRAIN_BUDGET;
-  const startedAt = deps.clock.now();
-  const report = { attempts: 0, delivered: 0, failed: 0, deferred: 0 };
-  const done = (outcome: DrainReport['outcome'], continued = false): DrainReport => ({ outcome, continued, ...report });
-
-  const loaded = await deps.webhooks.load(webhookId);
-  if (!loaded) return done('no-webhook');
-  let webhook: WebhookRecord = loaded;
-  const lease = await deps.states.acquire(webhookId, deps.ownerId, deps.clock.now(), LEASE_MS, message.deliveryIds);
-  if (lease.kind === 'busy') return done('busy');
-  let state: WebhookStateRecord = { ...lease.state, wakeAt: lease.state.wakeAt <= deps.clock.now() ? 0 : lease.state.wakeAt, inbox: [] };
-
-  // The previous secret signs too only while a rotation's overlap lasts: otherwise it is not read.
-  const storedSecrets = await deps.secrets.load(webhookId, { previous: webhook.previousSecretUntil !== null && deps.clock.now() < webhook.previousSecretUntil });
-  if (!storedSecrets) {
-    console.error(`drain: webhook ${webhookId} has no signing secret; its deliveries wait`);
-    await deps.states.release(deps.ownerId, state);
-    return done('no-secret');
-  }
-  const secrets = storedSecrets;
-
-  const overBudget = () => report.attempts >= budget.maxAttempts || deps.clock.now() - startedAt >= budget.maxMs;
-  let known = [...new Set([...message.deliveryIds, ...lease.state.inbox])];
-  let continued = false;
-  /** The earliest due time this run wrote: the index may not show those writes yet. */
-  let earliestWritten: number | undefined;
+/** What one drain run works with; each step reads and updates it. */
+interface DrainRun {
+  readonly deps: DrainDeps;
+  readonly webhookId: string;
+  readonly startedAt: number;
+  readonly secrets: { readonly current: string; readonly previous: string | undefined };
+  webhook: WebhookRecord;
+  state: WebhookStateRecord;
+  /** Ids to read by key before the next pick: the index may not show them yet. */
+  known: Set<string>;
   /** Deliveries as this run last wrote them: newer than what a lagging index lists. */
-  const written = new Map<string, DeliveryRecord>();
-  const noteWritten = (records: readonly DeliveryRecord[]) => {
-    for (const r of records) {
-      written.set(r.deliveryId, r);
-      if (r.status === 'pending' && r.inFlight === 0) earliestWritten = Math.min(earliestWritten ?? r.dueAt, r.dueAt);
-    }
-  };
-  /** Ids handed over in the state (a rerun asked for meanwhile) are taken into this run, so the state stays small. */
-  const takeInbox = (next: WebhookStateRecord): WebhookStateRecord => {
-    if (next.inbox.length === 0) return next;
-    known = [...new Set([...known, ...next.inbox])];
-    return { ...next, inbox: [] };
-  };
-  /** The last listing held every pending delivery: what it did not show as due is known (`nextDueAt`). */
-  let listedAll = false;
-  let listedNextDue: number | undefined;
-  /** The last listing was a full page of deliveries already done: the index lags behind. */
-  let lagging = false;
+  readonly written: Map<string, DeliveryRecord>;
+  /** The last read: whether the listing held every pending delivery, and whether it lagged this run's writes. */
+  listing: { complete: boolean; lagging: boolean; pending: readonly DeliveryRecord[] };
+  failuresInARow: number;
+  readonly tally: { attempts: number; delivered: number; failed: number; deferred: number };
+}
 
+interface Sent {
+  readonly claimed: DeliveryRecord;
+  /** undefined: not sent (the claim is given back). */
+  readonly outcome?: { readonly plan: AttemptPlan; readonly attempt: AttemptRecord; readonly settled: DeliveryRecord; readonly status: number | null };
+  /** Not sent because its project's delivery before it waits for a retry until then. */
+  readonly waitUntil?: number;
+}
+
+export async function drainWebhook(deps: DrainDeps, message: { readonly webhookId: string; readonly deliveryIds: readonly string[] }): Promise<DrainReport> {
+  const started = await startDrain(deps, message);
+  if ('outcome' in started) return started;
+  const run = started;
   try {
-    return await drainLoop();
+    for (;;) {
+      const workLeft = await drainUntilDone(run);
+      const report = await finishDrain(run, workLeft);
+      if (report) return report;
+    }
   } catch (error) {
-    // Let go at once so the platform's retry of this event can carry on; claims stay and run out.
-    await deps.states.release(deps.ownerId, state, { force: true }).catch(() => undefined);
+    // Let go at once so the platform's retry of this event can carry on; claims stay, and the
+    // next drain takes them as interrupted.
+    await letGoOfLease(deps.states, deps.ownerId, run.state, true).catch(() => undefined);
     throw error;
   }
+}
 
-  async function drainLoop(): Promise<DrainReport> {
-    // The circuit breaker counts across the whole invocation, reruns included.
-    let circuitOpenUntil: number | undefined;
-    let consecutiveFailures = 0;
-    for (;;) {
-      drain: while (webhook.active) {
-        // Everything pending was listed last time and has been taken: only ids handed over since need a look.
-        if (listedAll && known.length === 0) break;
-        if (overBudget()) {
-          continued = true;
-          state = { ...state, inbox: [...new Set([...known, ...state.inbox])].slice(0, STATE_INBOX_MAX) };
-          break;
-        }
-        const collected = await collectDue(deps, webhookId, known, written);
-        known = [];
-        listedAll = collected.complete;
-        listedNextDue = collected.nextDueAt;
-        const due = collected.due;
-        if (due.length === 0) {
-          // A full page of what this run has just done (the index lags its writes) hides what comes
-          // after it: look again in a moment rather than take the webhook for drained.
-          if (collected.lagging) lagging = true;
-          break;
-        }
-        if (circuitOpenUntil !== undefined) {
-          // Open circuit: what a rerun brought waits too, without being attempted (read by key: the index may lag).
-          const until = circuitOpenUntil;
-          const current = await deps.deliveries.loadMany(due.map((d) => d.deliveryId));
-          const waiting = current.filter((d) => d.status === 'pending' && d.inFlight === 0 && d.dueAt < until).map((d) => ({ ...d, dueAt: until }));
-          state = takeInbox(await deps.states.commit(deps.ownerId, state, waiting, []));
-          noteWritten(waiting);
-          report.deferred += waiting.length;
-          break;
-        }
-        for (let i = 0; i < due.length; i += CHUNK) {
-          if (overBudget()) {
-            continued = true;
-            // The next drain reads these by key: the index may not show them yet.
-            state = { ...state, inbox: [...new Set([...due.slice(i).map((d) => d.deliveryId), ...known, ...state.inbox])].slice(0, STATE_INBOX_MAX) };
-            break drain;
-          }
-          const chunk = due.slice(i, i + CHUNK);
-          const now = deps.clock.now();
-          // Attempts a dead drain claimed and never recorded: logged as interrupted, retried now.
-          const interrupted: AttemptRecord[] = [];
-          const claimed = chunk.map((delivery) => {
-            let current = delivery;
-            if (delivery.inFlight > 0) {
-              const plan = planAfterAttempt({ delivery, attempt: delivery.inFlight, result: { outcome: 'interrupted' }, nowMs: now, jitter: deps.random() });
-              interrupted.push(attemptRecord(delivery.deliveryId, delivery.inFlight, now, 0, {}, null, {}, '', plan));
-              // The round moves on by one: the interruption is not a step of the retry schedule.
-              current = { ...delivery, inFlight: 0, status: plan.status, dueAt: plan.dueAt, lastError: plan.error, roundStart: delivery.roundStart + 1 };
-            }
-            if (current.status !== 'pending') return current;
-            const attempt = current.attempts + 1;
-            return { ...current, attempts: attempt, inFlight: attempt, dueAt: now + CLAIM_MS };
-          });
-          try {
-            // Each claim holds only if the delivery is still as listed: no record is read twice.
-            state = takeInbox(await deps.states.commit(deps.ownerId, state, claimed, interrupted, { expected: new Map(chunk.map((d) => [d.deliveryId, d])) }));
-          } catch (error) {
-            if (!(error instanceof StaleDeliveriesError)) throw error;
-            // The index showed some of these as they were before a recent write: read the rest by key.
-            known = [...new Set([...due.slice(i).map((d) => d.deliveryId), ...known])];
-            listedAll = false;
-            continue drain;
-          }
-          noteWritten(claimed);
+const emptyReport = (outcome: DrainReport['outcome']): DrainReport => ({ outcome, attempts: 0, delivered: 0, failed: 0, deferred: 0, continued: false });
 
-          const results: DeliveryRecord[] = [];
-          const attempts: AttemptRecord[] = [];
-          for (const delivery of claimed) {
-            if (delivery.inFlight === 0) continue;
-            if (circuitOpenUntil !== undefined || !webhook.active) {
-              // Not sent: the claim is given back, and the delivery waits for the circuit to close.
-              results.push({ ...delivery, attempts: delivery.attempts - 1, inFlight: 0, dueAt: circuitOpenUntil ?? delivery.dueAt });
-              report.deferred += 1;
-              continue;
-            }
-            const sent = await attemptDelivery(deps, webhook, secrets, delivery);
-            report.attempts += 1;
-            results.push(sent.delivery);
-            attempts.push(sent.attempt);
-            state = recordOutcome(state, sent.plan, sent.attempt, deps.clock.now());
-            if (sent.plan.outcome === 'delivered') {
-              report.delivered += 1;
-              consecutiveFailures = 0;
-              continue;
-            }
-            consecutiveFailures += 1;
-            if (sent.delivery.status === 'failed') report.failed += 1;
-            if (sent.plan.disableReason) {
-              webhook = await disableWebhook(deps, webhook, sent.plan.disableReason);
-            } else {
-              // Checked on every failed attempt: "no success for 5 days" can come true between final failures.
-              const decision = shouldAutoDisable({
-                lastSuccessAtMs: state.lastSuccessAt,
-                webhookCreatedAtMs: webhook.createdAt,
-                failedDeliveriesSince: state.failedSinceSuccess,
-                nowMs: deps.clock.now(),
-              });
-              if (decision.disable) webhook = await disableWebhook(deps, webhook, decision.reason);
-            }
-            if (consecutiveFailures >= CIRCUIT_BREAKER_FAILURES && sent.plan.nextAttemptAt !== null) circuitOpenUntil = sent.plan.nextAttemptAt;
-          }
-          state = takeInbox(await deps.states.commit(deps.ownerId, state, results, attempts));
-          noteWritten(results);
-          if (circuitOpenUntil !== undefined || !webhook.active) break drain;
-        }
-      }
+/** Start: the webhook, its lease (busy: the holder is poked instead) and its signing secrets. */
+async function startDrain(deps: DrainDeps, message: { readonly webhookId: string; readonly deliveryIds: readonly string[] }): Promise<DrainRun | DrainReport> {
+  const { webhookId } = message;
+  const webhook = await deps.webhooks.load(webhookId);
+  if (!webhook) return emptyReport('no-webhook');
+  const now = deps.clock.now();
+  const lease = await takeLease(deps, { webhookId, owner: deps.ownerId, nowMs: now, leaseMs: LEASE_MS, deliveryIds: message.deliveryIds });
+  if (lease.kind === 'busy') return emptyReport('busy');
+  const state = { ...lease.state, wakeAt: lease.state.wakeAt <= now ? 0 : lease.state.wakeAt, inbox: [] };
+  // The previous secret signs too only while a rotation's overlap lasts: otherwise it is not read.
+  const secrets = await deps.secrets.load(webhookId, { previous: webhook.previousSecretUntil !== null && now < webhook.previousSecretUntil });
+  if (!secrets) {
+    console.error(`drain: webhook ${webhookId} has no signing secret; its deliveries wait`);
+    await letGoOfLease(deps.states, deps.ownerId, state, false);
+    return emptyReport('no-secret');
+  }
+  return {
+    deps,
+    webhookId,
+    startedAt: now,
+    secrets,
+    webhook,
+    state,
+    known: new Set([...message.deliveryIds, ...lease.state.inbox]),
+    written: new Map(),
+    listing: { complete: false, lagging: false, pending: [] },
+    failuresInARow: 0,
+    tally: { attempts: 0, delivered: 0, failed: 0, deferred: 0 },
+  };
+}
 
-      if (circuitOpenUntil !== undefined && webhook.active) {
-        report.deferred += await deferDue(deps, webhookId, circuitOpenUntil, (next) => (state = next), () => state);
-      }
-      // A disabled webhook's work due now waits without wake-ups (enabling it wakes the drain);
-      // one due later keeps its wake-up, which then finds the webhook as it is by that time.
-      const next = lagging && !continued && webhook.active ? { delaySeconds: INDEX_LAG_SECONDS } : await planNextWakeUp(deps, webhookId, state, continued && webhook.active, earliestWritten, listedAll ? { nextDueAt: listedNextDue } : undefined);
-      const wake = webhook.active || (next && next.delaySeconds > 0) ? next : undefined;
-      const planned = wake ? { ...state, wakeAt: deps.clock.now() + wake.delaySeconds * 1000 } : state;
-      // Over budget, the lease goes whatever was asked meanwhile: the wake-up below takes it on.
-      const released = await deps.states.release(deps.ownerId, planned, { force: continued });
-      if (released.kind === 'released') {
-        // Pushed after the lease is free, so the drain it starts is never turned away as busy.
-        if (wake) await deps.queue.wakeDrains([{ webhookId, deliveryIds: [], delaySeconds: wake.delaySeconds }]);
-        return done(webhook.active ? 'drained' : 'inactive', continued);
-      }
-      // A wake-up came while we held the lease: drain again, starting with the deliveries it named.
-      // The wake-up planned above was not pushed: the state keeps the one noted before.
-      state = { ...released.state, wakeAt: state.wakeAt, inbox: [] };
-      known = [...new Set([...known, ...released.state.inbox])];
-      listedAll = false;
-      lagging = false;
-      webhook = (await deps.webhooks.load(webhookId)) ?? { ...webhook, active: false };
+/** Chunks until nothing is due (false) or the budget is spent with work left (true). */
+async function drainUntilDone(run: DrainRun): Promise<boolean> {
+  const budget = run.deps.budget ?? DRAIN_BUDGET;
+  while (run.webhook.active) {
+    if (run.tally.attempts >= budget.maxAttempts || run.deps.clock.now() - run.startedAt >= budget.maxMs) {
+      handOver(run);
+      return true;
     }
+    const pending = await readPending(run);
+    const pick = pickDeliveries({ pending, blocked: run.state.blocked, breakerUntil: run.state.breakerUntil, nowMs: run.deps.clock.now(), limit: chunkSize(run.webhook) });
+    if (pick.defer.length > 0) await deferFollowers(run, pick.defer);
+    if (pick.lanes.length === 0) return false;
+    const claimed = await claim(run, pick.lanes);
+    if (!claimed) continue;
+    await settle(run, await send(run, claimed));
+  }
+  return false;
+}
+
+/** Claims per chunk: a multiple of the webhook's in-flight limit, so no round of sends runs half full. */
+function chunkSize(webhook: WebhookRecord): number {
+  const n = webhook.maxInFlight;
+  return n >= CLAIMS_PER_WRITE ? n : n * Math.floor(CLAIMS_PER_WRITE / n);
+}
+
+/** Over budget: what this run knows of goes to the next drain by key (the index may not show it yet). */
+function handOver(run: DrainRun): void {
+  run.state = { ...run.state, inbox: mergeIds([...run.known], run.state.inbox).slice(0, STATE_INBOX_MAX) };
+  run.known.clear();
+}
+
+/**
+ * Read: the ids handed over and the blocked heads that are due, by key (strongly consistent), and
+ * the index's listing of pending deliveries, each taken as this run last wrote it when it did (the
+ * index may lag). Blocked heads that an admin cancelled or redelivered, or that are gone, let
+ * their projects go.
+ */
+async function readPending(run: DrainRun): Promise<DeliveryRecord[]> {
+  const { deps, webhookId } = run;
+  const now = deps.clock.now();
+  const ids = [...new Set([...run.known, ...dueBlockedIds(run.state.blocked, now)])];
+  run.known.clear();
+  const [byKey, listed] = await Promise.all([ids.length > 0 ? deps.deliveries.loadMany(ids) : [], deps.deliveries.listPending(webhookId, LISTING)]);
+  const current = new Map<string, DeliveryRecord>();
+  for (const record of listed.records) current.set(record.deliveryId, run.written.get(record.deliveryId) ?? record);
+  for (const record of byKey) current.set(record.deliveryId, record);
+  const found = new Set(byKey.map((d) => d.deliveryId));
+  run.state = { ...run.state, blocked: pruneBlocked(run.state.blocked, current, new Set(ids.filter((id) => !found.has(id)))) };
+  const pending = [...current.values()].filter((d) => d.webhookId === webhookId && d.status === 'pending');
+  // A full page that the index still shows as due but this run has done (or moved) hides what
+  // comes after it: the drain looks again in a moment rather than take the webhook for drained.
+  const lagging = !listed.complete && listed.records.some((r) => isSendable(r, now) && !isSendable(current.get(r.deliveryId) ?? r, now));
+  run.listing = { complete: listed.complete, lagging, pending };
+  return pending;
+}
+
+/** Followers of a project whose head waits for a retry wait with it (no attempt is counted). */
+async function deferFollowers(run: DrainRun, defer: readonly { readonly delivery: DeliveryRecord; readonly until: number }[]): Promise<void> {
+  const moved = defer.map((d) => deferDelivery(d.delivery, d.until));
+  try {
+    await commitWork(run, moved, [], new Map(defer.map((d) => [d.delivery.deliveryId, d.delivery])));
+    run.tally.deferred += moved.length;
+  } catch (error) {
+    if (!(error instanceof StaleDeliveriesError)) throw error;
+    for (const d of defer) run.known.add(d.delivery.deliveryId);
   }
 }
 
 /**
- * The ids handed over, read by key (strongly consistent), and the index's listing of pending
- * deliveries, each taken as this run last wrote it when it did (the index may lag). Answers what
- * is due now in change order, whether the listing held every pending delivery, the earliest due
- * time of the rest, and whether a full page of the listing was only what this run had done.
+ * Claim: each attempt number is taken before its request is sent, all in one write that holds
+ * only if every delivery is still as read. A claim a dead drain left is logged as interrupted and
+ * taken again. Stale (the index lagged a write): nothing is claimed, the ids are read by key.
  */
-async function collectDue(
-  deps: DrainDeps,
-  webhookId: string,
-  known: readonly string[],
-  written: ReadonlyMap<string, DeliveryRecord>,
-): Promise<{ due: DeliveryRecord[]; complete: boolean; nextDueAt: number | undefined; lagging: boolean }> {
-  const now = deps.clock.now();
-  const [byKey, listed] = await Promise.all([known.length > 0 ? deps.deliveries.loadMany(known) : [], deps.deliveries.listPending(webhookId, 100)]);
-  const current = new Map<string, DeliveryRecord>();
-  for (const record of listed.records) current.set(record.deliveryId, written.get(record.deliveryId) ?? record);
-  for (const record of byKey) current.set(record.deliveryId, record);
-  const isDue = (r: DeliveryRecord) => r.status === 'pending' && r.dueAt <= now;
-  const due: DeliveryRecord[] = [];
-  let nextDueAt: number | undefined;
-  for (const record of current.values()) {
-    if (record.webhookId !== webhookId || record.status !== 'pending') continue;
-    if (isDue(record)) due.push(record);
-    else nextDueAt = Math.min(nextDueAt ?? record.dueAt, record.dueAt);
+async function claim(run: DrainRun, lanes: readonly (readonly DeliveryRecord[])[]): Promise<DeliveryRecord[][] | undefined> {
+  const now = run.deps.clock.now();
+  const interrupted: AttemptRecord[] = [];
+  const claimOne = (delivery: DeliveryRecord) => {
+    if (delivery.inFlight === 0) return claimAttempt(delivery, now);
+    const { delivery: recovered, attempt } = interruptAttempt(delivery, now);
+    interrupted.push(attempt);
+    return claimAttempt(recovered, now);
+  };
+  const claimed = lanes.map((lane) => lane.map(claimOne));
+  const picked = lanes.flat();
+  try {
+    await commitWork(run, claimed.flat(), interrupted, new Map(picked.map((d) => [d.deliveryId, d])));
+  } catch (error) {
+    if (!(error instanceof StaleDeliveriesError)) throw error;
+    for (const d of picked) run.known.add(d.deliveryId);
+    return undefined;
   }
-  // The index showed deliveries as due that are done by now (its lag behind this drain's writes,
-  // or a drain's just before): a full page of them hides what comes after.
-  const lagging = !listed.complete && listed.records.some((r) => isDue(r) && !isDue(current.get(r.deliveryId) ?? r));
-  return { due: due.sort(byChangeOrder), complete: listed.complete, nextDueAt, lagging };
+  return claimed;
 }
 
-async function attemptDelivery(
-  deps: DrainDeps,
-  webhook: WebhookRecord,
-  secrets: { current: string; previous: string | undefined },
-  delivery: DeliveryRecord,
-): Promise<{ delivery: DeliveryRecord; attempt: AttemptRecord; plan: AttemptPlan }> {
-  const attemptNo = delivery.inFlight;
+/**
+ * Send: up to the webhook's `maxInFlight` lanes at once, each lane one project's deliveries one
+ * after another (the next only once the one before was delivered). The URL policy is checked
+ * again first: a stored URL may predate a stricter policy. Claims not sent are given back: behind
+ * a failed delivery of their project, once the webhook is disabled, or once the circuit opens
+ * (CIRCUIT_BREAKER_FAILURES failures in a row; tests and redeliveries still go).
+ */
+async function send(run: DrainRun, lanes: readonly (readonly DeliveryRecord[])[]): Promise<Sent[]> {
+  const policy = checkWebhookUrl(run.webhook.url, { allowLoopback: run.deps.allowLoopback });
+  const results: Sent[] = [];
+  let next = 0;
+  let disabled = false;
+  let failuresInARow = run.failuresInARow;
+  const sendLane = async (lane: readonly DeliveryRecord[]): Promise<void> => {
+    let behind: number | undefined;
+    for (const claimed of lane) {
+      if (behind !== undefined || disabled || (failuresInARow >= CIRCUIT_BREAKER_FAILURES && claimed.ordered)) {
+        results.push({ claimed, ...(behind !== undefined ? { waitUntil: behind } : {}) });
+        continue;
+      }
+      const outcome = policy.ok ? await post(run, claimed, policy.value.url) : refused(run, claimed, policy.error.message);
+      results.push({ claimed, outcome });
+      if (outcome.plan.disableReason) disabled = true;
+      failuresInARow = outcome.plan.outcome === 'delivered' ? 0 : failuresInARow + 1;
+      // Not delivered: the rest of the lane waits behind it (for its retry, or until it is final).
+      if (outcome.settled.status === 'pending') behind = outcome.settled.dueAt;
+    }
+  };
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < lanes.length; i = next++) await sendLane(lanes[i] as DeliveryRecord[]);
+  };
+  await Promise.all(Array.from({ length: Math.min(run.webhook.maxInFlight, lanes.length) }, worker));
+  return results;
+}
+
+/** One signed POST and what its result means for the delivery. */
+async function post(run: DrainRun, claimed: DeliveryRecord, url: string): Promise<NonNullable<Sent['outcome']>> {
+  const { deps, webhook, secrets } = run;
   const startedAt = deps.clock.now();
   const signing = [secrets.current, ...(secrets.previous && webhook.previousSecretUntil !== null && startedAt < webhook.previousSecretUntil ? [secrets.previous] : [])];
-  const headers = buildSignatureHeaders({
-    deliveryId: delivery.deliveryId,
-    timestampSeconds: Math.floor(startedAt / 1000),
-    body: delivery.body,
-    secrets: signing,
-    attempt: attemptNo,
-    userAgent: deps.userAgent,
-  });
-  // The URL policy again before every request: a stored URL may predate a stricter policy.
-  const policy = checkWebhookUrl(webhook.url, { allowLoopback: deps.allowLoopback });
-  const sent = policy.ok
-    ? await deps.http.post(policy.value.url, headers, delivery.body, ATTEMPT_TIMEOUT_MS)
-    : {
-        startedAt,
-        durationMs: 0,
-        result: { kind: 'error' as const, error: 'blocked' as const, message: policy.error.message },
-        responseHeaders: {},
-        responseBodyExcerpt: '',
-      };
+  const headers = buildSignatureHeaders({ deliveryId: claimed.deliveryId, timestampSeconds: Math.floor(startedAt / 1000), body: claimed.body, secrets: signing, attempt: claimed.inFlight, userAgent: deps.userAgent });
+  const sent: HttpResult = await deps.http.post(url, headers, claimed.body, ATTEMPT_TIMEOUT_MS);
   const endedAt = deps.clock.now();
-  const plan = planAfterAttempt({ delivery, attempt: attemptNo, result: classifyOutcome(sent.result), nowMs: endedAt, jitter: deps.random() });
+  const plan = planAfterAttempt({ delivery: claimed, attempt: claimed.inFlight, result: classifyOutcome(sent.result), nowMs: endedAt, jitter: deps.random() });
   const status = sent.result.kind === 'response' ? sent.result.status : null;
-  const error = plan.outcome === 'delivered' ? null : plan.error;
   return {
     plan,
-    attempt: attemptRecord(delivery.deliveryId, attemptNo, sent.startedAt, sent.durationMs, { ...headers }, status, sent.responseHeaders, sent.responseBodyExcerpt, plan),
-    delivery: { ...delivery, inFlight: 0, status: plan.status, dueAt: plan.dueAt, lastAttemptAt: endedAt, lastStatusCode: status, lastError: error },
+    status,
+    settled: settleAttempt(claimed, plan, { statusCode: status, endedAt }),
+    attempt: attemptRecord({
+      deliveryId: claimed.deliveryId,
+      attempt: claimed.inFlight,
+      startedAt: sent.startedAt,
+      durationMs: sent.durationMs,
+      requestHeaders: { ...headers },
+      responseStatus: status,
+      responseHeaders: sent.responseHeaders,
+      responseBodyExcerpt: sent.responseBodyExcerpt,
+      plan,
+    }),
   };
 }
 
-function attemptRecord(
-  deliveryId: string,
-  attempt: number,
-  startedAt: number,
-  durationMs: number,
-  requestHeaders: Record<string, string>,
-  responseStatus: number | null,
-  responseHeaders: Record<string, string>,
-  responseBodyExcerpt: string,
-  plan: AttemptPlan,
-): AttemptRecord {
-  return {
-    schemaVersion: 1,
-    deliveryId,
-    attempt,
-    startedAt,
-    durationMs: Math.max(0, Math.round(durationMs)),
-    requestHeaders,
-    responseStatus,
-    responseHeaders,
-    responseBodyExcerpt,
-    error: plan.outcome === 'delivered' ? null : plan.error,
-    outcome: plan.outcome,
-    nextAttemptAt: plan.nextAttemptAt,
-  };
-}
-
-/** The webhook's status after one attempt: last execution, result, health, the auto-disable count. */
-function recordOutcome(state: WebhookStateRecord, plan: AttemptPlan, attempt: AttemptRecord, nowMs: number): WebhookStateRecord {
-  const ok = plan.outcome === 'delivered';
-  return {
-    ...state,
-    lastRunAt: nowMs,
-    lastResult: lastResultOf(attempt.responseStatus ?? undefined),
-    lastStatusCode: attempt.responseStatus,
-    lastError: ok ? null : plan.error,
-    lastSuccessAt: ok ? nowMs : state.lastSuccessAt,
-    failedSinceSuccess: ok ? 0 : state.failedSinceSuccess + (plan.status === 'failed' ? 1 : 0),
-    hours: addToHealth(state.hours, nowMs, !ok),
-  };
-}
-
-/** Circuit open: every other due delivery waits for the failed one's next attempt (no attempt is counted). */
-async function deferDue(deps: DrainDeps, webhookId: string, until: number, setState: (s: WebhookStateRecord) => void, getState: () => WebhookStateRecord): Promise<number> {
-  let deferred = 0;
-  for (let round = 0; round < 10; round += 1) {
-    const due = await deps.deliveries.dueForWebhook(webhookId, deps.clock.now(), 100);
-    const waiting = due.filter((d) => d.inFlight === 0 && d.dueAt < until);
-    if (waiting.length === 0) break;
-    for (let i = 0; i < waiting.length; i += 24) {
-      setState(await deps.states.commit(deps.ownerId, getState(), waiting.slice(i, i + 24).map((d) => ({ ...d, dueAt: until })), []));
-    }
-    deferred += waiting.length;
-    if (due.length < 100) break;
-  }
-  return deferred;
+/** The stored URL fails the policy as it is now: not sent, failed at once, the webhook disabled. */
+function refused(run: DrainRun, claimed: DeliveryRecord, message: string): NonNullable<Sent['outcome']> {
+  const now = run.deps.clock.now();
+  const plan = planRefusedUrl(claimed, message);
+  const attempt = attemptRecord({ deliveryId: claimed.deliveryId, attempt: claimed.inFlight, startedAt: now, durationMs: 0, requestHeaders: {}, responseStatus: null, responseHeaders: {}, responseBodyExcerpt: '', plan });
+  return { plan, status: null, attempt, settled: settleAttempt(claimed, plan, { statusCode: null, endedAt: now }) };
 }
 
 /**
- * One mechanism for every delay: the deliveries' `dueAt`. Work left now: a wake-up at once. The
- * earliest due time within the queue's 900 s: a delayed wake-up, unless one already comes by then.
- * Later: the sweeper wakes the drain when it is due.
+ * Settle: each outcome goes into the webhook's state (status, health, blocked projects, the
+ * circuit breaker), the webhook is disabled when an answer asks for it (410, a refused URL) or
+ * the days without success say so, and everything is written in one go with the attempt records.
  */
-async function planNextWakeUp(
-  deps: DrainDeps,
-  webhookId: string,
-  state: WebhookStateRecord,
-  workLeft: boolean,
-  earliestWritten: number | undefined,
-  listedAll: { readonly nextDueAt: number | undefined } | undefined,
-): Promise<{ delaySeconds: number } | undefined> {
-  if (workLeft) return { delaySeconds: 0 };
+async function settle(run: DrainRun, sent: readonly Sent[]): Promise<void> {
+  const { deps } = run;
+  const records: DeliveryRecord[] = [];
+  const attempts: AttemptRecord[] = [];
+  for (const { outcome } of sent) {
+    if (!outcome) continue;
+    run.tally.attempts += 1;
+    if (outcome.plan.outcome === 'delivered') run.tally.delivered += 1;
+    if (outcome.settled.status === 'failed') run.tally.failed += 1;
+    records.push(outcome.settled);
+    attempts.push(outcome.attempt);
+    const recorded = recordOutcome(run.state, { settled: outcome.settled, plan: outcome.plan, responseStatus: outcome.status, nowMs: deps.clock.now(), failuresInARow: run.failuresInARow });
+    run.state = recorded.state;
+    run.failuresInARow = recorded.failuresInARow;
+    await disableIfAsked(run, outcome.plan);
+  }
+  // Not sent: the number is given back, and the delivery waits for the circuit to close.
   const now = deps.clock.now();
-  // The index may lag this run's own writes: what it wrote counts too. When the last listing held
-  // every pending delivery, what it showed as due later is all there is: no query needed.
-  const indexed = listedAll ? listedAll.nextDueAt : await deps.deliveries.earliestDue(webhookId);
-  const candidates = [indexed, earliestWritten].filter((t): t is number => t !== undefined);
-  const next = candidates.length > 0 ? Math.min(...candidates) : undefined;
-  if (next === undefined) return undefined;
-  const delaySeconds = Math.max(0, Math.ceil((next - now) / 1000));
-  if (delaySeconds > QUEUE_MAX_DELAY_SECONDS) return undefined;
-  if (state.wakeAt > now && state.wakeAt <= next + 1000) return undefined;
-  return { delaySeconds };
+  for (const { claimed, outcome, waitUntil } of sent) if (!outcome) records.push(giveBackClaim(claimed, Math.max(now, run.state.breakerUntil, waitUntil ?? 0)));
+  await commitWork(run, records, attempts);
+}
+
+async function disableIfAsked(run: DrainRun, plan: AttemptPlan): Promise<void> {
+  if (plan.outcome === 'delivered' || !run.webhook.active) return;
+  if (plan.disableReason) {
+    run.webhook = await disableWebhook(run.deps, run.webhook, plan.disableReason);
+    return;
+  }
+  // Checked on every failed attempt: "no success for 5 days" can come true between final failures.
+  const decision = shouldAutoDisable({ lastSuccessAtMs: run.state.lastSuccessAt, webhookCreatedAtMs: run.webhook.createdAt, failedDeliveriesSince: run.state.failedSinceSuccess, nowMs: run.deps.clock.now() });
+  if (decision.disable) run.webhook = await disableWebhook(run.deps, run.webhook, decision.reason);
+}
+
+/** Writes deliveries and attempts with the state while this drain holds the lease; takes the ids handed over meanwhile. */
+async function commitWork(run: DrainRun, deliveries: readonly DeliveryRecord[], attempts: readonly AttemptRecord[], expected?: ReadonlyMap<string, DeliveryRecord>): Promise<void> {
+  const stored = await run.deps.states.commit(run.deps.ownerId, run.state, deliveries, attempts, expected ? { expected } : {});
+  for (const id of stored.inbox) run.known.add(id);
+  run.state = { ...stored, inbox: [] };
+  for (const d of deliveries) run.written.set(d.deliveryId, d);
+}
+
+/**
+ * Finish: plan the next wake-up (at once with work left, delayed within the queue's 900 s, else
+ * the sweeper's) and let go of the lease; when a rerun was asked for meanwhile, drain again.
+ * Answers the report, or undefined to drain again.
+ */
+async function finishDrain(run: DrainRun, workLeft: boolean): Promise<DrainReport | undefined> {
+  const { deps, webhookId } = run;
+  const now = deps.clock.now();
+  const next = run.webhook.active ? planNextWakeUp({ nowMs: now, workLeft, indexLags: run.listing.lagging, dueTimes: await nextDueTimes(run, now), notedWakeAt: run.state.wakeAt }) : await laterWakeOfDisabled(run, now);
+  const planned = next ? { ...run.state, wakeAt: now + next.delaySeconds * 1000 } : run.state;
+  // Over budget, the lease goes whatever was asked meanwhile: the wake-up below takes it on.
+  const released = await letGoOfLease(deps.states, deps.ownerId, planned, workLeft);
+  if (released.kind === 'released') {
+    // Pushed after the lease is free, so the drain it starts is never turned away as busy.
+    if (next) await deps.queue.wakeDrains([{ webhookId, deliveryIds: [], delaySeconds: next.delaySeconds }]);
+    return { outcome: run.webhook.active ? 'drained' : 'inactive', continued: workLeft, ...run.tally };
+  }
+  // A wake-up came while we held the lease: drain again, starting with the deliveries it named.
+  // The wake-up planned above was not pushed: the state keeps the one noted before.
+  for (const id of released.state.inbox) run.known.add(id);
+  run.state = { ...released.state, wakeAt: run.state.wakeAt, inbox: [] };
+  run.listing = { complete: false, lagging: false, pending: [] };
+  run.webhook = (await deps.webhooks.load(webhookId)) ?? { ...run.webhook, active: false };
+  return undefined;
+}
+
+/**
+ * When pending work comes due: what the last read held (the index may lag this run's writes, so
+ * they count too), the blocked heads, the circuit breaker; when the listing was not complete, the
+ * index's earliest due time as well (only a later one: what is due now is held back on purpose).
+ */
+async function nextDueTimes(run: DrainRun, now: number): Promise<number[]> {
+  if (run.state.breakerUntil > now) return [run.state.breakerUntil];
+  const times = [...run.listing.pending.filter((d) => d.dueAt > now && d.inFlight === 0).map((d) => d.dueAt), ...run.state.blocked.map((b) => b.dueAt)];
+  for (const d of run.written.values()) if (d.status === 'pending' && d.inFlight === 0 && d.dueAt > now) times.push(d.dueAt);
+  if (!run.listing.complete) {
+    const indexed = await run.deps.deliveries.earliestDue(run.webhookId);
+    if (indexed !== undefined && indexed > now) times.push(indexed);
+  }
+  return times;
+}
+
+/** A disabled webhook's work due now waits without wake-ups (enabling it wakes the drain); one due later keeps its wake-up, which then finds the webhook as it is by that time. */
+async function laterWakeOfDisabled(run: DrainRun, now: number): Promise<{ delaySeconds: number } | undefined> {
+  const next = planNextWakeUp({ nowMs: now, workLeft: false, indexLags: false, dueTimes: await nextDueTimes(run, now), notedWakeAt: run.state.wakeAt });
+  return next && next.delaySeconds > 0 ? next : undefined;
 }

@@ -1,8 +1,9 @@
-import { deliveryIdFor, fieldsForWebhook, newDelivery } from '../domain/delivery-policy';
-import { WAKE_IDS, type DeliveryRecord, type FieldChangeRecord, type WebhookRecord } from '../domain/records';
+import { createDelivery } from '../domain/delivery-lifecycle';
+import { deliveryIdFor, fieldsForWebhook } from '../domain/delivery-policy';
+import type { DeliveryRecord, FieldChangeRecord, WebhookRecord } from '../domain/records';
 import { buildWebhookBody } from '../domain/webhook-body';
 import type { Clock, DeliveryStore, FanOutChangeStore, FanOutInbox, WakeUpQueue, WebhookStateStore, WebhookStore } from './ports';
-import { plannedWakeAt, wakeInSteps } from './wake-drains';
+import { pokeDrains } from './webhook-lease';
 
 export interface FanOutDeps {
   readonly changes: FanOutChangeStore;
@@ -75,15 +76,12 @@ export async function fanOutChanges(deps: FanOutDeps, changeIds: readonly string
   }
   // One batched read and write of the webhooks' states: a change to 1,000 webhooks costs about
   // 80 KVS requests here, not 3,000. Wake-ups needed are noted with the time each goes out.
-  const pokes = [...idsByWebhook].map(([webhookId, deliveryIds]) => ({ webhookId, deliveryIds }));
-  const answers = await deps.states.pokeMany(pokes, now, (n) => plannedWakeAt(now, n));
-  const wakes = pokes.filter((p) => answers.get(p.webhookId) === 'needs-wake').map((p) => ({ webhookId: p.webhookId, deliveryIds: p.deliveryIds.slice(0, WAKE_IDS) }));
+  const { wakeUps } = await pokeDrains(deps, [...idsByWebhook].map(([webhookId, deliveryIds]) => ({ webhookId, deliveryIds })));
   // More to take only if the index listed a full page of changes really not fanned out.
   const continued = taken.more || strays.filter((c) => c.pushState !== 'fanned-out').length >= listLimit;
-  await wakeInSteps(deps.queue, wakes);
   await deps.changes.markFannedOut(changes);
   if (continued) await deps.queue.wakeFanOut([]);
-  return { changes: changes.length, deliveries: records.length, wakeUps: wakes.length, continued };
+  return { changes: changes.length, deliveries: records.length, wakeUps, continued };
 }
 
 function deliveriesFor(change: FieldChangeRecord, webhook: WebhookRecord, now: number): DeliveryRecord[] {
@@ -91,7 +89,7 @@ function deliveriesFor(change: FieldChangeRecord, webhook: WebhookRecord, now: n
   if (fields.length === 0) return [];
   const body = buildWebhookBody({ event: 'updated', user: change.user, timestamp: change.timestamp, project: change.project, fields, revision: change.revision });
   return [
-    newDelivery({
+    createDelivery({
       deliveryId: deliveryIdFor(change.changeId, webhook.id),
       webhookId: webhook.id,
       changeId: change.changeId,

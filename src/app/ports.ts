@@ -186,43 +186,30 @@ export interface CommitOptions {
   readonly expected?: ReadonlyMap<string, DeliveryRecord>;
 }
 
-export type PokeAnswer = 'rerun-requested' | 'wake-pending' | 'needs-wake';
-
-export type LeaseResult = { readonly kind: 'acquired'; readonly state: WebhookStateRecord } | { readonly kind: 'busy' };
-
-/** The drain's record of a webhook: lease, pending wake-up, status. */
+/**
+ * The drain's record of a webhook: lease, pending wake-up, blocked projects, status. Only
+ * compare-and-set here: what to write is decided by the pure rules of domain/webhook-lease.ts and
+ * domain/wake-policy.ts.
+ */
 export interface WebhookStateStore {
   load(webhookId: string): Promise<WebhookStateRecord | undefined>;
   loadMany(webhookIds: readonly string[]): Promise<Map<string, WebhookStateRecord>>;
   /**
-   * Takes the lease when it is free or ran out; when another drain holds it, asks that one to
-   * drain again, handing it `ids` to read by key.
+   * Applies `mutate` to the latest state (a new one when none is stored) until a conditional write
+   * holds; `mutate` answers undefined to write nothing. Answers the state as stored afterwards.
+   * `mutate` may be called more than once, so it must depend only on its argument.
    */
-  acquire(webhookId: string, owner: string, nowMs: number, leaseMs: number, ids?: readonly string[]): Promise<LeaseResult>;
+  update(webhookId: string, mutate: (current: WebhookStateRecord) => WebhookStateRecord | undefined): Promise<WebhookStateRecord>;
+  /** `update` for many webhooks at once: batched reads and conditional transactions of 25. */
+  updateMany(webhookIds: readonly string[], mutate: (current: WebhookStateRecord) => WebhookStateRecord | undefined): Promise<void>;
+  /** Writes `next` (its version is `expected.version + 1`) only if the stored version is still `expected.version`; answers whether it did. */
+  compareAndSet(expected: WebhookStateRecord, next: WebhookStateRecord): Promise<boolean>;
   /**
-   * Writes the state with deliveries and attempt records, all or nothing, only while `owner`
-   * holds the lease (LeaseLostError otherwise). Answers the state as stored (a rerun asked for
-   * meanwhile is kept).
+   * Writes the state with deliveries and attempt records, all or nothing per transaction (as many
+   * as Forge's limits need), only while `owner` holds the lease (LeaseLostError otherwise). What
+   * another writer added meanwhile is kept (domain `mergeConcurrent`). Answers the state as stored.
    */
   commit(owner: string, state: WebhookStateRecord, deliveries: readonly DeliveryRecord[], attempts: readonly AttemptRecord[], options?: CommitOptions): Promise<WebhookStateRecord>;
-  /**
-   * Lets go of the lease, unless a rerun was asked for meanwhile: then answers 'rerun' and keeps
-   * it (`force`: lets go all the same, the caller wakes a new drain).
-   */
-  release(owner: string, state: WebhookStateRecord, options?: { force?: boolean }): Promise<{ kind: 'released' } | { kind: 'rerun'; state: WebhookStateRecord }>;
-  /**
-   * New deliveries are due, for many webhooks at once (batched reads and writes): per webhook, asks
-   * a running drain to drain again ('rerun-requested'), or says an immediate wake-up is already on
-   * its way ('wake-pending'), or that one is needed ('needs-wake'): that one is noted as due at
-   * `planWakeAt(n)`, n counting the webhooks that need one, in the order given.
-   */
-  pokeMany(
-    pokes: readonly { readonly webhookId: string; readonly deliveryIds: readonly string[] }[],
-    nowMs: number,
-    planWakeAt: (n: number) => number,
-  ): Promise<Map<string, PokeAnswer>>;
-  /** Records that wake-ups due at these times are on the queue (not by the lease holder). */
-  noteWakeUps(wakes: readonly { readonly webhookId: string; readonly wakeAt: number }[]): Promise<void>;
   delete(webhookId: string): Promise<void>;
 }
 
@@ -255,7 +242,10 @@ export interface DeliveryStore {
   listByStatusSince(webhookId: string, status: DeliveryRecord['status'], sinceMs: number, limit: number): Promise<DeliveryRecord[]>;
   countPending(webhookId: string, cap: number): Promise<number>;
   loadAttempts(deliveryId: string, attempts: number): Promise<AttemptRecord[]>;
-  deleteForWebhook(webhookId: string): Promise<number>;
+  /** Writes `next` only if the stored delivery is still as `expected` (status, attempts, attempt in flight, due time); answers whether it did. */
+  replaceIf(expected: DeliveryRecord, next: DeliveryRecord): Promise<boolean>;
+  /** Cancels every pending delivery of a (deleted) webhook; answers how many. */
+  cancelPendingOfWebhook(webhookId: string, nowMs: number): Promise<number>;
 }
 
 export interface FanOutChangeStore {
@@ -287,7 +277,7 @@ export interface WakeUpQueue {
    * work is due and no wake-up is noted.
    */
   wakeDrains(wakes: readonly { webhookId: string; deliveryIds: readonly string[]; delaySeconds: number }[]): Promise<{ pushed: string[]; limited: boolean; refused?: 'rate-limited' | 'chain-cut' }>;
-  /** Wakes these webhooks' drains in steps, starting after `delaySeconds` (one fan-out event carries the list). */
+  /** Wakes these webhooks' drains in steps, starting after `delaySeconds` (one `wake-drains` event carries the list). */
   continueWakes(webhookIds: readonly string[], delaySeconds: number): Promise<PushOutcome>;
 }
 

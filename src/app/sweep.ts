@@ -1,8 +1,8 @@
-import { wakeUpPending } from '../domain/delivery-policy';
 import { WAKE_IDS, type DeliveryRecord } from '../domain/records';
+import { plannedWakeAt, STUCK_CHANGE_MS, sweeperShouldWake } from '../domain/wake-policy';
 import type { ChangeEventPublisher, Clock, DeliveryStore, FanOutChangeStore, FieldChangeStore, WakeUpQueue, WebhookStateStore, WebhookStore } from './ports';
 import { publishPendingChanges } from './publish-pending-changes';
-import { plannedWakeAt, wakeInSteps } from './wake-drains';
+import { wakeInSteps } from './wake-drains';
 
 export interface SweepDeps {
   readonly changes: FieldChangeStore;
@@ -15,10 +15,6 @@ export interface SweepDeps {
   readonly clock: Clock;
 }
 
-/** A wake-up noted this long ago and not taken is taken to be lost. */
-export const LOST_WAKE_UP_MS = 2 * 60_000;
-/** A change pushed this long ago and still not fanned out gets another fan-out wake-up. */
-export const STUCK_CHANGE_MS = 5 * 60_000;
 const DUE_PAGES = 5;
 
 export interface SweepReport {
@@ -55,20 +51,18 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   for (const [webhookId, due] of dueByWebhook) {
     const webhook = await deps.webhooks.load(webhookId);
     if (!webhook) {
-      await deps.deliveries.saveMany(due.map((d) => ({ ...d, status: 'cancelled' as const, inFlight: 0 })));
+      await deps.deliveries.saveMany(due.map((d) => ({ ...d, status: 'cancelled' as const, inFlight: 0, cancelledBy: null, cancelledAt: now })));
       orphansCancelled += due.length;
       continue;
     }
     if (!webhook.active) continue;
-    const state = states.get(webhookId);
-    if (state && state.leaseOwner !== '' && state.leaseUntil > now) continue;
-    // A wake-up on its way (noted after the last drain started, and not long overdue) will come.
-    if (state && wakeUpPending(state) && state.wakeAt > now - LOST_WAKE_UP_MS) continue;
+    if (!sweeperShouldWake(states.get(webhookId), now)) continue;
     wakes.push({ webhookId, deliveryIds: due.slice(0, WAKE_IDS).map((d) => d.deliveryId) });
   }
   // Noted first, with the time each goes out (in steps: hundreds of webhooks may be due at once);
   // one the event rate refuses is overdue by the next sweep, which wakes it then.
-  await deps.states.noteWakeUps(wakes.map((w, n) => ({ webhookId: w.webhookId, wakeAt: plannedWakeAt(now, n) })));
+  const wakeAt = new Map(wakes.map((w, n) => [w.webhookId, plannedWakeAt(now, n)]));
+  await deps.states.updateMany([...wakeAt.keys()], (current) => ({ ...current, wakeAt: wakeAt.get(current.webhookId) ?? current.wakeAt }));
   await wakeInSteps(deps.queue, wakes);
   return { changesPushed: pushed.pushed, fanOutWoken: stuck.length > 0, drainsWoken: wakes.length, orphansCancelled };
 }

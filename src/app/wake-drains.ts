@@ -1,18 +1,6 @@
-import { MAX_CONTINUED_WAKES } from '../domain/records';
+import { MAX_CONTINUED_WAKES, WAKE_IDS } from '../domain/records';
+import { WAKE_STEP_SECONDS, WAKES_PER_STEP } from '../domain/wake-policy';
 import type { WakeUpQueue } from './ports';
-
-/**
- * Drain wake-ups pushed at once. A change to many webhooks wakes them in steps of this many, one
- * step every WAKE_STEP_SECONDS, so the wake-ups stay inside Forge's 500 events per minute (300 a
- * minute at most here) and the drains they start inside its 1,000 KVS requests per second.
- */
-export const WAKES_PER_STEP = 50;
-export const WAKE_STEP_SECONDS = 10;
-
-/** When the n-th wake-up (from 0) of a list woken in steps goes out. */
-export function plannedWakeAt(nowMs: number, n: number): number {
-  return nowMs + Math.floor(n / WAKES_PER_STEP) * WAKE_STEP_SECONDS * 1000;
-}
 
 export interface SteppedWake {
   readonly webhookId: string;
@@ -20,15 +8,16 @@ export interface SteppedWake {
 }
 
 /**
- * Pushes the first step of wake-ups now and hands the rest to a continuation of the fan-out,
- * delayed by one step, which does the same with them (`continueWakes`). The caller has noted each
- * wake-up as due at `plannedWakeAt(now, n)`: what the event rate refuses is left to the sweeper,
- * which wakes a drain whose noted wake-up is overdue.
+ * Pushes the first step of wake-ups now and hands the rest to a continuation (a `wake-drains`
+ * message, one step later), which does the same with them. The caller has noted each wake-up as
+ * due at `plannedWakeAt(now, n)` (domain/wake-policy.ts): what the event rate refuses is left to
+ * the sweeper, which wakes a drain whose noted wake-up is overdue.
  */
 export async function wakeInSteps(queue: WakeUpQueue, wakes: readonly SteppedWake[]): Promise<{ pushed: string[]; limited: boolean; continued: number }> {
+  if (wakes.length === 0) return { pushed: [], limited: false, continued: 0 };
   const first = wakes.slice(0, WAKES_PER_STEP);
   const rest = wakes.slice(WAKES_PER_STEP, WAKES_PER_STEP + MAX_CONTINUED_WAKES).map((w) => w.webhookId);
-  const { pushed, limited } = await queue.wakeDrains(first.map((w) => ({ ...w, delaySeconds: 0 })));
+  const { pushed, limited } = await queue.wakeDrains(first.map((w) => ({ webhookId: w.webhookId, deliveryIds: w.deliveryIds.slice(0, WAKE_IDS), delaySeconds: 0 })));
   if (limited) console.warn(`the event rate limit refused ${first.length - pushed.length} drain wake-up(s); the sweeper wakes them`);
   if (rest.length === 0) return { pushed, limited, continued: 0 };
   try {

@@ -1,9 +1,10 @@
-import { healthOf, newDelivery, testDeliveryId } from '../domain/delivery-policy';
+import { cancelDelivery as cancelStep, createDelivery, redeliverDelivery } from '../domain/delivery-lifecycle';
+import { healthOf, testDeliveryId } from '../domain/delivery-policy';
 import { WAKE_IDS, type DeliveryRecord, type WebhookRecord, type WebhookStateRecord } from '../domain/records';
 import { generateWebhookSecret } from '../domain/signing';
 import { checkWebhookUrl } from '../domain/url-policy';
 import { buildWebhookBody } from '../domain/webhook-body';
-import type { WebhookPayloads, DeliveryDetailDto, DeliverySummaryDto, UrlCheckDto, WebhookDto } from '../shared/webhooks-contract';
+import { WEBHOOK_IN_FLIGHT, type WebhookPayloads, type DeliveryDetailDto, type DeliverySummaryDto, type UrlCheckDto, type WebhookDto } from '../shared/webhooks-contract';
 import { AppError, invalidInput, notFound } from './app-error';
 import { loadFieldCatalog } from './field-catalog';
 import {
@@ -18,6 +19,7 @@ import {
   type WebhookStateStore,
   type WebhookStore,
 } from './ports';
+import { pokeDrains } from './webhook-lease';
 
 export interface WebhookAdminDeps {
   readonly webhooks: WebhookStore;
@@ -91,6 +93,7 @@ export async function createWebhook(deps: WebhookAdminDeps, input: Input<'create
     disabledReason: null,
     disabledAt: null,
     previousSecretUntil: null,
+    maxInFlight: input.maxInFlight ?? WEBHOOK_IN_FLIGHT.default,
   };
   // The secret first: a webhook never exists without one to sign with.
   await deps.secrets.rotate(id, secret, 0);
@@ -113,6 +116,7 @@ export async function updateWebhook(deps: WebhookAdminDeps, input: Input<'update
     active: input.active ?? current.active,
     projects,
     fieldIds,
+    maxInFlight: input.maxInFlight ?? current.maxInFlight,
     updatedAt: now,
     version: current.version + 1,
     // Enabling clears why the app had disabled it.
@@ -122,6 +126,8 @@ export async function updateWebhook(deps: WebhookAdminDeps, input: Input<'update
   // are rescheduled while the webhook is still disabled, so no drain has claimed one meanwhile.
   const waiting = reEnabled ? (await deps.deliveries.dueForWebhook(current.id, Number.MAX_SAFE_INTEGER, RESEND_LIMIT)).filter((d) => d.inFlight === 0 && d.dueAt > now) : [];
   await deps.deliveries.saveMany(waiting.map((d) => ({ ...d, dueAt: now })));
+  // Projects waiting for a retry and the circuit breaker go now too.
+  if (reEnabled) await deps.states.update(current.id, (state) => ({ ...state, breakerUntil: 0, blocked: state.blocked.map((b) => ({ ...b, dueAt: Math.min(b.dueAt, now) })) }));
   await saveWebhook(deps, next);
   if (reEnabled) await wakeDrain(deps, next.id, waiting.slice(0, WAKE_IDS).map((d) => d.deliveryId));
   return getWebhook(deps, next.id);
@@ -131,7 +137,7 @@ export async function deleteWebhook(deps: WebhookAdminDeps, id: string): Promise
   await requireWebhook(deps, id);
   await deps.webhooks.delete(id);
   // Pending deliveries are cancelled now (the sweeper finishes what this call leaves).
-  await deps.deliveries.deleteForWebhook(id);
+  await deps.deliveries.cancelPendingOfWebhook(id, deps.clock.now());
   await Promise.all([deps.secrets.delete(id), deps.states.delete(id)]);
   return { id };
 }
@@ -153,7 +159,7 @@ export async function sendTestDelivery(deps: WebhookAdminDeps, input: Input<'sen
   const project = await testProject(deps, webhook, input.projectKey);
   const now = deps.clock.now();
   const body = buildWebhookBody({ event: 'test', user: deps.accountId, timestamp: now, project, fields: [] });
-  const record = newDelivery({
+  const record = createDelivery({
     deliveryId: testDeliveryId(deps.randomBytes(16)),
     webhookId: webhook.id,
     changeId: null,
@@ -202,25 +208,49 @@ export async function getDelivery(deps: WebhookAdminDeps, deliveryId: string): P
   };
 }
 
-/** Sends one delivery again, with the same `webhook-id` and body; the retry schedule starts anew. */
+/**
+ * Sends one delivery again at once, with the same `webhook-id` and body, outside its project's
+ * order (an admin asked for it); the retry schedule starts anew.
+ */
 export async function redeliver(deps: WebhookAdminDeps, deliveryId: string): Promise<DeliverySummaryDto> {
   const delivery = await requireDelivery(deps, deliveryId);
   const webhook = await requireWebhook(deps, delivery.webhookId);
-  if (delivery.status === 'pending') throw new AppError('CONFLICT', 'This delivery is still being delivered; its next attempt is already planned.');
   if (!webhook.active) throw new AppError('CONFLICT', `${webhook.name} is disabled. Enable it to redeliver.`);
-  const next: DeliveryRecord = { ...delivery, status: 'pending', dueAt: deps.clock.now(), roundStart: delivery.attempts };
-  await deps.deliveries.saveMany([next]);
+  const step = redeliverDelivery(delivery, deps.clock.now());
+  if (!step.ok) throw new AppError('CONFLICT', step.reason);
+  if (!(await deps.deliveries.replaceIf(delivery, step.delivery))) throw new AppError('CONFLICT', 'This delivery changed meanwhile. Reload it and try again.');
   await wakeDrain(deps, webhook.id, [deliveryId]);
-  return toDeliverySummary(next);
+  return toDeliverySummary(step.delivery);
 }
 
-/** Failed deliveries created since `since` are sent again (after a receiver outage, or on re-enabling). */
+/**
+ * An admin gives a pending delivery up (a receiver that keeps refusing one change): its project's
+ * later changes go on without it, and the log shows who cancelled it and when.
+ */
+export async function cancelDelivery(deps: WebhookAdminDeps, deliveryId: string): Promise<DeliverySummaryDto> {
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const delivery = await requireDelivery(deps, deliveryId);
+    const step = cancelStep(delivery, deps.accountId, deps.clock.now());
+    if (!step.ok) throw new AppError('CONFLICT', step.reason);
+    if (await deps.deliveries.replaceIf(delivery, step.delivery)) {
+      // The drain reads it by key and lets the project's next delivery go.
+      await wakeDrain(deps, delivery.webhookId, [deliveryId]);
+      return toDeliverySummary(step.delivery);
+    }
+  }
+  throw new AppError('CONFLICT', 'This delivery kept changing while it was being cancelled. Reload it and try again.');
+}
+
+/** Failed deliveries created since `since` are sent again at once, outside their projects' order (after a receiver outage, or on re-enabling). */
 export async function resendFailed(deps: WebhookAdminDeps, input: Input<'resendFailed'>): Promise<{ queued: number; more: boolean }> {
   const webhook = await requireWebhook(deps, input.webhookId);
   if (!webhook.active) throw new AppError('CONFLICT', `${webhook.name} is disabled. Enable it to resend its failed deliveries.`);
   const failed = await deps.deliveries.listByStatusSince(webhook.id, 'failed', input.since, RESEND_LIMIT + 1);
   const now = deps.clock.now();
-  const batch = failed.slice(0, RESEND_LIMIT).map((d) => ({ ...d, status: 'pending' as const, dueAt: now, roundStart: d.attempts }));
+  const batch = failed.slice(0, RESEND_LIMIT).flatMap((d) => {
+    const step = redeliverDelivery(d, now);
+    return step.ok ? [step.delivery] : [];
+  });
   await deps.deliveries.saveMany(batch);
   if (batch.length > 0) await wakeDrain(deps, webhook.id, batch.slice(0, WAKE_IDS).map((d) => d.deliveryId));
   return { queued: batch.length, more: failed.length > RESEND_LIMIT };
@@ -304,12 +334,10 @@ async function testProject(deps: WebhookAdminDeps, webhook: WebhookRecord, proje
   return first;
 }
 
+/** An admin's action: the drain is woken at once (the circuit breaker does not hold it back). */
 async function wakeDrain(deps: Pick<WebhookAdminDeps, 'states' | 'queue' | 'clock'>, webhookId: string, deliveryIds: readonly string[]): Promise<void> {
-  const now = deps.clock.now();
-  const answers = await deps.states.pokeMany([{ webhookId, deliveryIds }], now, () => now);
-  if (answers.get(webhookId) !== 'needs-wake') return;
   // Refused by the event rate: the wake-up noted is overdue by the next sweep, which wakes the drain.
-  await deps.queue.wakeDrains([{ webhookId, deliveryIds, delaySeconds: 0 }]);
+  await pokeDrains(deps, [{ webhookId, deliveryIds }], { urgent: true });
 }
 
 export function toWebhookDto(webhook: WebhookRecord, state: WebhookStateRecord | undefined, pending: number, nowMs: number): WebhookDto {
@@ -320,6 +348,7 @@ export function toWebhookDto(webhook: WebhookRecord, state: WebhookStateRecord |
     active: webhook.active,
     projectKeys: webhook.projects?.map((p) => p.key) ?? null,
     fieldIds: webhook.fieldIds,
+    maxInFlight: webhook.maxInFlight,
     createdAt: webhook.createdAt,
     updatedAt: webhook.updatedAt,
     disabledReason: webhook.disabledReason,
@@ -351,5 +380,8 @@ export function toDeliverySummary(d: DeliveryRecord): DeliverySummaryDto {
     lastAttemptAt: d.lastAttemptAt,
     lastStatusCode: d.lastStatusCode,
     lastError: d.lastError,
+    ordered: d.ordered,
+    cancelledBy: d.cancelledBy,
+    cancelledAt: d.cancelledAt,
   };
 }

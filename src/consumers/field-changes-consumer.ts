@@ -6,10 +6,9 @@ import { consumer } from './consumer';
 
 /** Queue `field-changes`: a wake-up of the fan-out (saved changes -> one delivery per matching webhook). */
 export const fieldChangesConsumer = consumer('field-changes', fieldChangesMessageSchema, async (message) => {
-  const wakeWebhookIds = 'wakeWebhookIds' in message ? (message.wakeWebhookIds ?? []) : [];
-  if (wakeWebhookIds.length > 0) {
+  if (message.kind === 'wake-drains') {
     // A continuation: the next step of drain wake-ups of an earlier fan-out or sweep.
-    const woken = await continueWakes(fanOutDeps().queue, wakeWebhookIds);
+    const woken = await continueWakes(fanOutDeps().queue, message.webhookIds);
     return `woke ${woken.pushed} drain(s)${woken.continued > 0 ? `, ${woken.continued} in later steps` : ''}`;
   }
   const report = await fanOutChanges(fanOutDeps(), message.changeIds);

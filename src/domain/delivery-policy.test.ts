@@ -1,5 +1,6 @@
 import { classifyOutcome } from './classify-outcome';
-import { addToHealth, byChangeOrder, deliveryIdFor, fieldsForWebhook, healthOf, planAfterAttempt, testDeliveryId } from './delivery-policy';
+import { byChangeOrder } from './delivery-order';
+import { addToHealth, deliveryIdFor, fieldsForWebhook, healthOf, planAfterAttempt, testDeliveryId } from './delivery-policy';
 import { MAX_ATTEMPTS } from './retry-schedule';
 
 const HOUR = 3_600_000;

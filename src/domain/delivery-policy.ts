@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { AttemptOutcome } from './classify-outcome';
+import { lastResultOf, type AttemptOutcome } from './classify-outcome';
+import { updateBlocked } from './delivery-order';
 import type { DeliveryRecord, FieldChangeRecord, HealthHour, WebhookRecord, WebhookStateRecord } from './records';
 import { MAX_ATTEMPTS, nextRetryDelayMs } from './retry-schedule';
 
@@ -95,6 +96,23 @@ export function planAfterAttempt(input: {
   return { status: 'pending', dueAt, outcome: 'retry', nextAttemptAt: dueAt, error };
 }
 
+/**
+ * The webhook's stored URL fails the URL policy as it is now (stricter than when it was saved, or
+ * the offline host's loopback switched off): retrying cannot help, so the delivery fails at once
+ * and the webhook is disabled until an admin changes the URL; its other deliveries wait.
+ */
+export function planRefusedUrl(delivery: Pick<DeliveryRecord, 'dueAt'>, policyMessage: string): AttemptPlan {
+  const error = `not sent: the URL is not allowed (${policyMessage})`;
+  return {
+    status: 'failed',
+    dueAt: delivery.dueAt,
+    outcome: 'disabled',
+    nextAttemptAt: null,
+    disableReason: `Its URL is not allowed any more: ${policyMessage}. Change the URL, then enable the webhook again.`,
+    error,
+  };
+}
+
 /** Adds one finished attempt to the hourly health buckets, keeping the last 25 hours. */
 export function addToHealth(hours: readonly HealthHour[], nowMs: number, failed: boolean): HealthHour[] {
   const hour = Math.floor(nowMs / HOUR_MS);
@@ -110,47 +128,34 @@ export function healthOf(hours: readonly HealthHour[], nowMs: number): { attempt
   return { attempts24h: recent.reduce((n, h) => n + h.attempts, 0), failures24h: recent.reduce((n, h) => n + h.failures, 0) };
 }
 
-/** Due deliveries in change order: the save's time, then the id (a stable tie-break). */
-export function byChangeOrder(a: Pick<DeliveryRecord, 'order' | 'deliveryId'>, b: Pick<DeliveryRecord, 'order' | 'deliveryId'>): number {
-  return a.order - b.order || (a.deliveryId < b.deliveryId ? -1 : a.deliveryId > b.deliveryId ? 1 : 0);
-}
 
-/** A wake-up noted after the last drain started has not been taken yet (one noted before may have been). */
-export function wakeUpPending(state: Pick<WebhookStateRecord, 'wakeAt' | 'drainStartedAt'>): boolean {
-  return state.wakeAt > 0 && state.wakeAt > state.drainStartedAt;
-}
-
-/** A new delivery, due at once: what the fan-out and a test send create. */
-export function newDelivery(input: {
-  readonly deliveryId: string;
-  readonly webhookId: string;
-  readonly changeId: string | null;
-  readonly event: DeliveryRecord['event'];
-  readonly project: DeliveryRecord['project'];
-  readonly fieldNames: readonly string[];
-  /** The save's time: the change order. */
-  readonly order: number;
-  readonly body: string;
-  readonly nowMs: number;
-}): DeliveryRecord {
+/**
+ * The webhook's state after one attempt: last execution, result and health as the admin page
+ * shows them, the auto-disable count, the project held back while its head waits for a retry,
+ * and the circuit breaker: CIRCUIT_BREAKER_FAILURES failures in a row hold the webhook's ordered
+ * deliveries until the last failed one's next attempt; any success closes it.
+ */
+export function recordOutcome(
+  state: WebhookStateRecord,
+  input: { readonly settled: DeliveryRecord; readonly plan: AttemptPlan; readonly responseStatus: number | null; readonly nowMs: number; readonly failuresInARow: number },
+): { state: WebhookStateRecord; failuresInARow: number } {
+  const { settled, plan, nowMs } = input;
+  const ok = plan.outcome === 'delivered';
+  const failuresInARow = ok ? 0 : input.failuresInARow + 1;
+  const opens = !ok && failuresInARow >= CIRCUIT_BREAKER_FAILURES && plan.nextAttemptAt !== null;
   return {
-    schemaVersion: 1,
-    deliveryId: input.deliveryId,
-    webhookId: input.webhookId,
-    changeId: input.changeId,
-    event: input.event,
-    project: input.project,
-    fieldNames: [...input.fieldNames],
-    order: input.order,
-    status: 'pending',
-    createdAt: input.nowMs,
-    dueAt: input.nowMs,
-    attempts: 0,
-    roundStart: 0,
-    inFlight: 0,
-    lastAttemptAt: null,
-    lastStatusCode: null,
-    lastError: null,
-    body: input.body,
+    failuresInARow,
+    state: {
+      ...state,
+      lastRunAt: nowMs,
+      lastResult: lastResultOf(input.responseStatus ?? undefined),
+      lastStatusCode: input.responseStatus,
+      lastError: ok ? null : plan.error,
+      lastSuccessAt: ok ? nowMs : state.lastSuccessAt,
+      failedSinceSuccess: ok ? 0 : state.failedSinceSuccess + (plan.status === 'failed' ? 1 : 0),
+      hours: addToHealth(state.hours, nowMs, !ok),
+      blocked: updateBlocked(state.blocked, settled),
+      breakerUntil: ok ? 0 : opens && plan.nextAttemptAt !== null ? Math.max(state.breakerUntil, plan.nextAttemptAt) : state.breakerUntil,
+    },
   };
 }

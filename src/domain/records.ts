@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { describeIssues } from '../shared/describe-issues';
+import { WEBHOOK_IN_FLIGHT } from '../shared/webhooks-contract';
 
 /**
  * Every record the app stores and every queue message it sends, as zod schemas with a
@@ -76,10 +77,6 @@ export const fieldChangeRecordSchema = z.object({
 export type FieldChangeRecord = z.infer<typeof fieldChangeRecordSchema>;
 
 /**
- * Queue `field-changes`: a wake-up for the fan-out, with the change ids it knows of (never the
- * payload: the records are the truth). Version 1 carried one id; both are read.
- */
-/**
  * Delivery ids a webhook's state hands to its drain (about 8 KB at most; the drain empties it as it
  * takes them). More are found by the index once it catches up: the inbox only bridges its lag,
  * and every write of the state carries it.
@@ -89,16 +86,30 @@ export const STATE_INBOX_MAX = 200;
 /** Webhook ids one fan-out continuation carries (about 40 bytes each: well under Forge's 100 KB event). */
 export const MAX_CONTINUED_WAKES = 1_500;
 
+/**
+ * Queue `field-changes`: wake-ups for the fan-out with the change ids they know of (never the
+ * payload: the records are the truth), and continuations that wake drains in steps.
+ */
+const changeIds = z.array(z.string().min(1)).max(100);
+/** Queue `field-changes`, kind `fan-out`: changes to fan out (the index finds more). */
+export const fanOutMessageSchema = z.object({ schemaVersion: z.literal(3), kind: z.literal('fan-out'), changeIds });
+/** Queue `field-changes`, kind `wake-drains`: a continuation that wakes drains in steps (domain/wake-policy.ts). */
+export const wakeDrainsMessageSchema = z.object({ schemaVersion: z.literal(3), kind: z.literal('wake-drains'), webhookIds: z.array(z.string().min(1)).min(1).max(MAX_CONTINUED_WAKES) });
+
+/** Every message of the `field-changes` queue; versions 1 and 2 (still on a queue after an upgrade) read as version 3. */
 export const fieldChangesMessageSchema = z.union([
-  z.object({
-    schemaVersion: z.literal(2),
-    changeIds: z.array(z.string().min(1)).max(100),
-    /** A continuation of the fan-out: drains still to wake, in steps (app/wake-drains.ts). */
-    wakeWebhookIds: z.array(z.string().min(1)).max(MAX_CONTINUED_WAKES).optional(),
-  }),
-  z.object({ schemaVersion: z.literal(1), changeId: z.string().min(1) }).transform((v) => ({ schemaVersion: 2 as const, changeIds: [v.changeId] })),
+  fanOutMessageSchema,
+  wakeDrainsMessageSchema,
+  z
+    .object({ schemaVersion: z.literal(2), changeIds, wakeWebhookIds: z.array(z.string().min(1)).max(MAX_CONTINUED_WAKES).optional() })
+    .transform((v): FieldChangesMessage =>
+      v.wakeWebhookIds && v.wakeWebhookIds.length > 0
+        ? { schemaVersion: 3, kind: 'wake-drains', webhookIds: v.wakeWebhookIds }
+        : { schemaVersion: 3, kind: 'fan-out', changeIds: v.changeIds },
+    ),
+  z.object({ schemaVersion: z.literal(1), changeId: z.string().min(1) }).transform((v): FieldChangesMessage => ({ schemaVersion: 3, kind: 'fan-out', changeIds: [v.changeId] })),
 ]);
-export type FieldChangesMessage = z.input<typeof fieldChangesMessageSchema>;
+export type FieldChangesMessage = z.infer<typeof fanOutMessageSchema> | z.infer<typeof wakeDrainsMessageSchema>;
 
 /**
  * Saves close together share one fan-out wake-up: the first pushes it, the next ones add their
@@ -148,6 +159,8 @@ export const webhookRecordSchema = z.object({
   disabledAt: epochMs.nullable(),
   /** While rotating, the previous secret keeps signing until this time. */
   previousSecretUntil: epochMs.nullable(),
+  /** Requests open at once (different projects). Absent in records written before it existed. */
+  maxInFlight: z.number().int().min(WEBHOOK_IN_FLIGHT.min).max(WEBHOOK_IN_FLIGHT.max).default(WEBHOOK_IN_FLIGHT.default),
 });
 export type WebhookRecord = z.infer<typeof webhookRecordSchema>;
 
@@ -162,6 +175,15 @@ export type WebhookRegistryRecord = z.infer<typeof webhookRegistrySchema>;
 /** Attempts and failures of one hour, for the 24 h health. */
 export const healthHourSchema = z.object({ hour: z.number().int().nonnegative(), attempts: z.number().int().nonnegative(), failures: z.number().int().nonnegative() });
 export type HealthHour = z.infer<typeof healthHourSchema>;
+
+/**
+ * A project whose oldest pending delivery to a webhook failed and waits for its retry: the
+ * project's later deliveries wait behind it (ordered per project). At most BLOCKED_MAX per webhook.
+ */
+export const blockedHeadSchema = z.object({ projectId, deliveryId: z.string().min(1), order: z.number().nonnegative(), dueAt: z.number().nonnegative() });
+export type BlockedHead = z.infer<typeof blockedHeadSchema>;
+/** Projects waiting for a retry at once, per webhook (about 7 KB of state); beyond, new projects wait too. */
+export const BLOCKED_MAX = 100;
 
 /**
  * What the drain writes about a webhook: its lease (one drain at a time), the pending wake-up,
@@ -192,6 +214,10 @@ export const webhookStateRecordSchema = z.object({
   /** Deliveries that ended `failed` since the last success: one input of the auto-disable rule. */
   failedSinceSuccess: z.number().int().nonnegative(),
   hours: z.array(healthHourSchema).max(25),
+  /** Projects whose head delivery waits for a retry (written only by the lease holder). */
+  blocked: z.array(blockedHeadSchema).max(BLOCKED_MAX).default([]),
+  /** Circuit breaker: ordered deliveries wait until this time (0: closed). */
+  breakerUntil: z.number().nonnegative().default(0),
 });
 export type WebhookStateRecord = z.infer<typeof webhookStateRecordSchema>;
 
@@ -249,6 +275,11 @@ export const deliveryRecordSchema = z.object({
   lastError: z.string().nullable(),
   /** The request body, fixed at creation: every attempt sends the same bytes. */
   body: z.string(),
+  /** Change deliveries keep their project's order; tests and redeliveries an admin asks for go at once. */
+  ordered: z.boolean().default(true),
+  /** An admin gave it up (null: the app did, when its webhook was deleted). */
+  cancelledBy: accountId.nullable().default(null),
+  cancelledAt: epochMs.nullable().default(null),
 });
 export type DeliveryRecord = z.infer<typeof deliveryRecordSchema>;
 

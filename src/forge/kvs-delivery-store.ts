@@ -1,7 +1,8 @@
+import { isDeepStrictEqual } from 'node:util';
 import { kvs, Filter, FilterConditions, Sort, WhereConditions } from '@forge/kvs';
 import { invalidInput } from '../app/app-error';
 import type { DeliveryStore } from '../app/ports';
-import { isInvalidCursor } from './kvs-errors';
+import { isConditionalCheckFailed, isInvalidCursor } from './kvs-errors';
 import { RETENTION_DAYS } from '../domain/delivery-policy';
 import { attemptRecordSchema, deliveryRecordSchema, parseStoredRecord, StoredRecordError, type AttemptRecord, type DeliveryRecord } from '../domain/records';
 import { ENTITY, INDEX, storageKeys } from './storage-keys';
@@ -202,9 +203,28 @@ export function createKvsDeliveryStore(): DeliveryStore {
       return found.sort((a, b) => a.attempt - b.attempt);
     },
 
-    async deleteForWebhook(webhookId) {
+    async replaceIf(expected, next) {
+      const key = storageKeys.delivery(next.deliveryId);
+      const stillAsRead = new Filter<DeliveryRecord>()
+        .and('status', FilterConditions.equalTo(expected.status))
+        .and('attempts', FilterConditions.equalTo(expected.attempts))
+        .and('inFlight', FilterConditions.equalTo(expected.inFlight))
+        .and('dueAt', FilterConditions.equalTo(expected.dueAt));
+      try {
+        await kvs.transact().set(key, next, { entityName: ENTITY.delivery, conditions: stillAsRead }, retention).execute();
+        return true;
+      } catch (error) {
+        const stored = await deliveries.get(key);
+        if (stored !== undefined && isDeepStrictEqual(parse(key, stored), next)) return true; // committed; the answer was lost
+        if (isConditionalCheckFailed(error)) return false;
+        throw error;
+      }
+    },
+
+    async cancelPendingOfWebhook(webhookId, nowMs) {
       const waiting = await fresh(await pending(INDEX.deliveryByWebhookDue, [webhookId, 'pending'], undefined, 1000), (d) => d.status === 'pending');
-      await saveMany(waiting.map((d) => ({ ...d, status: 'cancelled', inFlight: 0 })));
+      // The webhook is gone: an attempt in flight is cancelled too (its drain finds no webhook).
+      await saveMany(waiting.map((d) => ({ ...d, status: 'cancelled' as const, inFlight: 0, cancelledBy: null, cancelledAt: nowMs })));
       return waiting.length;
     },
   };

@@ -1,12 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import { kvs, Filter, FilterConditions } from '@forge/kvs';
-import { ConcurrentWriteError, LeaseLostError, StaleDeliveriesError, type PokeAnswer, type WebhookSecretStore, type WebhookStateStore, type WebhookStore } from '../app/ports';
+import { ConcurrentWriteError, LeaseLostError, StaleDeliveriesError, type WebhookSecretStore, type WebhookStateStore, type WebhookStore } from '../app/ports';
 import { isConditionalCheckFailed, isKeyNotFound } from './kvs-errors';
-import { RETENTION_DAYS, wakeUpPending } from '../domain/delivery-policy';
+import { RETENTION_DAYS } from '../domain/delivery-policy';
+import { initialWebhookState, mergeConcurrent } from '../domain/webhook-lease';
 import {
   parseStoredRecord,
-  STATE_INBOX_MAX,
-  WAKE_IDS,
   webhookRecordSchema,
   webhookRegistrySchema,
   webhookStateRecordSchema,
@@ -18,8 +17,6 @@ import {
 } from '../domain/records';
 import { ENTITY, storageKeys } from './storage-keys';
 
-/** A transaction holds at most 25 operations: the state record and 24 others. */
-const OPS_PER_COMMIT = 24;
 const retention = { ttl: { value: RETENTION_DAYS, unit: 'DAYS' as const } };
 
 /**
@@ -138,35 +135,36 @@ function ignoreMissing(error: unknown): void {
 }
 
 
-function mergeIds(a: readonly string[], b: readonly string[]): string[] {
-  return [...new Set([...a, ...b])].slice(0, STATE_INBOX_MAX);
-}
+/** Forge caps a transaction at 25 operations and (a known platform bug) 1 MB: the state record and up to 24 others, well under 1 MB. */
+const OPS_PER_COMMIT = 24;
+const BYTES_PER_COMMIT = 900 * 1024;
 
-export function initialWebhookState(webhookId: string): WebhookStateRecord {
-  return {
-    schemaVersion: 1,
-    webhookId,
-    version: 0,
-    leaseOwner: '',
-    leaseUntil: 0,
-    rerun: false,
-    inbox: [],
-    wakeAt: 0,
-    drainStartedAt: 0,
-    lastRunAt: null,
-    lastResult: null,
-    lastStatusCode: null,
-    lastError: null,
-    lastSuccessAt: null,
-    failedSinceSuccess: 0,
-    hours: [],
-  };
+type StateWrite = { readonly kind: 'delivery'; readonly record: DeliveryRecord } | { readonly kind: 'attempt'; readonly record: AttemptRecord };
+
+/** Groups writes into transactions under both limits (the state record is counted in each). */
+export function commitChunks(writes: readonly StateWrite[], stateBytes: number): StateWrite[][] {
+  const chunks: StateWrite[][] = [];
+  let current: StateWrite[] = [];
+  let bytes = stateBytes;
+  for (const write of writes) {
+    const size = JSON.stringify(write.record).length + 200;
+    if (current.length > 0 && (current.length >= OPS_PER_COMMIT || bytes + size > BYTES_PER_COMMIT)) {
+      chunks.push(current);
+      current = [];
+      bytes = stateBytes;
+    }
+    current.push(write);
+    bytes += size;
+  }
+  if (current.length > 0 || chunks.length === 0) chunks.push(current);
+  return chunks;
 }
 
 /**
  * The drain's state per webhook. Every write is conditional on the version read, so the lease
- * holder's status writes, a rerun asked for by a wake-up and a noted wake-up never overwrite
- * each other; a write whose answer was lost is told from a conflict by re-reading.
+ * holder's writes, a rerun asked for by a wake-up and a noted wake-up never overwrite each other;
+ * a write whose answer was lost is told from a conflict by re-reading. What to write is decided by
+ * the pure rules in domain/webhook-lease.ts and domain/wake-policy.ts.
  */
 export function createKvsWebhookStateStore(): WebhookStateStore {
   const states = kvs.entity<WebhookStateRecord>(ENTITY.webhookState);
@@ -200,18 +198,17 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
   const versionIs = (version: number) =>
     version === 0 ? new Filter<WebhookStateRecord>().and('webhookId', FilterConditions.notExists()) : new Filter<WebhookStateRecord>().and('version', FilterConditions.equalTo(version));
 
-  /** Writes `next` (version + 1) if the stored version is still `expected.version`; answers whether it did. */
-  async function writeIf(
-    expected: WebhookStateRecord,
-    next: WebhookStateRecord,
-    extra: { deliveries?: readonly DeliveryRecord[]; attempts?: readonly AttemptRecord[]; expectedDeliveries?: ReadonlyMap<string, DeliveryRecord> } = {},
-  ): Promise<boolean> {
+  /** Writes `next` if the stored version is still `expected.version`, with other writes in the same transaction; answers whether it did. */
+  async function writeIf(expected: WebhookStateRecord, next: WebhookStateRecord, writes: readonly StateWrite[] = [], expectedDeliveries?: ReadonlyMap<string, DeliveryRecord>): Promise<boolean> {
     let tx = kvs.transact().set(storageKeys.webhookState(next.webhookId), next, { entityName: ENTITY.webhookState, conditions: versionIs(expected.version) });
-    for (const d of extra.deliveries ?? []) {
-      const was = extra.expectedDeliveries?.get(d.deliveryId);
-      tx = tx.set(storageKeys.delivery(d.deliveryId), d, { entityName: ENTITY.delivery, ...(was ? { conditions: deliveryIs(was) } : {}) }, retention);
+    for (const write of writes) {
+      if (write.kind === 'attempt') {
+        tx = tx.set(storageKeys.attempt(write.record.deliveryId, write.record.attempt), write.record, undefined, retention);
+        continue;
+      }
+      const was = expectedDeliveries?.get(write.record.deliveryId);
+      tx = tx.set(storageKeys.delivery(write.record.deliveryId), write.record, { entityName: ENTITY.delivery, ...(was ? { conditions: deliveryIs(was) } : {}) }, retention);
     }
-    for (const a of extra.attempts ?? []) tx = tx.set(storageKeys.attempt(a.deliveryId, a.attempt), a, undefined, retention);
     try {
       await tx.execute();
       return true;
@@ -220,13 +217,12 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
       if (stored && isDeepStrictEqual(stored, next)) return true;
       if ((stored?.version ?? 0) !== expected.version) return false;
       // The state was as expected, so a failed condition was a delivery's.
-      if (extra.expectedDeliveries && extra.expectedDeliveries.size > 0 && isConditionalCheckFailed(error)) throw new StaleDeliveriesError(next.webhookId);
+      if (expectedDeliveries && expectedDeliveries.size > 0 && isConditionalCheckFailed(error)) throw new StaleDeliveriesError(next.webhookId);
       throw error;
     }
   }
 
-  /** Applies `mutate` to the latest state until a conditional write holds (a few tries). */
-  async function update(webhookId: string, mutate: (current: WebhookStateRecord) => WebhookStateRecord | undefined): Promise<WebhookStateRecord | undefined> {
+  async function update(webhookId: string, mutate: (current: WebhookStateRecord) => WebhookStateRecord | undefined): Promise<WebhookStateRecord> {
     for (let attempt = 0; attempt < 8; attempt += 1) {
       const current = (await load(webhookId)) ?? initialWebhookState(webhookId);
       const wanted = mutate(current);
@@ -236,56 +232,6 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
     }
     throw new ConcurrentWriteError(`The delivery state of webhook ${webhookId}`);
   }
-
-  /**
-   * `update` for many webhooks at once: states read 25 per batch and written back 25 per
-   * conditional transaction; a chunk whose transaction fails (another writer, a lost answer) is
-   * done one by one with `update`. `mutate` is called again on the latest state then, so it must
-   * only depend on its argument.
-   */
-  async function updateMany(webhookIds: readonly string[], mutate: (current: WebhookStateRecord) => WebhookStateRecord | undefined): Promise<void> {
-    for (let i = 0; i < webhookIds.length; i += OPS_PER_COMMIT + 1) {
-      const chunk = webhookIds.slice(i, i + OPS_PER_COMMIT + 1);
-      // Keys the batch could not read are done one by one (they may exist).
-      const { found: stored, unread } = await readBatch(chunk);
-      const writes: { current: WebhookStateRecord; next: WebhookStateRecord }[] = [];
-      const oneByOne: string[] = [];
-      for (const id of chunk) {
-        if (unread.has(storageKeys.webhookState(id))) {
-          oneByOne.push(id);
-          continue;
-        }
-        const current = stored.get(id) ?? initialWebhookState(id);
-        const wanted = mutate(current);
-        if (wanted) writes.push({ current, next: { ...wanted, version: current.version + 1 } });
-      }
-      if (writes.length > 0) {
-        let tx = kvs.transact();
-        for (const { current, next } of writes) tx = tx.set(storageKeys.webhookState(next.webhookId), next, { entityName: ENTITY.webhookState, conditions: versionIs(current.version) });
-        try {
-          await tx.execute();
-        } catch {
-          oneByOne.push(...writes.map((w) => w.next.webhookId));
-        }
-      }
-      for (const id of oneByOne) await update(id, mutate);
-    }
-  }
-
-  const leaseActive = (s: WebhookStateRecord, now: number) => s.leaseOwner !== '' && s.leaseUntil > now;
-  /** Asks the lease holder to drain again, handing it the ids it should read by key; undefined when it knows already. */
-  const askRerun = (current: WebhookStateRecord, ids: readonly string[]): WebhookStateRecord | undefined => {
-    const inbox = mergeIds(current.inbox, ids);
-    return current.rerun && inbox.length === current.inbox.length ? undefined : { ...current, rerun: true, inbox };
-  };
-  /** What another writer added meanwhile is kept: a rerun asked for, the ids it named, a wake-up noted. */
-  const merged = (ours: WebhookStateRecord, stored: WebhookStateRecord): WebhookStateRecord => ({
-    ...ours,
-    version: stored.version,
-    rerun: ours.rerun || stored.rerun,
-    inbox: mergeIds(ours.inbox, stored.inbox),
-    wakeAt: Math.max(ours.wakeAt, stored.wakeAt),
-  });
 
   return {
     load,
@@ -298,35 +244,49 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
       return found;
     },
 
-    async acquire(webhookId, owner, nowMs, leaseMs, ids = []) {
-      let busy = false;
-      const next = await update(webhookId, (current) => {
-        busy = leaseActive(current, nowMs) && current.leaseOwner !== owner;
-        // Busy: ask the holder to drain again before it lets go, so this wake-up is not lost.
-        if (busy) return askRerun(current, ids);
-        return { ...current, leaseOwner: owner, leaseUntil: nowMs + leaseMs, rerun: false, drainStartedAt: nowMs };
-      });
-      return busy || !next ? { kind: 'busy' } : { kind: 'acquired', state: next };
+    update,
+
+    async updateMany(webhookIds, mutate) {
+      // States read 25 per batch and written back 25 per conditional transaction; a chunk whose
+      // transaction fails (another writer, a lost answer) is done one by one with `update`.
+      for (let i = 0; i < webhookIds.length; i += OPS_PER_COMMIT + 1) {
+        const chunk = webhookIds.slice(i, i + OPS_PER_COMMIT + 1);
+        // Keys the batch could not read are done one by one (they may exist).
+        const { found: stored, unread } = await readBatch(chunk);
+        const writes: { current: WebhookStateRecord; next: WebhookStateRecord }[] = [];
+        const oneByOne: string[] = [];
+        for (const id of chunk) {
+          if (unread.has(storageKeys.webhookState(id))) {
+            oneByOne.push(id);
+            continue;
+          }
+          const current = stored.get(id) ?? initialWebhookState(id);
+          const wanted = mutate(current);
+          if (wanted) writes.push({ current, next: { ...wanted, version: current.version + 1 } });
+        }
+        if (writes.length > 0) {
+          let tx = kvs.transact();
+          for (const { current, next } of writes) tx = tx.set(storageKeys.webhookState(next.webhookId), next, { entityName: ENTITY.webhookState, conditions: versionIs(current.version) });
+          try {
+            await tx.execute();
+          } catch {
+            oneByOne.push(...writes.map((w) => w.next.webhookId));
+          }
+        }
+        for (const id of oneByOne) await update(id, mutate);
+      }
     },
 
+    compareAndSet: (expected, next) => writeIf(expected, next),
+
     async commit(owner, state, deliveries, attempts, options = {}) {
-      const ops: ({ kind: 'delivery'; d: DeliveryRecord } | { kind: 'attempt'; a: AttemptRecord })[] = [
-        ...deliveries.map((d) => ({ kind: 'delivery' as const, d })),
-        ...attempts.map((a) => ({ kind: 'attempt' as const, a })),
-      ];
+      const writes: StateWrite[] = [...deliveries.map((record) => ({ kind: 'delivery' as const, record })), ...attempts.map((record) => ({ kind: 'attempt' as const, record }))];
       let current = state;
-      let index = 0;
-      do {
-        const chunk = ops.slice(index, index + OPS_PER_COMMIT);
-        const extra = {
-          deliveries: chunk.flatMap((op) => (op.kind === 'delivery' ? [op.d] : [])),
-          attempts: chunk.flatMap((op) => (op.kind === 'attempt' ? [op.a] : [])),
-          ...(options.expected ? { expectedDeliveries: options.expected } : {}),
-        };
+      for (const chunk of commitChunks(writes, JSON.stringify(state).length)) {
         let written = false;
         for (let attempt = 0; attempt < 8 && !written; attempt += 1) {
           const next = { ...current, version: current.version + 1 };
-          if (await writeIf(current, next, extra)) {
+          if (await writeIf(current, next, chunk, options.expected)) {
             current = next;
             written = true;
             break;
@@ -334,70 +294,11 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
           // Someone else wrote: a rerun asked for, or a wake-up noted. Keep theirs, unless the lease is gone.
           const stored = await load(state.webhookId);
           if (!stored || stored.leaseOwner !== owner) throw new LeaseLostError(state.webhookId);
-          current = merged(current, stored);
+          current = mergeConcurrent(current, stored);
         }
         if (!written) throw new ConcurrentWriteError(`The delivery state of webhook ${state.webhookId}`);
-        index += OPS_PER_COMMIT;
-      } while (index < ops.length);
-      return current;
-    },
-
-    async release(owner, state, options = {}) {
-      let current = state;
-      for (let attempt = 0; attempt < 8; attempt += 1) {
-        if (current.rerun && !options.force) return { kind: 'rerun', state: { ...current, rerun: false } };
-        // Let go by force (the caller wakes a new drain): the ids handed over meanwhile stay for it.
-        const next = { ...current, leaseOwner: '', leaseUntil: 0, rerun: false, inbox: options.force ? current.inbox : [], version: current.version + 1 };
-        if (await writeIf(current, next)) return { kind: 'released' };
-        const stored = await load(state.webhookId);
-        if (!stored || stored.leaseOwner !== owner) return { kind: 'released' };
-        current = merged(current, stored);
       }
-      throw new ConcurrentWriteError(`The delivery state of webhook ${state.webhookId}`);
-    },
-
-    async pokeMany(pokes, nowMs, planWakeAt) {
-      const answers = new Map<string, PokeAnswer>();
-      const idsOf = new Map(pokes.map((p) => [p.webhookId, p.deliveryIds]));
-      // A webhook's answer and planned time are decided once: a chunk done again one by one
-      // keeps them, so the order of planned wake-ups stays the order of the list.
-      const planned = new Map<string, number>();
-      await updateMany(
-        pokes.map((p) => p.webhookId),
-        (current) => {
-          const ids = idsOf.get(current.webhookId) ?? [];
-          if (leaseActive(current, nowMs)) {
-            answers.set(current.webhookId, 'rerun-requested');
-            return askRerun(current, ids);
-          }
-          // An immediate wake-up noted a moment ago has not been taken yet: it will find this work,
-          // by key from the inbox (the index may not show it yet).
-          if (wakeUpPending(current) && current.wakeAt <= nowMs + 1000 && current.wakeAt > nowMs - 60_000) {
-            answers.set(current.webhookId, 'wake-pending');
-            const inbox = mergeIds(current.inbox, ids);
-            return inbox.length === current.inbox.length ? undefined : { ...current, inbox };
-          }
-          // A wake-up is needed: noted now, with the time the caller will push it, so the next
-          // change and the sweeper know it is on its way. A wake-up carries 100 ids: the rest of a
-          // large batch waits in the inbox for the drain it starts.
-          answers.set(current.webhookId, 'needs-wake');
-          let wakeAt = planned.get(current.webhookId);
-          if (wakeAt === undefined) {
-            wakeAt = planWakeAt(planned.size);
-            planned.set(current.webhookId, wakeAt);
-          }
-          return { ...current, wakeAt, inbox: mergeIds(current.inbox, ids.slice(WAKE_IDS)) };
-        },
-      );
-      return answers;
-    },
-
-    async noteWakeUps(wakes) {
-      const at = new Map(wakes.map((w) => [w.webhookId, w.wakeAt]));
-      await updateMany(
-        wakes.map((w) => w.webhookId),
-        (current) => ({ ...current, wakeAt: at.get(current.webhookId) ?? current.wakeAt }),
-      );
+      return current;
     },
 
     async delete(webhookId) {

@@ -65,11 +65,11 @@ export function createWakeUpQueue(): WakeUpQueue {
   const deliveries = new Queue({ key: QUEUE_KEYS.deliveries });
   return {
     async wakeFanOut(changeIds, delaySeconds = 0) {
-      const body: FieldChangesMessage = { schemaVersion: 2, changeIds: [...changeIds].slice(0, 100) };
+      const body: FieldChangesMessage = { schemaVersion: 3, kind: 'fan-out', changeIds: [...changeIds].slice(0, 100) };
       return pushWakeUps(fieldChanges, [{ body, ...(delaySeconds > 0 ? { delayInSeconds: delaySeconds } : {}) }], 'fan-out wake-up');
     },
     async continueWakes(webhookIds, delaySeconds) {
-      const body: FieldChangesMessage = { schemaVersion: 2, changeIds: [], wakeWebhookIds: [...webhookIds] };
+      const body: FieldChangesMessage = { schemaVersion: 3, kind: 'wake-drains', webhookIds: [...webhookIds] };
       return pushWakeUps(fieldChanges, [{ body, ...(delaySeconds > 0 ? { delayInSeconds: delaySeconds } : {}) }], `continued wake-ups of ${webhookIds.length} drain(s)`);
     },
     async wakeDrains(wakes) {

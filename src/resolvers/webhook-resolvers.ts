@@ -1,4 +1,5 @@
 import {
+  cancelDelivery,
   checkUrl,
   createWebhook,
   deleteWebhook,
@@ -28,6 +29,7 @@ export const webhookResolvers = {
   listDeliveries: handle('listDeliveries', (deps, input) => listDeliveries(deps, input), adminOnly),
   getDelivery: handle('getDelivery', (deps, input) => getDelivery(deps, input.deliveryId), adminOnly),
   redeliver: handle('redeliver', (deps, input) => redeliver(deps, input.deliveryId), adminOnly),
+  cancelDelivery: handle('cancelDelivery', (deps, input) => cancelDelivery(deps, input.deliveryId), adminOnly),
   resendFailed: handle('resendFailed', (deps, input) => resendFailed(deps, input), adminOnly),
   listProjects: handle('listProjects', (deps, input) => listProjects(deps, input.query), adminOnly),
 };

@@ -92,14 +92,17 @@ describe('one change to many webhooks', () => {
 
 describe('index lag behind the drain', () => {
   it('a page of index results already done does not end the drain: it looks again in a moment and sends the rest, without waiting for the sweeper', async () => {
-    // Queries lag writes by 3 s. 150 deliveries wait for a retry (the receiver failed and the
-    // circuit opened), so the drain finds them through the index only, 100 at a time.
+    // Queries lag writes by 3 s. 150 deliveries of 10 projects wait for a retry (the receiver
+    // failed and the circuit opened), so the drain finds them through the index only, 100 at a time.
     const t = await f.start({ fidelity: { mode: 'default', indexLagMs: 3_000 } });
-    await f.createHook('lagged');
+    await f.createHook('lagged', { maxInFlight: 1 });
     f.receiver.respondWith('lagged', { status: 503 });
     await t.host.queues.stop();
     const budget = String(await f.fieldId('Budget'));
-    for (let i = 1; i <= 150; i += 1) await t.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: i - 1, values: { [budget]: i } });
+    const projects = f.addProjects(10);
+    for (let i = 1; i <= 15; i += 1) {
+      for (const key of projects) await t.invokeOk('admin', 'saveProjectFields', { projectKey: key, baseRevision: i - 1, values: { [budget]: i } });
+    }
     t.host.queues.start();
     await t.host.settle(60_000);
     expect(f.receiver.received('lagged')).toHaveLength(3);

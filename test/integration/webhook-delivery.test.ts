@@ -23,11 +23,13 @@ const attemptsOf = (hook: string) => f.receiver.received(hook).map((r) => `${r.h
 describe('the drain', () => {
   it('circuit breaker: after 3 consecutive failures the rest wait for the failed one’s next attempt, not counted as attempts', async () => {
     const t = f.host();
-    const hook = await f.createHook('dead');
+    // One request at a time, so "3 in a row" is exact; six projects, so none waits for another.
+    const hook = await f.createHook('dead', { maxInFlight: 1 });
+    const projects = f.addProjects(6);
     f.receiver.respondWith('dead', { status: 503 });
     // Six changes pile up while the queue is stopped, so one drain finds them all due.
     await t.host.queues.stop();
-    for (let i = 1; i <= 6; i += 1) await f.saveDemo({ Budget: i });
+    for (const [i, key] of projects.entries()) await f.saveProject(key, { Budget: i + 1 });
     t.host.queues.start();
     await t.host.settle();
     expect(f.receiver.received('dead')).toHaveLength(3);
@@ -226,7 +228,9 @@ describe('the drain', () => {
     const t = f.host();
     const hook = await f.createHook('down');
     f.receiver.respondWith('down', { status: 500 });
-    for (let i = 1; i <= 5; i += 1) await f.saveDemo({ Budget: i });
+    // Five projects: each fails on its own schedule, none waits behind another.
+    const projects = f.addProjects(5);
+    for (const [i, key] of projects.entries()) await f.saveProject(key, { Budget: i + 1 });
     await t.host.settle();
     // Every retry of the schedule, on the virtual clock: about 27 h until the deliveries fail.
     for (let hour = 0; hour < 5 * 24 + 2; hour += 1) {

@@ -78,6 +78,7 @@ const validPayloads = (): Record<ResolverName, unknown> => ({
   listDeliveries: { webhookId },
   getDelivery: { deliveryId: 'msg_0000' },
   redeliver: { deliveryId: 'msg_0000' },
+  cancelDelivery: { deliveryId: 'msg_0000' },
   resendFailed: { webhookId, since: 0 },
   listProjects: {},
   listApiTokens: undefined,

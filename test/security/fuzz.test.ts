@@ -87,6 +87,7 @@ const validPayloads = (): Record<keyof typeof resolverPayloadSchemas, Record<str
   listDeliveries: { webhookId, limit: 5, cursor: 'not-a-cursor' },
   getDelivery: { deliveryId: 'msg_0000' },
   redeliver: { deliveryId: 'msg_0000' },
+  cancelDelivery: { deliveryId: 'msg_0000' },
   resendFailed: { webhookId, since: 0 },
   listProjects: { query: 'D' },
   listApiTokens: undefined,

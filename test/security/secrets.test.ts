@@ -97,7 +97,8 @@ it('no secret outside the create and rotate answers', async () => {
       }
       // The log entry itself: attempts' request headers (signatures), bodies, response excerpts.
       const detail = await t.invokeOk('admin', 'getDelivery', { deliveryId: delivery.id });
-      expect(detail.attemptLog.length).toBeGreaterThan(0);
+      // (A delivery waiting behind its project's failed one has no attempt yet.)
+      expect(detail.attemptLog.length).toBe(delivery.attempts);
       answers.push(JSON.stringify(detail));
     }
   }

@@ -21,9 +21,11 @@ export type Fault =
   /** Reads the request, then destroys the connection without an answer (a TCP reset). */
   | { readonly kind: 'reset' }
   /** `fault` on every `n`th request to the hook (counted from 1), 200 otherwise: a receiver that is mostly fine. */
-  | { readonly kind: 'every'; readonly n: number; readonly fault: Fault };
+  | { readonly kind: 'every'; readonly n: number; readonly fault: Fault }
+  /** Decided per request from what it carries (undefined: 200), e.g. a receiver that refuses one project's change. */
+  | { readonly kind: 'decide'; readonly decide: (request: { readonly body: string; readonly headers: Readonly<Record<string, string>> }) => Fault | undefined };
 
-type Direct = Exclude<Fault, { kind: 'every' }>;
+type Direct = Exclude<Fault, { kind: 'every' } | { kind: 'decide' }>;
 
 export interface Received {
   readonly hook: string;
@@ -60,10 +62,11 @@ export async function startFaultReceiver(options: { readonly tlsDir: string }): 
   const timers = new Set<NodeJS.Timeout>();
   const counts = new Map<string, number>();
   const ok: Fault = { kind: 'answer', status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' };
-  const pick = (fault: Fault | undefined, seen: number): Direct => {
+  const pick = (fault: Fault | undefined, seen: number, request: { body: string; headers: Record<string, string> }): Direct => {
     if (!fault) return ok as Direct;
+    if (fault.kind === 'decide') return pick(fault.decide(request), seen, request);
     if (fault.kind !== 'every') return fault;
-    return seen % fault.n === 0 ? pick(fault.fault, seen) : (ok as Direct);
+    return seen % fault.n === 0 ? pick(fault.fault, seen, request) : (ok as Direct);
   };
   let bigWritten = 0;
 
@@ -80,9 +83,10 @@ export async function startFaultReceiver(options: { readonly tlsDir: string }): 
     for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value;
     const seen = (counts.get(hook) ?? 0) + 1;
     counts.set(hook, seen);
-    const fault = pick(faults.get(hook), seen);
+    const body = Buffer.concat(chunks).toString('utf8');
+    const fault = pick(faults.get(hook), seen, { body, headers });
     const answered = fault.kind === 'answer' ? fault.status : fault.kind === 'big' ? 200 : null;
-    received.push({ hook, webhookId: headers['webhook-id'] ?? '', attempt: Number(headers['webhook-attempt']), answered, at: Date.now(), headers, body: Buffer.concat(chunks).toString('utf8') });
+    received.push({ hook, webhookId: headers['webhook-id'] ?? '', attempt: Number(headers['webhook-attempt']), answered, at: Date.now(), headers, body });
     switch (fault.kind) {
       case 'answer':
         res.writeHead(fault.status, fault.headers ?? {}).end(fault.body ?? '');

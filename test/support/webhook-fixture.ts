@@ -18,6 +18,10 @@ export interface WebhookFixture {
   createHook(hook: string, extra?: Record<string, unknown>): Promise<{ id: string; secret: string }>;
   /** Saves DEMO's fields by name (as the Jira admin), answering the new revision. */
   saveDemo(values: Record<string, unknown>): Promise<number>;
+  /** Saves a project's fields by name (as the Jira admin), answering the new revision. */
+  saveProject(projectKey: string, values: Record<string, unknown>): Promise<number>;
+  /** Adds `count` projects to the Jira stand-in (keys P1, P2, ...; the Jira admin may browse them), answering their keys. */
+  addProjects(count: number): string[];
   fieldId(name: string): Promise<number>;
   /** Stops the host and the receiver (afterAll). */
   close(): Promise<void>;
@@ -37,6 +41,13 @@ export async function webhookFixture(): Promise<WebhookFixture> {
     if (!field) throw new Error(`no field ${name}`);
     return field.id;
   };
+  const saveProject = async (projectKey: string, values: Record<string, unknown>) => {
+    const view = await host().invokeOk('admin', 'getProjectFields', { projectKey });
+    const byId: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(values)) byId[String(await fieldId(name))] = value;
+    const saved = await host().invokeOk('admin', 'saveProjectFields', { projectKey, baseRevision: view.revision, values: byId });
+    return saved.revision;
+  };
   return {
     receiver,
     host,
@@ -54,12 +65,10 @@ export async function webhookFixture(): Promise<WebhookFixture> {
       receiver.setSecret(hook, created.secret);
       return { id: created.webhook.id, secret: created.secret };
     },
-    async saveDemo(values) {
-      const view = await host().invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
-      const byId: Record<string, unknown> = {};
-      for (const [name, value] of Object.entries(values)) byId[String(await fieldId(name))] = value;
-      const saved = await host().invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: view.revision, values: byId });
-      return saved.revision;
+    saveDemo: (values) => saveProject('DEMO', values),
+    saveProject,
+    addProjects(count) {
+      return Array.from({ length: count }, (_, i) => host().host.jira.addProject({ id: 30_000 + i, key: `P${i + 1}`, name: `Project ${i + 1}`, projectTypeKey: 'business', browsers: [], admins: [] }).key);
     },
     fieldId,
     async close() {

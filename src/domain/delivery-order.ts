@@ -1,0 +1,160 @@
+import { BLOCKED_MAX, type BlockedHead, type DeliveryRecord } from './records';
+
+/**
+ * Ordered per project, parallel across projects (DESIGN.md section 6). A project's deliveries to
+ * one webhook start in change order, and a later one is not sent while an earlier one is pending:
+ * it waits until that one is delivered, finally failed or cancelled. Different projects do not
+ * wait for each other. Tests and redeliveries an admin asked for (`ordered: false`) go at once.
+ *
+ * The drain lists a webhook's pending deliveries by due time, so a project's head that failed and
+ * waits hours for its retry may not be in the listing: the webhook's state remembers such heads
+ * (`blocked`), and their followers are moved to the head's next attempt so they do not crowd the
+ * listing; once the head is done they go at once. Pure: the drain passes in what it has read.
+ */
+
+export interface OrderView {
+  /** Pending deliveries as the drain knows them now (listing and reads by key, its own writes on top). */
+  readonly pending: readonly DeliveryRecord[];
+  readonly blocked: readonly BlockedHead[];
+  /** Circuit breaker: ordered deliveries wait until then. */
+  readonly breakerUntil: number;
+  readonly nowMs: number;
+  /** How many to take (the drain's chunk). */
+  readonly limit: number;
+}
+
+export interface OrderPick {
+  /**
+   * What to send now, as lanes: each holds one project's deliveries in change order, sent one after
+   * another (the next only once the one before is delivered), or one unordered delivery. At most
+   * one lane per project; heads of every project first, then their followers, up to `limit` in all.
+   * An attempt in flight among them was abandoned by a drain that is gone.
+   */
+  readonly lanes: DeliveryRecord[][];
+  /** Followers due now whose project's head waits: moved to the head's next attempt (no attempt counted). */
+  readonly defer: { readonly delivery: DeliveryRecord; readonly until: number }[];
+}
+
+/** Every delivery of the lanes, in lane order (what the drain claims). */
+export function laneDeliveries(lanes: readonly (readonly DeliveryRecord[])[]): DeliveryRecord[] {
+  return lanes.flat();
+}
+
+export function byChangeOrder(a: Pick<DeliveryRecord, 'order' | 'deliveryId'>, b: Pick<DeliveryRecord, 'order' | 'deliveryId'>): number {
+  return a.order - b.order || (a.deliveryId < b.deliveryId ? -1 : a.deliveryId > b.deliveryId ? 1 : 0);
+}
+
+/** Due now, or claimed by a drain that is gone (the caller holds the lease and has nothing in flight). */
+export function isSendable(d: DeliveryRecord, nowMs: number): boolean {
+  return d.status === 'pending' && (d.inFlight > 0 || d.dueAt <= nowMs);
+}
+
+/** What to send next: each project's head if it is due and the deliveries behind it, unordered deliveries when due, up to `limit`. */
+export function pickDeliveries(view: OrderView): OrderPick {
+  const { nowMs } = view;
+  const defer: { delivery: DeliveryRecord; until: number }[] = [];
+  const blockedHead = earliestBlockedByProject(view.blocked);
+  const breakerOpen = view.breakerUntil > nowMs;
+  const blockedFull = view.blocked.length >= BLOCKED_MAX;
+  /** Per project seen: its lane when its head goes now, or until when its head waits. */
+  const projects = new Map<number, { lane: DeliveryRecord[] | undefined; waitUntil: number | undefined }>();
+  const unordered: DeliveryRecord[] = [];
+  const waitBehind = (d: DeliveryRecord, until: number | undefined) => {
+    if (until !== undefined && d.dueAt < until && d.inFlight === 0) defer.push({ delivery: d, until });
+  };
+  for (const d of [...view.pending].sort(byChangeOrder)) {
+    if (d.status !== 'pending') continue;
+    if (!d.ordered) {
+      if (isSendable(d, nowMs)) unordered.push(d);
+      continue;
+    }
+    const projectId = d.project.id;
+    const seen = projects.get(projectId);
+    if (seen) {
+      // A follower: it goes after its head in the same lane, or waits as long as the head does.
+      if (seen.lane) seen.lane.push(d);
+      else waitBehind(d, seen.waitUntil);
+      continue;
+    }
+    const blocked = blockedHead.get(projectId);
+    if (blocked && blocked.deliveryId !== d.deliveryId && byChangeOrder(blocked, d) < 0) {
+      // The project's failed head is not in this view (it is due later): d follows it.
+      const waitUntil = blocked.dueAt > nowMs ? blocked.dueAt : undefined;
+      projects.set(projectId, { lane: undefined, waitUntil });
+      waitBehind(d, waitUntil);
+      continue;
+    }
+    // d is its project's head. Waiting for a retry of its own (it is a blocked head), it holds its
+    // project back; due later only because it was moved behind a head that is done by now
+    // (delivered, failed or cancelled), it goes now.
+    if (!isSendable(d, nowMs) && blocked?.deliveryId === d.deliveryId) {
+      projects.set(projectId, { lane: undefined, waitUntil: d.dueAt });
+      continue;
+    }
+    // The circuit is open; or as many projects as BLOCKED_MAX wait for a retry: no new project starts until one is done.
+    const held = breakerOpen || (blockedFull && !blocked);
+    projects.set(projectId, { lane: held ? undefined : [d], waitUntil: undefined });
+  }
+  const lanes = [...projects.values()].flatMap((p) => (p.lane ? [p.lane] : []));
+  const taken = new Set(lanes.map((lane) => (lane[0] as DeliveryRecord).project.id));
+  // Unordered deliveries go at once, as lanes of their own (never beside their project's lane).
+  for (const d of unordered) if (!taken.has(d.project.id)) {
+    taken.add(d.project.id);
+    lanes.push([d]);
+  }
+  return { lanes: fill(lanes.sort((a, b) => byChangeOrder(a[0] as DeliveryRecord, b[0] as DeliveryRecord)), view.limit), defer };
+}
+
+/** Heads first (in change order), then each lane's second, and so on, up to `limit` deliveries in all. */
+function fill(lanes: readonly DeliveryRecord[][], limit: number): DeliveryRecord[][] {
+  const out: DeliveryRecord[][] = lanes.slice(0, limit).map(() => []);
+  let count = 0;
+  for (let depth = 0; count < limit; depth += 1) {
+    let added = false;
+    for (let i = 0; i < out.length && count < limit; i += 1) {
+      const next = lanes[i]?.[depth];
+      if (!next) continue;
+      out[i]?.push(next);
+      count += 1;
+      added = true;
+    }
+    if (!added) break;
+  }
+  return out;
+}
+
+function earliestBlockedByProject(blocked: readonly BlockedHead[]): Map<number, BlockedHead> {
+  const byProject = new Map<number, BlockedHead>();
+  for (const head of blocked) {
+    const current = byProject.get(head.projectId);
+    if (!current || byChangeOrder(head, current) < 0) byProject.set(head.projectId, head);
+  }
+  return byProject;
+}
+
+/**
+ * The blocked heads after an attempt's outcome: an ordered delivery due for a retry holds its
+ * project back; one that is final (delivered, failed, cancelled) lets it go.
+ */
+export function updateBlocked(blocked: readonly BlockedHead[], settled: DeliveryRecord): BlockedHead[] {
+  const others = blocked.filter((b) => b.deliveryId !== settled.deliveryId);
+  if (!settled.ordered || settled.status !== 'pending') return others;
+  return [...others, { projectId: settled.project.id, deliveryId: settled.deliveryId, order: settled.order, dueAt: settled.dueAt }];
+}
+
+/**
+ * Blocked heads that no longer hold their project back: read by key as final or unordered (an
+ * admin cancelled or redelivered them), or gone (`missing`: past retention).
+ */
+export function pruneBlocked(blocked: readonly BlockedHead[], current: ReadonlyMap<string, DeliveryRecord>, missing: ReadonlySet<string>): BlockedHead[] {
+  return blocked.filter((b) => {
+    if (missing.has(b.deliveryId)) return false;
+    const d = current.get(b.deliveryId);
+    return !d || (d.status === 'pending' && d.ordered);
+  });
+}
+
+/** Blocked heads due now: read by key before picking (the listing may not reach them). */
+export function dueBlockedIds(blocked: readonly BlockedHead[], nowMs: number): string[] {
+  return blocked.filter((b) => b.dueAt <= nowMs).map((b) => b.deliveryId);
+}
