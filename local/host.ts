@@ -40,6 +40,13 @@ export interface HostOptions {
   readonly baseUrl?: () => string;
   /** The fetch the app's egress uses (e.g. one trusting the demo receiver's certificate). */
   readonly egressFetch?: typeof globalThis.fetch;
+  /**
+   * Every outbound request of the app waits this long (ms) before it goes out: a receiver that
+   * far away, on loopback (`--egress-latency`; overrides the fidelity's `egressLatencyMs`).
+   */
+  readonly egressLatencyMs?: number;
+  /** How the egress latency passes (real time by default; tests may record it instead). */
+  readonly egressLatencyWait?: (ms: number) => Promise<void>;
   readonly log?: (line: string) => void;
   /** Let webhooks target loopback addresses (default false: the URL policy as deployed). */
   readonly allowLoopbackTargets?: boolean;
@@ -94,7 +101,10 @@ export function createForgeHost(options: HostOptions): ForgeHost {
   const manifest = parseManifest(manifestText);
   const fidelity = resolveFidelity(options.fidelity);
   const usage = createUsageMeter();
-  const runtime = createAppRuntime(manifest, options.app, { usage });
+  const runtime = createAppRuntime(manifest, options.app, {
+    usage,
+    invocationLimits: { perUser: fidelity.userInvocationsPerMinute, perInstallation: fidelity.installationInvocationsPerMinute },
+  });
   const chaosSeed = options.chaos?.seed ?? 1;
   const deliveryChaos = (stream: string) =>
     options.chaos ? { prng: createPrng(`${String(chaosSeed)}:${stream}`), duplicateRate: options.chaos.duplicateRate ?? 0, maxLatenessMs: fidelity.maxLatenessMs } : undefined;
@@ -142,8 +152,13 @@ export function createForgeHost(options: HostOptions): ForgeHost {
     },
   );
   const egressAllowed = backendEgressRule(manifest.egressBackend);
+  const egressLatencyMs = options.egressLatencyMs ?? fidelity.egressLatencyMs;
+  if (!Number.isFinite(egressLatencyMs) || egressLatencyMs < 0) throw new RangeError(`egress latency must be a non-negative number of ms, got ${egressLatencyMs}`);
   setEgressRules({
     allows: egressAllowed,
+    latencyMs: egressLatencyMs,
+    ...(options.egressLatencyWait ? { wait: options.egressLatencyWait } : {}),
+    asyncRequestTimeoutMs: fidelity.asyncEgressRequestTimeoutMs,
     onRequest: (invocation, outcome) =>
       usage.add(invocation, outcome === 'sent' ? { egressRequests: 1 } : outcome === 'refused' ? { egressRequests: 1, egressRefused: 1 } : { callsAfterTimeout: 1 }),
   });

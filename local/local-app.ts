@@ -25,6 +25,8 @@ export interface LocalAppOptions {
   readonly log?: (line: string) => void;
   /** PEM certificates the host's egress trusts besides the demo receiver's (`--trust-cert`). */
   readonly trustCertificates?: readonly string[];
+  /** `--egress-latency`: ms every outbound request of the app waits (a receiver that far away). */
+  readonly egressLatencyMs?: number;
 }
 
 export interface LocalApp {
@@ -50,6 +52,7 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
     egressFetch: receiver.trustedFetch,
     allowLoopbackTargets: options.allowLoopback,
     ...(options.fidelity ? { fidelity: options.fidelity } : {}),
+    ...(options.egressLatencyMs ? { egressLatencyMs: options.egressLatencyMs } : {}),
     ...(options.chaos ? { chaos: parseChaosSpec(options.chaos) } : {}),
     log,
   });

@@ -30,6 +30,8 @@ Usage: npm start -- [options]
   --forge-fidelity <m>   default | strict: strict behaves as Forge does in time and at scale
                          (queries lag writes, KVS 429s at Forge's rates, push chains cut, busy
                          concurrency keys held back, late events under --chaos)
+  --egress-latency <ms>  every outbound request of the app waits this long first, as if each
+                         receiver were that far away (e.g. 250); default 0
   --help                 show this help
 `;
 
@@ -45,6 +47,8 @@ export interface CliOptions {
   fidelity?: 'strict';
   /** `--trust-cert`: the certificates (PEM) of the files given, which the host's egress trusts. */
   trustCertificates?: string[];
+  /** `--egress-latency`: ms every outbound request of the app waits; absent: none. */
+  egressLatencyMs?: number;
 }
 
 /** A mistake on the command line: one line saying what is wrong and what is accepted (exit status 2). */
@@ -65,6 +69,7 @@ const OPTIONS = {
   'allow-loopback': { type: 'boolean', default: true },
   'forge-fidelity': { type: 'string', default: 'default' },
   'trust-cert': { type: 'string', multiple: true },
+  'egress-latency': { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -113,6 +118,14 @@ function trustedCertificates(files: readonly string[] | undefined): string[] {
   return certificates;
 }
 
+/** Whole milliseconds, at most a minute (a receiver farther away than that is a timeout, not latency). */
+function egressLatency(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n > 60_000) throw new CliError(`--egress-latency must be a whole number of milliseconds from 0 to 60000, e.g. --egress-latency 250, got "${value}"`);
+  return n;
+}
+
 function port(name: string, value: string): number {
   const n = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n > 65535) throw new CliError(`--${name} must be a port number from 0 to 65535 (0 picks a free one), got "${value}"`);
@@ -158,6 +171,8 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
     allowLoopback: values['allow-loopback'],
     ...(fidelity(values['forge-fidelity']) === 'strict' ? { fidelity: 'strict' as const } : {}),
   };
+  const latency = egressLatency(values['egress-latency']);
+  if (latency !== undefined && latency > 0) options.egressLatencyMs = latency;
   const trust = trustedCertificates(values['trust-cert']);
   if (trust.length > 0) options.trustCertificates = trust;
   if (options.port !== 0 && options.port === options.receiverPort) throw new CliError(`--port and --receiver-port must differ, both are ${options.port}`);

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ForgeHost } from './host';
+import { InvocationRateLimitedError } from './platform/invocation-rate';
 import { foreignRequest } from './platform/local-safety';
 import { fromWebTriggerResponse, RequestTooLargeError, toWebTriggerRequest } from './platform/web-triggers';
 
@@ -45,6 +46,12 @@ function webTriggerRoutes(host: ForgeHost): RouteHandler {
     } catch (error) {
       if (error instanceof RequestTooLargeError) {
         sendJson(res, 413, { error: { code: 'PAYLOAD_TOO_LARGE', message: error.message } });
+        return true;
+      }
+      // Over Forge's user-led invocation rate: the function did not run.
+      if (error instanceof InvocationRateLimitedError) {
+        res.setHeader('retry-after', String(error.retryAfterSeconds));
+        sendJson(res, 429, { error: { code: 'RATE_LIMITED', message: error.message } });
         return true;
       }
       // As on Forge: a failing function, or an answer not in Forge's response shape, is a 500 without details.

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { currentInvocation, runInInvocation, stopInvocation } from './invocation-context';
+import { createInvocationRateLimiter, type InvocationRateLimits } from './invocation-rate';
 import type { FunctionDeclaration, ManifestModel } from './manifest-model';
 import { cloudIdOf, localIdOf, LOCAL_APP } from './forge-seam';
 import type { UsageMeter } from './usage';
@@ -36,8 +37,14 @@ export function scheduledIntervalMs(interval: string): number {
  * (principal, module key, invocation id) that the platform seam answers from, with the time limit
  * of the function.
  */
-export function createAppRuntime(manifest: ManifestModel, app: AppEntryModule, options: { resolverTimeoutSeconds?: number; usage?: UsageMeter } = {}) {
+export function createAppRuntime(
+  manifest: ManifestModel,
+  app: AppEntryModule,
+  options: { resolverTimeoutSeconds?: number; usage?: UsageMeter; invocationLimits?: InvocationRateLimits } = {},
+) {
   const resolverTimeout = options.resolverTimeoutSeconds ?? 25;
+  // User-led invocations (resolvers, web triggers) count against Forge's per-minute limits.
+  const userLed = createInvocationRateLimiter(options.invocationLimits ?? { perUser: Number.POSITIVE_INFINITY, perInstallation: Number.POSITIVE_INFINITY });
   const installContext = LOCAL_APP.contextAri;
   const cloudId = cloudIdOf(LOCAL_APP);
   // The platform's second handler argument, as Forge gives it to every function: the
@@ -107,6 +114,7 @@ export function createAppRuntime(manifest: ManifestModel, app: AppEntryModule, o
       const module = manifest.uiModules.find((m) => m.key === call.moduleKey);
       if (!module) throw new Error(`No UI module ${call.moduleKey} in manifest.yml`);
       if (!module.resolverFunction) throw new Error(`UI module ${call.moduleKey} has no resolver`);
+      userLed.take(call.accountId);
       // The same ids `view.getContext()` gives the page (local/ui), as on Forge.
       const context = {
         moduleKey: module.key,
@@ -140,6 +148,7 @@ export function createAppRuntime(manifest: ManifestModel, app: AppEntryModule, o
     async invokeWebTrigger(moduleKey: string, request: ForgeWebTriggerRequest): Promise<unknown> {
       const trigger = manifest.webTriggers.find((w) => w.key === moduleKey);
       if (!trigger) throw new Error(`No web trigger ${moduleKey} in manifest.yml`);
+      userLed.take(undefined);
       return invoke(trigger.functionKey, { moduleKey, moduleType: 'webtrigger', timeoutSeconds: 55 }, [request, { installContext }]);
     },
 

@@ -24,6 +24,27 @@ export interface EgressRules {
   allows(url: URL): boolean;
   /** Sees every app request (usage counting). */
   onRequest?(invocation: Invocation, outcome: 'sent' | 'refused' | 'after-timeout'): void;
+  /** How long an app request waits before it goes out (a receiver that far away); 0 or absent: none. */
+  readonly latencyMs?: number;
+  /** How that time passes (real time by default; a test may record it instead). */
+  readonly wait?: (ms: number) => Promise<void>;
+  /** One request from an async event consumer is cut after this many ms (Forge: 180 s). */
+  readonly asyncRequestTimeoutMs?: number;
+}
+
+/** Invocations of async event consumers: Forge cuts each of their outbound requests at 180 s. */
+const ASYNC_EVENT_MODULE_TYPES: ReadonlySet<string> = new Set(['consumer']);
+
+const realWait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The caller's signal, plus the async-event cut: the request is aborted with a `TimeoutError`
+ * (what `AbortSignal.timeout` gives fetch) once it has taken `ms`.
+ */
+function withRequestTimeout(init: Parameters<FetchImpl>[1], ms: number): Parameters<FetchImpl>[1] {
+  const cut = AbortSignal.timeout(ms);
+  const signal = init?.signal ? AbortSignal.any([init.signal, cut]) : cut;
+  return { ...init, signal };
 }
 
 const ALLOW_ALL: EgressRules = { allows: () => true };
@@ -105,8 +126,24 @@ export function installEgressFetch(): void {
     if (!isLoopbackHost(target.hostname)) {
       throw new TypeError('fetch failed', { cause: new EgressBlockedError(target.hostname) });
     }
-    return implementation(input, init);
+    if (!invocation) return implementation(input, init);
+    const limit = ASYNC_EVENT_MODULE_TYPES.has(invocation.moduleType) ? rules.asyncRequestTimeoutMs : undefined;
+    const sent = limit !== undefined && Number.isFinite(limit) ? withRequestTimeout(init, limit) : init;
+    // The latency is part of the request's time, as it is behind Forge's egress proxy.
+    if (rules.latencyMs) {
+      const signal = sent?.signal;
+      await Promise.race([(rules.wait ?? realWait)(rules.latencyMs), ...(signal ? [abortOf(signal)] : [])]);
+    }
+    return implementation(input, sent);
   };
+}
+
+/** Rejects as fetch does when `signal` aborts (its reason: a TimeoutError for the async-event cut). */
+function abortOf(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 }
 
 /** Points the installed `fetch` at another implementation (e.g. one trusting a local CA). */

@@ -40,6 +40,17 @@ export interface FidelityTunables {
   readonly busyKeyMaxHoldMs: number;
   /** Under chaos: product events and scheduled runs come late by up to this. Strict: 2 min. */
   readonly maxLatenessMs: number;
+  /** User-led invocations (resolvers) one user may start per fixed minute. Strict: 1,200. */
+  readonly userInvocationsPerMinute: number;
+  /** User-led invocations (resolvers and web triggers) per installation per fixed minute. Strict: 5,000. */
+  readonly installationInvocationsPerMinute: number;
+  /** One outbound request (fetch) from an async event consumer is cut after this (ms), in both modes. Forge: 180 s. */
+  readonly asyncEgressRequestTimeoutMs: number;
+  /**
+   * Every outbound request of the app waits this long (real ms) before it goes out: a receiver
+   * that far away, on loopback. 0 in both modes (test time); `--egress-latency` and benchmarks set it.
+   */
+  readonly egressLatencyMs: number;
 }
 
 export interface Fidelity extends FidelityTunables {
@@ -62,6 +73,10 @@ const DEFAULT: FidelityTunables = {
   concurrencyScope: 'queue',
   busyKeyMaxHoldMs: 0,
   maxLatenessMs: 0,
+  userInvocationsPerMinute: Number.POSITIVE_INFINITY,
+  installationInvocationsPerMinute: Number.POSITIVE_INFINITY,
+  asyncEgressRequestTimeoutMs: 180_000,
+  egressLatencyMs: 0,
 };
 
 /** Forge's documented limits (DESIGN.md section 3). */
@@ -79,6 +94,10 @@ const STRICT: FidelityTunables = {
   concurrencyScope: 'installation',
   busyKeyMaxHoldMs: 15 * 60_000,
   maxLatenessMs: 2 * 60_000,
+  userInvocationsPerMinute: 1_200,
+  installationInvocationsPerMinute: 5_000,
+  asyncEgressRequestTimeoutMs: 180_000,
+  egressLatencyMs: 0,
 };
 
 /** The mode's settings, with any tunable given overriding them (tests exaggerate lag or rates). */

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { cloudIdOf, LOCAL_APP, localIdOf } from '../platform/forge-seam';
+import { InvocationRateLimitedError } from '../platform/invocation-rate';
 import { foreignRequest, isJsonContentType } from '../platform/local-safety';
 import { THEME_COOKIE, USER_COOKIE, type UiResource, type UiRoutesOptions } from './options';
 import { extensionContext, isProjectPage, parseCookies, scriptJson, selectPage, userFor } from './pages';
@@ -146,6 +147,8 @@ async function handleInvoke(req: IncomingMessage, res: ServerResponse, options: 
     });
     sendJson(res, 200, { body: value === undefined ? null : value });
   } catch (error) {
+    // Over Forge's user-led invocation rate the resolver did not run: a 429, not a failure of it.
+    if (error instanceof InvocationRateLimitedError) return sendJson(res, 429, { error: { message: error.message } });
     // As on Forge, the page learns only that the function failed and its message.
     const message = error instanceof Error ? error.message : String(error);
     log(`resolver ${resource.moduleKey}/${functionKey} failed: ${error instanceof Error && error.stack ? error.stack : message}`);
