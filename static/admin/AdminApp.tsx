@@ -3,17 +3,14 @@ import PageHeader from '@atlaskit/page-header';
 import SectionMessage from '@atlaskit/section-message';
 import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
 import { token } from '@atlaskit/tokens';
-import { useCallback, useEffect, useState, type ReactElement } from 'react';
-import type { SessionDto } from '../../src/shared/resolver-contract';
-import { call, type CallError } from '../common/api';
+import type { ReactElement } from 'react';
 import { Loading, PageError, PageFrame, Subtle } from '../common/layout';
+import { useResolverQuery } from '../common/use-resolver-query';
 import { FieldsPage } from './fields/FieldsPage';
 import { ApiTokensPage } from './api-tokens/ApiTokensPage';
 import { WebhooksPage } from './webhooks/WebhooksPage';
-import { ADMIN_PAGES, type AdminRoute } from './routes';
+import { ADMIN_PAGES, type AdminLocation } from './routes';
 import { useAdminRoute } from './use-admin-route';
-
-type SessionState = { readonly status: 'loading' } | { readonly status: 'failed'; readonly error: CallError } | { readonly status: 'ready'; readonly session: SessionDto };
 
 /**
  * Projectrak Administration: one Forge admin page with three subpages. Jira's sidebar lists the
@@ -21,18 +18,8 @@ type SessionState = { readonly status: 'loading' } | { readonly status: 'failed'
  * page shows tabs instead.
  */
 export function AdminApp() {
-  const [state, setState] = useState<SessionState>({ status: 'loading' });
+  const { state, reload } = useResolverQuery('getSession', undefined);
   const navigation = useAdminRoute();
-
-  const load = useCallback(async () => {
-    setState({ status: 'loading' });
-    const result = await call('getSession');
-    setState(result.ok ? { status: 'ready', session: result.value } : { status: 'failed', error: result.error });
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   if (state.status === 'loading' || navigation.mode === 'pending') {
     return (
@@ -45,11 +32,11 @@ export function AdminApp() {
     return (
       <PageFrame testId="admin-page">
         <PageHeader>Projectrak Administration</PageHeader>
-        <PageError title="Projectrak Administration could not load" message={state.error.message} actions={<Button onClick={() => void load()}>Try again</Button>} />
+        <PageError title="Projectrak Administration could not load" message={state.error.message} actions={<Button onClick={() => void reload()}>Try again</Button>} />
       </PageFrame>
     );
   }
-  const { session } = state;
+  const session = state.value;
   if (!session.isJiraAdmin) {
     return (
       <PageFrame testId="admin-page">
@@ -64,12 +51,13 @@ export function AdminApp() {
     );
   }
 
-  const pageFor = (route: AdminRoute): ReactElement => {
-    switch (route) {
+  const { navigate } = navigation;
+  const pageFor = (location: AdminLocation): ReactElement => {
+    switch (location.route) {
       case 'fields':
         return <FieldsPage />;
       case 'webhooks':
-        return <WebhooksPage />;
+        return <WebhooksPage openId={location.webhookId} onOpenWebhook={(webhookId) => navigate({ route: 'webhooks', webhookId })} />;
       case 'api-tokens':
         return <ApiTokensPage />;
     }
@@ -84,18 +72,18 @@ export function AdminApp() {
   if (navigation.mode === 'history') {
     return (
       <PageFrame testId="admin-page">
-        {pageFor(navigation.route)}
+        {pageFor(navigation.location)}
         {footer}
       </PageFrame>
     );
   }
 
   // No history from the host: the subpages become tabs.
-  const selected = ADMIN_PAGES.findIndex((p) => p.route === navigation.route);
+  const selected = ADMIN_PAGES.findIndex((p) => p.route === navigation.location.route);
   return (
     <PageFrame testId="admin-page">
       <div style={{ marginTop: token('space.200') }}>
-        <Tabs id="projectrak-admin-tabs" selected={selected < 0 ? 0 : selected} onChange={(index) => navigation.navigate(ADMIN_PAGES[index]?.route ?? 'webhooks')}>
+        <Tabs id="projectrak-admin-tabs" selected={selected < 0 ? 0 : selected} onChange={(index) => navigate({ route: ADMIN_PAGES[index]?.route ?? 'webhooks', webhookId: null })}>
           <TabList>
             {ADMIN_PAGES.map((p) => (
               <Tab key={p.route}>{p.title}</Tab>
@@ -103,7 +91,7 @@ export function AdminApp() {
           </TabList>
           {ADMIN_PAGES.map((p) => (
             <TabPanel key={p.route}>
-              <div style={{ width: '100%' }}>{p.route === navigation.route ? pageFor(p.route) : null}</div>
+              <div style={{ width: '100%' }}>{p.route === navigation.location.route ? pageFor(navigation.location) : null}</div>
             </TabPanel>
           ))}
         </Tabs>

@@ -1,23 +1,26 @@
 import { view } from '@forge/bridge';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { routeFromPath, type AdminRoute } from './routes';
+import { locationFromPath, pathOf, type AdminLocation } from './routes';
 
 type History = Awaited<ReturnType<typeof view.createHistory>>;
 
 export type AdminNavigation =
   | { readonly mode: 'pending' }
-  /** The host's history drives the page (Jira's sidebar lists the subpages). */
-  | { readonly mode: 'history'; readonly route: AdminRoute; navigate(route: AdminRoute): void }
-  /** No history: the page offers its own tabs. */
-  | { readonly mode: 'tabs'; readonly route: AdminRoute; navigate(route: AdminRoute): void };
+  /** The host's history drives the page (Jira's sidebar lists the subpages; reload, Back and links keep the place). */
+  | { readonly mode: 'history'; readonly location: AdminLocation; navigate(location: AdminLocation): void }
+  /** No history: the page offers its own tabs, and the place lives in the page only. */
+  | { readonly mode: 'tabs'; readonly location: AdminLocation; navigate(location: AdminLocation): void };
+
+const FIRST: AdminLocation = { route: 'webhooks', webhookId: null };
 
 /**
- * The current subpage. Forge renders an admin page's subpages at `<page URL>/<route>` and hands
- * the app that path through `view.createHistory()`; the page follows it as it changes.
+ * The current place in the admin page. Forge renders an admin page's subpages at
+ * `<page URL>/<route>` and hands the app the path under the page through `view.createHistory()`;
+ * the app adds its own part (`/webhooks/<id>`), so each view has an address of its own.
  */
 export function useAdminRoute(): AdminNavigation {
   const [mode, setMode] = useState<'pending' | 'history' | 'tabs'>('pending');
-  const [route, setRoute] = useState<AdminRoute>('webhooks');
+  const [location, setLocation] = useState<AdminLocation>(FIRST);
   const history = useRef<History | null>(null);
 
   useEffect(() => {
@@ -28,8 +31,8 @@ export function useAdminRoute(): AdminNavigation {
       .then((created) => {
         if (cancelled) return;
         history.current = created;
-        setRoute(routeFromPath(created.location.pathname));
-        unlisten = created.listen((location) => setRoute(routeFromPath(location.pathname)));
+        setLocation(locationFromPath(created.location.pathname));
+        unlisten = created.listen((next) => setLocation(locationFromPath(next.pathname)));
         setMode('history');
       })
       .catch(() => {
@@ -41,11 +44,11 @@ export function useAdminRoute(): AdminNavigation {
     };
   }, []);
 
-  const navigate = useCallback((next: AdminRoute) => {
-    if (history.current) history.current.push(`/${next}`);
-    else setRoute(next);
+  const navigate = useCallback((next: AdminLocation) => {
+    if (history.current) history.current.push(pathOf(next));
+    else setLocation(next);
   }, []);
 
   if (mode === 'pending') return { mode };
-  return { mode, route, navigate };
+  return { mode, location, navigate };
 }

@@ -1,6 +1,9 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { browserSuite, USERS } from './harness';
+import { browserSuite, USERS, type ShellPage } from './harness';
 import { gone, text, visible } from './ui-helpers';
+
+/** The levels of the frame's headings, in page order. */
+const headingLevels = (shell: ShellPage) => shell.app.locator('h1, h2, h3, h4, h5, h6').evaluateAll((headings) => headings.map((h) => Number(h.tagName.slice(1))));
 
 jest.setTimeout(90_000);
 
@@ -19,10 +22,19 @@ describe('API tokens in the admin page', () => {
     expect(await text(frame.getByTestId('no-api-tokens'))).toContain('No API tokens yet');
     const baseUrl = await text(frame.getByTestId('api-base-url'));
     expect(baseUrl).toBe(`${suite.app.baseUrl}/x/management-api`);
+    // Headings go one level at a time: the page's h1, then the empty state's h2.
+    expect(await headingLevels(shell)).toEqual([1, 2]);
 
+    // The same form modal as every other create: a form, its own checks, the focus on the bad field.
     await frame.getByTestId('create-api-token').click();
+    const createDialog = await visible(frame.getByTestId('create-api-token-modal'));
+    expect(await createDialog.locator('form').count()).toBe(1);
+    expect(await text(createDialog.locator('#api-token-name-message'))).toContain('At most 120 characters.');
+    await frame.getByTestId('create-api-token-modal-submit').click();
+    expect(await text(createDialog.locator('#api-token-name-message'))).toBe('Give the token a name that says which script uses it.');
+    expect(await frame.getByTestId('api-token-name').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await frame.getByTestId('api-token-name').fill('Nightly sync');
-    await frame.getByTestId('api-token-create-submit').click();
+    await frame.getByTestId('create-api-token-modal-submit').click();
     const value = await text(await visible(frame.getByTestId('api-token-value')));
     expect(value).toMatch(/^prw_[A-Za-z0-9_-]{43}$/);
     expect(await text(frame.getByTestId('api-curl'))).toBe(`curl -H "Authorization: Bearer ${value}" ${baseUrl}/webhooks`);

@@ -1,21 +1,22 @@
 import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
 import EmptyState from '@atlaskit/empty-state';
-import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition } from '@atlaskit/modal-dialog';
+import { ErrorMessage, HelperMessage, Label, RequiredAsterisk } from '@atlaskit/form';
 import PageHeader from '@atlaskit/page-header';
 import SectionMessage from '@atlaskit/section-message';
 import Textfield from '@atlaskit/textfield';
-import { token } from '@atlaskit/tokens';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ApiTokenDto } from '../../../src/shared/api-tokens-contract';
 import { API_TOKEN_NAME_MAX_LENGTH } from '../../../src/shared/api-tokens-contract';
-import { call, type CallError } from '../../common/api';
+import { call } from '../../common/api';
 import { flag } from '../../common/flags';
 import { Loading, PageError, Stack, Subtle } from '../../common/layout';
-import { curlExample, formatWhen } from './api-token-text';
+import { useResolverQuery } from '../../common/use-resolver-query';
+import { ConfirmModal } from '../common/ConfirmModal';
+import { FormModal } from '../common/FormModal';
+import { useFormSave } from '../common/use-form-save';
+import { apiTokenNameError, curlExample, formatWhen } from './api-token-text';
 import { CopyField } from './CopyField';
-
-type ListState = { readonly status: 'loading' } | { readonly status: 'failed'; readonly error: CallError } | { readonly status: 'ready'; readonly tokens: readonly ApiTokenDto[] };
 
 const HEAD = {
   cells: [
@@ -29,22 +30,13 @@ const HEAD = {
 
 /** API tokens for the management REST API: created here, shown once, revoked here. */
 export function ApiTokensPage() {
-  const [list, setList] = useState<ListState>({ status: 'loading' });
-  const [baseUrl, setBaseUrl] = useState<string | null>(null);
+  const tokens = useResolverQuery('listApiTokens', undefined);
+  const baseUrl = useResolverQuery('getApiBaseUrl', undefined).value?.url ?? null;
+  const { state: list, reload } = tokens;
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
   const [revoking, setRevoking] = useState<ApiTokenDto | null>(null);
-
-  const load = useCallback(async (quiet = false) => {
-    if (!quiet) setList({ status: 'loading' });
-    const result = await call('listApiTokens');
-    setList(result.ok ? { status: 'ready', tokens: result.value.tokens } : { status: 'failed', error: result.error });
-  }, []);
-
-  useEffect(() => {
-    void load();
-    void call('getApiBaseUrl').then((result) => setBaseUrl(result.ok ? result.value.url : null));
-  }, [load]);
+  const all = tokens.value?.tokens ?? [];
 
   const header = (
     <PageHeader
@@ -59,27 +51,24 @@ export function ApiTokensPage() {
     </PageHeader>
   );
 
-  const rows =
-    list.status === 'ready'
-      ? list.tokens.map((t) => ({
-          key: t.id,
-          testId: `api-token-${t.id}`,
-          cells: [
-            { key: 'name', content: <strong>{t.name}</strong> },
-            { key: 'createdBy', content: t.createdBy.displayName },
-            { key: 'createdAt', content: formatWhen(t.createdAt) },
-            { key: 'lastUsedAt', content: formatWhen(t.lastUsedAt) },
-            {
-              key: 'actions',
-              content: (
-                <Button appearance="subtle" onClick={() => setRevoking(t)} testId={`revoke-${t.id}`}>
-                  Revoke
-                </Button>
-              ),
-            },
-          ],
-        }))
-      : [];
+  const rows = all.map((t) => ({
+    key: t.id,
+    testId: `api-token-${t.id}`,
+    cells: [
+      { key: 'name', content: <strong style={{ overflowWrap: 'anywhere' }}>{t.name}</strong> },
+      { key: 'createdBy', content: t.createdBy.displayName },
+      { key: 'createdAt', content: formatWhen(t.createdAt) },
+      { key: 'lastUsedAt', content: formatWhen(t.lastUsedAt) },
+      {
+        key: 'actions',
+        content: (
+          <Button appearance="subtle" onClick={() => setRevoking(t)} testId={`revoke-${t.id}`} aria-label={`Revoke ${t.name}`}>
+            Revoke
+          </Button>
+        ),
+      },
+    ],
+  }));
 
   return (
     <div data-testid="api-tokens-page">
@@ -110,11 +99,12 @@ export function ApiTokensPage() {
           </SectionMessage>
         ) : null}
         {list.status === 'loading' ? <Loading label="Loading API tokens…" /> : null}
-        {list.status === 'failed' ? <PageError title="The API tokens could not load" message={list.error.message} actions={<Button onClick={() => void load()}>Try again</Button>} /> : null}
-        {list.status === 'ready' && list.tokens.length === 0 ? (
-          <EmptyState header="No API tokens yet" description="Create a token to let a script manage webhooks and change project fields." testId="no-api-tokens" />
+        {list.status === 'failed' ? <PageError title="The API tokens could not load" message={list.error.message} actions={<Button onClick={() => void reload()}>Try again</Button>} /> : null}
+        {list.status === 'ready' && all.length === 0 ? (
+          // The page title is the h1: the empty state's heading comes next, at level 2.
+          <EmptyState header="No API tokens yet" headingLevel={2} description="Create a token to let a script manage webhooks and change project fields." testId="no-api-tokens" />
         ) : null}
-        {list.status === 'ready' && list.tokens.length > 0 ? <DynamicTable head={HEAD} rows={rows} testId="api-tokens-table" /> : null}
+        {list.status === 'ready' && all.length > 0 ? <DynamicTable head={HEAD} rows={rows} testId="api-tokens-table" caption={<span className="visually-hidden">API tokens</span>} /> : null}
       </Stack>
       {creating ? (
         <CreateTokenModal
@@ -122,102 +112,66 @@ export function ApiTokensPage() {
           onCreated={(name, value) => {
             setCreating(false);
             setCreated({ name, token: value });
-            void load(true);
+            void reload(true);
           }}
         />
       ) : null}
       {revoking ? (
-        <RevokeTokenModal
-          apiToken={revoking}
+        <ConfirmModal
+          title={`Revoke ${revoking.name}?`}
+          confirmLabel="Revoke"
+          appearance="danger"
+          testId="revoke-api-token"
           onClose={() => setRevoking(null)}
-          onRevoked={() => {
-            setRevoking(null);
-            void load(true);
+          onConfirm={async () => {
+            const result = await call('revokeApiToken', { id: revoking.id });
+            if (!result.ok) return result.error;
+            flag('success', `Revoked ${revoking.name}`, 'Scripts using it are refused from now on.');
+            void reload(true);
+            return null;
           }}
-        />
+        >
+          <p style={{ marginTop: 0 }}>Every script using this token is refused from its next request. This cannot be undone; a new token can be created at any time.</p>
+        </ConfirmModal>
       ) : null}
     </div>
   );
 }
 
+/** Create a token: a name that says which script uses it; the same form modal as every other create. */
 function CreateTokenModal({ onClose, onCreated }: { readonly onClose: () => void; readonly onCreated: (name: string, token: string) => void }) {
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async () => {
-    if (name.trim() === '') return setError('Give the token a name that says which script uses it.');
-    setBusy(true);
-    setError(null);
-    const result = await call('createApiToken', { name: name.trim() });
-    setBusy(false);
-    if (!result.ok) return setError(result.error.message);
-    onCreated(result.value.apiToken.name, result.value.token);
-  };
+  const form = useFormSave({
+    isValid: () => apiTokenNameError(name) === null,
+    save: () => call('createApiToken', { name: name.trim() }),
+    failedTitle: 'The API token was not created',
+    onSaved: (value) => onCreated(value.apiToken.name, value.token),
+  });
+  const error = (form.showErrors ? apiTokenNameError(name) : null) ?? form.serverError?.fieldErrors?.name ?? null;
   return (
-    <ModalTransition>
-      <Modal onClose={busy ? () => undefined : onClose} width="small" testId="create-api-token-modal" label="Create API token">
-        <ModalHeader>
-          <ModalTitle>Create API token</ModalTitle>
-        </ModalHeader>
-        <ModalBody>
-          <label htmlFor="api-token-name" style={{ display: 'block', marginBottom: token('space.050') }}>
-            Name
-          </label>
-          <Textfield id="api-token-name" value={name} maxLength={API_TOKEN_NAME_MAX_LENGTH} onChange={(e) => setName(e.currentTarget.value)} testId="api-token-name" autoFocus />
-          {error ? (
-            <p role="alert" style={{ color: token('color.text.danger') }}>
-              {error}
-            </p>
-          ) : null}
-        </ModalBody>
-        <ModalFooter>
-          <Button appearance="subtle" onClick={onClose} isDisabled={busy}>
-            Cancel
-          </Button>
-          <Button appearance="primary" onClick={() => void submit()} isLoading={busy} testId="api-token-create-submit">
-            Create
-          </Button>
-        </ModalFooter>
-      </Modal>
-    </ModalTransition>
-  );
-}
-
-function RevokeTokenModal({ apiToken, onClose, onRevoked }: { readonly apiToken: ApiTokenDto; readonly onClose: () => void; readonly onRevoked: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const revoke = async () => {
-    setBusy(true);
-    setError(null);
-    const result = await call('revokeApiToken', { id: apiToken.id });
-    setBusy(false);
-    if (!result.ok) return setError(result.error.message);
-    flag('success', `Revoked ${apiToken.name}`, 'Scripts using it are refused from now on.');
-    onRevoked();
-  };
-  return (
-    <ModalTransition>
-      <Modal onClose={busy ? () => undefined : onClose} width="small" testId="revoke-api-token-modal" label={`Revoke ${apiToken.name}`}>
-        <ModalHeader>
-          <ModalTitle appearance="danger">Revoke {apiToken.name}?</ModalTitle>
-        </ModalHeader>
-        <ModalBody>
-          <p>Every script using this token is refused from its next request. This cannot be undone; a new token can be created at any time.</p>
-          {error ? (
-            <p role="alert" style={{ color: token('color.text.danger') }}>
-              {error}
-            </p>
-          ) : null}
-        </ModalBody>
-        <ModalFooter>
-          <Button appearance="subtle" onClick={onClose} isDisabled={busy}>
-            Cancel
-          </Button>
-          <Button appearance="danger" onClick={() => void revoke()} isLoading={busy} testId="revoke-api-token-confirm">
-            Revoke
-          </Button>
-        </ModalFooter>
-      </Modal>
-    </ModalTransition>
+    <FormModal title="Create API token" width="small" testId="create-api-token-modal" form={form} failedTitle="The API token was not created" submitLabel="Create" onClose={onClose} fieldsWithErrors={['name']}>
+      <div>
+        <Label htmlFor="api-token-name">
+          Name
+          <RequiredAsterisk />
+        </Label>
+        <Textfield
+          id="api-token-name"
+          value={name}
+          onChange={(e) => {
+            setName(e.currentTarget.value);
+            form.clearServerError();
+          }}
+          isInvalid={error !== null}
+          aria-describedby="api-token-name-message"
+          autoComplete="off"
+          isDisabled={form.saving}
+          testId="api-token-name"
+        />
+        <div id="api-token-name-message">
+          {error ? <ErrorMessage>{error}</ErrorMessage> : <HelperMessage>Which script uses it, such as &quot;Nightly sync&quot;. At most {API_TOKEN_NAME_MAX_LENGTH} characters.</HelperMessage>}
+        </div>
+      </div>
+    </FormModal>
   );
 }

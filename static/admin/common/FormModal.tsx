@@ -1,8 +1,9 @@
 import Button from '@atlaskit/button/new';
 import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition, type ModalDialogProps } from '@atlaskit/modal-dialog';
 import SectionMessage from '@atlaskit/section-message';
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { Stack } from '../../common/layout';
+import { allShownAtFields, withoutNothingSaved } from './form-errors';
 import type { FormSave } from './use-form-save';
 
 export interface FormModalProps {
@@ -16,25 +17,44 @@ export interface FormModalProps {
   readonly failedTitle: string;
   readonly submitLabel: string;
   readonly onClose: () => void;
+  /** The fields that show the server's field errors themselves (their keys in `fieldErrors`). */
+  readonly fieldsWithErrors?: readonly string[];
   readonly children: ReactNode;
 }
 
-/** A create/edit form in a modal: the server's refusal above the fields, Cancel and submit below; no closing while it saves. */
-export function FormModal({ title, width, testId, form, failedTitle, submitLabel, onClose, children }: FormModalProps) {
-  const { saving, serverError, submit } = form;
+/**
+ * A create/edit form in a modal: Cancel and submit below, no closing while it saves. After a Save
+ * that did not save, the focus moves to the first field marked wrong, or to the refusal above
+ * the fields when no field shows it (the refusal is not repeated above when the fields say it).
+ */
+export function FormModal({ title, width, testId, form, failedTitle, submitLabel, onClose, fieldsWithErrors = [], children }: FormModalProps) {
+  const { saving, serverError, submit, failures } = form;
+  const formRef = useRef<HTMLFormElement>(null);
+  const errorRef = useRef<HTMLDivElement>(null);
+  const atFields = serverError !== null && allShownAtFields(serverError.fieldErrors, fieldsWithErrors);
+
+  useEffect(() => {
+    if (failures === 0) return;
+    const invalid = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+    if (invalid) invalid.focus();
+    else errorRef.current?.focus();
+  }, [failures]);
+
   return (
     <ModalTransition>
       <Modal onClose={saving ? () => undefined : onClose} width={width} testId={testId} label={title} shouldScrollInViewport>
-        <form onSubmit={(event) => void submit(event)} noValidate aria-label={title}>
+        <form ref={formRef} onSubmit={(event) => void submit(event)} noValidate aria-label={title}>
           <ModalHeader>
             <ModalTitle>{title}</ModalTitle>
           </ModalHeader>
           <ModalBody>
             <Stack gap="space.200">
-              {serverError ? (
-                <SectionMessage appearance="error" title={failedTitle} testId={`${testId}-error`}>
-                  <p>{serverError.message}</p>
-                </SectionMessage>
+              {serverError && !atFields ? (
+                <div ref={errorRef} tabIndex={-1} style={{ outline: 'none' }}>
+                  <SectionMessage appearance="error" title={failedTitle} testId={`${testId}-error`}>
+                    <p>{withoutNothingSaved(serverError.message)}</p>
+                  </SectionMessage>
+                </div>
               ) : null}
               {children}
             </Stack>

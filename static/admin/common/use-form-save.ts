@@ -19,6 +19,8 @@ export interface FormSave {
   readonly serverError: CallError | null;
   readonly clearServerError: () => void;
   readonly submit: (event?: FormEvent) => Promise<void>;
+  /** Counts Saves that did not save (the form's checks or the server refused): the form then moves the focus to what is wrong. */
+  readonly failures: number;
 }
 
 /**
@@ -29,23 +31,28 @@ export function useFormSave<T>({ isValid, save, failedTitle, onSaved }: FormSave
   const [showErrors, setShowErrors] = useState(false);
   const [saving, setSaving] = useState(false);
   const [serverError, setServerError] = useState<CallError | null>(null);
+  const [failures, setFailures] = useState(0);
 
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
     if (saving) return;
     setShowErrors(true);
-    if (!isValid()) return;
+    if (!isValid()) {
+      setFailures((n) => n + 1);
+      return;
+    }
     setSaving(true);
     setServerError(null);
     const result = await save();
     setSaving(false);
     if (!result.ok) {
       setServerError(result.error);
+      setFailures((n) => n + 1);
       if (result.error.code === 'CALL_FAILED') flag('error', failedTitle, result.error.message);
       return;
     }
     onSaved(result.value);
   };
 
-  return { showErrors, saving, serverError, clearServerError: () => setServerError(null), submit };
+  return { showErrors, saving, serverError, clearServerError: () => setServerError(null), submit, failures };
 }

@@ -2,13 +2,12 @@ import Button from '@atlaskit/button/new';
 import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition } from '@atlaskit/modal-dialog';
 import SectionMessage from '@atlaskit/section-message';
 import { token } from '@atlaskit/tokens';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FieldDefinitionDto } from '../../../src/shared/resolver-contract';
 import { call, type CallError } from '../../common/api';
 import { flag } from '../../common/flags';
 import { Loading } from '../../common/layout';
-
-type Usage = { readonly status: 'counting' } | { readonly status: 'failed'; readonly error: CallError } | { readonly status: 'counted'; readonly projects: number };
+import { useResolverQuery } from '../../common/use-resolver-query';
 
 const projects = (n: number) => (n === 1 ? '1 project' : `${n} projects`);
 
@@ -20,20 +19,9 @@ export function usageSentence(fieldName: string, projectsWithValues: number): st
 }
 
 export function DeleteFieldModal({ field, onClose, onDeleted }: { readonly field: FieldDefinitionDto; readonly onClose: () => void; readonly onDeleted: (projectsWithValues: number) => void }) {
-  const [usage, setUsage] = useState<Usage>({ status: 'counting' });
+  const { state: usage } = useResolverQuery('countFieldUsage', { id: field.id });
   const [deleting, setDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<CallError | null>(null);
-
-  useEffect(() => {
-    let cancelled = false;
-    void call('countFieldUsage', { id: field.id }).then((result) => {
-      if (cancelled) return;
-      setUsage(result.ok ? { status: 'counted', projects: result.value.projectsWithValues } : { status: 'failed', error: result.error });
-    });
-    return () => {
-      cancelled = true;
-    };
-  }, [field.id]);
 
   const remove = async () => {
     setDeleting(true);
@@ -58,10 +46,10 @@ export function DeleteFieldModal({ field, onClose, onDeleted }: { readonly field
           <ModalTitle appearance="danger">Delete {field.name}?</ModalTitle>
         </ModalHeader>
         <ModalBody>
-          {usage.status === 'counting' ? <Loading label="Checking which projects use it…" /> : null}
-          {usage.status === 'counted' ? (
+          {usage.status === 'loading' ? <Loading label="Checking which projects use it…" /> : null}
+          {usage.status === 'ready' ? (
             <p data-testid="delete-field-usage" style={{ marginTop: 0 }}>
-              {usageSentence(field.name, usage.projects)}
+              {usageSentence(field.name, usage.value.projectsWithValues)}
             </p>
           ) : null}
           {usage.status === 'failed' ? (
@@ -82,7 +70,7 @@ export function DeleteFieldModal({ field, onClose, onDeleted }: { readonly field
           <Button appearance="subtle" onClick={onClose} isDisabled={deleting}>
             Cancel
           </Button>
-          <Button appearance="danger" onClick={() => void remove()} isLoading={deleting} isDisabled={usage.status === 'counting'} testId="delete-field-confirm">
+          <Button appearance="danger" onClick={() => void remove()} isLoading={deleting} isDisabled={usage.status === 'loading'} testId="delete-field-confirm">
             Delete field
           </Button>
         </ModalFooter>

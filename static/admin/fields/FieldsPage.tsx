@@ -3,18 +3,16 @@ import DynamicTable from '@atlaskit/dynamic-table';
 import EmptyState from '@atlaskit/empty-state';
 import PageHeader from '@atlaskit/page-header';
 import { token } from '@atlaskit/tokens';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FieldDefinitionDto } from '../../../src/shared/resolver-contract';
-import { call, type CallError } from '../../common/api';
 import { FIELD_TYPE_LABELS, hasOptions } from '../../common/field-types';
 import { Inline, Loading, PageError, Subtle } from '../../common/layout';
 import { OptionLozenge } from '../../common/OptionLozenge';
+import { useResolverQuery } from '../../common/use-resolver-query';
 import { DeleteFieldModal } from './DeleteFieldModal';
 import { FieldCleanups } from './FieldCleanups';
 import { FieldFormModal } from './FieldFormModal';
 import { useFieldCleanups } from './use-field-cleanups';
-
-type ListState = { readonly status: 'loading' } | { readonly status: 'failed'; readonly error: CallError } | { readonly status: 'ready'; readonly fields: readonly FieldDefinitionDto[] };
 
 type Dialog = { readonly kind: 'create' } | { readonly kind: 'edit'; readonly field: FieldDefinitionDto } | { readonly kind: 'delete'; readonly field: FieldDefinitionDto } | null;
 
@@ -30,21 +28,12 @@ const HEAD = {
 
 /** The field catalog: every project gets these fields on its Projectrak page. */
 export function FieldsPage() {
-  const [list, setList] = useState<ListState>({ status: 'loading' });
+  const query = useResolverQuery('listFieldDefinitions', undefined);
+  const { state: list, reload: load } = query;
   const [dialog, setDialog] = useState<Dialog>(null);
   const { cleanups, noteDeleted } = useFieldCleanups();
 
-  const load = useCallback(async (quiet = false) => {
-    if (!quiet) setList({ status: 'loading' });
-    const result = await call('listFieldDefinitions');
-    setList(result.ok ? { status: 'ready', fields: result.value.fields } : { status: 'failed', error: result.error });
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const fields = list.status === 'ready' ? list.fields : [];
+  const fields: readonly FieldDefinitionDto[] = query.value?.fields ?? [];
   const closeAndReload = () => {
     setDialog(null);
     void load(true);
@@ -74,7 +63,20 @@ export function FieldsPage() {
       <FieldCleanups cleanups={cleanups} />
       {list.status === 'loading' ? <Loading label="Loading fields…" /> : null}
       {list.status === 'failed' ? <PageError title="The fields could not be loaded" message={list.error.message} actions={<Button onClick={() => void load()}>Try again</Button>} /> : null}
-      {list.status === 'ready' ? (
+      {list.status === 'ready' && fields.length === 0 ? (
+        // No table without rows: column headers over nothing say nothing.
+        <EmptyState
+          header="No project fields yet"
+          description="Create the fields your projects should track, such as Status, Budget or Owner."
+          headingLevel={2}
+          primaryAction={
+            <Button appearance="primary" onClick={() => setDialog({ kind: 'create' })}>
+              Create field
+            </Button>
+          }
+        />
+      ) : null}
+      {list.status === 'ready' && fields.length > 0 ? (
         <DynamicTable
           testId="fields-table"
           caption={<span className="visually-hidden">Project fields</span>}
@@ -123,18 +125,6 @@ export function FieldsPage() {
               },
             ],
           }))}
-          emptyView={
-            <EmptyState
-              header="No project fields yet"
-              description="Create the fields your projects should track, such as Status, Budget or Owner."
-              headingLevel={2}
-              primaryAction={
-                <Button appearance="primary" onClick={() => setDialog({ kind: 'create' })}>
-                  Create field
-                </Button>
-              }
-            />
-          }
         />
       ) : null}
       {dialog?.kind === 'create' ? <FieldFormModal otherNames={fields.map((f) => f.name)} onClose={() => setDialog(null)} onSaved={closeAndReload} /> : null}

@@ -1,39 +1,20 @@
 import Lozenge from '@atlaskit/lozenge';
 import SectionMessage from '@atlaskit/section-message';
 import { token } from '@atlaskit/tokens';
-import { useEffect, useState, type ReactNode } from 'react';
-import type { AttemptDto, DeliveryDetailDto, DeliverySummaryDto } from '../../../src/shared/webhooks-contract';
-import { call, type CallError } from '../../common/api';
+import type { ReactNode } from 'react';
+import type { AttemptDto, DeliverySummaryDto } from '../../../src/shared/webhooks-contract';
 import { Loading, Stack, Subtle } from '../../common/layout';
 import { durationText, exactTime } from '../../common/relative-time';
-import { When } from './WebhookStatus';
-
-type Detail = { readonly status: 'loading' } | { readonly status: 'failed'; readonly error: CallError } | { readonly status: 'ready'; readonly delivery: DeliveryDetailDto };
-
-const OUTCOME: Record<AttemptDto['outcome'], { readonly label: string; readonly appearance: 'success' | 'removed' | 'moved' | 'default' }> = {
-  delivered: { label: 'Delivered', appearance: 'success' },
-  retry: { label: 'Will retry', appearance: 'moved' },
-  failed: { label: 'Failed (last attempt)', appearance: 'removed' },
-  disabled: { label: 'Disabled the webhook', appearance: 'removed' },
-  interrupted: { label: 'Interrupted', appearance: 'default' },
-};
+import { useResolverQuery } from '../../common/use-resolver-query';
+import { attemptOutcome, failureText, statusText } from './delivery-text';
+import { RawDetail, When } from './WebhookStatus';
 
 /**
  * One delivery opened: the request body and every attempt with what was sent and answered.
  * Loaded again when the summary shows a new attempt (the log is polled).
  */
-export function DeliveryAttempts({ summary }: { readonly summary: DeliverySummaryDto }) {
-  const [detail, setDetail] = useState<Detail>({ status: 'loading' });
-
-  useEffect(() => {
-    let current = true;
-    void call('getDelivery', { deliveryId: summary.id }).then((result) => {
-      if (current) setDetail(result.ok ? { status: 'ready', delivery: result.value } : { status: 'failed', error: result.error });
-    });
-    return () => {
-      current = false;
-    };
-  }, [summary.id, summary.attempts, summary.status]);
+export function DeliveryAttempts({ summary, url }: { readonly summary: DeliverySummaryDto; readonly url: string }) {
+  const { state: detail } = useResolverQuery('getDelivery', { deliveryId: summary.id }, { refreshKey: `${summary.attempts}:${summary.status}` });
 
   if (detail.status === 'loading') return <Loading label="Loading the attempts…" />;
   if (detail.status === 'failed') {
@@ -43,7 +24,8 @@ export function DeliveryAttempts({ summary }: { readonly summary: DeliverySummar
       </SectionMessage>
     );
   }
-  const { delivery } = detail;
+  const delivery = detail.value;
+  const latest = Math.max(0, ...delivery.attemptLog.map((a) => a.attempt));
   return (
     <Stack gap="space.200" style={{ padding: `${token('space.150')} 0` }}>
       <div>
@@ -52,34 +34,38 @@ export function DeliveryAttempts({ summary }: { readonly summary: DeliverySummar
       </div>
       {delivery.attemptLog.length === 0 ? <Subtle>No attempt yet{delivery.nextAttemptAt !== null ? <>; the first is due <When at={delivery.nextAttemptAt} future /></> : null}.</Subtle> : null}
       {[...delivery.attemptLog].reverse().map((attempt) => (
-        <AttemptView key={attempt.attempt} attempt={attempt} />
+        <AttemptView key={attempt.attempt} attempt={attempt} url={url} latestOfPending={delivery.status === 'pending' && attempt.attempt === latest} />
       ))}
     </Stack>
   );
 }
 
-function AttemptView({ attempt }: { readonly attempt: AttemptDto }) {
-  const outcome = OUTCOME[attempt.outcome];
+function AttemptView({ attempt, url, latestOfPending }: { readonly attempt: AttemptDto; readonly url: string; /** Only this attempt says when the next one comes. */ readonly latestOfPending: boolean }) {
+  const outcome = attemptOutcome(attempt, latestOfPending);
+  const failure = attempt.outcome === 'delivered' ? null : failureText({ url, statusCode: attempt.responseStatus, error: attempt.error });
   return (
     <div data-testid={`attempt-${attempt.attempt}`} style={{ borderTop: `${token('border.width')} solid ${token('color.border')}`, paddingTop: token('space.150') }}>
       <div style={{ display: 'flex', gap: token('space.100'), alignItems: 'center', flexWrap: 'wrap', marginBottom: token('space.100') }}>
         <strong>Attempt {attempt.attempt}</strong>
         <Lozenge appearance={outcome.appearance}>{outcome.label}</Lozenge>
         <Subtle>
-          {exactTime(attempt.startedAt)} · {durationText(attempt.durationMs)} · {attempt.responseStatus !== null ? `HTTP ${attempt.responseStatus}` : 'no response'}
+          {exactTime(attempt.startedAt)} · {durationText(attempt.durationMs)} · {attempt.responseStatus !== null ? `HTTP ${statusText(attempt.responseStatus)}` : 'no response'}
         </Subtle>
-        {attempt.nextAttemptAt !== null ? (
+        {latestOfPending && attempt.nextAttemptAt !== null ? (
           <Subtle>
-            · next attempt <When at={attempt.nextAttemptAt} future /> ({exactTime(attempt.nextAttemptAt)})
+            Next attempt <When at={attempt.nextAttemptAt} future /> ({exactTime(attempt.nextAttemptAt)})
           </Subtle>
         ) : null}
       </div>
-      {attempt.error ? (
-        <p style={{ margin: `0 0 ${token('space.100')}`, color: token('color.text.danger') }} data-testid="attempt-error">
-          {attempt.error}
-        </p>
+      {failure ? (
+        <div style={{ margin: `0 0 ${token('space.100')}` }}>
+          <span style={{ color: token('color.text.danger') }} data-testid="attempt-error">
+            {failure}
+          </span>
+          {attempt.error ? <RawDetail raw={attempt.error} testId={`attempt-${attempt.attempt}-detail`} /> : null}
+        </div>
       ) : null}
-      <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(320px, 1fr))', gap: token('space.200') }}>
+      <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(min(320px, 100%), 1fr))', gap: token('space.200') }}>
         <div>
           <Heading>Request headers</Heading>
           <Code>{headerLines(attempt.requestHeaders)}</Code>

@@ -3,27 +3,25 @@ import Lozenge from '@atlaskit/lozenge';
 import Select from '@atlaskit/select';
 import { token } from '@atlaskit/tokens';
 import { useState } from 'react';
-import { DELIVERY_STATUS_FILTERS, type DeliveryStatus, type DeliverySummaryDto } from '../../../src/shared/webhooks-contract';
+import { DELIVERY_STATUS_FILTERS, type DeliverySummaryDto } from '../../../src/shared/webhooks-contract';
 import { Inline, Loading, PageError, Subtle } from '../../common/layout';
 import { DeliveryAttempts } from './DeliveryAttempts';
 import type { DeliveryLogState, StatusFilter } from './use-delivery-log';
+import { deliveryState, deliverySummary } from './delivery-text';
 import { When } from './WebhookStatus';
 
-const STATUS: Record<DeliveryStatus, { readonly label: string; readonly appearance: 'success' | 'removed' | 'inprogress' | 'default' }> = {
-  pending: { label: 'Pending', appearance: 'inprogress' },
-  delivered: { label: 'Delivered', appearance: 'success' },
-  failed: { label: 'Failed', appearance: 'removed' },
-  cancelled: { label: 'Cancelled', appearance: 'default' },
-};
+/** The filter's names; a status this list does not know yet shows by its own name. */
+const FILTER_LABELS: Readonly<Record<string, string>> = { pending: 'Waiting or retrying', delivered: 'Delivered', failed: 'Failed', cancelled: 'Cancelled' };
+const filterLabel = (status: string) => FILTER_LABELS[status] ?? status.charAt(0).toUpperCase() + status.slice(1);
 
 interface FilterChoice {
   readonly value: StatusFilter;
   readonly label: string;
 }
-const FILTERS: readonly FilterChoice[] = [{ value: 'all', label: 'All statuses' }, ...DELIVERY_STATUS_FILTERS.map((s) => ({ value: s, label: STATUS[s].label }))];
+const FILTERS: readonly FilterChoice[] = [{ value: 'all', label: 'All statuses' }, ...DELIVERY_STATUS_FILTERS.map((s) => ({ value: s, label: filterLabel(s) }))];
 
 /** The delivery log: newest first, a status filter, "Load more", and each delivery opening to its attempts. */
-export function DeliveryLog({ log, canSend }: { readonly log: DeliveryLogState; readonly canSend: boolean }) {
+export function DeliveryLog({ log, canSend, url }: { readonly log: DeliveryLogState; readonly canSend: boolean; /** The webhook's URL, to name its host in failures. */ readonly url: string }) {
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const toggle = (id: string) => setExpanded((open) => (open.has(id) ? new Set([...open].filter((x) => x !== id)) : new Set([...open, id])));
 
@@ -43,12 +41,12 @@ export function DeliveryLog({ log, canSend }: { readonly log: DeliveryLogState; 
       {!log.loading && log.error && log.deliveries.length === 0 ? <PageError title="The delivery log could not be loaded" message={log.error.message} /> : null}
       {!log.loading && !log.error && log.deliveries.length === 0 ? (
         <p data-testid="delivery-log-empty">
-          <Subtle>{log.filter === 'all' ? 'No deliveries yet. They appear here when someone saves project fields the webhook matches, or when you send a test.' : `No ${STATUS[log.filter].label.toLowerCase()} deliveries.`}</Subtle>
+          <Subtle>{log.filter === 'all' ? 'No deliveries yet. They appear here when someone saves project fields the webhook matches, or when you send a test.' : `No ${filterLabel(log.filter).toLowerCase()} deliveries.`}</Subtle>
         </p>
       ) : null}
       <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
         {log.deliveries.map((delivery) => (
-          <DeliveryItem key={delivery.id} delivery={delivery} open={expanded.has(delivery.id)} onToggle={() => toggle(delivery.id)} log={log} canSend={canSend} />
+          <DeliveryItem key={delivery.id} delivery={delivery} url={url} open={expanded.has(delivery.id)} onToggle={() => toggle(delivery.id)} log={log} canSend={canSend} />
         ))}
       </ul>
       {log.hasMore ? (
@@ -62,8 +60,18 @@ export function DeliveryLog({ log, canSend }: { readonly log: DeliveryLogState; 
   );
 }
 
-function DeliveryItem({ delivery, open, onToggle, log, canSend }: { readonly delivery: DeliverySummaryDto; readonly open: boolean; readonly onToggle: () => void; readonly log: DeliveryLogState; readonly canSend: boolean }) {
-  const status = STATUS[delivery.status];
+interface DeliveryItemProps {
+  readonly delivery: DeliverySummaryDto;
+  readonly url: string;
+  readonly open: boolean;
+  readonly onToggle: () => void;
+  readonly log: DeliveryLogState;
+  readonly canSend: boolean;
+}
+
+function DeliveryItem({ delivery, url, open, onToggle, log, canSend }: DeliveryItemProps) {
+  const now = Date.now();
+  const status = deliveryState(delivery, now);
   const highlighted = log.highlighted === delivery.id;
   const panelId = `delivery-${delivery.id}-attempts`;
   return (
@@ -92,21 +100,10 @@ function DeliveryItem({ delivery, open, onToggle, log, canSend }: { readonly del
         <Subtle style={{ minWidth: 110 }}>
           <When at={delivery.createdAt} />
         </Subtle>
-        <Subtle style={{ flex: 1 }}>
-          <span data-testid="delivery-summary">
-            {delivery.attempts === 1 ? '1 attempt' : `${delivery.attempts} attempts`}
-            {delivery.lastStatusCode !== null ? ` · HTTP ${delivery.lastStatusCode}` : ''}
-            {/* The error says the status again when there was one. */}
-            {delivery.lastStatusCode === null && delivery.lastError ? ` · ${delivery.lastError}` : ''}
-          </span>
-          {delivery.nextAttemptAt !== null ? (
-            <>
-              {' '}
-              · next attempt <When at={delivery.nextAttemptAt} future />
-            </>
-          ) : null}
+        <Subtle style={{ flex: '1 1 240px', minWidth: 0, overflowWrap: 'anywhere' }}>
+          <span data-testid="delivery-summary">{deliverySummary(delivery, url, now)}</span>
         </Subtle>
-        {delivery.status !== 'pending' ? (
+        {delivery.status === 'delivered' || delivery.status === 'failed' || delivery.status === 'cancelled' ? (
           <Inline gap="space.050" wrap={false}>
             <Button spacing="compact" onClick={() => void log.redeliver(delivery)} isLoading={log.busy === `redeliver:${delivery.id}`} isDisabled={!canSend || (log.busy !== null && log.busy !== `redeliver:${delivery.id}`)} testId="delivery-redeliver">
               Redeliver
@@ -115,8 +112,8 @@ function DeliveryItem({ delivery, open, onToggle, log, canSend }: { readonly del
         ) : null}
       </div>
       {open ? (
-        <div id={panelId} style={{ paddingLeft: token('space.400') }}>
-          <DeliveryAttempts summary={delivery} />
+        <div id={panelId} style={{ paddingLeft: `min(${token('space.400')}, 4vw)` }}>
+          <DeliveryAttempts summary={delivery} url={url} />
         </div>
       ) : null}
     </li>

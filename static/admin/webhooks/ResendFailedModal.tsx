@@ -37,7 +37,9 @@ export function ResendFailedModal({ webhookName, onResend, onClose }: { readonly
           setInvalid(false);
         }}
         isInvalid={invalid}
-        datePickerProps={{ label: 'Failed since, date', selectProps: menuAboveModal }}
+        // The calendar opens from its button, not on focus: the dialog focuses the date first, and
+        // a calendar opened by that would cover Cancel and Resend.
+        datePickerProps={{ label: 'Failed since, date', selectProps: menuAboveModal, shouldShowCalendarButton: true, openCalendarLabel: 'Choose the date in a calendar' }}
         timePickerProps={{ label: 'Failed since, time', selectProps: menuAboveModal }}
         testId="resend-since"
       />

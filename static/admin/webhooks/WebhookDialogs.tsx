@@ -3,6 +3,7 @@ import { call, type CallError } from '../../common/api';
 import { flag } from '../../common/flags';
 import { exactTime } from '../../common/relative-time';
 import { ConfirmModal } from '../common/ConfirmModal';
+import { disabledReasonText } from './delivery-text';
 import { SecretModal } from './SecretModal';
 import { WebhookFormModal } from './WebhookFormModal';
 
@@ -138,7 +139,7 @@ export function WebhookDialogs({ dialog, webhooks, onOpen, onChanged }: WebhookD
           onConfirm={() => enable(true)}
           secondary={{ label: 'Only enable', run: () => enable(false) }}
         >
-          <p style={{ marginTop: 0 }}>Projectrak disabled it: {webhook.disabledReason}</p>
+          <p style={{ marginTop: 0 }}>Projectrak disabled it: {webhook.disabledReason ? disabledReasonText(webhook.disabledReason) : 'no reason was recorded.'}</p>
           <p>Deliveries that were waiting go out once it is enabled. Deliveries that failed can be sent again too, from five days before it was disabled.</p>
         </ConfirmModal>
       );

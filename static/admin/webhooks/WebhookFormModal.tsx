@@ -5,7 +5,7 @@ import Spinner from '@atlaskit/spinner';
 import Textfield from '@atlaskit/textfield';
 import { token } from '@atlaskit/tokens';
 import { useState } from 'react';
-import type { WebhookDto } from '../../../src/shared/webhooks-contract';
+import { WEBHOOK_NAME_MAX_LENGTH, type WebhookDto } from '../../../src/shared/webhooks-contract';
 import { call, type ResolverValue } from '../../common/api';
 import { flag } from '../../common/flags';
 import { menuAboveModal } from '../../common/portal';
@@ -21,6 +21,7 @@ import {
   toCreateInput,
   toUpdateInput,
   validateWebhookForm,
+  WEBHOOK_FORM_FIELDS,
   type WebhookFormErrors,
   type WebhookFormState,
 } from './webhook-form';
@@ -77,7 +78,7 @@ export function WebhookFormModal({ webhook, otherNames, onClose, onSaved }: Webh
   const title = editing ? `Edit ${webhook.name}` : 'Create webhook';
 
   return (
-    <FormModal title={title} width="medium" testId="webhook-form" form={form} failedTitle={failedTitle} submitLabel="Save" onClose={onClose}>
+    <FormModal title={title} width="medium" testId="webhook-form" form={form} failedTitle={failedTitle} submitLabel="Save" onClose={onClose} fieldsWithErrors={WEBHOOK_FORM_FIELDS}>
       <div>
         <Label htmlFor="webhook-name">
           Name
@@ -93,7 +94,7 @@ export function WebhookFormModal({ webhook, otherNames, onClose, onSaved }: Webh
           isDisabled={saving}
           testId="webhook-name-input"
         />
-        <div id="webhook-name-message">{errors.name ? <ErrorMessage>{errors.name}</ErrorMessage> : <HelperMessage>To recognise the webhook in this list.</HelperMessage>}</div>
+        <div id="webhook-name-message">{errors.name ? <ErrorMessage>{errors.name}</ErrorMessage> : <HelperMessage>To recognise the webhook in the list. At most {WEBHOOK_NAME_MAX_LENGTH} characters.</HelperMessage>}</div>
       </div>
       <div>
         <Label htmlFor="webhook-url">

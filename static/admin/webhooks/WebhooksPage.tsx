@@ -2,23 +2,44 @@ import Button from '@atlaskit/button/new';
 import PageHeader from '@atlaskit/page-header';
 import SectionMessage from '@atlaskit/section-message';
 import { token } from '@atlaskit/tokens';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Loading, PageError, Subtle } from '../../common/layout';
+import { useResolverQuery } from '../../common/use-resolver-query';
 import { useWebhooks } from './use-webhooks';
-import { WebhookDetail } from './WebhookDetail';
+import { BackToList, WebhookDetail } from './WebhookDetail';
 import { WebhookDialogs, type WebhookDialog } from './WebhookDialogs';
 import { WebhooksIntro, WebhooksList } from './WebhooksList';
 
+export interface WebhooksPageProps {
+  /** The webhook whose detail is open (its own address, `/webhooks/<id>`), or null for the list. */
+  readonly openId: string | null;
+  /** Opens a webhook's detail (null: back to the list), as a new history entry. */
+  readonly onOpenWebhook: (webhookId: string | null) => void;
+}
+
 /**
  * Projectrak Administration -> Outgoing webhooks: the list, and a webhook's detail (status and
- * delivery log) in place of it while one is open. The detail is page state, not a route: the
- * admin page's route stays `webhooks`, and "Back" returns to the list.
+ * delivery log) at an address of its own. Coming back to the list puts the focus back on the
+ * webhook that was open, so keyboard users keep their place.
  */
-export function WebhooksPage() {
+export function WebhooksPage({ openId, onOpenWebhook }: WebhooksPageProps) {
   const page = useWebhooks();
+  const fields = useResolverQuery('listFieldDefinitions', undefined);
   const [dialog, setDialog] = useState<WebhookDialog>(null);
-  const [openId, setOpenId] = useState<string | null>(null);
   const { list, webhooks } = page;
+  // The webhook whose detail was shown last: its name gets the focus when the list comes back.
+  const returnTo = useRef<string | null>(null);
+  const fieldNames = new Map((fields.value?.fields ?? []).map((f) => [f.id, f.name]));
+
+  const open = openId === null ? undefined : webhooks.find((w) => w.id === openId);
+  const showingList = openId === null;
+  useEffect(() => {
+    if (!showingList || list.status !== 'ready' || returnTo.current === null) return;
+    const row = document.querySelector(`[data-testid="webhook-row-${CSS.escape(returnTo.current)}"] [data-testid="webhook-name"]`);
+    returnTo.current = null;
+    if (row instanceof HTMLElement) row.focus();
+  }, [showingList, list.status]);
+  if (open) returnTo.current = open.id;
 
   const dialogs = (
     <WebhookDialogs
@@ -26,18 +47,42 @@ export function WebhooksPage() {
       webhooks={webhooks}
       onOpen={setDialog}
       onChanged={({ deleted }) => {
-        if (deleted !== undefined && deleted === openId) setOpenId(null);
+        if (deleted !== undefined && deleted === openId) {
+          returnTo.current = null;
+          onOpenWebhook(null);
+        }
         void page.reload(true);
       }}
     />
   );
 
-  const open = openId === null ? undefined : webhooks.find((w) => w.id === openId);
-  if (open) {
+  if (openId !== null) {
+    if (open) {
+      return (
+        <section aria-label={`Webhook ${open.name}`} data-testid="webhook-detail-page">
+          <WebhookDetail
+            webhook={open}
+            fieldNames={fieldNames}
+            onBack={() => onOpenWebhook(null)}
+            onOpen={setDialog}
+            onToggle={(active) => void page.setActive(open, active)}
+            toggling={page.toggling.has(open.id)}
+            onChanged={() => void page.reload(true)}
+          />
+          {dialogs}
+        </section>
+      );
+    }
     return (
-      <section aria-label={`Webhook ${open.name}`} data-testid="webhook-detail-page">
-        <WebhookDetail webhook={open} onBack={() => setOpenId(null)} onOpen={setDialog} onToggle={(active) => void page.setActive(open, active)} toggling={page.toggling.has(open.id)} onChanged={() => void page.reload(true)} />
-        {dialogs}
+      <section aria-label="Outgoing webhooks" data-testid="webhook-detail-page">
+        <PageHeader breadcrumbs={<BackToList onBack={() => onOpenWebhook(null)} />}>Outgoing webhook</PageHeader>
+        {list.status === 'loading' ? <Loading label="Loading the webhook…" /> : null}
+        {list.status === 'failed' ? <PageError title="The webhook could not be loaded" message={list.error.message} actions={<Button onClick={() => void page.reload()}>Try again</Button>} /> : null}
+        {list.status === 'ready' ? (
+          <SectionMessage appearance="warning" title="This webhook does not exist" testId="webhook-not-found">
+            <p>It may have been deleted. The list of outgoing webhooks shows the ones there are.</p>
+          </SectionMessage>
+        ) : null}
       </section>
     );
   }
@@ -59,14 +104,16 @@ export function WebhooksPage() {
       <WebhooksIntro />
       {list.status === 'loading' ? <Loading label="Loading webhooks…" /> : null}
       {list.status === 'failed' ? <PageError title="The webhooks could not be loaded" message={list.error.message} actions={<Button onClick={() => void page.reload()}>Try again</Button>} /> : null}
-      {list.status === 'ready' && list.refreshError ? (
+      {page.refreshError ? (
         <div style={{ marginBottom: token('space.200') }}>
           <SectionMessage appearance="warning" title="The status could not be refreshed" testId="webhooks-refresh-error">
-            <p>{list.refreshError.message} The list shows the last status loaded; it is tried again in a few seconds.</p>
+            <p>{page.refreshError.message} The list shows the last status loaded; it is tried again in a few seconds.</p>
           </SectionMessage>
         </div>
       ) : null}
-      {list.status === 'ready' ? <WebhooksList webhooks={webhooks} toggling={page.toggling} onOpen={setDialog} onSelect={(w) => setOpenId(w.id)} onToggle={(w, active) => void page.setActive(w, active)} /> : null}
+      {list.status === 'ready' ? (
+        <WebhooksList webhooks={webhooks} fieldNames={fieldNames} toggling={page.toggling} onOpen={setDialog} onSelect={(w) => onOpenWebhook(w.id)} onToggle={(w, active) => void page.setActive(w, active)} />
+      ) : null}
       {dialogs}
     </section>
   );

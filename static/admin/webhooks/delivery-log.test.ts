@@ -16,6 +16,9 @@ const delivery = (id: string, status: DeliverySummaryDto['status'] = 'delivered'
   lastAttemptAt: null,
   lastStatusCode: 200,
   lastError: null,
+  ordered: true,
+  cancelledBy: null,
+  cancelledAt: null,
 });
 
 describe('the delivery log shown', () => {

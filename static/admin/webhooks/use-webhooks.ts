@@ -1,19 +1,17 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { WebhookDto } from '../../../src/shared/webhooks-contract';
 import { call, type CallError } from '../../common/api';
 import { flag } from '../../common/flags';
 import { usePolling } from '../../common/use-polling';
+import { useResolverQuery, type QueryState } from '../../common/use-resolver-query';
 
 export const POLL_MS = 5_000;
 
-export type WebhooksState =
-  | { readonly status: 'loading' }
-  | { readonly status: 'failed'; readonly error: CallError }
-  | { readonly status: 'ready'; readonly webhooks: readonly WebhookDto[]; readonly refreshError: CallError | null };
-
 export interface WebhooksPageState {
-  readonly list: WebhooksState;
+  readonly list: QueryState<{ readonly webhooks: readonly WebhookDto[] }>;
   readonly webhooks: readonly WebhookDto[];
+  /** A failed refresh: the list shows the last status loaded. */
+  readonly refreshError: CallError | null;
   /** Webhook ids whose active toggle is being saved. */
   readonly toggling: ReadonlySet<string>;
   reload(quiet?: boolean): Promise<void>;
@@ -25,37 +23,36 @@ export interface WebhooksPageState {
  * status changes as deliveries go out). A failed refresh keeps the last list and says so.
  */
 export function useWebhooks(): WebhooksPageState {
-  const [list, setList] = useState<WebhooksState>({ status: 'loading' });
+  const query = useResolverQuery('listWebhooks', undefined);
+  const { state: list, reload } = query;
   const [toggling, setToggling] = useState<ReadonlySet<string>>(new Set());
 
-  const reload = useCallback(async (quiet = false) => {
-    if (!quiet) setList({ status: 'loading' });
-    const result = await call('listWebhooks');
-    setList((previous) => {
-      if (result.ok) return { status: 'ready', webhooks: result.value.webhooks, refreshError: null };
-      return quiet && previous.status === 'ready' ? { ...previous, refreshError: result.error } : { status: 'failed', error: result.error };
-    });
-  }, []);
-
-  useEffect(() => {
-    void reload();
-  }, [reload]);
   usePolling(() => reload(true), POLL_MS, list.status === 'ready');
 
   const setActive = useCallback(
     async (webhook: WebhookDto, active: boolean) => {
       setToggling((ids) => new Set([...ids, webhook.id]));
+      const done = () => setToggling((ids) => new Set([...ids].filter((id) => id !== webhook.id)));
       const result = await call('updateWebhook', { id: webhook.id, active });
-      setToggling((ids) => new Set([...ids].filter((id) => id !== webhook.id)));
       if (!result.ok) {
+        done();
         flag('error', `${webhook.name} was not ${active ? 'enabled' : 'disabled'}`, result.error.message);
         return;
       }
       flag('success', `${active ? 'Enabled' : 'Disabled'} ${webhook.name}`, active ? undefined : 'Changes saved while it is disabled are not sent to it; deliveries already waiting go out once it is enabled.');
+      // The toggle shows the new state until the list has it too (no flicker back).
       await reload(true);
+      done();
     },
     [reload],
   );
 
-  return { list, webhooks: list.status === 'ready' ? list.webhooks : [], toggling, reload, setActive };
+  return {
+    list,
+    webhooks: query.value?.webhooks ?? [],
+    refreshError: list.status === 'ready' ? list.refreshError : null,
+    toggling,
+    reload,
+    setActive,
+  };
 }

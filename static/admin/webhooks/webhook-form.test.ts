@@ -9,6 +9,7 @@ const webhook: WebhookDto = {
   active: true,
   projectKeys: ['DEMO'],
   fieldIds: null,
+  maxInFlight: 5,
   createdAt: 0,
   updatedAt: 0,
   disabledReason: null,
@@ -22,7 +23,7 @@ describe('validateWebhookForm', () => {
   it.each([
     [{ name: '', url: 'https://a.example.com' }, { name: 'Give the webhook a name, such as "Finance system".' }],
     [{ name: 'x'.repeat(121), url: 'https://a.example.com' }, { name: 'Names have at most 120 characters (this one has 121).' }],
-    [{ name: ' finance ', url: 'https://a.example.com' }, { name: 'A webhook named "finance" exists already. Choose another name.' }],
+    [{ name: ' finance ', url: 'https://a.example.com' }, { name: 'A webhook named "Finance" exists already. Choose another name.' }],
     [{ name: 'New', url: '' }, { url: 'Enter the https:// URL that should receive the requests.' }],
     [{ name: 'New', url: 'http://a.example.com' }, { url: 'Only secure URLs are supported: the URL must start with https://.' }],
     [{ name: 'New', url: 'HTTPS://a.example.com' }, {}],

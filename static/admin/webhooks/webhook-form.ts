@@ -14,7 +14,8 @@ export interface WebhookFormState {
   readonly fieldIds: readonly number[];
 }
 
-export type WebhookFormField = 'name' | 'url' | 'projectKeys' | 'fieldIds';
+export const WEBHOOK_FORM_FIELDS = ['name', 'url', 'projectKeys', 'fieldIds'] as const;
+export type WebhookFormField = (typeof WEBHOOK_FORM_FIELDS)[number];
 export type WebhookFormErrors = Partial<Record<WebhookFormField, string>>;
 
 export function emptyWebhookForm(): WebhookFormState {
@@ -30,7 +31,11 @@ export function validateWebhookForm(state: WebhookFormState, otherNames: readonl
   const name = state.name.trim();
   if (name === '') errors.name = 'Give the webhook a name, such as "Finance system".';
   else if (name.length > WEBHOOK_NAME_MAX_LENGTH) errors.name = `Names have at most ${WEBHOOK_NAME_MAX_LENGTH} characters (this one has ${name.length}).`;
-  else if (otherNames.some((other) => other.trim().toLowerCase() === name.toLowerCase())) errors.name = `A webhook named "${name}" exists already. Choose another name.`;
+  else {
+    // Named as it exists, not as typed: "finance" clashes with "Finance".
+    const taken = otherNames.find((other) => other.trim().toLowerCase() === name.toLowerCase());
+    if (taken !== undefined) errors.name = `A webhook named "${taken.trim()}" exists already. Choose another name.`;
+  }
   const url = state.url.trim();
   if (url === '') errors.url = 'Enter the https:// URL that should receive the requests.';
   else if (!/^https:\/\//i.test(url)) errors.url = 'Only secure URLs are supported: the URL must start with https://.';
@@ -62,7 +67,7 @@ export function toUpdateInput(webhook: WebhookDto, state: WebhookFormState): Web
 /** The server's field errors, on the form's fields; anything else stays in the message. */
 export function serverFieldErrors(fieldErrors: Readonly<Record<string, string>> | undefined): WebhookFormErrors {
   const errors: WebhookFormErrors = {};
-  for (const key of ['name', 'url', 'projectKeys', 'fieldIds'] as const) {
+  for (const key of WEBHOOK_FORM_FIELDS) {
     const message = fieldErrors?.[key];
     if (message) errors[key] = message;
   }
