@@ -1,5 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { browserSuite, USERS } from './harness';
+import { browserSuite, callsTo, USERS, type DemoUser } from './harness';
 import { gone, PHONE, visible, type PageGlobals } from './ui-helpers';
 
 jest.setTimeout(60_000);
@@ -76,5 +76,39 @@ describe('the shell', () => {
     expect(await page.getByTestId('shell-sidebar').isVisible()).toBe(true);
     expect(await page.getByTestId('nav-toggle').isVisible()).toBe(false);
     expect((await page.getByTestId('app-frame').boundingBox())?.width).toBe(1440 - 260);
+  });
+  it('asks for the session and the first subpage\'s data side by side, not one after the other', async () => {
+    // The session is held back: the list is asked for all the same (it used to wait for the session).
+    const held = await suite.open(USERS.admin, '/?module=projectrak-admin&route=fields');
+    await visible(held.app.getByTestId('fields-table--table'));
+    expect(callsTo(held, 'listFieldDefinitions')).toHaveLength(1);
+    const release = await held.hold('getSession');
+    await held.page.reload();
+    for (let i = 0; i < 100 && callsTo(held, 'listFieldDefinitions').length < 2; i += 1) await held.page.waitForTimeout(100);
+    const sessionsAsked = callsTo(held, 'getSession').length;
+    expect(callsTo(held, 'listFieldDefinitions')).toHaveLength(2);
+    release();
+    await visible(held.app.getByTestId('fields-table--table'));
+    // The page's own first calls took those answers: nothing was asked twice.
+    expect(callsTo(held, 'getSession')).toHaveLength(sessionsAsked);
+    expect(held.problems).toEqual([]);
+  });
+
+  it('loads the project page\'s editors only for people who may edit', async () => {
+    const scripts = async (user: DemoUser) => {
+      const shell = await suite.open(user, '/?module=projectrak-project-page&project=DEMO');
+      const loaded: string[] = [];
+      shell.page.on('response', (response) => {
+        if (response.request().resourceType() === 'script') loaded.push(new URL(response.url()).pathname);
+      });
+      await shell.page.reload();
+      await visible(shell.app.getByTestId('project-header'));
+      await visible(shell.app.locator('[data-field-name]').first());
+      if (user === USERS.projectAdmin) await visible(shell.app.getByLabel('Budget'));
+      await shell.close();
+      return loaded.filter((path) => /\/editing-[^/]*\.js$/.test(path));
+    };
+    expect(await scripts(USERS.viewer)).toEqual([]);
+    expect(await scripts(USERS.projectAdmin)).toHaveLength(1);
   });
 });
