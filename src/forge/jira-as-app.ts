@@ -37,8 +37,8 @@ function permissionCheckRefused(status: number): AppError {
  */
 export function createJiraAsApp(accountId: string): JiraAsUser {
   const jira = asApp();
-
-  const { request, body } = jiraHttp(jira);
+  const http = jiraHttp();
+  const { request, body } = http;
 
   /**
    * What `accountId` holds. The account being unknown (400, 404: deleted, or not on this site)
@@ -46,11 +46,13 @@ export function createJiraAsApp(accountId: string): JiraAsUser {
    * 403) says nothing about the account: it is an error naming the cause.
    */
   async function check(what: string, globalPermissions: string[], projectPermissions: { permissions: string[]; projects: number[] }[]): Promise<PermissionAnswer> {
-    const response = await request(what, route`/rest/api/3/permissions/check`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ accountId, globalPermissions, projectPermissions }),
-    });
+    const response = await request(what, () =>
+      jira.requestJira(route`/rest/api/3/permissions/check`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ accountId, globalPermissions, projectPermissions }),
+      }),
+    );
     if (response.status === 400 || response.status === 404) return {};
     if (response.status === 401 || response.status === 403) throw permissionCheckRefused(response.status);
     return body(what, response, permissionCheck);
@@ -63,7 +65,7 @@ export function createJiraAsApp(accountId: string): JiraAsUser {
     },
 
     async projectAccess(projectKeyOrId): Promise<ProjectAccess | undefined> {
-      const ref = await lookUpProject({ request, body }, projectKeyOrId);
+      const ref = await lookUpProject(jira, http, projectKeyOrId);
       if (!ref) return undefined;
       const answer = await check(`the permission check on ${ref.key}`, ['ADMINISTER'], [{ permissions: ['BROWSE_PROJECTS', 'ADMINISTER_PROJECTS'], projects: [ref.id] }]);
       const canBrowse = grantedProjects(answer, 'BROWSE_PROJECTS').has(ref.id);
@@ -74,7 +76,7 @@ export function createJiraAsApp(accountId: string): JiraAsUser {
     },
 
     async searchProjects(query) {
-      const found = await searchProjectRefs({ request, body }, query);
+      const found = await searchProjectRefs(jira, http, query);
       if (found.length === 0) return [];
       const browsable = grantedProjects(await check('the browse check of the project search', [], [{ permissions: ['BROWSE_PROJECTS'], projects: found.map((p) => p.id) }]), 'BROWSE_PROJECTS');
       return found.filter((p) => browsable.has(p.id));
@@ -82,15 +84,15 @@ export function createJiraAsApp(accountId: string): JiraAsUser {
 
     async myself() {
       const what = 'the lookup of the API token owner';
-      return toUserSummary(await body(what, await request(what, route`/rest/api/3/user?accountId=${accountId}`), jiraUser));
+      return toUserSummary(await body(what, await request(what, () => jira.requestJira(route`/rest/api/3/user?accountId=${accountId}`)), jiraUser));
     },
 
     async searchUsers(query) {
       const what = 'the user search';
-      const users = await body(what, await request(what, route`/rest/api/3/user/search?query=${query}&maxResults=20`), z.array(jiraUser));
+      const users = await body(what, await request(what, () => jira.requestJira(route`/rest/api/3/user/search?query=${query}&maxResults=20`)), z.array(jiraUser));
       return users.filter(isActivePerson).map(toUserSummary);
     },
 
-    getUsers: (accountIds) => getUsersInBatches({ request, body }, accountIds),
+    getUsers: (accountIds) => getUsersInBatches(jira, http, accountIds),
   };
 }

@@ -55,18 +55,23 @@ export const toUserSummary = (u: JiraUser): UserSummary => ({
 /** Only real people show in pickers: no apps, no deactivated accounts. */
 export const isActivePerson = (u: JiraUser): boolean => u.active !== false && (u.accountType ?? 'atlassian') === 'atlassian';
 
-type Requester = Pick<ReturnType<typeof asUser>, 'requestJira'>;
+/** `asUser()` or `asApp()` of `@forge/api`. */
+export type Requester = Pick<ReturnType<typeof asUser>, 'requestJira'>;
 export type JiraResponse = Awaited<ReturnType<Requester['requestJira']>>;
 
 /**
  * `request`: the response, or UNAVAILABLE when Jira could not be reached or did not answer.
  * `body`: the parsed body of a successful answer; anything else Jira said is unexpected here.
+ *
+ * Every call site passes its own literal `jira.requestJira(route\`/rest/api/3/...\`, { method })`
+ * in a function: `forge lint` finds the endpoints (and the scopes they need) only in such calls,
+ * and test/jira-endpoint-scopes.test.ts checks each against the manifest's scopes.
  */
-export function jiraHttp(jira: Requester) {
-  async function request(what: string, path: ReturnType<typeof route>, init?: Parameters<Requester['requestJira']>[1]): Promise<JiraResponse> {
+export function jiraHttp() {
+  async function request(what: string, call: () => Promise<JiraResponse>): Promise<JiraResponse> {
     let response: JiraResponse;
     try {
-      response = await jira.requestJira(path, init);
+      response = await call();
     } catch (error) {
       throw jiraUnavailable(what, error instanceof Error ? error.message : String(error), error);
     }
@@ -90,33 +95,35 @@ export function jiraHttp(jira: Requester) {
   return { request, body };
 }
 
+export type JiraHttp = ReturnType<typeof jiraHttp>;
+
 /** Users by account id, in batches so no request URL grows past what proxies accept. */
-export async function getUsersInBatches(http: ReturnType<typeof jiraHttp>, accountIds: readonly string[]): Promise<UserSummary[]> {
+export async function getUsersInBatches(jira: Requester, http: JiraHttp, accountIds: readonly string[]): Promise<UserSummary[]> {
   const what = 'the user lookup';
   const found: UserSummary[] = [];
   for (let start = 0; start < accountIds.length; start += USER_BATCH) {
     const params = new URLSearchParams();
     for (const id of accountIds.slice(start, start + USER_BATCH)) params.append('accountId', id);
     params.set('maxResults', String(USER_BATCH));
-    const answer = await http.body(what, await http.request(what, route`/rest/api/3/user/bulk?${params}`), userBulk);
+    const answer = await http.body(what, await http.request(what, () => jira.requestJira(route`/rest/api/3/user/bulk?${params}`)), userBulk);
     found.push(...answer.values.map(toUserSummary));
   }
   return found;
 }
 
 /** A project by key or id; undefined when Jira says it is not there or not for this caller (404, 403, 401). */
-export async function lookUpProject(http: ReturnType<typeof jiraHttp>, projectKeyOrId: string): Promise<ProjectRefRecord | undefined> {
+export async function lookUpProject(jira: Requester, http: JiraHttp, projectKeyOrId: string): Promise<ProjectRefRecord | undefined> {
   const what = `the project lookup of ${projectKeyOrId}`;
-  const response = await http.request(what, route`/rest/api/3/project/${projectKeyOrId}`);
+  const response = await http.request(what, () => jira.requestJira(route`/rest/api/3/project/${projectKeyOrId}`));
   if (response.status === 404 || response.status === 403 || response.status === 401) return undefined;
   const project = await http.body(what, response, jiraProject);
   return { id: Number(project.id), key: project.key, name: project.name };
 }
 
 /** Projects whose key or name matches `query`, the first 50 Jira lists for this caller. */
-export async function searchProjectRefs(http: ReturnType<typeof jiraHttp>, query: string): Promise<ProjectRefRecord[]> {
+export async function searchProjectRefs(jira: Requester, http: JiraHttp, query: string): Promise<ProjectRefRecord[]> {
   const what = 'the project search';
-  const answer = await http.body(what, await http.request(what, route`/rest/api/3/project/search?query=${query}&maxResults=50`), z.object({ values: z.array(jiraProject) }));
+  const answer = await http.body(what, await http.request(what, () => jira.requestJira(route`/rest/api/3/project/search?query=${query}&maxResults=50`)), z.object({ values: z.array(jiraProject) }));
   return answer.values.map((p) => ({ id: Number(p.id), key: p.key, name: p.name }));
 }
 
