@@ -7,6 +7,7 @@ import { hashApiToken, parseBearerToken } from '../domain/api-token';
 import { apiTokenDeps, managementApiDeps } from '../forge/api-composition';
 import { describeIssues } from '../shared/describe-issues';
 import { ApiError, errorAnswer, fromAppError, header, json, webTriggerRequestSchema, type WebTriggerAnswer, type WebTriggerEvent } from './http';
+import { apiUrl } from './api-url';
 import { findDuplicateKey } from './json-body';
 import { openApiDocument, OPENAPI_PATH } from './openapi';
 import { createRateLimiter } from './rate-limit';
@@ -26,6 +27,12 @@ const limiter = createRateLimiter(systemClock);
  */
 export async function managementApi(event: unknown): Promise<WebTriggerAnswer> {
   const request = webTriggerRequestSchema.parse(event);
+  const answer = await answerTo(request);
+  // A HEAD answer is the GET answer's status and headers, without the body.
+  return request.method.toUpperCase() === 'HEAD' ? { ...answer, body: '' } : answer;
+}
+
+async function answerTo(request: WebTriggerEvent): Promise<WebTriggerAnswer> {
   try {
     return await serve(request);
   } catch (error) {
@@ -43,9 +50,14 @@ async function serve(request: WebTriggerEvent): Promise<WebTriggerAnswer> {
   const body = request.body ?? '';
   if (Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes (1 MB). Send fewer projects or shorter values per request.`);
   const method = request.method.toUpperCase();
+  // HEAD is answered as GET; managementApi leaves the body out.
+  const routeMethod = method === 'HEAD' ? 'GET' : method;
   // Forge's `path` is its own (/x1/<trigger id>...); the caller's route is `userPath`.
   const segments = parseUserPath(request.userPath ?? '');
-  if (method === 'GET' && `/${segments.join('/')}` === OPENAPI_PATH) return json(200, openApiDocument());
+  if (`/${segments.join('/')}` === OPENAPI_PATH) {
+    if (routeMethod !== 'GET') throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${OPENAPI_PATH} does not accept ${method}; it accepts GET, HEAD.`, { Allow: ['GET, HEAD'] });
+    return json(200, openApiDocument(await apiUrl('')));
+  }
 
   const accountId = await authenticate(request);
   const deps = managementApiDeps(accountId);
@@ -59,7 +71,7 @@ async function serve(request: WebTriggerEvent): Promise<WebTriggerAnswer> {
     throw error;
   }
 
-  const match = matchRoute(method, segments);
+  const match = matchRoute(routeMethod, segments);
   if (match.kind === 'none') throw new ApiError(404, 'NOT_FOUND', `There is no route ${method} /${segments.join('/')}. GET ${OPENAPI_PATH} lists the routes.`);
   if (match.kind === 'method') throw new ApiError(405, 'METHOD_NOT_ALLOWED', `/${segments.join('/')} does not accept ${method}; it accepts ${match.allow.join(', ')}.`, { Allow: [match.allow.join(', ')] });
   const { route, params } = match;

@@ -5,9 +5,11 @@ import { BULK_MAX_PROJECTS, patchProjectFields, readProjectFields } from '../app
 import { createWebhook, deleteWebhook, getDelivery, getWebhook, listDeliveries, listWebhooks, redeliver, rotateSecret, sendTestDelivery, updateWebhook } from '../app/webhooks';
 import type { ManagementApiDeps } from '../forge/api-composition';
 import { plainRecord } from '../shared/plain-record';
+import { OPTION_FIELD_TYPES } from '../shared/field-rules';
 import { resolverPayloadSchemas } from '../shared/resolver-schemas';
 import { DELIVERY_PAGE_MAX, DELIVERY_STATUS_FILTERS, webhookPayloadSchemas, type WebhookDto } from '../shared/webhooks-contract';
 import { apiUrl } from './api-url';
+import { answerSchemas as A } from './api-schemas';
 import { ApiError, header, json, type WebTriggerAnswer, type WebTriggerEvent } from './http';
 
 /**
@@ -24,6 +26,18 @@ export interface RouteContext<B, Q> {
   readonly request: WebTriggerEvent;
 }
 
+/** Headers a success answer sends (the OpenAPI document names them; errors have their own). */
+export type ApiHeader = 'ETag' | 'Location' | 'Retry-After';
+
+/** One success answer of a route: status, body schema, headers; `links`: the routes its id leads to. */
+export interface RouteAnswer {
+  readonly status: number;
+  readonly schema: z.ZodType;
+  readonly description?: string;
+  readonly headers?: readonly ApiHeader[];
+  readonly links?: { readonly path: string; readonly idPointer: string };
+}
+
 export interface Route {
   readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Segments; `{key}` is a project key, `{id}` a webhook or delivery id. */
@@ -31,6 +45,15 @@ export interface Route {
   readonly summary: string;
   readonly body?: z.ZodType;
   readonly query?: z.ZodType;
+  /** What it answers on success (default: 200 with an object). */
+  readonly answers?: readonly RouteAnswer[];
+  /**
+   * The error statuses its use case can answer besides those of every route (400, 401, 403, 413,
+   * 429, 503; 404 with path parameters, 415 with a body). Default: 409 and 422.
+   */
+  readonly errors?: readonly number[];
+  /** Takes If-Match (a revision as ETag). */
+  readonly ifMatch?: boolean;
   run(context: RouteContext<unknown, unknown>): Promise<WebTriggerAnswer>;
 }
 
@@ -40,6 +63,9 @@ function route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType 
   summary: string;
   body?: B;
   query?: Q;
+  answers?: readonly RouteAnswer[];
+  errors?: readonly number[];
+  ifMatch?: boolean;
   run: (context: RouteContext<B extends z.ZodType ? z.output<B> : undefined, Q extends z.ZodType ? z.output<Q> : undefined>) => Promise<WebTriggerAnswer>;
 }): Route {
   return spec as unknown as Route;
@@ -58,9 +84,17 @@ const projectKey = resolverPayloadSchemas.getProjectFields.shape.projectKey;
 /** Values by field id or name; parsed without a prototype, so a name such as `__proto__` is kept (and refused by name). */
 const fieldValues = plainRecord(z.string().min(1).max(255), z.unknown(), { min: { count: 1, message: 'name at least one field' } });
 const createShape = webhookPayloadSchemas.createWebhook.shape;
+/** The URL policy (https, public hosts) runs in the use case; the document says the part a schema can. */
+const webhookUrl = createShape.url.meta({ format: 'uri', pattern: '^\\s*[Hh][Tt][Tt][Pp][Ss]://', description: 'https URL of a public host (the URL policy is checked on save: 422 names the rule)' });
+
+/** The per-type rules of a field definition the catalog enforces (422 otherwise), for the document. */
+const FIELD_TYPE_RULES = [
+  { if: { properties: { type: { enum: [...OPTION_FIELD_TYPES] } } }, then: {}, else: { not: { required: ['options'] } } },
+  { if: { properties: { type: { const: 'number' } } }, then: {}, else: { not: { required: ['decimals'] } } },
+];
 
 export const schemas = {
-  createField: resolverPayloadSchemas.createField,
+  createField: resolverPayloadSchemas.createField.meta({ allOf: FIELD_TYPE_RULES }),
   patchProjectFields: z.strictObject({
     fields: fieldValues,
     /** The revision the change is based on; If-Match says the same. */
@@ -72,10 +106,10 @@ export const schemas = {
       max: { count: BULK_MAX_PROJECTS, message: `at most ${BULK_MAX_PROJECTS} projects per request` },
     }),
   }),
-  createWebhook: z.strictObject({ name: createShape.name, url: createShape.url, active: createShape.active, projects: createShape.projectKeys, fields: createShape.fieldIds }),
+  createWebhook: z.strictObject({ name: createShape.name, url: webhookUrl, active: createShape.active, projects: createShape.projectKeys, fields: createShape.fieldIds }),
   updateWebhook: z.strictObject({
     name: createShape.name.optional(),
-    url: createShape.url.optional(),
+    url: webhookUrl.optional(),
     active: createShape.active,
     projects: createShape.projectKeys,
     fields: createShape.fieldIds,
@@ -127,12 +161,16 @@ export const ROUTES: readonly Route[] = [
   route({
     method: 'GET',
     path: '/fields',
+    answers: [{ status: 200, schema: A.fieldList }],
+    errors: [],
     summary: 'The field catalog',
     run: async ({ deps }) => json(200, { fields: (await loadFieldCatalog(deps.catalog)).fields }),
   }),
   route({
     method: 'POST',
     path: '/fields',
+    answers: [{ status: 201, schema: A.field, description: 'The field definition as stored, with its id' }],
+    errors: [409, 422],
     summary: 'Create a field definition',
     body: schemas.createField,
     run: async ({ deps, body }) => json(201, await createField(deps, body)),
@@ -140,6 +178,8 @@ export const ROUTES: readonly Route[] = [
   route({
     method: 'GET',
     path: '/projects/{key}/fields',
+    answers: [{ status: 200, schema: A.projectFields, headers: ['ETag'] }],
+    errors: [],
     summary: "A project's field values, in the payload formats webhooks use",
     run: async ({ deps, params }) => {
       const view = await readProjectFields(deps, params.key ?? '');
@@ -149,6 +189,9 @@ export const ROUTES: readonly Route[] = [
   route({
     method: 'PATCH',
     path: '/projects/{key}/fields',
+    answers: [{ status: 200, schema: A.saveOutcome, headers: ['ETag'], description: 'The changes applied (none: nothing changed, nothing sent)' }],
+    errors: [409, 422],
+    ifMatch: true,
     summary: "Change a project's fields (one save, one change event); answers the changes applied",
     body: schemas.patchProjectFields,
     run: async ({ deps, params, body, request }) => {
@@ -163,6 +206,17 @@ export const ROUTES: readonly Route[] = [
   route({
     method: 'PATCH',
     path: '/projects/fields',
+    answers: [
+      { status: 200, schema: A.bulkDone, description: 'Every project done within the request: each saved or refused' },
+      {
+        status: 202,
+        schema: A.bulkHandedOver,
+        headers: ['Location', 'Retry-After'],
+        description: 'Over the time budget: the projects done so far, the rest saved right after; GET Location for their outcome',
+        links: { path: '/bulk-saves/{id}', idPointer: '/id' },
+      },
+    ],
+    errors: [],
     summary:
       'Change the fields of up to 100 projects: each its own save and event, one queue wake-up for the request. Every project is checked first; what does not fit the time budget of the request is saved right after it (202, with where to see the outcome)',
     body: schemas.patchManyProjects,
@@ -177,6 +231,8 @@ export const ROUTES: readonly Route[] = [
   route({
     method: 'GET',
     path: '/bulk-saves/{id}',
+    answers: [{ status: 200, schema: A.bulkSave, description: 'Where the bulk save stands; Retry-After while it runs' }],
+    errors: [],
     summary: 'Where a PATCH /projects/fields answered with 202 stands: each project done so far, the ones still pending (kept 7 days)',
     run: async ({ deps, params }) => {
       const view = await readBulkSave(deps, params.id ?? '');
@@ -186,12 +242,16 @@ export const ROUTES: readonly Route[] = [
   route({
     method: 'GET',
     path: '/webhooks',
+    answers: [{ status: 200, schema: A.webhookList }],
+    errors: [],
     summary: 'Every webhook with its status',
     run: async ({ deps }) => json(200, { webhooks: (await listWebhooks(deps)).webhooks.map(toApiWebhook) }),
   }),
   route({
     method: 'POST',
     path: '/webhooks',
+    answers: [{ status: 201, schema: A.webhookWithSecret, headers: ['Location'], links: { path: '/webhooks/{id}', idPointer: '/webhook/id' } }],
+    errors: [409, 422],
     summary: 'Create a webhook; the answer holds its signing secret, the only time it is shown',
     body: schemas.createWebhook,
     run: async ({ deps, body }) => {
@@ -202,12 +262,16 @@ export const ROUTES: readonly Route[] = [
   route({
     method: 'GET',
     path: '/webhooks/{id}',
+    answers: [{ status: 200, schema: A.webhook }],
+    errors: [],
     summary: 'One webhook with its status',
     run: async ({ deps, params }) => json(200, toApiWebhook(await getWebhook(deps, params.id ?? ''))),
   }),
   route({
     method: 'PATCH',
     path: '/webhooks/{id}',
+    answers: [{ status: 200, schema: A.webhook }],
+    errors: [409, 422],
     summary: 'Change a webhook',
     body: schemas.updateWebhook,
     run: async ({ deps, params, body }) =>
@@ -228,12 +292,16 @@ export const ROUTES: readonly Route[] = [
   route({
     method: 'DELETE',
     path: '/webhooks/{id}',
+    answers: [{ status: 200, schema: A.deleted }],
+    errors: [409],
     summary: 'Delete a webhook and cancel its pending deliveries',
     run: async ({ deps, params }) => json(200, await deleteWebhook(deps, params.id ?? '')),
   }),
   route({
     method: 'POST',
     path: '/webhooks/{id}/test',
+    answers: [{ status: 202, schema: A.delivery, description: 'The test delivery, on its way' }],
+    errors: [409, 422],
     summary: 'Send a test delivery now (event "test", a real project, no fields)',
     body: schemas.testDelivery,
     run: async ({ deps, params, body }) => json(202, await sendTestDelivery(deps, { id: params.id ?? '', ...(body?.project ? { projectKey: body.project } : {}) })),
@@ -241,6 +309,8 @@ export const ROUTES: readonly Route[] = [
   route({
     method: 'POST',
     path: '/webhooks/{id}/rotate-secret',
+    answers: [{ status: 200, schema: A.webhookWithSecret }],
+    errors: [409],
     summary: 'A new signing secret; the previous one keeps signing for 24 hours',
     run: async ({ deps, params }) => {
       const rotated = await rotateSecret(deps, params.id ?? '');
@@ -250,6 +320,8 @@ export const ROUTES: readonly Route[] = [
   route({
     method: 'GET',
     path: '/webhooks/{id}/deliveries',
+    answers: [{ status: 200, schema: A.deliveryPage }],
+    errors: [422],
     summary: "The webhook's delivery log, newest first, paged (status, cursor, limit)",
     query: schemas.deliveriesQuery,
     run: async ({ deps, params, query }) => json(200, await listDeliveries(deps, { webhookId: params.id ?? '', ...query })),
@@ -257,12 +329,16 @@ export const ROUTES: readonly Route[] = [
   route({
     method: 'GET',
     path: '/deliveries/{id}',
+    answers: [{ status: 200, schema: A.deliveryDetail }],
+    errors: [],
     summary: 'One delivery with its body and every attempt (request and response headers, status, excerpt)',
     run: async ({ deps, params }) => json(200, await getDelivery(deps, params.id ?? '')),
   }),
   route({
     method: 'POST',
     path: '/deliveries/{id}/redeliver',
+    answers: [{ status: 202, schema: A.delivery, description: 'The delivery, due again now' }],
+    errors: [409],
     summary: 'Send one delivery again (same webhook-id and body)',
     run: async ({ deps, params }) => json(202, await redeliver(deps, params.id ?? '')),
   }),
@@ -313,6 +389,14 @@ function matchTemplate(template: string, segments: readonly string[]): Record<st
   return params;
 }
 
+/** Methods of a path as the Allow header names them: every GET also answers HEAD. */
+export function allowedMethods(methods: readonly string[]): string[] {
+  const order = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+  const all = new Set(methods);
+  if (all.has('GET')) all.add('HEAD');
+  return [...all].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+}
+
 /** The route for method and segments (no two templates overlap); 405 names the methods the path has. */
 export function matchRoute(method: string, segments: readonly string[]): RouteMatch {
   const candidates = ROUTES.flatMap((r) => {
@@ -321,7 +405,7 @@ export function matchRoute(method: string, segments: readonly string[]): RouteMa
   });
   if (candidates.length === 0) return { kind: 'none' };
   const found = candidates.find((c) => c.route.method === method);
-  if (!found) return { kind: 'method', allow: [...new Set(candidates.map((c) => c.route.method))] };
+  if (!found) return { kind: 'method', allow: allowedMethods(candidates.map((c) => c.route.method)) };
   for (const [name, value] of Object.entries(found.params)) {
     const pattern = PARAM_PATTERNS[name];
     if (pattern && !pattern.test(value)) throw new ApiError(404, 'NOT_FOUND', `${JSON.stringify(value.slice(0, 80))} is not a ${PARAM_NAMES[name] ?? name}; nothing is at this path.`);

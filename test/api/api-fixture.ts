@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startDemoReceiver, type DemoReceiver } from '../../local/demo-receiver';
 import { startHostServer, type HostServer } from '../../local/server';
 import { startTestHost, type DemoUserName, type TestHost } from '../support/host-fixture';
+import { fetchDocument, recordAnswer, useContractCheck } from './contract';
 
 /**
  * The management API over HTTP through the offline host: the real app, the real SDKs, the host's
@@ -50,6 +51,8 @@ export function useApiFixture(): () => ApiFixture {
   let receiver: DemoReceiver;
   let current: ApiFixture | undefined;
   let stop: (() => Promise<void>) | undefined;
+  // Every answer of the suite is checked against the OpenAPI document after its last test.
+  useContractCheck();
 
   beforeAll(async () => {
     tlsDir = mkdtempSync(join(tmpdir(), 'prw-api-tls-'));
@@ -82,6 +85,7 @@ export function useApiFixture(): () => ApiFixture {
       }
       const response = await fetch(url(path), { method, headers: { ...headers, ...options.headers }, ...(body !== undefined ? { body } : {}) });
       const text = await response.text();
+      recordAnswer(method, path, response, text);
       let json: unknown;
       try {
         json = text === '' ? undefined : JSON.parse(text);
@@ -95,11 +99,18 @@ export function useApiFixture(): () => ApiFixture {
         const req = request({ host: '127.0.0.1', port: server.port, path: `/x/management-api${path}`, method: 'GET', headers: { Authorization: `Bearer ${token}` } }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') }));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            const headers = new Headers();
+            for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+            recordAnswer('GET', path, { status: res.statusCode ?? 0, headers }, text);
+            resolve({ status: res.statusCode ?? 0, json: JSON.parse(text || 'null') });
+          });
         });
         req.on('error', reject);
         req.end();
       });
+    await fetchDocument(url(''));
     current = { t, server, receiver, token, url, call, rawGet, seedToken };
     stop = async () => {
       await server.close();

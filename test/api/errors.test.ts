@@ -9,9 +9,9 @@ describe('management API: requests it refuses, and how', () => {
     expectError(await call('GET', ''), 404, 'NOT_FOUND');
     const wrong = await call('PUT', '/webhooks');
     expectError(wrong, 405, 'METHOD_NOT_ALLOWED');
-    expect(wrong.headers.get('allow')).toBe('GET, POST');
+    expect(wrong.headers.get('allow')).toBe('GET, HEAD, POST');
     const wrongOne = await call('POST', '/webhooks/abc');
-    expect(wrongOne.headers.get('allow')).toBe('GET, PATCH, DELETE');
+    expect(wrongOne.headers.get('allow')).toBe('GET, HEAD, PATCH, DELETE');
   });
 
   it.each([

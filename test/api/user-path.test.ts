@@ -1,6 +1,7 @@
 import * as app from '../../src/index';
 import { startHostServer, type HostServer } from '../../local/server';
 import { startTestHost, type TestHost } from '../support/host-fixture';
+import { fetchDocument, recordAnswer, useContractCheck } from './contract';
 
 /**
  * Forge does not document whether a web trigger's `userPath` starts with '/'. The host sends it
@@ -8,6 +9,8 @@ import { startTestHost, type TestHost } from '../support/host-fixture';
  * spelling Forge may use), through the host's web trigger route, and must route it the same.
  */
 const TOKEN = 'prw_user-path-test-0123456789abcdef';
+
+useContractCheck();
 
 let t: TestHost;
 let server: HostServer;
@@ -21,6 +24,7 @@ beforeAll(async () => {
   t = await startTestHost({ app: { ...app, managementApi } });
   server = await startHostServer(t.host, { port: 0 });
   await t.host.seedApiToken(TOKEN, t.accountId('admin'));
+  await fetchDocument(`${server.baseUrl}/x/management-api`);
 });
 
 afterAll(async () => {
@@ -28,7 +32,12 @@ afterAll(async () => {
   await t.stop();
 });
 
-const get = (path: string) => fetch(`${server.baseUrl}/x/management-api${path}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+async function get(path: string): Promise<Response> {
+  const response = await fetch(`${server.baseUrl}/x/management-api${path}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  const text = await response.text();
+  recordAnswer('GET', path, response, text);
+  return new Response(text, { status: response.status, headers: response.headers });
+}
 
 describe('web trigger userPath with or without a leading /', () => {
   it.each([false, true])('routes the same when the slash is stripped: %s', async (strip) => {
