@@ -72,7 +72,38 @@ interface DrainRun {
   /** The last read: whether the listing held every pending delivery, and whether it lagged this run's writes. */
   listing: { complete: boolean; lagging: boolean; pending: readonly DeliveryRecord[] };
   failuresInARow: number;
+  /** Failed requests in a row as they complete (both chunks in flight): opens the circuit before the outcomes are recorded. */
+  streak: number;
   readonly tally: { attempts: number; delivered: number; failed: number; deferred: number };
+  /** Requests open at once, across the chunks in flight: the webhook's `maxInFlight`. */
+  readonly slots: Slots;
+  /** The state's writes one after another (two chunks may settle and claim at the same time). */
+  writes: Promise<void>;
+}
+
+/** A counting semaphore: at most `size` holders at once, served first come, first served. */
+interface Slots {
+  take(): Promise<void>;
+  give(): void;
+}
+
+function slots(size: number): Slots {
+  let free = size;
+  const waiting: (() => void)[] = [];
+  return {
+    take: () => {
+      if (free > 0) {
+        free -= 1;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    give: () => {
+      const next = waiting.shift();
+      if (next) next();
+      else free += 1;
+    },
+  };
 }
 
 interface Sent {
@@ -130,27 +161,68 @@ async function startDrain(deps: DrainDeps, message: { readonly webhookId: string
     written: new Map(),
     listing: { complete: false, lagging: false, pending: [] },
     failuresInARow: 0,
+    streak: 0,
     tally: { attempts: 0, delivered: 0, failed: 0, deferred: 0 },
+    slots: slots(webhook.maxInFlight),
+    writes: Promise.resolve(),
   };
 }
 
-/** Chunks until nothing is due (false) or the budget is spent with work left (true). */
+/**
+ * Chunks until nothing is due (false) or the budget is spent with work left (true). While one
+ * chunk's requests are in flight the next chunk (other projects) is read, picked and claimed, so
+ * the webhook keeps `maxInFlight` requests open; at most two chunks are outstanding at once.
+ */
 async function drainUntilDone(run: DrainRun): Promise<boolean> {
   const budget = run.deps.budget ?? DRAIN_BUDGET;
-  while (run.webhook.active) {
-    if (run.tally.attempts >= budget.maxAttempts || run.deps.clock.now() - run.startedAt >= budget.maxMs) {
-      handOver(run);
-      return true;
+  /** Chunks sent and not yet settled, oldest first (at most two). */
+  const inFlight: InFlightChunk[] = [];
+  const settleOldest = async () => {
+    await inFlight[0]?.settled;
+    inFlight.shift();
+  };
+  try {
+    while (run.webhook.active) {
+      if (run.tally.attempts >= budget.maxAttempts || run.deps.clock.now() - run.startedAt >= budget.maxMs) {
+        while (inFlight.length > 0) await settleOldest();
+        handOver(run);
+        return true;
+      }
+      const pending = await readPending(run);
+      const busyProjects = new Set(inFlight.flatMap((c) => [...c.projects]));
+      const pick = pickDeliveries({ pending, blocked: run.state.blocked, breakerUntil: run.state.breakerUntil, nowMs: run.deps.clock.now(), limit: chunkSize(run.webhook), busyProjects });
+      if (pick.defer.length > 0) await deferFollowers(run, pick.defer);
+      if (pick.lanes.length === 0) {
+        // What is left belongs to the projects in flight: read again once they are settled.
+        if (inFlight.length === 0) return false;
+        await settleOldest();
+        continue;
+      }
+      const claimed = await claim(run, pick.lanes);
+      if (!claimed) continue;
+      inFlight.push(startChunk(run, claimed));
+      if (inFlight.length > 1) await settleOldest();
     }
-    const pending = await readPending(run);
-    const pick = pickDeliveries({ pending, blocked: run.state.blocked, breakerUntil: run.state.breakerUntil, nowMs: run.deps.clock.now(), limit: chunkSize(run.webhook) });
-    if (pick.defer.length > 0) await deferFollowers(run, pick.defer);
-    if (pick.lanes.length === 0) return false;
-    const claimed = await claim(run, pick.lanes);
-    if (!claimed) continue;
-    await settle(run, await send(run, claimed));
+    while (inFlight.length > 0) await settleOldest();
+    return false;
+  } catch (error) {
+    // Chunks still in flight record what they can before the lease is let go.
+    await Promise.allSettled(inFlight.map((c) => c.settled));
+    throw error;
   }
-  return false;
+}
+
+interface InFlightChunk {
+  readonly projects: ReadonlySet<number>;
+  readonly settled: Promise<void>;
+}
+
+/** Sends a claimed chunk and settles it, without waiting: the caller reads on meanwhile. */
+function startChunk(run: DrainRun, lanes: readonly (readonly DeliveryRecord[])[]): InFlightChunk {
+  const settled = send(run, lanes).then((sent) => settle(run, sent));
+  // Awaited by the caller; marked handled so a failure waits for that await instead of crashing the process.
+  settled.catch(() => undefined);
+  return { projects: new Set(lanes.flat().map((d) => d.project.id)), settled };
 }
 
 /** Claims per chunk: a multiple of the webhook's in-flight limit, so no round of sends runs half full. */
@@ -194,7 +266,7 @@ async function readPending(run: DrainRun): Promise<DeliveryRecord[]> {
 async function deferFollowers(run: DrainRun, defer: readonly { readonly delivery: DeliveryRecord; readonly until: number }[]): Promise<void> {
   const moved = defer.map((d) => deferDelivery(d.delivery, d.until));
   try {
-    await commitWork(run, moved, [], new Map(defer.map((d) => [d.delivery.deliveryId, d.delivery])));
+    await commitWork(run, () => ({ deliveries: moved, attempts: [], expected: new Map(defer.map((d) => [d.delivery.deliveryId, d.delivery])) }));
     run.tally.deferred += moved.length;
   } catch (error) {
     if (!(error instanceof StaleDeliveriesError)) throw error;
@@ -219,7 +291,7 @@ async function claim(run: DrainRun, lanes: readonly (readonly DeliveryRecord[])[
   const claimed = lanes.map((lane) => lane.map(claimOne));
   const picked = lanes.flat();
   try {
-    await commitWork(run, claimed.flat(), interrupted, new Map(picked.map((d) => [d.deliveryId, d])));
+    await commitWork(run, () => ({ deliveries: claimed.flat(), attempts: interrupted, expected: new Map(picked.map((d) => [d.deliveryId, d])) }));
   } catch (error) {
     if (!(error instanceof StaleDeliveriesError)) throw error;
     for (const d of picked) run.known.add(d.deliveryId);
@@ -238,28 +310,33 @@ async function claim(run: DrainRun, lanes: readonly (readonly DeliveryRecord[])[
 async function send(run: DrainRun, lanes: readonly (readonly DeliveryRecord[])[]): Promise<Sent[]> {
   const policy = checkWebhookUrl(run.webhook.url, { allowLoopback: run.deps.allowLoopback });
   const results: Sent[] = [];
-  let next = 0;
   let disabled = false;
-  let failuresInARow = run.failuresInARow;
   const sendLane = async (lane: readonly DeliveryRecord[]): Promise<void> => {
     let behind: number | undefined;
     for (const claimed of lane) {
-      if (behind !== undefined || disabled || (failuresInARow >= CIRCUIT_BREAKER_FAILURES && claimed.ordered)) {
+      if (behind !== undefined || disabled || (run.streak >= CIRCUIT_BREAKER_FAILURES && claimed.ordered)) {
         results.push({ claimed, ...(behind !== undefined ? { waitUntil: behind } : {}) });
         continue;
       }
       const outcome = policy.ok ? await post(run, claimed, policy.value.url) : refused(run, claimed, policy.error.message);
       results.push({ claimed, outcome });
       if (outcome.plan.disableReason) disabled = true;
-      failuresInARow = outcome.plan.outcome === 'delivered' ? 0 : failuresInARow + 1;
+      run.streak = outcome.plan.outcome === 'delivered' ? 0 : run.streak + 1;
       // Not delivered: the rest of the lane waits behind it (for its retry, or until it is final).
       if (outcome.settled.status === 'pending') behind = outcome.settled.dueAt;
     }
   };
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < lanes.length; i = next++) await sendLane(lanes[i] as DeliveryRecord[]);
-  };
-  await Promise.all(Array.from({ length: Math.min(run.webhook.maxInFlight, lanes.length) }, worker));
+  // Every lane waits for a slot: with the next chunk's lanes queued behind, a freed slot is used at once.
+  await Promise.all(
+    lanes.map(async (lane) => {
+      await run.slots.take();
+      try {
+        await sendLane(lane);
+      } finally {
+        run.slots.give();
+      }
+    }),
+  );
   return results;
 }
 
@@ -306,24 +383,26 @@ function refused(run: DrainRun, claimed: DeliveryRecord, message: string): NonNu
  */
 async function settle(run: DrainRun, sent: readonly Sent[]): Promise<void> {
   const { deps } = run;
-  const records: DeliveryRecord[] = [];
-  const attempts: AttemptRecord[] = [];
-  for (const { outcome } of sent) {
-    if (!outcome) continue;
-    run.tally.attempts += 1;
-    if (outcome.plan.outcome === 'delivered') run.tally.delivered += 1;
-    if (outcome.settled.status === 'failed') run.tally.failed += 1;
-    records.push(outcome.settled);
-    attempts.push(outcome.attempt);
-    const recorded = recordOutcome(run.state, { settled: outcome.settled, plan: outcome.plan, responseStatus: outcome.status, nowMs: deps.clock.now(), failuresInARow: run.failuresInARow });
-    run.state = recorded.state;
-    run.failuresInARow = recorded.failuresInARow;
-    await disableIfAsked(run, outcome.plan);
-  }
-  // Not sent: the number is given back, and the delivery waits for the circuit to close.
-  const now = deps.clock.now();
-  for (const { claimed, outcome, waitUntil } of sent) if (!outcome) records.push(giveBackClaim(claimed, Math.max(now, run.state.breakerUntil, waitUntil ?? 0)));
-  await commitWork(run, records, attempts);
+  await commitWork(run, () => {
+    const records: DeliveryRecord[] = [];
+    const attempts: AttemptRecord[] = [];
+    for (const { outcome } of sent) {
+      if (!outcome) continue;
+      run.tally.attempts += 1;
+      if (outcome.plan.outcome === 'delivered') run.tally.delivered += 1;
+      if (outcome.settled.status === 'failed') run.tally.failed += 1;
+      records.push(outcome.settled);
+      attempts.push(outcome.attempt);
+      const recorded = recordOutcome(run.state, { settled: outcome.settled, plan: outcome.plan, responseStatus: outcome.status, nowMs: deps.clock.now(), failuresInARow: run.failuresInARow });
+      run.state = recorded.state;
+      run.failuresInARow = recorded.failuresInARow;
+    }
+    // Not sent: the number is given back, and the delivery waits for the circuit to close (or behind its project's failed one).
+    const now = deps.clock.now();
+    for (const { claimed, outcome, waitUntil } of sent) if (!outcome) records.push(giveBackClaim(claimed, Math.max(now, run.state.breakerUntil, waitUntil ?? 0)));
+    return { deliveries: records, attempts };
+  });
+  for (const { outcome } of sent) if (outcome) await disableIfAsked(run, outcome.plan);
 }
 
 async function disableIfAsked(run: DrainRun, plan: AttemptPlan): Promise<void> {
@@ -337,12 +416,21 @@ async function disableIfAsked(run: DrainRun, plan: AttemptPlan): Promise<void> {
   if (decision.disable) run.webhook = await disableWebhook(run.deps, run.webhook, decision.reason);
 }
 
-/** Writes deliveries and attempts with the state while this drain holds the lease; takes the ids handed over meanwhile. */
-async function commitWork(run: DrainRun, deliveries: readonly DeliveryRecord[], attempts: readonly AttemptRecord[], expected?: ReadonlyMap<string, DeliveryRecord>): Promise<void> {
-  const stored = await run.deps.states.commit(run.deps.ownerId, run.state, deliveries, attempts, expected ? { expected } : {});
-  for (const id of stored.inbox) run.known.add(id);
-  run.state = { ...stored, inbox: [] };
-  for (const d of deliveries) run.written.set(d.deliveryId, d);
+/**
+ * Writes deliveries and attempts with the state while this drain holds the lease, one write after
+ * another (`build` runs when it is this write's turn, on the state as the writes before left it);
+ * takes the ids handed over meanwhile.
+ */
+function commitWork(run: DrainRun, build: () => { deliveries: readonly DeliveryRecord[]; attempts: readonly AttemptRecord[]; expected?: ReadonlyMap<string, DeliveryRecord> }): Promise<void> {
+  const write = run.writes.then(async () => {
+    const { deliveries, attempts, expected } = build();
+    const stored = await run.deps.states.commit(run.deps.ownerId, run.state, deliveries, attempts, expected ? { expected } : {});
+    for (const id of stored.inbox) run.known.add(id);
+    run.state = { ...stored, inbox: [] };
+    for (const d of deliveries) run.written.set(d.deliveryId, d);
+  });
+  run.writes = write.catch(() => undefined);
+  return write;
 }
 
 /**

@@ -21,6 +21,8 @@ export interface OrderView {
   readonly nowMs: number;
   /** How many to take (the drain's chunk). */
   readonly limit: number;
+  /** Projects with requests in flight in this drain: left alone until those are settled. */
+  readonly busyProjects?: ReadonlySet<number>;
 }
 
 export interface OrderPick {
@@ -63,7 +65,7 @@ export function pickDeliveries(view: OrderView): OrderPick {
     if (until !== undefined && d.dueAt < until && d.inFlight === 0) defer.push({ delivery: d, until });
   };
   for (const d of [...view.pending].sort(byChangeOrder)) {
-    if (d.status !== 'pending') continue;
+    if (d.status !== 'pending' || view.busyProjects?.has(d.project.id)) continue;
     if (!d.ordered) {
       if (isSendable(d, nowMs)) unordered.push(d);
       continue;
