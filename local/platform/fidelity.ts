@@ -26,6 +26,13 @@ export interface FidelityTunables {
   readonly kvsReadUnitsPerMinute: number;
   /** KVS write units (10 KB each) per installation in any sliding minute. Strict: 4,000. */
   readonly kvsWriteUnitsPerMinute: number;
+  /**
+   * KVS batch requests (batchSet, batchGet, batchDelete) per installation in any sliding minute.
+   * Forge's batch pages say "a maximum of 45 batch operations per minute" while its KVS limits
+   * page meters every request in units; off (Infinity) in both modes, 45 applies that reading
+   * (`{ mode: 'strict', kvsBatchRequestsPerMinute: 45 }`).
+   */
+  readonly kvsBatchRequestsPerMinute: number;
   /** Queue events pushed per installation in any sliding minute, in both modes (Forge: 500); Infinity switches it off (benchmarks). */
   readonly queueEventsPerMinute: number;
   /** Push requests one chain of invocations (an invocation and the consumers its pushes start) may make. Strict: 1,000. */
@@ -66,6 +73,7 @@ const DEFAULT: FidelityTunables = {
   kvsRequestsPerSecond: Number.POSITIVE_INFINITY,
   kvsReadUnitsPerMinute: Number.POSITIVE_INFINITY,
   kvsWriteUnitsPerMinute: Number.POSITIVE_INFINITY,
+  kvsBatchRequestsPerMinute: Number.POSITIVE_INFINITY,
   queueEventsPerMinute: 500,
   pushRequestsPerChain: Number.POSITIVE_INFINITY,
   largeEventTimeoutSeconds: Number.POSITIVE_INFINITY,
@@ -87,6 +95,7 @@ const STRICT: FidelityTunables = {
   kvsRequestsPerSecond: 1_000,
   kvsReadUnitsPerMinute: 4_000,
   kvsWriteUnitsPerMinute: 4_000,
+  kvsBatchRequestsPerMinute: Number.POSITIVE_INFINITY,
   queueEventsPerMinute: 500,
   pushRequestsPerChain: 1_000,
   largeEventTimeoutSeconds: 55,

@@ -26,13 +26,15 @@ export function meterPlatform(services: PlatformService, usage: UsageMeter, fide
     requestsPerSecond: fidelity.kvsRequestsPerSecond,
     readUnitsPerMinute: fidelity.kvsReadUnitsPerMinute,
     writeUnitsPerMinute: fidelity.kvsWriteUnitsPerMinute,
+    batchRequestsPerMinute: fidelity.kvsBatchRequestsPerMinute,
   });
 
   async function kvs(request: PlatformRequest): Promise<Response | undefined> {
     const path = request.path.split('?')[0] ?? request.path;
     const kind = KVS_READ_PATHS.has(path) ? 'read' : 'write';
+    const batch = path.startsWith('/api/v1/batch/');
     const now = Date.now();
-    const refused = limiter.check(kind, now);
+    const refused = limiter.check(kind, now, batch);
     if (refused) {
       usage.add(request.invocation, { kvsRequests: 1, kvsRateLimited: 1 });
       return errorResponse(refused, request.invocation?.invocationId ?? 'rate-limit');
@@ -41,8 +43,8 @@ export function meterPlatform(services: PlatformService, usage: UsageMeter, fide
     // Reads cost what they return, writes what they send, in 10 KB units, at least one.
     const bytes = kind === 'read' ? (response ? await responseBodyBytes(response) : 0) : Buffer.byteLength(request.body ?? '');
     const units = kvsUnits(bytes);
-    limiter.record(kind, units, now);
-    usage.add(request.invocation, { kvsRequests: 1, ...(kind === 'read' ? { kvsReadUnits: units } : { kvsWriteUnits: units }) });
+    limiter.record(kind, units, now, batch);
+    usage.add(request.invocation, { kvsRequests: 1, ...(batch ? { kvsBatchRequests: 1 } : {}), ...(kind === 'read' ? { kvsReadUnits: units } : { kvsWriteUnits: units }) });
     return response;
   }
 

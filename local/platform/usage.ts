@@ -11,6 +11,8 @@ export interface UsageCounters {
   kvsWriteUnits: number;
   /** KVS requests answered 429. */
   kvsRateLimited: number;
+  /** KVS batch requests (`batchSet`, `batchGet`, `batchDelete`; also counted in kvsRequests). */
+  kvsBatchRequests: number;
   /** Push requests that reached the queue, and the events they carried (accepted ones). */
   queuePushes: number;
   queueEvents: number;
@@ -48,6 +50,7 @@ const zero = (): UsageCounters => ({
   kvsReadUnits: 0,
   kvsWriteUnits: 0,
   kvsRateLimited: 0,
+  kvsBatchRequests: 0,
   queuePushes: 0,
   queueEvents: 0,
   queuePushesRefused: 0,

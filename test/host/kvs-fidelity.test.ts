@@ -59,6 +59,26 @@ describe('strict fidelity: KVS as Forge behaves in time and at scale', () => {
     expect(await items()).toEqual(['i1']);
   });
 
+  it('applies the "45 batch operations per minute" reading when asked: batch requests over it answer 429, single requests do not; off by default', async () => {
+    host = startMiniHost({}, {}, { fidelity: { mode: 'strict', kvsBatchRequestsPerMinute: 3 } });
+    await asInvocation(() => kvs.batchSet([{ key: 'a', value: 1 }]));
+    await asInvocation(() => kvs.batchGet([{ key: 'a' }]));
+    await asInvocation(() => kvs.batchDelete([{ key: 'a' }]));
+    const refused = await kvsError(() => kvs.batchGet([{ key: 'a' }]));
+    expect(refused.code).toBe('RATE_LIMIT_EXCEEDED');
+    expect(refused.responseDetails.status).toBe(429);
+    expect(refused.message).toContain('batch operations per minute per installation is 3');
+    await expect(asInvocation(() => kvs.get('a'))).resolves.toBeUndefined();
+    expect(host.usage().total).toMatchObject({ kvsBatchRequests: 3, kvsRateLimited: 1 });
+    await host.advanceClock(60_000);
+    await expect(asInvocation(() => kvs.batchGet([{ key: 'a' }]))).resolves.toMatchObject({ successfulKeys: [] });
+    await host.stop();
+
+    host = startMiniHost({}, {}, { fidelity: 'strict' });
+    for (let i = 0; i < 50; i++) await asInvocation(() => kvs.batchGet([{ key: `k${i}` }]));
+    expect(host.usage().total).toMatchObject({ kvsBatchRequests: 50, kvsRateLimited: 0 });
+  });
+
   it('answers 429 RATE_LIMIT_EXCEEDED over the requests per second, until the second has passed', async () => {
     host = startMiniHost({}, {}, { fidelity: { mode: 'strict', kvsRequestsPerSecond: 3 } });
     for (let i = 0; i < 3; i++) await asInvocation(() => kvs.get('k'));

@@ -33,6 +33,8 @@ export interface KvsRateLimits {
   readonly requestsPerSecond: number;
   readonly readUnitsPerMinute: number;
   readonly writeUnitsPerMinute: number;
+  /** Batch requests (batchSet, batchGet, batchDelete) per minute: the batch pages' "45 per minute" reading; Infinity: off. */
+  readonly batchRequestsPerMinute?: number;
 }
 
 /**
@@ -45,6 +47,8 @@ export function createKvsRateLimiter(limits: KvsRateLimits) {
   const requests = new SlidingWindow(1_000);
   const reads = new SlidingWindow(60_000);
   const writes = new SlidingWindow(60_000);
+  const batches = new SlidingWindow(60_000);
+  const batchLimit = limits.batchRequestsPerMinute ?? Number.POSITIVE_INFINITY;
   const refusal = (what: string, limit: number, retryAfter: number) =>
     new KvsRequestError(429, 'RATE_LIMIT_EXCEEDED', `Rate limit exceeded: ${what} per installation is ${limit}. Retry after ${retryAfter} s, and spread the work out.`, {
       retryAfterSeconds: retryAfter,
@@ -52,15 +56,17 @@ export function createKvsRateLimiter(limits: KvsRateLimits) {
 
   return {
     /** The refusal for a request made now, or undefined when it may run. */
-    check(kind: 'read' | 'write', now: number): KvsRequestError | undefined {
+    check(kind: 'read' | 'write', now: number, batch = false): KvsRequestError | undefined {
       if (requests.sum(now) >= limits.requestsPerSecond) return refusal('KVS requests per second', limits.requestsPerSecond, requests.retryAfterSeconds(now));
+      if (batch && batches.sum(now) >= batchLimit) return refusal('KVS batch operations per minute', batchLimit, batches.retryAfterSeconds(now));
       const units = kind === 'read' ? reads : writes;
       const limit = kind === 'read' ? limits.readUnitsPerMinute : limits.writeUnitsPerMinute;
       if (units.sum(now) >= limit) return refusal(`KVS ${kind} units (10 KB each) per minute`, limit, units.retryAfterSeconds(now));
       return undefined;
     },
-    record(kind: 'read' | 'write', units: number, now: number): void {
+    record(kind: 'read' | 'write', units: number, now: number, batch = false): void {
       requests.add(now, 1);
+      if (batch) batches.add(now, 1);
       (kind === 'read' ? reads : writes).add(now, units);
     },
   };
