@@ -60,6 +60,17 @@ const CASES: readonly PageCase[] = [
     },
   },
   {
+    // The same page up to the moment its values and Save show (the editors of lists, people and
+    // dates, a chunk of their own, may still be loading: those fields show their values meanwhile).
+    id: 'projectPageEditorValuesShown',
+    user: 'projectAdmin',
+    path: '/?module=projectrak-project-page&project=DEMO',
+    usable: async (frame) => {
+      await frame.getByRole('button', { name: 'Save' }).waitFor();
+      await frame.locator('[data-field-name]').first().waitFor();
+    },
+  },
+  {
     id: 'projectPageViewer',
     user: 'viewer',
     path: '/?module=projectrak-project-page&project=DEMO',
