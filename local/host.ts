@@ -1,7 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ensureApiToken } from '../src/app/api-tokens';
-import { systemClock } from '../src/app/clock';
+import { hashApiToken, MIN_API_TOKEN_LENGTH } from '../src/domain/api-token';
+import { apiTokenRecordSchema } from '../src/domain/records';
 import { createKvsApiTokenStore } from '../src/forge/kvs-api-token-store';
 import { runInInvocation } from './platform/invocation-context';
 import { join, resolve } from 'node:path';
@@ -189,9 +189,17 @@ export function createForgeHost(options: HostOptions): ForgeHost {
       await queues.waitForIdle({ timeoutMs: 60_000 });
     },
     seedApiToken(token, accountId) {
-      return runInInvocation({ moduleKey: 'offline-host', moduleType: 'host', functionKey: 'seed-api-token', timeoutMs: 25_000 }, () =>
-        ensureApiToken({ tokens: createKvsApiTokenStore(), clock: systemClock, ids: { newId: randomUUID }, randomBytes }, 'Offline host token (--api-token)', accountId, token),
-      );
+      // Seeded in the platform's storage, as records of the shape the app stores (through its
+      // storage adapter), not by running one of the app's use cases.
+      if (token.length < MIN_API_TOKEN_LENGTH) throw new Error(`An API token must have at least ${MIN_API_TOKEN_LENGTH} characters.`);
+      return runInInvocation({ moduleKey: 'offline-host', moduleType: 'host', functionKey: 'seed-api-token', timeoutMs: 25_000 }, async () => {
+        const tokens = createKvsApiTokenStore();
+        const hash = hashApiToken(token);
+        if (await tokens.findByHash(hash)) return { created: false };
+        const record = apiTokenRecordSchema.parse({ schemaVersion: 1, id: randomUUID(), name: 'Offline host token (--api-token)', hash, createdBy: accountId, createdAt: Date.now(), lastUsedAt: null });
+        await tokens.save(record);
+        return { created: true };
+      });
     },
     async settle(timeoutMs = 30_000) {
       await queues.waitForIdle({ timeoutMs });

@@ -1,6 +1,6 @@
-import { formatApiToken, hashApiToken, MIN_API_TOKEN_LENGTH, sameTokenHash } from '../domain/api-token';
+import { formatApiToken, hashApiToken, sameTokenHash } from '../domain/api-token';
 import type { ApiTokenRecord } from '../domain/records';
-import { invalidInput, notFound } from './app-error';
+import { notFound } from './app-error';
 import type { ApiTokenStore, Clock, IdGenerator } from './ports';
 
 export interface ApiTokenDeps {
@@ -14,17 +14,6 @@ export interface ApiTokenDeps {
 export async function createApiToken(deps: ApiTokenDeps, name: string, accountId: string): Promise<{ record: ApiTokenRecord; token: string }> {
   const token = formatApiToken(deps.randomBytes(32));
   return { record: await storeToken(deps, name, accountId, token), token };
-}
-
-/**
- * The offline host's `--api-token <t>`: a token with a known value for the seeded admin, created
- * only if missing, so scripts can call the API at once.
- */
-export async function ensureApiToken(deps: ApiTokenDeps, name: string, accountId: string, token: string): Promise<{ created: boolean }> {
-  if (token.length < MIN_API_TOKEN_LENGTH) throw invalidInput(`An API token must have at least ${MIN_API_TOKEN_LENGTH} characters.`);
-  if (await deps.tokens.findByHash(hashApiToken(token))) return { created: false };
-  await storeToken(deps, name, accountId, token);
-  return { created: true };
 }
 
 async function storeToken(deps: ApiTokenDeps, name: string, accountId: string, token: string): Promise<ApiTokenRecord> {
