@@ -475,3 +475,49 @@ describe('drain: cancel, refused URL, next wake-up', () => {
     expect(ports.states.records.get(HOOK)).toMatchObject({ rerun: true, inbox: ['msg_p1_0'] });
   });
 });
+
+describe('drain: reruns and disabling', () => {
+  it('a wake-up that comes while the drain holds the lease is drained before it lets go', async () => {
+    const ports = world(changes([1], 1));
+    const late = aDelivery({ deliveryId: 'msg_late', webhookId: HOOK, projectId: 2, order: T0 });
+    ports.http.answer = async (r) => {
+      if (r.deliveryId === 'msg_p1_0') {
+        await ports.deliveries.createMany([late]);
+        ports.deliveries.index.hidden.add('msg_late');
+        await takeLease({ states: ports.states, queue: ports.queue }, { webhookId: HOOK, owner: 'woken', nowMs: ports.clock.now(), leaseMs: LEASE_MS, deliveryIds: ['msg_late'] });
+      }
+      return 200;
+    };
+
+    const report = await drain(ports);
+
+    expect(sentIds(ports)).toEqual(['msg_p1_0', 'msg_late']);
+    expect(report).toMatchObject({ outcome: 'drained', delivered: 2 });
+    expect(ports.states.records.get(HOOK)).toMatchObject({ leaseOwner: '', rerun: false, inbox: [] });
+  });
+
+  it('an endpoint that answers 410 disables the webhook: what was not sent waits, with no attempt used', async () => {
+    const ports = world(changes([1, 2, 3], 1), { maxInFlight: 1 });
+    ports.http.answer = () => 410;
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+
+    const report = await drain(ports);
+    warn.mockRestore();
+
+    expect(report.outcome).toBe('inactive');
+    expect(sentIds(ports)).toEqual(['msg_p1_0']);
+    expect(ports.webhooks.records.get(HOOK)).toMatchObject({ active: false, disabledReason: 'endpoint gone (HTTP 410)' });
+    expect(stored(ports, 'msg_p1_0')).toMatchObject({ status: 'failed', attempts: 1 });
+    expect([stored(ports, 'msg_p2_0'), stored(ports, 'msg_p3_0')].map((d) => [d.status, d.attempts])).toEqual([
+      ['pending', 0],
+      ['pending', 0],
+    ]);
+  });
+
+  it('a disabled webhook sends nothing', async () => {
+    const ports = world(changes([1], 1), { active: false });
+    const report = await drain(ports);
+    expect(report.outcome).toBe('inactive');
+    expect(ports.http.requests).toEqual([]);
+  });
+});

@@ -1,6 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { AttemptResult } from '../../domain/classify-outcome';
-import { createDelivery } from '../../domain/delivery-lifecycle';
 import {
   attemptRecordSchema,
   deliveryRecordSchema,
@@ -13,10 +12,12 @@ import {
   type WebhookStateRecord,
 } from '../../domain/records';
 import { initialWebhookState, mergeConcurrent } from '../../domain/webhook-lease';
+import { webhookNameKey } from '../../domain/webhook-name';
 import { WEBHOOK_IN_FLIGHT } from '../../shared/webhooks-contract';
 import type { DrainDeps } from '../drain';
 import {
   ConcurrentWriteError,
+  WebhookNameTakenError,
   LeaseLostError,
   StaleDeliveriesError,
   type Clock,
@@ -100,18 +101,33 @@ export function aDelivery(overrides: Partial<DeliveryRecord> & { readonly projec
   const id = rest.deliveryId ?? `msg_${String(nextSerial()).padStart(6, '0')}`;
   const project = rest.project ?? { id: projectId ?? 10_000, key: `P${projectId ?? 10_000}`, name: `Project ${projectId ?? 10_000}` };
   const order = rest.order ?? T0 - 60_000 + nextSerial();
-  const base = createDelivery({
+  const createdAt = rest.createdAt ?? order;
+  const event = rest.event ?? 'updated';
+  return {
+    schemaVersion: 1,
     deliveryId: id,
-    webhookId: rest.webhookId ?? 'hook-1',
-    changeId: rest.changeId === undefined ? `change-${id}` : rest.changeId,
-    event: rest.event ?? 'updated',
+    webhookId: 'hook-1',
+    changeId: event === 'test' ? null : `change-${id}`,
+    event,
     project,
     fieldNames: ['Budget'],
     order,
+    status: 'pending',
+    createdAt,
+    dueAt: createdAt,
+    attempts: 0,
+    roundStart: 0,
+    inFlight: 0,
+    lastAttemptAt: null,
+    lastStatusCode: null,
+    lastError: null,
     body: JSON.stringify({ type: 'projectrak.fields.updated', id, project: project.key, order }),
-    nowMs: rest.createdAt ?? order,
-  });
-  return { ...base, dueAt: base.createdAt, ...rest, project };
+    // A change keeps its project's order; a test goes at once (as createDelivery has it).
+    ordered: event === 'updated',
+    cancelledBy: null,
+    cancelledAt: null,
+    ...rest,
+  };
 }
 
 export function aState(webhookId: string, overrides: Partial<WebhookStateRecord> = {}): WebhookStateRecord {
@@ -120,9 +136,11 @@ export function aState(webhookId: string, overrides: Partial<WebhookStateRecord>
 
 // ---------------------------------------------------------------- webhooks and secrets
 
-export function inMemoryWebhookStore(initial: readonly WebhookRecord[] = []): WebhookStore & { readonly records: Map<string, WebhookRecord> } {
+export function inMemoryWebhookStore(initial: readonly WebhookRecord[] = []): WebhookStore & { readonly records: Map<string, WebhookRecord>; findByName(name: string): Promise<WebhookRecord | undefined> } {
   const records = new Map(initial.map((w) => [w.id, copy(w)]));
   const read = (w: WebhookRecord) => parseStoredRecord(webhookRecordSchema, 'webhook', w.id, copy(w));
+  // As the KVS store's name claims: the oldest webhook holds a name (trimmed, ignoring case).
+  const holderOf = (name: string) => [...records.values()].sort((a, b) => a.createdAt - b.createdAt).find((w) => webhookNameKey(w.name) === webhookNameKey(name));
   return {
     records,
     async list() {
@@ -132,13 +150,21 @@ export function inMemoryWebhookStore(initial: readonly WebhookRecord[] = []): We
       const w = records.get(id);
       return w ? read(w) : undefined;
     },
+    async findByName(name) {
+      const w = holderOf(name);
+      return w ? read(w) : undefined;
+    },
     async create(record) {
+      const holder = holderOf(record.name);
+      if (holder && holder.id !== record.id) throw new WebhookNameTakenError(holder.name);
       if (!records.has(record.id)) records.set(record.id, copy(record));
     },
-    async save(next) {
+    async save(next, options = {}) {
       const stored = records.get(next.id);
       if (stored && isDeepStrictEqual(stored, next)) return;
       if (!stored || stored.version !== next.version - 1) throw new ConcurrentWriteError(`Webhook ${next.name}`);
+      const holder = options.previousName !== undefined && options.previousName !== next.name ? holderOf(next.name) : undefined;
+      if (holder && holder.id !== next.id) throw new WebhookNameTakenError(holder.name);
       records.set(next.id, copy(next));
     },
     async delete(id) {
@@ -196,6 +222,10 @@ export type InMemoryDeliveryStore = DeliveryStore & {
   readonly records: Map<string, DeliveryRecord>;
   /** Attempt records by `deliveryId#attempt`. */
   readonly attemptRecords: Map<string, AttemptRecord>;
+  /** Bodies shared by a change's deliveries, by key. */
+  readonly bodies: Map<string, string>;
+  saveBodies(bodies: readonly { readonly ref: string; readonly body: string }[]): Promise<void>;
+  loadBodies(refs: readonly string[]): Promise<Map<string, string>>;
   readonly index: IndexControl;
   /** Every attempt record of a delivery, by number. */
   attemptsOf(deliveryId: string): AttemptRecord[];
@@ -209,6 +239,7 @@ const stillAs = (stored: DeliveryRecord | undefined, expected: DeliveryRecord) =
 export function inMemoryDeliveryStore(initial: readonly DeliveryRecord[] = []): InMemoryDeliveryStore {
   const records = new Map(initial.map((d) => [d.deliveryId, copy(d)]));
   const attemptRecords = new Map<string, AttemptRecord>();
+  const bodies = new Map<string, string>();
   let snapshot: Map<string, DeliveryRecord> | undefined;
   let listings = 0;
   const read = (d: DeliveryRecord) => parseStoredRecord(deliveryRecordSchema, 'delivery', d.deliveryId, copy(d));
@@ -250,6 +281,7 @@ export function inMemoryDeliveryStore(initial: readonly DeliveryRecord[] = []): 
   const store: InMemoryDeliveryStore = {
     records,
     attemptRecords,
+    bodies,
     index,
     attemptsOf: (deliveryId) => [...attemptRecords.values()].filter((a) => a.deliveryId === deliveryId).sort((a, b) => a.attempt - b.attempt),
     stillAsRead: (expected) => stillAs(records.get(expected.deliveryId), expected),
@@ -315,6 +347,12 @@ export function inMemoryDeliveryStore(initial: readonly DeliveryRecord[] = []): 
         .attemptsOf(deliveryId)
         .filter((a) => a.attempt <= attempts)
         .map((a) => parseStoredRecord(attemptRecordSchema, 'delivery attempt', `${deliveryId}#${a.attempt}`, copy(a)));
+    },
+    async saveBodies(list) {
+      for (const b of list) bodies.set(b.ref, b.body);
+    },
+    async loadBodies(refs) {
+      return new Map(refs.flatMap((ref) => (bodies.has(ref) ? [[ref, bodies.get(ref) as string] as const] : [])));
     },
     async replaceIf(expected, next) {
       const stored = records.get(next.deliveryId);
