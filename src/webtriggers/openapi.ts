@@ -44,7 +44,7 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
   return rest;
 }
 
-const headersOf = (names: readonly (keyof typeof HEADERS)[]) => Object.fromEntries(names.map((name) => [name, { required: true, ...HEADERS[name] }]));
+const headersOf = (names: readonly (keyof typeof HEADERS)[], required = true) => Object.fromEntries(names.map((name) => [name, { required, ...HEADERS[name] }]));
 
 const PARAM_DOCS: Readonly<Record<string, { description: string; maxLength: number }>> = {
   key: { description: 'Jira project key, e.g. DEMO', maxLength: 255 },
@@ -77,7 +77,7 @@ function operation(route: Route, method: 'GET' | 'HEAD' | Route['method']) {
       String(answer.status),
       {
         description: answer.description ?? 'Success',
-        ...(answer.headers?.length ? { headers: headersOf(answer.headers) } : {}),
+        ...(answer.headers?.length || answer.optionalHeaders?.length ? { headers: { ...headersOf(answer.headers ?? []), ...headersOf(answer.optionalHeaders ?? [], false) } } : {}),
         ...(head ? {} : { content: { 'application/json': { schema: jsonSchema(answer.schema, 'output') } } }),
         ...(answer.links && !head
           ? {

@@ -35,6 +35,8 @@ export interface RouteAnswer {
   readonly schema: z.ZodType;
   readonly description?: string;
   readonly headers?: readonly ApiHeader[];
+  /** Headers it sends only sometimes (e.g. Retry-After while a bulk save runs). */
+  readonly optionalHeaders?: readonly ApiHeader[];
   readonly links?: { readonly path: string; readonly idPointer: string };
 }
 
@@ -231,7 +233,7 @@ export const ROUTES: readonly Route[] = [
   route({
     method: 'GET',
     path: '/bulk-saves/{id}',
-    answers: [{ status: 200, schema: A.bulkSave, description: 'Where the bulk save stands; Retry-After while it runs' }],
+    answers: [{ status: 200, schema: A.bulkSave, optionalHeaders: ['Retry-After'], description: 'Where the bulk save stands; Retry-After while it runs' }],
     errors: [],
     summary: 'Where a PATCH /projects/fields answered with 202 stands: each project done so far, the ones still pending (kept 7 days)',
     run: async ({ deps, params }) => {
