@@ -157,13 +157,33 @@ export class StaleDeliveriesError extends Error {
   }
 }
 
+/** Another webhook holds the name (compared trimmed, ignoring case); `takenName` is its name as stored. */
+export class WebhookNameTakenError extends Error {
+  constructor(readonly takenName: string) {
+    super(`A webhook named "${takenName}" exists already`);
+    this.name = 'WebhookNameTakenError';
+  }
+}
+
+/**
+ * Webhooks, and which webhook holds each name: a name is claimed and freed in the same write as
+ * the webhook, so two webhooks never share a name and checking one never lists them all.
+ */
 export interface WebhookStore {
   /** Every webhook, oldest first. */
   list(): Promise<WebhookRecord[]>;
   load(id: string): Promise<WebhookRecord | undefined>;
+  /** The webhook holding this name (trimmed, ignoring case), if any; reads by key, whatever the number of webhooks. */
+  findByName(name: string): Promise<WebhookRecord | undefined>;
+  /** Writes a new webhook and claims its name; WebhookNameTakenError if another webhook holds it (nothing written). */
   create(record: WebhookRecord): Promise<void>;
-  /** Writes `next` only if the stored version is still `next.version - 1`; ConcurrentWriteError otherwise. */
-  save(next: WebhookRecord): Promise<void>;
+  /**
+   * Writes `next` only if the stored version is still `next.version - 1`; ConcurrentWriteError
+   * otherwise. With `previousName` (the name as read) and a new name: the new name is claimed and
+   * the old one freed in the same write, or WebhookNameTakenError and nothing written.
+   */
+  save(next: WebhookRecord, options?: { readonly previousName?: string }): Promise<void>;
+  /** Deletes the webhook and frees its name. */
   delete(id: string): Promise<void>;
 }
 

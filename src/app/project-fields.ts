@@ -72,7 +72,8 @@ export async function saveProjectFields(deps: ProjectFieldsDeps, input: SaveProj
   const fieldErrors: Record<string, string> = {};
   const before = currentValues(record, fields);
   const after: Record<string, StoredValue> = { ...before };
-  for (const [id, raw] of Object.entries(input.values)) {
+  // Parsed by the entry point into a plain record (its input type is `unknown` until then).
+  for (const [id, raw] of Object.entries(input.values as Readonly<Record<string, unknown>>)) {
     const definition = byId.get(id);
     if (!definition) {
       fieldErrors[id] = `There is no field with id ${id}. It may have been deleted; reload the page.`;

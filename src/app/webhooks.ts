@@ -9,6 +9,7 @@ import { AppError, invalidInput, notFound } from './app-error';
 import { loadFieldCatalog } from './field-catalog';
 import {
   ConcurrentWriteError,
+  WebhookNameTakenError,
   type Clock,
   type DeliveryStore,
   type FieldCatalogStore,
@@ -70,9 +71,8 @@ export function checkUrl(deps: Pick<WebhookAdminDeps, 'allowLoopback'>, url: str
 // ---------------------------------------------------------------- managing
 
 export async function createWebhook(deps: WebhookAdminDeps, input: Input<'createWebhook'>): Promise<{ webhook: WebhookDto; secret: string }> {
-  const all = await deps.webhooks.list();
   const url = requireUrl(deps, input.url);
-  requireUniqueName(all, input.name);
+  await requireUniqueName(deps, input.name);
   const projects = await resolveProjects(deps, input.projectKeys ?? null);
   const fieldIds = await resolveFieldIds(deps, input.fieldIds ?? null);
   const now = deps.clock.now();
@@ -97,14 +97,23 @@ export async function createWebhook(deps: WebhookAdminDeps, input: Input<'create
   };
   // The secret first: a webhook never exists without one to sign with.
   await deps.secrets.rotate(id, secret, 0);
-  await deps.webhooks.create(record);
+  try {
+    await deps.webhooks.create(record);
+  } catch (error) {
+    // Another admin took the name since it was checked: this webhook does not exist, nor its secret.
+    if (error instanceof WebhookNameTakenError) {
+      await deps.secrets.delete(id);
+      throw nameTaken(error.takenName);
+    }
+    throw error;
+  }
   return { webhook: toWebhookDto(record, undefined, 0, now), secret };
 }
 
 export async function updateWebhook(deps: WebhookAdminDeps, input: Input<'updateWebhook'>): Promise<WebhookDto> {
   const current = await requireWebhook(deps, input.id);
   const url = input.url === undefined ? current.url : requireUrl(deps, input.url);
-  if (input.name !== undefined) requireUniqueName((await deps.webhooks.list()).filter((w) => w.id !== current.id), input.name);
+  if (input.name !== undefined) await requireUniqueName(deps, input.name, current.id);
   const projects = input.projectKeys === undefined ? current.projects : await resolveProjects(deps, input.projectKeys);
   const fieldIds = input.fieldIds === undefined ? current.fieldIds : await resolveFieldIds(deps, input.fieldIds);
   const now = deps.clock.now();
@@ -128,7 +137,7 @@ export async function updateWebhook(deps: WebhookAdminDeps, input: Input<'update
   await deps.deliveries.saveMany(waiting.map((d) => ({ ...d, dueAt: now })));
   // Projects waiting for a retry and the circuit breaker go now too.
   if (reEnabled) await deps.states.update(current.id, (state) => ({ ...state, breakerUntil: 0, blocked: state.blocked.map((b) => ({ ...b, dueAt: Math.min(b.dueAt, now) })) }));
-  await saveWebhook(deps, next);
+  await saveWebhook(deps, next, current.name);
   if (reEnabled) await wakeDrain(deps, next.id, waiting.slice(0, WAKE_IDS).map((d) => d.deliveryId));
   return getWebhook(deps, next.id);
 }
@@ -280,14 +289,16 @@ function requireUrl(deps: Pick<WebhookAdminDeps, 'allowLoopback'>, url: string):
   return checked.value.url;
 }
 
-function requireUniqueName(others: readonly WebhookRecord[], name: string): void {
-  const wanted = name.trim().toLowerCase();
-  // Named as it exists, not as typed: "finance" clashes with "Finance".
-  const taken = others.find((w) => w.name.trim().toLowerCase() === wanted);
-  if (taken) {
-    const message = `A webhook named "${taken.name}" exists already. Choose another name.`;
-    throw new AppError('CONFLICT', message, { name: message });
-  }
+/** Names compare trimmed and ignoring case (the store's name claims); the store refuses a name taken meanwhile too. */
+async function requireUniqueName(deps: Pick<WebhookAdminDeps, 'webhooks'>, name: string, exceptId?: string): Promise<void> {
+  const taken = await deps.webhooks.findByName(name);
+  if (taken && taken.id !== exceptId) throw nameTaken(taken.name);
+}
+
+/** Named as it exists, not as typed: "finance" clashes with "Finance". */
+function nameTaken(takenName: string): AppError {
+  const message = `A webhook named "${takenName}" exists already. Choose another name.`;
+  return new AppError('CONFLICT', message, { name: message });
 }
 
 async function resolveProjects(deps: Pick<WebhookAdminDeps, 'jira'>, keys: readonly string[] | null): Promise<WebhookRecord['projects']> {
@@ -313,10 +324,11 @@ async function resolveFieldIds(deps: Pick<WebhookAdminDeps, 'catalog'>, ids: rea
   return unique;
 }
 
-async function saveWebhook(deps: Pick<WebhookAdminDeps, 'webhooks'>, next: WebhookRecord): Promise<void> {
+async function saveWebhook(deps: Pick<WebhookAdminDeps, 'webhooks'>, next: WebhookRecord, previousName?: string): Promise<void> {
   try {
-    await deps.webhooks.save(next);
+    await deps.webhooks.save(next, previousName === undefined ? {} : { previousName });
   } catch (error) {
+    if (error instanceof WebhookNameTakenError) throw nameTaken(error.takenName);
     if (error instanceof ConcurrentWriteError) throw new AppError('CONFLICT', `${next.name} was changed meanwhile (by another admin, or disabled by the app). Reload and try again.`);
     throw error;
   }

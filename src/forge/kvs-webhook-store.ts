@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { kvs, Filter, FilterConditions } from '@forge/kvs';
-import { ConcurrentWriteError, LeaseLostError, StaleDeliveriesError, type WebhookSecretStore, type WebhookStateStore, type WebhookStore } from '../app/ports';
+import { z } from 'zod';
+import { ConcurrentWriteError, LeaseLostError, StaleDeliveriesError, WebhookNameTakenError, type WebhookSecretStore, type WebhookStateStore, type WebhookStore } from '../app/ports';
 import { isConditionalCheckFailed, isKeyNotFound } from './kvs-errors';
 import { RETENTION_DAYS } from '../domain/delivery-policy';
 import { initialWebhookState, mergeConcurrent } from '../domain/webhook-lease';
+import { webhookNameKey } from '../domain/webhook-name';
 import {
   parseStoredRecord,
   webhookRecordSchema,
@@ -12,23 +15,45 @@ import {
   type AttemptRecord,
   type DeliveryRecord,
   type WebhookRecord,
-  type WebhookRegistryRecord,
   type WebhookStateRecord,
 } from '../domain/records';
 import { ENTITY, storageKeys } from './storage-keys';
 
 const retention = { ttl: { value: RETENTION_DAYS, unit: 'DAYS' as const } };
 
+/** Which webhook holds a name (a record per name, keyed by its hash); `name` as the webhook stores it. */
+const nameClaimSchema = z.object({ schemaVersion: z.literal(1), webhookId: z.string().min(1), name: z.string().min(1) });
+type NameClaim = z.infer<typeof nameClaimSchema>;
+
+/**
+ * The registry as this store writes it: `namesClaimed` once every webhook listed has its name
+ * claimed. Registries written before names were claimed lack it, and the first write that needs
+ * the claims claims the names of the webhooks already there (once, oldest first).
+ */
+const registrySchema = webhookRegistrySchema.extend({ namesClaimed: z.boolean().optional() });
+type Registry = z.infer<typeof registrySchema>;
+
+const nameKeyOf = (name: string): string => storageKeys.webhookName(createHash('sha256').update(webhookNameKey(name), 'utf8').digest('hex'));
+const sameName = (a: string, b: string): boolean => webhookNameKey(a) === webhookNameKey(b);
+
 /**
  * Webhooks by id, and a registry record of all their ids. The fan-out reads the registry by key
  * (strongly consistent) rather than an index (which lags writes): a webhook created a moment ago
- * must receive the very next change.
+ * must receive the very next change. Each name is claimed by a record of its own, written in the
+ * same transaction as the webhook, so a name is checked with one read whatever the number of
+ * webhooks, and two admins creating the same name at once cannot both succeed.
  */
 export function createKvsWebhookStore(): WebhookStore {
   const webhooks = kvs.entity<WebhookRecord>(ENTITY.webhook);
-  const registries = kvs.entity<WebhookRegistryRecord>(ENTITY.webhookRegistry);
+  const registries = kvs.entity<Registry>(ENTITY.webhookRegistry);
+  const claims = kvs.entity<NameClaim>(ENTITY.webhookName);
   const parse = (key: string, value: unknown) => parseStoredRecord(webhookRecordSchema, 'webhook', key, value);
   const registryKey = storageKeys.webhookRegistry();
+  const claimOf = (record: WebhookRecord): NameClaim => ({ schemaVersion: 1, webhookId: record.id, name: record.name });
+  const claimFree = () => new Filter<NameClaim>().and('webhookId', FilterConditions.notExists());
+  const claimHeldBy = (webhookId: string) => new Filter<NameClaim>().and('webhookId', FilterConditions.equalTo(webhookId));
+  const registryIs = (version: number) =>
+    version === 0 ? new Filter<Registry>().and('version', FilterConditions.notExists()) : new Filter<Registry>().and('version', FilterConditions.equalTo(version));
 
   async function load(id: string): Promise<WebhookRecord | undefined> {
     const key = storageKeys.webhook(id);
@@ -36,22 +61,88 @@ export function createKvsWebhookStore(): WebhookStore {
     return value === undefined ? undefined : parse(key, value);
   }
 
-  async function registry(): Promise<WebhookRegistryRecord> {
-    const value = await registries.get(registryKey);
-    return value === undefined ? { schemaVersion: 1, version: 0, ids: [] } : parseStoredRecord(webhookRegistrySchema, 'webhook registry', registryKey, value);
+  async function loadMany(ids: readonly string[]): Promise<WebhookRecord[]> {
+    const records: WebhookRecord[] = [];
+    for (let i = 0; i < ids.length; i += 25) {
+      const result = await kvs.batchGet<unknown>(ids.slice(i, i + 25).map((id) => ({ key: storageKeys.webhook(id), entityName: ENTITY.webhook })));
+      for (const item of result.successfulKeys) records.push(parse(item.key, item.value));
+    }
+    return records.sort((a, b) => a.createdAt - b.createdAt);
   }
 
-  /** Changes the registry and the webhook record in one transaction, conditional on the registry's version. */
-  async function withRegistry(change: (ids: string[]) => string[], write: (tx: ReturnType<typeof kvs.transact>) => ReturnType<typeof kvs.transact>, committed: () => Promise<boolean>): Promise<void> {
+  async function registry(): Promise<Registry> {
+    const value = await registries.get(registryKey);
+    return value === undefined ? { schemaVersion: 1, version: 0, ids: [] } : parseStoredRecord(registrySchema, 'webhook registry', registryKey, value);
+  }
+
+  async function loadClaim(key: string): Promise<NameClaim | undefined> {
+    const value = await claims.get(key);
+    return value === undefined ? undefined : parseStoredRecord(nameClaimSchema, 'webhook name', key, value);
+  }
+
+  /**
+   * The webhook a claim names, if it still holds that name. A claim can outlive its holder's name
+   * only through a write interrupted between platforms (never by this store's own transactions);
+   * such a claim is free to take over.
+   */
+  async function holderOf(claim: NameClaim | undefined, name: string): Promise<WebhookRecord | undefined> {
+    if (!claim) return undefined;
+    const holder = await load(claim.webhookId);
+    return holder && sameName(holder.name, name) ? holder : undefined;
+  }
+
+  /** The registry, once every webhook in it has its name claimed (claims the missing ones first: webhooks created before names were). */
+  async function claimedRegistry(): Promise<Registry> {
     for (let attempt = 0; attempt < 8; attempt += 1) {
       const current = await registry();
-      const next: WebhookRegistryRecord = { schemaVersion: 1, version: current.version + 1, ids: change([...current.ids]) };
-      const condition =
-        current.version === 0
-          ? new Filter<WebhookRegistryRecord>().and('version', FilterConditions.notExists())
-          : new Filter<WebhookRegistryRecord>().and('version', FilterConditions.equalTo(current.version));
+      if (current.namesClaimed === true || current.ids.length === 0) return current;
+      await claimExistingNames(await loadMany(current.ids));
+      const next: Registry = { ...current, version: current.version + 1, namesClaimed: true };
       try {
-        await write(kvs.transact().set(registryKey, next, { entityName: ENTITY.webhookRegistry, conditions: condition })).execute();
+        await kvs.transact().set(registryKey, next, { entityName: ENTITY.webhookRegistry, conditions: registryIs(current.version) }).execute();
+        return next;
+      } catch (error) {
+        if ((await registry()).version === current.version) throw error; // not a race: a real failure
+      }
+    }
+    throw new ConcurrentWriteError('The list of webhooks');
+  }
+
+  /** Claims each name of `existing` not claimed yet, for its oldest webhook (two could share one, from before names were checked in the same write). */
+  async function claimExistingNames(existing: readonly WebhookRecord[]): Promise<void> {
+    const byName = new Map<string, WebhookRecord>();
+    for (const webhook of existing) {
+      const key = nameKeyOf(webhook.name);
+      if (!byName.has(key)) byName.set(key, webhook);
+    }
+    const entries = [...byName.entries()];
+    for (let i = 0; i < entries.length; i += 25) {
+      const chunk = entries.slice(i, i + 25);
+      for (let attempt = 0; ; attempt += 1) {
+        const found = await kvs.batchGet<unknown>(chunk.map(([key]) => ({ key, entityName: ENTITY.webhookName })));
+        const claimed = new Set(found.successfulKeys.map((item) => item.key));
+        const missing = chunk.filter(([key]) => !claimed.has(key));
+        if (missing.length === 0) break;
+        try {
+          let tx = kvs.transact();
+          for (const [key, webhook] of missing) tx = tx.set(key, claimOf(webhook), { entityName: ENTITY.webhookName, conditions: claimFree() });
+          await tx.execute();
+          break;
+        } catch (error) {
+          // Someone claimed one of them meanwhile: read the chunk again and claim what is still missing.
+          if (!isConditionalCheckFailed(error) || attempt >= 3) throw error;
+        }
+      }
+    }
+  }
+
+  /** Changes the registry and other records in one transaction, conditional on the registry's version (which has every name claimed). */
+  async function withRegistry(change: (ids: string[]) => string[], write: (tx: ReturnType<typeof kvs.transact>) => ReturnType<typeof kvs.transact>, committed: () => Promise<boolean>): Promise<void> {
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      const current = await claimedRegistry();
+      const next: Registry = { schemaVersion: 1, version: current.version + 1, ids: change([...current.ids]), namesClaimed: true };
+      try {
+        await write(kvs.transact().set(registryKey, next, { entityName: ENTITY.webhookRegistry, conditions: registryIs(current.version) })).execute();
         return;
       } catch (error) {
         if (await committed()) return; // the answer was lost, not the write
@@ -64,39 +155,91 @@ export function createKvsWebhookStore(): WebhookStore {
   return {
     load,
     async list() {
-      const { ids } = await registry();
-      const records: WebhookRecord[] = [];
-      for (let i = 0; i < ids.length; i += 25) {
-        const result = await kvs.batchGet<unknown>(ids.slice(i, i + 25).map((id) => ({ key: storageKeys.webhook(id), entityName: ENTITY.webhook })));
-        for (const item of result.successfulKeys) records.push(parse(item.key, item.value));
-      }
-      return records.sort((a, b) => a.createdAt - b.createdAt);
+      return loadMany((await registry()).ids);
+    },
+    async findByName(name) {
+      const key = nameKeyOf(name);
+      const claim = await loadClaim(key);
+      if (claim) return holderOf(claim, name);
+      // No claim: free, unless the webhooks are older than their claims and not yet claimed.
+      const before = await registry();
+      if (before.namesClaimed === true || before.ids.length === 0) return undefined;
+      await claimedRegistry();
+      return holderOf(await loadClaim(key), name);
     },
     async create(record) {
-      await withRegistry(
-        (ids) => (ids.includes(record.id) ? ids : [...ids, record.id]),
-        (tx) => tx.set(storageKeys.webhook(record.id), record, { entityName: ENTITY.webhook, conditions: new Filter<WebhookRecord>().and('id', FilterConditions.notExists()) }),
-        async () => (await registry()).ids.includes(record.id) && (await load(record.id)) !== undefined,
-      );
-    },
-    async save(next) {
-      const key = storageKeys.webhook(next.id);
-      try {
-        await kvs
-          .transact()
-          .set(key, next, { entityName: ENTITY.webhook, conditions: new Filter<WebhookRecord>().and('version', FilterConditions.equalTo(next.version - 1)) })
-          .execute();
-      } catch (error) {
-        const stored = await load(next.id);
-        if (stored && isDeepStrictEqual(stored, next)) return; // committed; only the answer was lost
-        if (!stored || stored.version !== next.version - 1) throw new ConcurrentWriteError(`Webhook ${next.name}`);
-        throw error;
+      const key = nameKeyOf(record.name);
+      // A stale claim (its webhook gone or renamed) being taken over: the holder it names.
+      let staleHolder: string | undefined;
+      for (let attempt = 0; attempt < 8; attempt += 1) {
+        try {
+          await withRegistry(
+            (ids) => (ids.includes(record.id) ? ids : [...ids, record.id]),
+            (tx) =>
+              tx
+                .set(storageKeys.webhook(record.id), record, { entityName: ENTITY.webhook, conditions: new Filter<WebhookRecord>().and('id', FilterConditions.notExists()) })
+                .set(key, claimOf(record), { entityName: ENTITY.webhookName, conditions: staleHolder === undefined ? claimFree() : claimHeldBy(staleHolder) }),
+            async () => (await registry()).ids.includes(record.id) && (await load(record.id)) !== undefined,
+          );
+          return;
+        } catch (error) {
+          if (!isConditionalCheckFailed(error)) throw error;
+          const claim = await loadClaim(key);
+          if (!claim || claim.webhookId === record.id) {
+            if (staleHolder === undefined) throw error;
+            staleHolder = undefined; // the stale claim went meanwhile
+            continue;
+          }
+          const holder = await holderOf(claim, record.name);
+          if (holder) throw new WebhookNameTakenError(holder.name);
+          if (staleHolder === claim.webhookId) throw error;
+          staleHolder = claim.webhookId;
+        }
       }
+      throw new ConcurrentWriteError(`The name ${record.name}`);
+    },
+    async save(next, options = {}) {
+      const key = storageKeys.webhook(next.id);
+      const previousName = options.previousName;
+      const renamed = previousName !== undefined && previousName !== next.name;
+      for (let attempt = 0; attempt < 8; attempt += 1) {
+        let tx = kvs.transact().set(key, next, { entityName: ENTITY.webhook, conditions: new Filter<WebhookRecord>().and('version', FilterConditions.equalTo(next.version - 1)) });
+        if (renamed) {
+          await claimedRegistry();
+          const newKey = nameKeyOf(next.name);
+          const oldKey = nameKeyOf(previousName);
+          const wanted = await loadClaim(newKey);
+          if (wanted && wanted.webhookId !== next.id) {
+            const holder = await holderOf(wanted, next.name);
+            if (holder) throw new WebhookNameTakenError(holder.name);
+          }
+          // Free (or held by this webhook, or stale): claimed as long as it is still as read.
+          tx = tx.set(newKey, claimOf(next), { entityName: ENTITY.webhookName, conditions: wanted ? claimHeldBy(wanted.webhookId) : claimFree() });
+          if (oldKey !== newKey && (await loadClaim(oldKey))?.webhookId === next.id) tx = tx.delete(oldKey, { entityName: ENTITY.webhookName, conditions: claimHeldBy(next.id) });
+        }
+        try {
+          await tx.execute();
+          return;
+        } catch (error) {
+          const stored = await load(next.id);
+          if (stored && isDeepStrictEqual(stored, next)) return; // committed; only the answer was lost
+          if (!stored || stored.version !== next.version - 1) throw new ConcurrentWriteError(`Webhook ${next.name}`);
+          // The webhook is as expected, so a claim changed meanwhile: look again.
+          if (!renamed || !isConditionalCheckFailed(error)) throw error;
+        }
+      }
+      throw new ConcurrentWriteError(`The name ${next.name}`);
     },
     async delete(id) {
+      const record = await load(id);
+      const key = record ? nameKeyOf(record.name) : undefined;
+      const ownsName = key !== undefined && (await loadClaim(key))?.webhookId === id;
       await withRegistry(
         (ids) => ids.filter((other) => other !== id),
-        (tx) => tx.delete(storageKeys.webhook(id), { entityName: ENTITY.webhook }),
+        (tx) => {
+          const without = tx.delete(storageKeys.webhook(id), { entityName: ENTITY.webhook });
+          return key !== undefined && ownsName ? without.delete(key, { entityName: ENTITY.webhookName, conditions: claimHeldBy(id) }) : without;
+        },
         async () => !(await registry()).ids.includes(id),
       );
     },

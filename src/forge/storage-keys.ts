@@ -10,6 +10,7 @@ export const ENTITY = {
   webhook: 'webhook',
   webhookState: 'webhook-state',
   webhookRegistry: 'webhook-registry',
+  webhookName: 'webhook-name',
   fanOutInbox: 'fan-out-inbox',
   fieldCleanup: 'field-cleanup',
 } as const;
@@ -43,6 +44,8 @@ export const storageKeys = {
   webhook: (id: string): string => `webhook:${id}`,
   /** The ids of every webhook, read by key: index queries lag, and a new webhook must get the next change. */
   webhookRegistry: (): string => 'webhook-registry',
+  /** Which webhook holds a name, by the SHA-256 of the name as compared (trimmed, lower case): names are any text, keys are not. */
+  webhookName: (nameHash: string): string => `webhook-name:${nameHash}`,
   fanOutInbox: (): string => 'fan-out-inbox',
   webhookState: (webhookId: string): string => `webhook-state:${webhookId}`,
   /** One per deleted field (field ids are never reused). */
