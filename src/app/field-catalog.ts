@@ -169,9 +169,10 @@ export async function deleteField(deps: FieldDeletionDeps, id: number): Promise<
     throw error;
   }
   try {
+    // A wake-up refused (a chain cut) leaves the job to the sweeper's wakeStalledCleanups.
     await deps.cleanupQueue.wake(id, 0);
   } catch (error) {
-    // The field is deleted either way; the fields page wakes a cleanup that makes no progress.
+    // The field is deleted either way; the sweeper and the fields page wake a cleanup that makes no progress.
     console.warn(`field ${id} deleted, but its cleanup could not be queued yet: ${error instanceof Error ? error.message : String(error)}`);
   }
   return { id, projectsWithValues: job.projectsWithValues };
