@@ -217,6 +217,24 @@ describe('outgoing webhooks: layout, focus, addresses and plain words', () => {
     await gone(frame.getByRole('dialog'));
   });
 
+  it('after creating a webhook and closing its secret, the focus is on the new webhook, not on the page', async () => {
+    const shell = await suite.open(USERS.admin, WEBHOOKS);
+    const { app: frame } = shell;
+    await (await visible(frame.getByTestId('create-webhook'))).click();
+    const dialog = await visible(frame.getByRole('dialog'));
+    await dialog.getByLabel(/^Name/).fill('Focus check');
+    await dialog.getByLabel(/^URL/).fill(suite.app.local.receiver.hookUrl('focus'));
+    await showing(dialog.getByTestId('webhook-url-message'), 'The URL can receive webhooks.');
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await (await visible(frame.getByTestId('webhook-secret-done'))).click();
+    await gone(frame.getByTestId('webhook-secret'));
+    const { webhooks } = await suite.app.invokeOk('admin', 'listWebhooks');
+    const made = webhooks.find((w) => w.name === 'Focus check');
+    if (!made) throw new Error('the webhook was not created');
+    await expect(waitFor(() => isFocused(frame.getByTestId(`webhook-row-${made.id}`).getByTestId('webhook-name')))).resolves.toBe(true);
+    await suite.app.invokeOk('admin', 'deleteWebhook', { id: made.id });
+  });
+
   it('Escape on the shown-once secret asks before closing', async () => {
     const shell = await suite.open(USERS.admin, WEBHOOKS);
     const { app: frame, page } = shell;

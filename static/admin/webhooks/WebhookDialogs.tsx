@@ -32,7 +32,7 @@ export interface WebhookDialogsProps {
   readonly webhooks: readonly WebhookDto[];
   readonly onOpen: (dialog: WebhookDialog) => void;
   /** After a change: reload what the page shows. */
-  readonly onChanged: (change: { readonly deleted?: string }) => void;
+  readonly onChanged: (change: { readonly deleted?: string; readonly created?: string }) => void;
 }
 
 /** Every dialog of the webhooks pages, one at a time: create, edit, delete, rotate, re-enable, and the secret shown once. */
@@ -48,7 +48,7 @@ export function WebhookDialogs({ dialog, webhooks, onOpen, onChanged }: WebhookD
           otherNames={others()}
           onClose={close}
           onSaved={(webhook, secret) => {
-            onChanged({});
+            onChanged({ created: webhook.id });
             onOpen(secret ? { kind: 'secret', name: webhook.name, secret } : null);
           }}
         />

@@ -29,6 +29,8 @@ export function WebhooksPage({ openId, onOpenWebhook }: WebhooksPageProps) {
   const { list, webhooks } = page;
   // The webhook whose detail was shown last: its name gets the focus when the list comes back.
   const returnTo = useRef<string | null>(null);
+  // A webhook just created: its name gets the focus once its dialogs are closed.
+  const created = useRef<string | null>(null);
   const fieldNames = new Map((fields.value?.fields ?? []).map((f) => [f.id, f.name]));
 
   const open = openId === null ? undefined : webhooks.find((w) => w.id === openId);
@@ -41,12 +43,40 @@ export function WebhooksPage({ openId, onOpenWebhook }: WebhooksPageProps) {
   }, [showingList, list.status]);
   if (open) returnTo.current = open.id;
 
+  // When a dialog closes, the modal gives the focus back to what opened it. After a create the
+  // focus goes to the new webhook; when what opened the dialog is gone (a deleted row, the Save
+  // button of the dialog before), to the page's title: never to the page's body.
+  const dialogOpen = dialog !== null;
+  const wasOpen = useRef(false);
+  useEffect(() => {
+    const closed = wasOpen.current && !dialogOpen;
+    wasOpen.current = dialogOpen;
+    if (!closed) return undefined;
+    const timer = setTimeout(() => {
+      const active = document.activeElement;
+      const target = created.current;
+      created.current = null;
+      const name = target === null ? null : document.querySelector(`[data-testid="webhook-row-${CSS.escape(target)}"] [data-testid="webhook-name"]`);
+      if (name instanceof HTMLElement) {
+        name.focus();
+        return;
+      }
+      if (active !== null && active !== document.body) return;
+      const heading = document.querySelector('h1');
+      if (!(heading instanceof HTMLElement)) return;
+      heading.tabIndex = -1;
+      heading.focus();
+    }, 400);
+    return () => clearTimeout(timer);
+  }, [dialogOpen]);
+
   const dialogs = (
     <WebhookDialogs
       dialog={dialog}
       webhooks={webhooks}
       onOpen={setDialog}
-      onChanged={({ deleted }) => {
+      onChanged={({ deleted, created: createdId }) => {
+        if (createdId !== undefined) created.current = createdId;
         if (deleted !== undefined && deleted === openId) {
           returnTo.current = null;
           onOpenWebhook(null);
