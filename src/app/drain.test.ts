@@ -521,3 +521,59 @@ describe('drain: reruns and disabling', () => {
     expect(ports.http.requests).toEqual([]);
   });
 });
+
+describe('drain: order and attempt numbers hold through random failures and new saves', () => {
+  /** A small seeded generator (mulberry32): the same run every time. */
+  const seeded = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+
+  it.each([1, 2, 3])('seed %i', async (seed) => {
+    const random = seeded(seed);
+    const ports = world(changes([1, 2, 3, 4, 5, 6, 7, 8], 5), { maxInFlight: 3 });
+    const violations: string[] = [];
+    const answered2xx = new Set<string>();
+    ports.http.answer = async (r) => {
+      const mine = stored(ports, r.deliveryId);
+      for (const d of ports.deliveries.records.values()) {
+        // An earlier change of the project must be delivered (the receiver said so) or final.
+        if (d.project.id === mine.project.id && d.order < mine.order && !answered2xx.has(d.deliveryId) && d.status === 'pending') violations.push(`${r.deliveryId} sent before ${d.deliveryId}`);
+      }
+      await settleMicrotasks(1 + Math.floor(random() * 3));
+      if (random() < 0.3) return 503;
+      answered2xx.add(r.deliveryId);
+      return 200;
+    };
+
+    let added = 0;
+    for (let round = 0; round < 200; round += 1) {
+      const pending = [...ports.deliveries.records.values()].filter((d) => d.status === 'pending');
+      if (pending.length === 0) break;
+      // New saves keep coming, due at once, while earlier changes of their project may wait for a retry.
+      const fresh: string[] = [];
+      while (added < 30 && random() < 0.6) {
+        const projectId = 1 + Math.floor(random() * 8);
+        const now = ports.clock.now();
+        const d = aDelivery({ deliveryId: `msg_new_${added}`, webhookId: HOOK, projectId, order: now + added, createdAt: now });
+        added += 1;
+        await ports.deliveries.createMany([d]);
+        fresh.push(d.deliveryId);
+      }
+      await drain(ports, { ownerId: `drain-${round}` }, fresh);
+      ports.clock.set(Math.max(ports.clock.now() + 1_000, Math.min(...pending.map((d) => d.dueAt))));
+    }
+
+    expect(violations).toEqual([]);
+    expect([...ports.deliveries.records.values()].filter((d) => d.status === 'pending')).toEqual([]);
+    expect(ports.http.maxOpen).toBeLessThanOrEqual(3);
+    expect(ports.http.maxOpenPer(projectOf(ports))).toBe(1);
+    const numbers = ports.http.requests.map((r) => `${r.deliveryId}#${r.attempt}`);
+    expect(new Set(numbers).size).toBe(numbers.length);
+    for (const d of ports.deliveries.records.values()) {
+      expect(ports.deliveries.attemptsOf(d.deliveryId).map((a) => a.attempt)).toEqual(Array.from({ length: d.attempts }, (_, i) => i + 1));
+    }
+  });
+});
