@@ -142,7 +142,9 @@ async function measure(browser: Browser, baseUrl: string, page: PageCase): Promi
     if (!frame) throw new Error('the shell has no app frame');
     await frame.waitForLoadState('domcontentloaded');
     const frameHtmlMs = performance.now() - start;
-    await page.usable(frame);
+    await page.usable(frame).catch(async (error: unknown) => {
+      throw new Error(`${page.id}: not usable (${frame.url()}): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    });
     const usableMs = performance.now() - start;
     await Promise.all(bodies);
     const before = scripts.filter((s) => s.doneMs <= usableMs);
