@@ -26,11 +26,11 @@ describe('the UI and the backend agree on what a value may be', () => {
     expect(parseNumber(input, 2).ok).toBe(parseFieldInput(field('number', 2), input).ok);
   });
 
-  it.each(['hello', 'a'.repeat(255), 'a'.repeat(256), '😀'.repeat(255), 'two\nlines'])('text of %#', (input) => {
+  it.each(['hello', 'a'.repeat(255), 'a'.repeat(256), '😀'.repeat(255), 'two\nlines', 'nul\u0000', 'esc\u001b', 'half \ud800', 'tab\tinside'])('text of %#', (input) => {
     expect(parseText(input).ok).toBe(parseFieldInput(field('text'), input).ok);
   });
 
-  it.each(['x'.repeat(32_768), 'x'.repeat(32_769)])('textarea of %# characters', (input) => {
+  it.each(['x'.repeat(32_768), 'x'.repeat(32_769), 'lines\r\nand\ttabs', 'nul\u0000', 'del\u007f', 'half \udc00'])('textarea of %#', (input) => {
     expect(parseTextarea(input).ok).toBe(parseFieldInput(field('textarea'), input).ok);
   });
 

@@ -1,5 +1,5 @@
 import { formatFixedDecimals } from '../../src/shared/decimal-text';
-import { characterCount, checkNumberText, decimalsAllowed, isCalendarDate, isIsoDateText, NUMBER_MAX_SIGNIFICANT_DIGITS, TEXT_MAX_LENGTH, TEXTAREA_MAX_LENGTH } from '../../src/shared/field-rules';
+import { characterCount, checkNumberText, decimalsAllowed, isCalendarDate, isIsoDateText, NUMBER_MAX_SIGNIFICANT_DIGITS, TEXT_MAX_LENGTH, TEXTAREA_MAX_LENGTH, textProblem } from '../../src/shared/field-rules';
 
 /**
  * Field values in the browser: what people type, how it is checked before a save, and how stored
@@ -18,6 +18,7 @@ export function parseText(input: string): Parsed<string | null> {
   const text = input.trim();
   if (text === '') return ok(null);
   if (/[\r\n]/.test(text)) return problem('Use one line of text.');
+  if (textProblem(text)) return problem('Remove the control characters or broken characters (pasted from elsewhere?).');
   const length = characterCount(text);
   if (length > TEXT_MAX_LENGTH) return problem(`Use at most ${TEXT_MAX_LENGTH} characters (${length} now).`);
   return ok(text);
@@ -28,6 +29,7 @@ export function parseTextarea(input: string): Parsed<string | null> {
   if (input.trim() === '') return ok(null);
   const length = characterCount(input);
   if (length > TEXTAREA_MAX_LENGTH) return problem(`Use at most ${TEXTAREA_MAX_LENGTH.toLocaleString('en-US')} characters (${length.toLocaleString('en-US')} now).`);
+  if (textProblem(input, { multiline: true })) return problem('Remove the control characters or broken characters (pasted from elsewhere?); line breaks and tabs are fine.');
   return ok(input);
 }
 

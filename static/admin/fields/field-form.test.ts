@@ -27,6 +27,10 @@ describe('validateForm', () => {
     [form({ name: 'Notes', type: 'text', description: 'd'.repeat(501) }), { description: 'Use at most 500 characters (501 now).' }],
     [form({ name: 'Notes', type: 'number', decimals: 7 }), { decimals: 'Choose 0 to 6 decimals.' }],
     [form({ name: 'Kind', type: 'list' }), { options: 'Add at least one option.' }],
+    [form({ name: 'Cost\u0000centre', type: 'text' }), { name: 'Name must not contain control characters (NUL, escape and the like).' }],
+    [form({ name: 'Half \ud83d', type: 'text' }), { name: 'Name must not contain half of a surrogate pair (broken Unicode).' }],
+    [form({ name: '__proto__', type: 'text' }), { name: '"__proto__" cannot be a field name (reserved: __proto__, constructor, prototype).' }],
+    [form({ name: 'Notes', type: 'text', description: 'bell\u0007' }), { description: 'The description must not contain control characters other than line breaks and tabs.' }],
   ])('explains what is wrong (%#)', (state, errors) => {
     expect(validateForm(state, ['Budget'])).toEqual(errors);
   });
@@ -37,6 +41,14 @@ describe('validateForm', () => {
     const [a, b, c] = state.options.map((o) => o.key) as [string, string, string];
     state = updateOption(updateOption(state, a, { name: 'Red' }), b, { name: 'red' });
     expect(validateForm(state, [])).toEqual({ optionNames: { [b]: '"red" is already an option.', [c]: 'Give the option a name.' } });
+  });
+
+  it('checks option names against the same character rule as the backend', () => {
+    let state = withType(form({ name: 'Kind' }), 'list');
+    state = addOption(state);
+    const [a] = state.options.map((o) => o.key) as [string];
+    state = updateOption(state, a, { name: 'Red\u001b' });
+    expect(validateForm(state, [])).toEqual({ optionNames: { [a]: 'Option name must not contain control characters (NUL, escape and the like).' } });
   });
 
   it('wants one enabled option at least', () => {

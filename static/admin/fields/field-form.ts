@@ -1,7 +1,7 @@
 import type { CreateFieldInput, FieldDefinitionDto, FieldTypeId, UpdateFieldInput } from '../../../src/shared/resolver-contract';
 import { hasOptions } from '../../common/field-types';
 import { NAMED_COLOURS } from '../../common/colours';
-import { characterCount as length, DESCRIPTION_MAX_LENGTH, FIELD_NAME_MAX_LENGTH, MAX_DECIMALS, MAX_OPTIONS_PER_FIELD, OPTION_NAME_MAX_LENGTH } from '../../../src/shared/field-rules';
+import { characterCount as length, DESCRIPTION_MAX_LENGTH, FIELD_NAME_MAX_LENGTH, MAX_DECIMALS, MAX_OPTIONS_PER_FIELD, nameProblem, OPTION_NAME_MAX_LENGTH, TEXT_PROBLEM_MESSAGES_MULTILINE, textProblem } from '../../../src/shared/field-rules';
 
 /**
  * The create/edit form of a field definition as plain data: its state, its checks (the backend's
@@ -116,10 +116,12 @@ export function validateForm(state: FieldFormState, otherNames: readonly string[
   const name = state.name.trim();
   if (name === '') errors.name = 'Give the field a name.';
   else if (length(name) > FIELD_NAME_MAX_LENGTH) errors.name = `Use at most ${FIELD_NAME_MAX_LENGTH} characters (${length(name)} now).`;
+  else if (nameProblem(name, { reserved: true })) errors.name = sentence(nameProblem(name, { reserved: true }) ?? '');
   else if (otherNames.some((other) => other.trim().toLowerCase() === name.toLowerCase())) errors.name = `A field named "${name}" already exists. Field names must be unique.`;
 
   if (state.type === null) errors.type = 'Choose a type.';
   if (length(state.description.trim()) > DESCRIPTION_MAX_LENGTH) errors.description = `Use at most ${DESCRIPTION_MAX_LENGTH} characters (${length(state.description.trim())} now).`;
+  else if (textProblem(state.description, { multiline: true })) errors.description = `The description ${TEXT_PROBLEM_MESSAGES_MULTILINE[textProblem(state.description, { multiline: true }) ?? 'CONTROL_CHARACTER']}.`;
   if (state.type === 'number' && (!Number.isInteger(state.decimals) || state.decimals < 0 || state.decimals > MAX_DECIMALS)) {
     errors.decimals = `Choose 0 to ${MAX_DECIMALS} decimals.`;
   }
@@ -134,6 +136,7 @@ export function validateForm(state: FieldFormState, otherNames: readonly string[
       const optionName = option.name.trim();
       if (optionName === '') optionNames[option.key] = 'Give the option a name.';
       else if (length(optionName) > OPTION_NAME_MAX_LENGTH) optionNames[option.key] = `Use at most ${OPTION_NAME_MAX_LENGTH} characters.`;
+      else if (nameProblem(optionName)) optionNames[option.key] = sentence(`option ${nameProblem(optionName) ?? ''}`);
       else if (seen.has(optionName.toLowerCase())) optionNames[option.key] = `"${optionName}" is already an option.`;
       seen.add(optionName.toLowerCase());
     }
@@ -172,3 +175,6 @@ export function toUpdateInput(field: FieldDefinitionDto, state: FieldFormState):
     ...(field.type === 'number' ? { decimals: state.decimals } : {}),
   };
 }
+
+/** A rule's text from src/shared/field-rules.ts as a sentence ("name must not …" -> "Name must not ….") */
+const sentence = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;

@@ -23,6 +23,7 @@ describe('validateWebhookForm', () => {
   it.each([
     [{ name: '', url: 'https://a.example.com' }, { name: 'Give the webhook a name, such as "Finance system".' }],
     [{ name: 'x'.repeat(121), url: 'https://a.example.com' }, { name: 'Names have at most 120 characters (this one has 121).' }],
+    [{ name: 'ERP\u0000', url: 'https://a.example.com' }, { name: 'Names must not contain control characters (NUL, escape and the like).' }],
     [{ name: ' finance ', url: 'https://a.example.com' }, { name: 'A webhook named "Finance" exists already. Choose another name.' }],
     [{ name: 'New', url: '' }, { url: 'Enter the https:// URL that should receive the requests.' }],
     [{ name: 'New', url: 'http://a.example.com' }, { url: 'Only secure URLs are supported: the URL must start with https://.' }],

@@ -1,3 +1,4 @@
+import { nameProblem } from '../../../src/shared/field-rules';
 import { WEBHOOK_FILTER_MAX_ITEMS, WEBHOOK_NAME_MAX_LENGTH, type WebhookDto, type WebhookPayloads } from '../../../src/shared/webhooks-contract';
 
 /**
@@ -31,6 +32,7 @@ export function validateWebhookForm(state: WebhookFormState, otherNames: readonl
   const name = state.name.trim();
   if (name === '') errors.name = 'Give the webhook a name, such as "Finance system".';
   else if (name.length > WEBHOOK_NAME_MAX_LENGTH) errors.name = `Names have at most ${WEBHOOK_NAME_MAX_LENGTH} characters (this one has ${name.length}).`;
+  else if (nameProblem(name)) errors.name = `Names ${(nameProblem(name) ?? '').replace(/^name /, '')}.`;
   else {
     // Named as it exists, not as typed: "finance" clashes with "Finance".
     const taken = otherNames.find((other) => other.trim().toLowerCase() === name.toLowerCase());
