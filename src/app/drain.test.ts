@@ -577,3 +577,28 @@ describe('drain: order and attempt numbers hold through random failures and new 
     }
   });
 });
+
+describe('drain: recovery after a drain died holding the lease', () => {
+  it('a new save pokes the dead holder; the backstop wake-up at its lease end takes over and resends at once', async () => {
+    const ports = world(changes([1], 1));
+    ports.http.answer = () => new Promise<number>(() => undefined); // the drain dies mid-request: no answer, ever
+    void drain(ports, { ownerId: 'killed' });
+    await settleMicrotasks();
+
+    // A save a moment later: its wake-up finds the lease held.
+    ports.clock.advance(5_000);
+    await ports.deliveries.createMany([aDelivery({ deliveryId: 'msg_next', webhookId: HOOK, projectId: 2, order: T0 })]);
+    expect((await drain(ports, { ownerId: 'woken' }, ['msg_next'])).outcome).toBe('busy');
+    const backstop = ports.queue.drainWakes.at(-1);
+    expect(backstop?.delaySeconds).toBe(Math.ceil((LEASE_MS + 1_000 - 5_000) / 1000));
+
+    // The backstop wake-up, when it comes: the lease has run out.
+    ports.clock.advance((backstop?.delaySeconds ?? 0) * 1000);
+    ports.http.answer = () => 200;
+    await drain(ports, { ownerId: 'backstop' });
+
+    expect(ports.http.requests.map((r) => `${r.deliveryId}#${r.attempt}`)).toEqual(['msg_p1_0#1', 'msg_p1_0#2', 'msg_next#1']);
+    expect(ports.deliveries.attemptsOf('msg_p1_0').map((a) => a.outcome)).toEqual(['interrupted', 'delivered']);
+    expect(stored(ports, 'msg_next').status).toBe('delivered');
+  });
+});
