@@ -1,7 +1,7 @@
 import { classifyOutcome, shouldAutoDisable } from '../domain/classify-outcome';
 import { attemptRecord, claimAttempt, deferDelivery, giveBackClaim, interruptAttempt, settleAttempt } from '../domain/delivery-lifecycle';
 import { dueBlockedIds, isSendable, pickDeliveries, pruneBlocked } from '../domain/delivery-order';
-import { ATTEMPT_TIMEOUT_MS, CIRCUIT_BREAKER_FAILURES, DRAIN_BUDGET, LEASE_MS, planAfterAttempt, planRefusedUrl, recordOutcome, type AttemptPlan } from '../domain/delivery-policy';
+import { ATTEMPT_TIMEOUT_MS, CIRCUIT_BREAKER_FAILURES, DRAIN_BUDGET, LEASE_MS, planAfterAttempt, planMissingBody, planRefusedUrl, recordOutcome, type AttemptPlan } from '../domain/delivery-policy';
 import { STATE_INBOX_MAX, type AttemptRecord, type DeliveryRecord, type WebhookRecord, type WebhookStateRecord } from '../domain/records';
 import { buildSignatureHeaders } from '../domain/signing';
 import { checkWebhookUrl } from '../domain/url-policy';
@@ -69,8 +69,13 @@ interface DrainRun {
   known: Set<string>;
   /** Deliveries as this run last wrote them: newer than what a lagging index lists. */
   readonly written: Map<string, DeliveryRecord>;
-  /** The last read: whether the listing held every pending delivery, and whether it lagged this run's writes. */
-  listing: { complete: boolean; lagging: boolean; pending: readonly DeliveryRecord[] };
+  /**
+   * The last listing: whether it held every pending delivery, whether it lagged this run's writes,
+   * and whether to list again on the next read (otherwise the run's own view serves).
+   */
+  listing: { complete: boolean; lagging: boolean; listAgain: boolean };
+  /** Pending deliveries as this run knows them: the last listing, reads by key and its own writes on top. */
+  view: Map<string, DeliveryRecord>;
   failuresInARow: number;
   /** Failed requests in a row as they complete (both chunks in flight): opens the circuit before the outcomes are recorded. */
   streak: number;
@@ -159,7 +164,8 @@ async function startDrain(deps: DrainDeps, message: { readonly webhookId: string
     state,
     known: new Set([...message.deliveryIds, ...lease.state.inbox]),
     written: new Map(),
-    listing: { complete: false, lagging: false, pending: [] },
+    listing: { complete: false, lagging: false, listAgain: true },
+    view: new Map(),
     failuresInARow: 0,
     streak: 0,
     tally: { attempts: 0, delivered: 0, failed: 0, deferred: 0 },
@@ -188,14 +194,16 @@ async function drainUntilDone(run: DrainRun): Promise<boolean> {
         handOver(run);
         return true;
       }
-      const pending = await readPending(run);
+      const { pending, listed } = await readPending(run);
       const busyProjects = new Set(inFlight.flatMap((c) => [...c.projects]));
       const pick = pickDeliveries({ pending, blocked: run.state.blocked, breakerUntil: run.state.breakerUntil, nowMs: run.deps.clock.now(), limit: chunkSize(run.webhook), busyProjects });
       if (pick.defer.length > 0) await deferFollowers(run, pick.defer);
       if (pick.lanes.length === 0) {
         // What is left belongs to the projects in flight: read again once they are settled.
-        if (inFlight.length === 0) return false;
-        await settleOldest();
+        if (inFlight.length > 0) await settleOldest();
+        // The view is done; the index may hold more than the page it was made of.
+        else if (!run.listing.complete && !listed) run.listing.listAgain = true;
+        else return false;
         continue;
       }
       const claimed = await claim(run, pick.lanes);
@@ -238,28 +246,30 @@ function handOver(run: DrainRun): void {
 }
 
 /**
- * Read: the ids handed over and the blocked heads that are due, by key (strongly consistent), and
- * the index's listing of pending deliveries, each taken as this run last wrote it when it did (the
- * index may lag). Blocked heads that an admin cancelled or redelivered, or that are gone, let
- * their projects go.
+ * Read: the ids handed over and the blocked heads that are due, by key (strongly consistent), and,
+ * when the run's view is not enough, the index's listing of pending deliveries, each taken as this
+ * run last wrote it when it did (the index may lag). Blocked heads that an admin cancelled or
+ * redelivered, or that are gone, let their projects go. Answers the pending deliveries and whether
+ * the index was listed.
  */
-async function readPending(run: DrainRun): Promise<DeliveryRecord[]> {
+async function readPending(run: DrainRun): Promise<{ pending: DeliveryRecord[]; listed: boolean }> {
   const { deps, webhookId } = run;
   const now = deps.clock.now();
   const ids = [...new Set([...run.known, ...dueBlockedIds(run.state.blocked, now)])];
   run.known.clear();
-  const [byKey, listed] = await Promise.all([ids.length > 0 ? deps.deliveries.loadMany(ids) : [], deps.deliveries.listPending(webhookId, LISTING)]);
-  const current = new Map<string, DeliveryRecord>();
-  for (const record of listed.records) current.set(record.deliveryId, run.written.get(record.deliveryId) ?? record);
-  for (const record of byKey) current.set(record.deliveryId, record);
+  const [byKey, listed] = await Promise.all([ids.length > 0 ? deps.deliveries.loadMany(ids) : [], run.listing.listAgain ? deps.deliveries.listPending(webhookId, LISTING) : undefined]);
+  if (listed) run.view = new Map(listed.records.map((r) => [r.deliveryId, run.written.get(r.deliveryId) ?? r]));
+  for (const record of byKey) run.view.set(record.deliveryId, record);
   const found = new Set(byKey.map((d) => d.deliveryId));
-  run.state = { ...run.state, blocked: pruneBlocked(run.state.blocked, current, new Set(ids.filter((id) => !found.has(id)))) };
-  const pending = [...current.values()].filter((d) => d.webhookId === webhookId && d.status === 'pending');
-  // A full page that the index still shows as due but this run has done (or moved) hides what
-  // comes after it: the drain looks again in a moment rather than take the webhook for drained.
-  const lagging = !listed.complete && listed.records.some((r) => isSendable(r, now) && !isSendable(current.get(r.deliveryId) ?? r, now));
-  run.listing = { complete: listed.complete, lagging, pending };
-  return pending;
+  run.state = { ...run.state, blocked: pruneBlocked(run.state.blocked, run.view, new Set(ids.filter((id) => !found.has(id)))) };
+  for (const [id, d] of run.view) if (d.webhookId !== webhookId || d.status !== 'pending') run.view.delete(id);
+  if (listed) {
+    // A full page that the index still shows as due but this run has done (or moved) hides what
+    // comes after it: the drain looks again in a moment rather than take the webhook for drained.
+    const lagging = !listed.complete && listed.records.some((r) => isSendable(r, now) && !isSendable(run.view.get(r.deliveryId) ?? r, now));
+    run.listing = { complete: listed.complete, lagging, listAgain: false };
+  }
+  return { pending: [...run.view.values()], listed: listed !== undefined };
 }
 
 /** Followers of a project whose head waits for a retry wait with it (no attempt is counted). */
@@ -295,6 +305,7 @@ async function claim(run: DrainRun, lanes: readonly (readonly DeliveryRecord[])[
   } catch (error) {
     if (!(error instanceof StaleDeliveriesError)) throw error;
     for (const d of picked) run.known.add(d.deliveryId);
+    run.listing.listAgain = true;
     return undefined;
   }
   return claimed;
@@ -309,6 +320,9 @@ async function claim(run: DrainRun, lanes: readonly (readonly DeliveryRecord[])[
  */
 async function send(run: DrainRun, lanes: readonly (readonly DeliveryRecord[])[]): Promise<Sent[]> {
   const policy = checkWebhookUrl(run.webhook.url, { allowLoopback: run.deps.allowLoopback });
+  // A change's deliveries share one stored body: read once per chunk for all of them.
+  const refs = lanes.flat().flatMap((d) => (d.body === undefined && d.bodyRef ? [d.bodyRef] : []));
+  const bodies = refs.length > 0 ? await run.deps.deliveries.loadBodies(refs) : new Map<string, string>();
   const results: Sent[] = [];
   let disabled = false;
   const sendLane = async (lane: readonly DeliveryRecord[]): Promise<void> => {
@@ -318,7 +332,12 @@ async function send(run: DrainRun, lanes: readonly (readonly DeliveryRecord[])[]
         results.push({ claimed, ...(behind !== undefined ? { waitUntil: behind } : {}) });
         continue;
       }
-      const outcome = policy.ok ? await post(run, claimed, policy.value.url) : refused(run, claimed, policy.error.message);
+      const body = claimed.body ?? bodies.get(claimed.bodyRef ?? '');
+      const outcome = !policy.ok
+        ? notSent(run, claimed, planRefusedUrl(claimed, policy.error.message))
+        : body === undefined
+          ? notSent(run, claimed, planMissingBody(claimed))
+          : await post(run, claimed, policy.value.url, body);
       results.push({ claimed, outcome });
       if (outcome.plan.disableReason) disabled = true;
       run.streak = outcome.plan.outcome === 'delivered' ? 0 : run.streak + 1;
@@ -341,12 +360,12 @@ async function send(run: DrainRun, lanes: readonly (readonly DeliveryRecord[])[]
 }
 
 /** One signed POST and what its result means for the delivery. */
-async function post(run: DrainRun, claimed: DeliveryRecord, url: string): Promise<NonNullable<Sent['outcome']>> {
+async function post(run: DrainRun, claimed: DeliveryRecord, url: string, body: string): Promise<NonNullable<Sent['outcome']>> {
   const { deps, webhook, secrets } = run;
   const startedAt = deps.clock.now();
   const signing = [secrets.current, ...(secrets.previous && webhook.previousSecretUntil !== null && startedAt < webhook.previousSecretUntil ? [secrets.previous] : [])];
-  const headers = buildSignatureHeaders({ deliveryId: claimed.deliveryId, timestampSeconds: Math.floor(startedAt / 1000), body: claimed.body, secrets: signing, attempt: claimed.inFlight, userAgent: deps.userAgent });
-  const sent: HttpResult = await deps.http.post(url, headers, claimed.body, ATTEMPT_TIMEOUT_MS);
+  const headers = buildSignatureHeaders({ deliveryId: claimed.deliveryId, timestampSeconds: Math.floor(startedAt / 1000), body, secrets: signing, attempt: claimed.inFlight, userAgent: deps.userAgent });
+  const sent: HttpResult = await deps.http.post(url, headers, body, ATTEMPT_TIMEOUT_MS);
   const endedAt = deps.clock.now();
   const plan = planAfterAttempt({ delivery: claimed, attempt: claimed.inFlight, result: classifyOutcome(sent.result), nowMs: endedAt, jitter: deps.random() });
   const status = sent.result.kind === 'response' ? sent.result.status : null;
@@ -368,10 +387,9 @@ async function post(run: DrainRun, claimed: DeliveryRecord, url: string): Promis
   };
 }
 
-/** The stored URL fails the policy as it is now: not sent, failed at once, the webhook disabled. */
-function refused(run: DrainRun, claimed: DeliveryRecord, message: string): NonNullable<Sent['outcome']> {
+/** Not sent, and not to be retried: a stored URL the policy now refuses (the webhook is disabled too), a body past retention. */
+function notSent(run: DrainRun, claimed: DeliveryRecord, plan: AttemptPlan): NonNullable<Sent['outcome']> {
   const now = run.deps.clock.now();
-  const plan = planRefusedUrl(claimed, message);
   const attempt = attemptRecord({ deliveryId: claimed.deliveryId, attempt: claimed.inFlight, startedAt: now, durationMs: 0, requestHeaders: {}, responseStatus: null, responseHeaders: {}, responseBodyExcerpt: '', plan });
   return { plan, status: null, attempt, settled: settleAttempt(claimed, plan, { statusCode: null, endedAt: now }) };
 }
@@ -427,7 +445,11 @@ function commitWork(run: DrainRun, build: () => { deliveries: readonly DeliveryR
     const stored = await run.deps.states.commit(run.deps.ownerId, run.state, deliveries, attempts, expected ? { expected } : {});
     for (const id of stored.inbox) run.known.add(id);
     run.state = { ...stored, inbox: [] };
-    for (const d of deliveries) run.written.set(d.deliveryId, d);
+    for (const d of deliveries) {
+      run.written.set(d.deliveryId, d);
+      if (d.status === 'pending') run.view.set(d.deliveryId, d);
+      else run.view.delete(d.deliveryId);
+    }
   });
   run.writes = write.catch(() => undefined);
   return write;
@@ -454,7 +476,7 @@ async function finishDrain(run: DrainRun, workLeft: boolean): Promise<DrainRepor
   // The wake-up planned above was not pushed: the state keeps the one noted before.
   for (const id of released.state.inbox) run.known.add(id);
   run.state = { ...released.state, wakeAt: run.state.wakeAt, inbox: [] };
-  run.listing = { complete: false, lagging: false, pending: [] };
+  run.listing = { complete: false, lagging: false, listAgain: true };
   run.webhook = (await deps.webhooks.load(webhookId)) ?? { ...run.webhook, active: false };
   return undefined;
 }
@@ -466,8 +488,7 @@ async function finishDrain(run: DrainRun, workLeft: boolean): Promise<DrainRepor
  */
 async function nextDueTimes(run: DrainRun, now: number): Promise<number[]> {
   if (run.state.breakerUntil > now) return [run.state.breakerUntil];
-  const times = [...run.listing.pending.filter((d) => d.dueAt > now && d.inFlight === 0).map((d) => d.dueAt), ...run.state.blocked.map((b) => b.dueAt)];
-  for (const d of run.written.values()) if (d.status === 'pending' && d.inFlight === 0 && d.dueAt > now) times.push(d.dueAt);
+  const times = [...[...run.view.values()].filter((d) => d.dueAt > now && d.inFlight === 0).map((d) => d.dueAt), ...run.state.blocked.map((b) => b.dueAt)];
   if (!run.listing.complete) {
     const indexed = await run.deps.deliveries.earliestDue(run.webhookId);
     if (indexed !== undefined && indexed > now) times.push(indexed);

@@ -1,5 +1,5 @@
 import { createDelivery } from '../domain/delivery-lifecycle';
-import { deliveryIdFor, fieldsForWebhook } from '../domain/delivery-policy';
+import { bodyRefFor, deliveryIdFor, fieldsForWebhook } from '../domain/delivery-policy';
 import type { DeliveryRecord, FieldChangeRecord, WebhookRecord } from '../domain/records';
 import { buildWebhookBody } from '../domain/webhook-body';
 import type { Clock, DeliveryStore, FanOutChangeStore, FanOutInbox, WakeUpQueue, WebhookStateStore, WebhookStore } from './ports';
@@ -64,7 +64,10 @@ export async function fanOutChanges(deps: FanOutDeps, changeIds: readonly string
 
   const webhooks = (await deps.webhooks.list()).filter((w) => w.active);
   const now = deps.clock.now();
-  const records = changes.flatMap((change) => webhooks.flatMap((webhook) => deliveriesFor(change, webhook, now)));
+  const planned = changes.flatMap((change) => webhooks.flatMap((webhook) => deliveriesFor(change, webhook, now)));
+  // Each body once (all webhooks of a change that get the same fields share it), before the deliveries that name it.
+  await deps.deliveries.saveBodies(planned.map((p) => p.body));
+  const records = planned.map((p) => p.delivery);
   await deps.deliveries.createMany(records);
 
   // Every matching delivery is woken, created now or by an earlier run that stopped half-way.
@@ -84,21 +87,25 @@ export async function fanOutChanges(deps: FanOutDeps, changeIds: readonly string
   return { changes: changes.length, deliveries: records.length, wakeUps, continued };
 }
 
-function deliveriesFor(change: FieldChangeRecord, webhook: WebhookRecord, now: number): DeliveryRecord[] {
+function deliveriesFor(change: FieldChangeRecord, webhook: WebhookRecord, now: number): { delivery: DeliveryRecord; body: { ref: string; body: string } }[] {
   const fields = fieldsForWebhook(webhook, change);
   if (fields.length === 0) return [];
-  const body = buildWebhookBody({ event: 'updated', user: change.user, timestamp: change.timestamp, project: change.project, fields, revision: change.revision });
+  const body = JSON.stringify(buildWebhookBody({ event: 'updated', user: change.user, timestamp: change.timestamp, project: change.project, fields, revision: change.revision }));
+  const ref = bodyRefFor(change.changeId, body);
   return [
-    createDelivery({
-      deliveryId: deliveryIdFor(change.changeId, webhook.id),
-      webhookId: webhook.id,
-      changeId: change.changeId,
-      event: 'updated',
-      project: change.project,
-      fieldNames: fields.map((f) => f.name),
-      order: change.timestamp,
-      body: JSON.stringify(body),
-      nowMs: now,
-    }),
+    {
+      body: { ref, body },
+      delivery: createDelivery({
+        deliveryId: deliveryIdFor(change.changeId, webhook.id),
+        webhookId: webhook.id,
+        changeId: change.changeId,
+        event: 'updated',
+        project: change.project,
+        fieldNames: fields.map((f) => f.name),
+        order: change.timestamp,
+        body: { ref },
+        nowMs: now,
+      }),
+    },
   ];
 }

@@ -262,6 +262,10 @@ export interface DeliveryStore {
   listByStatusSince(webhookId: string, status: DeliveryRecord['status'], sinceMs: number, limit: number): Promise<DeliveryRecord[]>;
   countPending(webhookId: string, cap: number): Promise<number>;
   loadAttempts(deliveryId: string, attempts: number): Promise<AttemptRecord[]>;
+  /** Writes bodies shared by deliveries (immutable: the same key always holds the same bytes); refreshes their retention. */
+  saveBodies(bodies: readonly { readonly ref: string; readonly body: string }[]): Promise<void>;
+  /** The bodies stored under these keys (a key past retention is missing from the answer). */
+  loadBodies(refs: readonly string[]): Promise<Map<string, string>>;
   /** Writes `next` only if the stored delivery is still as `expected` (status, attempts, attempt in flight, due time); answers whether it did. */
   replaceIf(expected: DeliveryRecord, next: DeliveryRecord): Promise<boolean>;
   /** Cancels every pending delivery of a (deleted) webhook; answers how many. */

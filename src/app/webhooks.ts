@@ -176,7 +176,7 @@ export async function sendTestDelivery(deps: WebhookAdminDeps, input: Input<'sen
     project,
     fieldNames: [],
     order: now,
-    body: JSON.stringify(body),
+    body: { inline: JSON.stringify(body) },
     nowMs: now,
   });
   await deps.deliveries.createMany([record]);
@@ -199,7 +199,7 @@ export async function getDelivery(deps: WebhookAdminDeps, deliveryId: string): P
   const attempts = await deps.deliveries.loadAttempts(deliveryId, delivery.attempts);
   return {
     ...toDeliverySummary(delivery),
-    body: delivery.body,
+    body: delivery.body ?? (delivery.bodyRef ? ((await deps.deliveries.loadBodies([delivery.bodyRef])).get(delivery.bodyRef) ?? '') : ''),
     attemptLog: attempts
       .sort((a, b) => b.attempt - a.attempt)
       .map((a) => ({
@@ -227,6 +227,7 @@ export async function redeliver(deps: WebhookAdminDeps, deliveryId: string): Pro
   if (!webhook.active) throw new AppError('CONFLICT', `${webhook.name} is disabled. Enable it to redeliver.`);
   const step = redeliverDelivery(delivery, deps.clock.now());
   if (!step.ok) throw new AppError('CONFLICT', step.reason);
+  await keepBodies(deps, [delivery]);
   if (!(await deps.deliveries.replaceIf(delivery, step.delivery))) throw new AppError('CONFLICT', 'This delivery changed meanwhile. Reload it and try again.');
   await wakeDrain(deps, webhook.id, [deliveryId]);
   return toDeliverySummary(step.delivery);
@@ -260,6 +261,7 @@ export async function resendFailed(deps: WebhookAdminDeps, input: Input<'resendF
     const step = redeliverDelivery(d, now);
     return step.ok ? [step.delivery] : [];
   });
+  await keepBodies(deps, batch);
   await deps.deliveries.saveMany(batch);
   if (batch.length > 0) await wakeDrain(deps, webhook.id, batch.slice(0, WAKE_IDS).map((d) => d.deliveryId));
   return { queued: batch.length, more: failed.length > RESEND_LIMIT };
@@ -344,6 +346,19 @@ async function testProject(deps: WebhookAdminDeps, webhook: WebhookRecord, proje
   const [first] = await deps.jira.searchProjects('');
   if (!first) throw new AppError('CONFLICT', 'A test delivery names a real project, and you cannot see any project in Jira.');
   return first;
+}
+
+/**
+ * A delivery sent again keeps its body as long as itself: the shared body records are written
+ * again, which renews their retention (a body already past it cannot be sent again: said here).
+ */
+async function keepBodies(deps: Pick<WebhookAdminDeps, 'deliveries'>, deliveries: readonly DeliveryRecord[]): Promise<void> {
+  const refs = [...new Set(deliveries.flatMap((d) => (d.body === undefined && d.bodyRef ? [d.bodyRef] : [])))];
+  if (refs.length === 0) return;
+  const bodies = await deps.deliveries.loadBodies(refs);
+  const gone = refs.filter((ref) => !bodies.has(ref));
+  if (gone.length > 0 && deliveries.length === 1) throw new AppError('CONFLICT', 'The request body of this delivery is no longer stored (bodies are kept 30 days), so it cannot be sent again.');
+  await deps.deliveries.saveBodies([...bodies].map(([ref, body]) => ({ ref, body })));
 }
 
 /** An admin's action: the drain is woken at once (the circuit breaker does not hold it back). */

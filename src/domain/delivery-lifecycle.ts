@@ -24,7 +24,8 @@ export function createDelivery(input: {
   readonly fieldNames: readonly string[];
   /** The save's time: the change order. */
   readonly order: number;
-  readonly body: string;
+  /** The body itself (a test), or the key of the body record its change's deliveries share. */
+  readonly body: { readonly inline: string } | { readonly ref: string };
   readonly nowMs: number;
 }): DeliveryRecord {
   return {
@@ -45,7 +46,7 @@ export function createDelivery(input: {
     lastAttemptAt: null,
     lastStatusCode: null,
     lastError: null,
-    body: input.body,
+    ...('inline' in input.body ? { body: input.body.inline } : { bodyRef: input.body.ref }),
     // A test is sent at once, outside its project's order; a change keeps it.
     ordered: input.event === 'updated',
     cancelledBy: null,

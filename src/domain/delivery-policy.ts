@@ -34,6 +34,14 @@ export function deliveryIdFor(changeId: string, webhookId: string): string {
   return `msg_${createHash('sha256').update(JSON.stringify([changeId, webhookId]), 'utf8').digest('hex').slice(0, 32)}`;
 }
 
+/**
+ * The key of a change's body record: every delivery of the change whose webhook gets the same
+ * fields shares it (a webhook filtered to other fields gets a body, and a key, of its own).
+ */
+export function bodyRefFor(changeId: string, body: string): string {
+  return `${changeId}.${createHash('sha256').update(body, 'utf8').digest('hex').slice(0, 24)}`;
+}
+
 /** Test sends have no change: their id comes from random bytes passed in. */
 export function testDeliveryId(random16: Uint8Array): string {
   return `msg_test_${Buffer.from(random16).toString('hex')}`;
@@ -111,6 +119,11 @@ export function planRefusedUrl(delivery: Pick<DeliveryRecord, 'dueAt'>, policyMe
     disableReason: `Its URL is not allowed any more: ${policyMessage}. Change the URL, then enable the webhook again.`,
     error,
   };
+}
+
+/** A delivery whose body is no longer stored (past retention) cannot be sent again: it fails with the reason. */
+export function planMissingBody(delivery: Pick<DeliveryRecord, 'dueAt'>): AttemptPlan {
+  return { status: 'failed', dueAt: delivery.dueAt, outcome: 'failed', nextAttemptAt: null, error: `not sent: its request body is no longer stored (bodies are kept ${RETENTION_DAYS} days)` };
 }
 
 /** Adds one finished attempt to the hourly health buckets, keeping the last 25 hours. */

@@ -273,8 +273,13 @@ export const deliveryRecordSchema = z.object({
   lastAttemptAt: epochMs.nullable(),
   lastStatusCode: z.number().int().nullable(),
   lastError: z.string().nullable(),
-  /** The request body, fixed at creation: every attempt sends the same bytes. */
-  body: z.string(),
+  /**
+   * The request body, fixed at creation: every attempt sends the same bytes. Kept once per change
+   * and body in a record of its own (`bodyRef`), shared by the change's deliveries; inline (`body`)
+   * for tests and for deliveries stored before bodies were shared.
+   */
+  body: z.string().optional(),
+  bodyRef: z.string().min(1).max(200).optional(),
   /** Change deliveries keep their project's order; tests and redeliveries an admin asks for go at once. */
   ordered: z.boolean().default(true),
   /** An admin gave it up (null: the app did, when its webhook was deleted). */
@@ -282,6 +287,10 @@ export const deliveryRecordSchema = z.object({
   cancelledAt: epochMs.nullable().default(null),
 });
 export type DeliveryRecord = z.infer<typeof deliveryRecordSchema>;
+
+/** The body of a change's deliveries, written once before them and never changed (kept as long as they are). */
+export const deliveryBodyRecordSchema = z.object({ schemaVersion: z.literal(1), body: z.string() });
+export type DeliveryBodyRecord = z.infer<typeof deliveryBodyRecordSchema>;
 
 export const apiTokenRecordSchema = z.object({
   schemaVersion: z.literal(1),

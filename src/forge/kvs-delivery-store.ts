@@ -4,7 +4,7 @@ import { invalidInput } from '../app/app-error';
 import type { DeliveryStore } from '../app/ports';
 import { isConditionalCheckFailed, isInvalidCursor } from './kvs-errors';
 import { RETENTION_DAYS } from '../domain/delivery-policy';
-import { attemptRecordSchema, deliveryRecordSchema, parseStoredRecord, StoredRecordError, type AttemptRecord, type DeliveryRecord } from '../domain/records';
+import { attemptRecordSchema, deliveryBodyRecordSchema, deliveryRecordSchema, parseStoredRecord, StoredRecordError, type AttemptRecord, type DeliveryBodyRecord, type DeliveryRecord } from '../domain/records';
 import { ENTITY, INDEX, storageKeys } from './storage-keys';
 
 const PAGE = 100;
@@ -201,6 +201,27 @@ export function createKvsDeliveryStore(): DeliveryStore {
         for (const item of result.successfulKeys) found.push(parseStoredRecord(attemptRecordSchema, 'delivery attempt', item.key, item.value));
       }
       return found.sort((a, b) => a.attempt - b.attempt);
+    },
+
+    async saveBodies(bodies) {
+      const unique = [...new Map(bodies.map((b) => [b.ref, b])).values()];
+      for (const batch of batches(unique)) {
+        const result = await kvs.batchSet(batch.map((b) => ({ key: storageKeys.deliveryBody(b.ref), value: { schemaVersion: 1, body: b.body } satisfies DeliveryBodyRecord, options: retention })));
+        if (result.failedKeys.length > 0) {
+          const first = result.failedKeys[0];
+          throw new Error(`Storing ${result.failedKeys.length} delivery bodies failed: ${first?.error.code ?? ''} ${first?.error.message ?? ''}`);
+        }
+      }
+    },
+
+    async loadBodies(refs) {
+      const found = new Map<string, string>();
+      const unique = [...new Set(refs)];
+      for (let i = 0; i < unique.length; i += BATCH) {
+        const result = await kvs.batchGet<unknown>(unique.slice(i, i + BATCH).map((ref) => ({ key: storageKeys.deliveryBody(ref) })));
+        for (const item of result.successfulKeys) found.set(item.key.slice(storageKeys.deliveryBody('').length), parseStoredRecord(deliveryBodyRecordSchema, 'delivery body', item.key, item.value).body);
+      }
+      return found;
     },
 
     async replaceIf(expected, next) {

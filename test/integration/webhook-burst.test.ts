@@ -87,7 +87,7 @@ describe('one change to many webhooks', () => {
     expect(usage.queuePushesRefused).toBe(0);
     // The save, 120 drain wake-ups, 2 continuations.
     expect(usage.queueEvents).toBe(1 + count + 2);
-  });
+  }, 120_000);
 });
 
 describe('index lag behind the drain', () => {
