@@ -130,9 +130,13 @@ async function measure(browser: Browser, baseUrl: string, page: PageCase): Promi
       if (response.request().resourceType() !== 'script' || !url.includes('/app/')) return;
       const doneMs = performance.now() - start;
       bodies.push(
-        response.body().then((body) => {
-          scripts.push({ url, doneMs, gzip: gzipSync(body, { level: 9 }).length });
-        }),
+        response
+          .body()
+          .then((body) => {
+            scripts.push({ url, doneMs, gzip: gzipSync(body, { level: 9 }).length });
+          })
+          // A script still arriving when the context closes came after the page was usable.
+          .catch(() => undefined),
       );
     });
     start = performance.now();
