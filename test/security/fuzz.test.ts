@@ -234,3 +234,52 @@ describe('management API bodies, paths and queries', () => {
     );
   }, 120_000);
 });
+
+describe('input hygiene, generated', () => {
+  const ignore = (row: StoredRow) => row.key.startsWith('api-token:');
+  const word = fc.stringMatching(/^[A-Za-z][A-Za-z0-9 ]{0,10}[A-Za-z0-9]$/);
+  /** A code unit no name or one-line text may hold: C0 and C1 controls, DEL, half a surrogate pair. */
+  const badUnit = fc.oneof(fc.integer({ min: 0, max: 0x1f }), fc.integer({ min: 0x7f, max: 0x9f }), fc.integer({ min: 0xd800, max: 0xdfff })).map((code) => String.fromCharCode(code));
+  /** The bad unit inside the text (edges are trimmed), never completing a surrogate pair with its neighbours. */
+  const dirty = fc.tuple(word, badUnit, word).map(([a, bad, b]) => `${a}${bad}${b}`);
+
+  const send = async (method: string, path: string, body: unknown) => {
+    await t.host.clock.advance(150);
+    const raw = await t.host.runtime.invokeWebTrigger('management-api', {
+      method,
+      path: `/x1/fuzz${path}`,
+      userPath: path,
+      headers: { Authorization: [`Bearer ${apiToken}`], 'Content-Type': ['application/json'] },
+      queryParameters: {},
+      body: JSON.stringify(body),
+    });
+    return fromWebTriggerResponse(raw);
+  };
+
+  it('a field, option or webhook name with a control character or half a surrogate pair is refused, and nothing is stored', async () => {
+    await fc.assert(
+      fc.asyncProperty(dirty, fc.constantFrom('field', 'option', 'webhook'), async (name, where) => {
+        const before = dumpStorage(t.host, { ignore });
+        const answer =
+          where === 'webhook'
+            ? await send('POST', '/webhooks', { name, url: 'https://hooks.example.com/x' })
+            : await send('POST', '/fields', where === 'field' ? { name, type: 'text' } : { name: 'Phase', type: 'list', options: [{ name, colour: 'blue', enabled: true }] });
+        expect(answer.status).toBe(400);
+        expect(dumpStorage(t.host, { ignore })).toEqual(before);
+      }),
+      { numRuns: 150, seed: SEED, endOnFailure: true },
+    );
+  }, 60_000);
+
+  it('a text value with a control character or half a surrogate pair is refused (422), and nothing is stored', async () => {
+    await fc.assert(
+      fc.asyncProperty(dirty, async (value) => {
+        const before = dumpStorage(t.host, { ignore });
+        const answer = await send('PATCH', '/projects/DEMO/fields', { fields: { Summary: value.replace(/[\n\r\t]/g, '\u0000') } });
+        expect(answer.status).toBe(422);
+        expect(dumpStorage(t.host, { ignore })).toEqual(before);
+      }),
+      { numRuns: 100, seed: SEED, endOnFailure: true },
+    );
+  }, 60_000);
+});
