@@ -2,12 +2,14 @@ import { isDeepStrictEqual } from 'node:util';
 import type { AttemptResult } from '../../domain/classify-outcome';
 import {
   attemptRecordSchema,
+  fieldChangeRecordSchema,
   deliveryRecordSchema,
   parseStoredRecord,
   webhookRecordSchema,
   webhookStateRecordSchema,
   type AttemptRecord,
   type DeliveryRecord,
+  type FieldChangeRecord,
   type WebhookRecord,
   type WebhookStateRecord,
 } from '../../domain/records';
@@ -17,6 +19,9 @@ import { WEBHOOK_IN_FLIGHT } from '../../shared/webhooks-contract';
 import type { DrainDeps } from '../drain';
 import {
   ConcurrentWriteError,
+  type ChangeEventPublisher,
+  type FanOutChangeStore,
+  type FieldChangeStore,
   WebhookNameTakenError,
   LeaseLostError,
   StaleDeliveriesError,
@@ -475,6 +480,78 @@ export function inMemoryStateStore(deliveries: InMemoryDeliveryStore, initial: r
     },
   };
   return store;
+}
+
+// ---------------------------------------------------------------- field changes
+
+/** A change record of one save (pushState `pending` unless told). */
+export function aChange(overrides: Partial<FieldChangeRecord> = {}): FieldChangeRecord {
+  const changeId = overrides.changeId ?? `change-${nextSerial()}`;
+  const projectId = overrides.projectId ?? 10_000;
+  return {
+    schemaVersion: 1,
+    changeId,
+    projectId,
+    revision: 1,
+    user: 'user-account',
+    timestamp: T0 - 60_000,
+    project: { id: projectId, key: `P${projectId}`, name: `Project ${projectId}` },
+    fields: [{ id: 1, name: 'Budget', type: 'number', value: { current: '23', previous: '25' } }],
+    pushState: 'pending',
+    ...overrides,
+  };
+}
+
+/**
+ * Change records as both the save side (FieldChangeStore) and the fan-out (FanOutChangeStore)
+ * see them; listings oldest first. A state moves on only from the record as the caller read it.
+ */
+export function inMemoryChangeStore(initial: readonly FieldChangeRecord[] = []): FieldChangeStore & FanOutChangeStore & { readonly records: Map<string, FieldChangeRecord> } {
+  const records = new Map(initial.map((c) => [c.changeId, copy(c)]));
+  const read = (c: FieldChangeRecord) => parseStoredRecord(fieldChangeRecordSchema, 'field change', c.changeId, copy(c));
+  const oldestFirst = (state: FieldChangeRecord['pushState'] | 'unfanned') =>
+    [...records.values()].filter((c) => (state === 'unfanned' ? c.pushState !== 'fanned-out' : c.pushState === state)).sort((a, b) => a.timestamp - b.timestamp);
+  const moveOn = (change: FieldChangeRecord, next: FieldChangeRecord['pushState']) => {
+    const stored = records.get(change.changeId);
+    if (stored && stored.pushState === change.pushState) records.set(change.changeId, { ...stored, pushState: next });
+  };
+  return {
+    records,
+    async load(changeId) {
+      const c = records.get(changeId);
+      return c ? read(c) : undefined;
+    },
+    async loadMany(changeIds) {
+      return changeIds.flatMap((id) => {
+        const c = records.get(id);
+        return c ? [read(c)] : [];
+      });
+    },
+    async markPushed(change) {
+      moveOn(change, 'pushed');
+    },
+    async listPending(limit) {
+      return oldestFirst('pending').slice(0, limit).map(read);
+    },
+    async listUnfanned(limit) {
+      return oldestFirst('unfanned').slice(0, limit).map(read);
+    },
+    async markFannedOut(changes) {
+      for (const c of changes) moveOn(c, 'fanned-out');
+    },
+  };
+}
+
+/** Records every change event published; `failFor` makes a push throw. */
+export function recordingPublisher(failFor: ReadonlySet<string> = new Set()): ChangeEventPublisher & { readonly published: string[] } {
+  const published: string[] = [];
+  return {
+    published,
+    async publishFieldChange(changeId) {
+      if (failFor.has(changeId)) throw new Error(`push of ${changeId} failed`);
+      published.push(changeId);
+    },
+  };
 }
 
 // ---------------------------------------------------------------- queue
