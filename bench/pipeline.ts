@@ -7,6 +7,11 @@
  * counters, which count exactly what Forge meters, so those numbers do not depend on the machine.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { deliveryIdFor } from '../src/domain/delivery-policy';
 import { deliveryRecordSchema, type DeliveryRecord } from '../src/domain/records';
 import { buildSignatureHeaders } from '../src/domain/signing';
@@ -60,7 +65,10 @@ async function retrying<T>(t: TestHost, what: string, run: () => Promise<T>): Pr
 
 async function startRig(receiver: BenchReceiver, options: { fidelity: FidelityOption; webhooks: number; extraProjects?: number }): Promise<Rig> {
   receiver.clear();
-  const t = await startTestHost({ allowLoopbackTargets: true, egressFetch: receiver.trustedFetch, fidelity: options.fidelity });
+  // The host's state in a file, not in memory: 100,000 stored deliveries held by an in-memory
+  // SQLite database were most of the benchmark's peak RSS; a file keeps only SQLite's page cache resident.
+  const dir = mkdtempSync(join(tmpdir(), 'prw-bench-host-'));
+  const t = await startTestHost({ allowLoopbackTargets: true, egressFetch: receiver.trustedFetch, fidelity: options.fidelity, databaseFile: join(dir, 'host.db') });
   for (let i = 0; i < (options.extraProjects ?? 0); i++) {
     t.host.jira.addProject({ id: 20_000 + i, key: bulkProjectKey(i), name: `Bench project ${i}`, projectTypeKey: 'business', browsers: [], admins: [] });
   }
@@ -73,7 +81,14 @@ async function startRig(receiver: BenchReceiver, options: { fidelity: FidelityOp
     const created = await retrying(t, 'create webhook', () => t.invokeOk('admin', 'createWebhook', { name: `Bench hook ${i}`, url }));
     hooks.push({ id: created.webhook.id, secret: created.secret, url });
   }
-  return { t, receiver, hooks, budgetId: budget.id, revision: view.revision, stop: () => t.stop() };
+  const stop = async () => {
+    try {
+      await t.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  return { t, receiver, hooks, budgetId: budget.id, revision: view.revision, stop };
 }
 
 /** Bulk requests the platform refused or that failed (strict fidelity), reported after the run. */
@@ -324,6 +339,10 @@ export interface FanOut {
   readonly events: number;
   readonly simulatedMinutes: number;
   readonly byKind: Readonly<Record<string, UsageCounters>>;
+  /** KVS requests of creating one more webhook with `webhooks` existing (the name check must not list them). */
+  readonly kvsRequestsPerCreate: number;
+  /** Of those, requests the platform refused (429 under strict fidelity; retried on the virtual clock). */
+  readonly createRateLimited: number;
 }
 
 /** One save to `webhooks` webhooks with Forge's limits on (strict: 500 events/min, chains cut at 1,000 pushes, partial pushes). */
@@ -338,6 +357,12 @@ export async function measureFanOut(receiver: BenchReceiver, webhooks: number): 
     await untilDelivered(rig, webhooks, { advance: true, realTimeoutMs: 600_000 });
     const usage = rig.t.host.usage();
     const total = usage.total;
+    const simulatedMinutes = (Date.now() - start) / 60_000;
+    // One more webhook on a site that has `webhooks`: after a quiet minute, so Forge's windows are empty.
+    await rig.t.host.advanceClock(61_000);
+    rig.t.host.resetUsage();
+    await retrying(rig.t, 'create webhook', () => rig.t.invokeOk('admin', 'createWebhook', { name: `Bench hook ${webhooks}`, url: receiver.url(`h${webhooks}`) }));
+    const create = rig.t.host.usage().total;
     return {
       byKind: usage.byKind,
       webhooks,
@@ -345,7 +370,9 @@ export async function measureFanOut(receiver: BenchReceiver, webhooks: number): 
       rejectedPushes: total.queuePushesRefused,
       pushes: total.queuePushes,
       events: total.queueEvents,
-      simulatedMinutes: (Date.now() - start) / 60_000,
+      simulatedMinutes,
+      kvsRequestsPerCreate: create.kvsRequests,
+      createRateLimited: create.kvsRateLimited,
     };
   } finally {
     await rig.stop();
@@ -500,6 +527,104 @@ export async function measureLatency(receiver: BenchReceiver, receiverMs: number
       savesSeconds,
       wallSeconds,
     };
+  } finally {
+    await rig.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. The memory of one drain invocation
+// ---------------------------------------------------------------------------------------------
+
+export interface DrainMemory {
+  readonly deliveries: number;
+  /** Delivered by the one invocation (its budget may leave some to a continuation). */
+  readonly delivered: number;
+  /** Heap above the collected baseline at the invocation's peak (sampled every few ms), MB. */
+  readonly peakHeapMb: number;
+  /** Heap still held after the invocation and a full collection, MB (a leak would show here). */
+  readonly retainedHeapMb: number;
+  readonly rssBeforeMb: number;
+  readonly rssPeakMb: number;
+}
+
+/** A full collection, also without --expose-gc (V8's flag can be set at run time for a new context's `gc`). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+/**
+ * One drain invocation of one webhook with `deliveries` due, each of its own project (so it sends
+ * in parallel up to maxInFlight): the heap it grows by, measured in this process (the host's
+ * platform side, which Forge runs elsewhere, included: an upper bound). The deliveries are written
+ * straight to KVS and the queue is stopped, so nothing else runs in the window.
+ */
+export async function measureDrainMemory(receiver: BenchReceiver, deliveries: number): Promise<DrainMemory> {
+  const rig = await startRig(receiver, { fidelity: UNLIMITED, webhooks: 1, extraProjects: deliveries });
+  try {
+    const hook = rig.hooks[0];
+    if (!hook) throw new Error('bench: no webhook');
+    await rig.t.host.queues.waitForIdle({ timeoutMs: 60_000 });
+    await rig.t.host.queues.stop();
+    const body = (i: number) =>
+      JSON.stringify(
+        buildWebhookBody({
+          event: 'updated',
+          user: rig.t.accountId('admin'),
+          timestamp: 1_718_000_000_000 + i,
+          project: { id: 20_000 + i, key: bulkProjectKey(i), name: `Bench project ${i}` },
+          fields: [{ id: rig.budgetId, name: 'Budget', type: 'number', value: { current: `${i}.000`, previous: null } }],
+          revision: 1,
+        }),
+      );
+    const now = Date.now();
+    const records = Array.from({ length: deliveries }, (_, i) =>
+      deliveryRecordSchema.parse({
+        schemaVersion: 1,
+        deliveryId: deliveryIdFor(`bench-drain-${i}`, hook.id),
+        webhookId: hook.id,
+        changeId: `bench-drain-${i}`,
+        event: 'updated',
+        project: { id: 20_000 + i, key: bulkProjectKey(i), name: `Bench project ${i}` },
+        fieldNames: ['Budget'],
+        order: now + i,
+        status: 'pending',
+        createdAt: now,
+        dueAt: now,
+        attempts: 0,
+        roundStart: 0,
+        inFlight: 0,
+        lastAttemptAt: null,
+        lastStatusCode: null,
+        lastError: null,
+        body: body(i),
+      }),
+    );
+    await asApp(() => createKvsDeliveryStore().saveMany(records));
+    receiver.clear();
+
+    collectGarbage();
+    const before = process.memoryUsage();
+    let peakHeap = before.heapUsed;
+    let peakRss = before.rss;
+    const sample = () => {
+      const m = process.memoryUsage();
+      peakHeap = Math.max(peakHeap, m.heapUsed);
+      peakRss = Math.max(peakRss, m.rss);
+    };
+    const sampler = setInterval(sample, 5);
+    try {
+      await rig.t.host.runtime.invokeConsumer('deliveries', { body: { schemaVersion: 1, webhookId: hook.id, deliveryIds: [] }, eventId: 'bench-drain-memory' });
+      sample();
+    } finally {
+      clearInterval(sampler);
+    }
+    const delivered = receiver.distinct();
+    collectGarbage();
+    const after = process.memoryUsage();
+    const mb = (bytes: number) => bytes / 2 ** 20;
+    return { deliveries, delivered, peakHeapMb: mb(peakHeap - before.heapUsed), retainedHeapMb: mb(after.heapUsed - before.heapUsed), rssBeforeMb: mb(before.rss), rssPeakMb: mb(peakRss) };
   } finally {
     await rig.stop();
   }

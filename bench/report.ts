@@ -14,6 +14,7 @@ import {
   FORGE_RATES,
   log,
   measureBulkBurst,
+  measureDrainMemory,
   measureFanOut,
   measureLatency,
   measureLogPage,
@@ -21,6 +22,7 @@ import {
   measureThroughput,
   type BulkBurst,
   type Cost,
+  type DrainMemory,
   type FanOut,
   type Latency,
   type LogPage,
@@ -28,7 +30,7 @@ import {
 } from './pipeline';
 import { startBenchReceiver } from './receiver';
 
-export const PIPELINE_SECTIONS = ['throughput', 'cost', 'forge', 'fanout', 'log', 'latency'] as const;
+export const PIPELINE_SECTIONS = ['throughput', 'cost', 'forge', 'fanout', 'log', 'latency', 'drain'] as const;
 export type PipelineSection = (typeof PIPELINE_SECTIONS)[number];
 
 interface Sizes {
@@ -44,6 +46,9 @@ interface Sizes {
   readonly latencyChanges: number;
 }
 
+/** Deliveries due when the drain whose memory is measured starts. */
+const DRAIN_DELIVERIES = 100;
+
 /** The slow receiver of the latency case: a SaaS endpoint behind Forge's egress proxy. */
 const RECEIVER_MS = 250;
 
@@ -58,6 +63,7 @@ interface Results {
   fanout?: FanOut;
   logPage?: LogPage;
   latency?: Latency;
+  drain?: DrainMemory;
 }
 
 const fixed = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
@@ -123,12 +129,28 @@ export async function runPipelineBenchmarks(options: { quick: boolean; sections:
   const appLog = quietAppLog();
   const receiver = await startBenchReceiver();
   const started = performance.now();
+  /** Peak memory while each case ran (sampled), so the process's peak RSS can be traced to a case. */
+  const memoryByCase: Record<string, { rssMb: number; heapUsedMb: number; externalMb: number }> = {};
   const timed = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
     log(`${what} ...`);
-    const value = await run();
-    log(`${what}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    return value;
+    const peak = { rssMb: 0, heapUsedMb: 0, externalMb: 0 };
+    const sample = () => {
+      const m = process.memoryUsage();
+      peak.rssMb = Math.max(peak.rssMb, m.rss / 2 ** 20);
+      peak.heapUsedMb = Math.max(peak.heapUsedMb, m.heapUsed / 2 ** 20);
+      peak.externalMb = Math.max(peak.externalMb, m.external / 2 ** 20);
+    };
+    const sampler = setInterval(sample, 200);
+    try {
+      const value = await run();
+      sample();
+      return value;
+    } finally {
+      clearInterval(sampler);
+      memoryByCase[what] = peak;
+      log(`${what}: ${((performance.now() - t0) / 1000).toFixed(1)} s; peak RSS ${fixed(peak.rssMb, 0)} MB, heap ${fixed(peak.heapUsedMb, 0)} MB, external ${fixed(peak.externalMb, 0)} MB`);
+    }
   };
   try {
     if (on('throughput')) results.throughput = await timed(`throughput, ${sizes.throughputChanges} changes x ${sizes.webhooks} webhooks`, () => measureThroughput(receiver, sizes.throughputChanges, sizes.webhooks));
@@ -150,6 +172,7 @@ export async function runPipelineBenchmarks(options: { quick: boolean; sections:
         await slow.stop();
       }
     }
+    if (on('drain')) results.drain = await timed(`drain memory, 1 invocation, ${DRAIN_DELIVERIES} deliveries`, () => measureDrainMemory(receiver, DRAIN_DELIVERIES));
   } finally {
     await receiver.stop();
     appLog.restore();
@@ -160,7 +183,7 @@ export async function runPipelineBenchmarks(options: { quick: boolean; sections:
   const strictPrediction = results.bulk && results.strict ? (results.strict.cost.deliveries / results.bulk.deliveries) * results.bulk.ceiling.predictedMinutes : undefined;
 
   const rows: string[][] = [];
-  const { throughput: tp, cost, bulk, strict, fanout, logPage, latency } = results;
+  const { throughput: tp, cost, bulk, strict, fanout, logPage, latency, drain } = results;
   if (tp) {
     rows.push([`throughput: pipeline deliveries/s (${tp.changes} x ${tp.webhooks})`, fixed(tp.pipelinePerSec, 1), '', '']);
     rows.push(['throughput: raw signed POSTs/s (same concurrency)', fixed(tp.rawPerSec, 1), '', '']);
@@ -184,6 +207,7 @@ export async function runPipelineBenchmarks(options: { quick: boolean; sections:
     rows.push([`fan-out 1 x ${fanout.webhooks}: rejected pushes`, whole(fanout.rejectedPushes), 'goal 0', verdict(fanout.rejectedPushes === 0)]);
     rows.push([`fan-out 1 x ${fanout.webhooks}: pushes / events`, `${whole(fanout.pushes)} / ${whole(fanout.events)}`, '', '']);
     rows.push([`fan-out 1 x ${fanout.webhooks}: simulated minutes`, fixed(fanout.simulatedMinutes, 2), '', '']);
+    rows.push([`setup: KVS requests to create a webhook with ${whole(fanout.webhooks)} existing`, whole(fanout.kvsRequestsPerCreate), `goal <= 10${fanout.createRateLimited > 0 ? `; ${whole(fanout.createRateLimited)} refused (429)` : ''}`, verdict(fanout.kvsRequestsPerCreate <= 10)]);
   }
   if (logPage) {
     rows.push([`log page of ${logPage.pageSize}: KVS units at ${whole(logPage.small)}`, `${whole(logPage.kvsUnitsSmall)} (${whole(logPage.kvsRequestsSmall)} req)`, '', '']);
@@ -204,7 +228,11 @@ export async function runPipelineBenchmarks(options: { quick: boolean; sections:
     ]);
     rows.push([`${name}: seconds of saves / to the last delivery; duplicates`, `${fixed(latency.savesSeconds, 1)} / ${fixed(latency.wallSeconds, 1)}; ${whole(latency.duplicates)}`, 'bulk route, one request per round', '']);
   }
-  rows.push(['peak RSS of the process (MB)', fixed(peakRssMb, 0), '', '']);
+  if (drain) {
+    rows.push([`drain memory: heap growth of 1 invocation (MB)`, fixed(drain.peakHeapMb, 1), `${whole(drain.delivered)} of ${whole(drain.deliveries)} delivered in it; Forge allows 512 MB`, verdict(drain.peakHeapMb < 128)]);
+    rows.push([`drain memory: heap retained after it (MB)`, fixed(drain.retainedHeapMb, 1), 'after a full GC', '']);
+  }
+  rows.push(['peak RSS of the process (MB)', fixed(peakRssMb, 0), 'goal <= 400', verdict(peakRssMb <= 400)]);
 
   console.log('');
   console.log(`Webhook pipeline on the offline host${options.quick ? ' (--quick: smaller bursts)' : ''}; app at ${commitOf()}`);
@@ -282,6 +310,7 @@ export async function runPipelineBenchmarks(options: { quick: boolean; sections:
         }
       : undefined,
     fanout,
+    setup: fanout ? { existingWebhooks: fanout.webhooks, kvsRequestsPerCreate: fanout.kvsRequestsPerCreate, kvsRateLimited: fanout.createRateLimited } : undefined,
     logPage,
     latency: latency
       ? {
@@ -298,7 +327,8 @@ export async function runPipelineBenchmarks(options: { quick: boolean; sections:
           wallSeconds: latency.wallSeconds,
         }
       : undefined,
-    memory: { peakRssMb },
+    drainMemory: drain,
+    memory: { peakRssMb, byCase: memoryByCase },
   };
   writeResults(json, options);
 }
@@ -308,9 +338,10 @@ const SECTION_KEYS: Readonly<Record<PipelineSection, readonly string[]>> = {
   throughput: ['throughput'],
   cost: ['cost'],
   forge: ['bulk', 'forge'],
-  fanout: ['fanout'],
+  fanout: ['fanout', 'setup'],
   log: ['logPage'],
   latency: ['latency'],
+  drain: ['drainMemory'],
 };
 
 interface Provenance {
