@@ -13,7 +13,7 @@ function created(overrides: Partial<Parameters<typeof createDelivery>[0]> = {}):
     project: { id: 10_000, key: 'DEMO', name: 'Demo' },
     fieldNames: ['Budget'],
     order: NOW - 1_000,
-    body: '{"revision":14}',
+    body: { inline: '{"revision":14}' },
     nowMs: NOW,
     ...overrides,
   });
@@ -35,6 +35,15 @@ describe('createDelivery', () => {
     ['test', false],
   ] as const)('a %s delivery keeps its project order: %s', (event, ordered) => {
     expect(created({ event }).ordered).toBe(ordered);
+  });
+
+  it.each([
+    ['a test carries its body itself', { inline: '{"type":"test"}' }, { body: '{"type":"test"}', bodyRef: undefined }],
+    ["a change's delivery names the body its change's deliveries share", { ref: 'change-1.abc' }, { body: undefined, bodyRef: 'change-1.abc' }],
+  ])('%s', (_label, body, expected) => {
+    const d = created({ body });
+    expect({ body: d.body, bodyRef: d.bodyRef }).toEqual(expected);
+    expect(deliveryRecordSchema.parse(d)).toEqual(d);
   });
 
   it('copies the field names (a later change of the caller\'s array does not reach the record)', () => {
