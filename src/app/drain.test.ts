@@ -602,3 +602,28 @@ describe('drain: recovery after a drain died holding the lease', () => {
     expect(stored(ports, 'msg_next').status).toBe('delivered');
   });
 });
+
+describe('drain: shared bodies', () => {
+  it("sends the body its change's deliveries share", async () => {
+    const shared = '{"type":"projectrak.fields.updated","data":{"revision":14}}';
+    const d = { ...aDelivery({ deliveryId: 'msg_shared', webhookId: HOOK, projectId: 1 }), body: undefined, bodyRef: 'change-1.abc' };
+    const ports = world([d]);
+    await ports.deliveries.saveBodies([{ ref: 'change-1.abc', body: shared }]);
+
+    await drain(ports);
+
+    expect(ports.http.requests.map((r) => r.body)).toEqual([shared]);
+    expect(stored(ports, 'msg_shared').status).toBe('delivered');
+  });
+
+  it('a body past retention fails its delivery at once, with the reason; its project goes on', async () => {
+    const d = { ...aDelivery({ deliveryId: 'msg_lost', webhookId: HOOK, projectId: 1 }), body: undefined, bodyRef: 'change-1.gone' };
+    const ports = world([d, aDelivery({ deliveryId: 'msg_next', webhookId: HOOK, projectId: 1, order: T0 })]);
+
+    await drain(ports);
+
+    expect(sentIds(ports)).toEqual(['msg_next']);
+    expect(stored(ports, 'msg_lost')).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(stored(ports, 'msg_lost').lastError).toMatch(/body/i);
+  });
+});
