@@ -63,12 +63,17 @@ async function retrying<T>(t: TestHost, what: string, run: () => Promise<T>): Pr
   }
 }
 
-async function startRig(receiver: BenchReceiver, options: { fidelity: FidelityOption; webhooks: number; extraProjects?: number }): Promise<Rig> {
+/**
+ * `storage: 'file'` keeps the host's state in a temporary SQLite file: the cases that store
+ * thousands of deliveries held them all in memory otherwise (100,000 in the log case were most of
+ * the benchmark's peak RSS). The real-time speed cases keep it in memory: a file's writes halve
+ * their ratio against the raw loop, and they store little.
+ */
+async function startRig(receiver: BenchReceiver, options: { fidelity: FidelityOption; webhooks: number; extraProjects?: number; storage?: 'memory' | 'file' }): Promise<Rig> {
   receiver.clear();
-  // The host's state in a file, not in memory: 100,000 stored deliveries held by an in-memory
-  // SQLite database were most of the benchmark's peak RSS; a file keeps only SQLite's page cache resident.
   const dir = mkdtempSync(join(tmpdir(), 'prw-bench-host-'));
-  const t = await startTestHost({ allowLoopbackTargets: true, egressFetch: receiver.trustedFetch, fidelity: options.fidelity, databaseFile: join(dir, 'host.db') });
+  const databaseFile = options.storage === 'memory' ? ':memory:' : join(dir, 'host.db');
+  const t = await startTestHost({ allowLoopbackTargets: true, egressFetch: receiver.trustedFetch, fidelity: options.fidelity, databaseFile });
   for (let i = 0; i < (options.extraProjects ?? 0); i++) {
     t.host.jira.addProject({ id: 20_000 + i, key: bulkProjectKey(i), name: `Bench project ${i}`, projectTypeKey: 'business', browsers: [], admins: [] });
   }
@@ -254,7 +259,7 @@ async function rawLoop(receiver: BenchReceiver, hooks: Rig['hooks'], perHook: nu
 }
 
 export async function measureThroughput(receiver: BenchReceiver, changes: number, webhooks: number): Promise<Throughput> {
-  const rig = await startRig(receiver, { fidelity: UNLIMITED, webhooks });
+  const rig = await startRig(receiver, { fidelity: UNLIMITED, webhooks, storage: 'memory' });
   try {
     // Warm-up: one change through the whole path (first compiles, TLS sessions, SQLite statements).
     await resolverSaves(rig, 1, 1);
@@ -495,7 +500,7 @@ export interface Latency {
  * one webhook sustains when the endpoint, not the platform, is slow. The receiver must track order.
  */
 export async function measureLatency(receiver: BenchReceiver, receiverMs: number, projects: number, changesPerProject: number): Promise<Latency> {
-  const rig = await startRig(receiver, { fidelity: UNLIMITED, webhooks: 1, extraProjects: projects });
+  const rig = await startRig(receiver, { fidelity: UNLIMITED, webhooks: 1, extraProjects: projects, storage: 'memory' });
   try {
     const hook = rig.hooks[0];
     if (!hook) throw new Error('bench: no webhook');
