@@ -76,6 +76,9 @@ interface DrainRun {
   listing: { complete: boolean; lagging: boolean; listAgain: boolean };
   /** Pending deliveries as this run knows them: the last listing, reads by key and its own writes on top. */
   view: Map<string, DeliveryRecord>;
+  /** Ids this run read by key that no listing has shown yet: handed to the next drain if still pending. */
+  readonly unlisted: Set<string>;
+  readonly budget: { readonly maxAttempts: number; readonly maxMs: number };
   failuresInARow: number;
   /** Failed requests in a row as they complete (both chunks in flight): opens the circuit before the outcomes are recorded. */
   streak: number;
@@ -166,6 +169,8 @@ async function startDrain(deps: DrainDeps, message: { readonly webhookId: string
     written: new Map(),
     listing: { complete: false, lagging: false, listAgain: true },
     view: new Map(),
+    unlisted: new Set(),
+    budget: deps.budget ?? DRAIN_BUDGET,
     failuresInARow: 0,
     streak: 0,
     tally: { attempts: 0, delivered: 0, failed: 0, deferred: 0 },
@@ -180,7 +185,7 @@ async function startDrain(deps: DrainDeps, message: { readonly webhookId: string
  * the webhook keeps `maxInFlight` requests open; at most two chunks are outstanding at once.
  */
 async function drainUntilDone(run: DrainRun): Promise<boolean> {
-  const budget = run.deps.budget ?? DRAIN_BUDGET;
+  const { budget } = run;
   /** Chunks sent and not yet settled, oldest first (at most two). */
   const inFlight: InFlightChunk[] = [];
   const settleOldest = async () => {
@@ -258,9 +263,17 @@ async function readPending(run: DrainRun): Promise<{ pending: DeliveryRecord[]; 
   const ids = [...new Set([...run.known, ...dueBlockedIds(run.state.blocked, now)])];
   run.known.clear();
   const [byKey, listed] = await Promise.all([ids.length > 0 ? deps.deliveries.loadMany(ids) : [], run.listing.listAgain ? deps.deliveries.listPending(webhookId, LISTING) : undefined]);
-  if (listed) run.view = new Map(listed.records.map((r) => [r.deliveryId, run.written.get(r.deliveryId) ?? r]));
-  for (const record of byKey) run.view.set(record.deliveryId, record);
+  if (listed) {
+    run.view = new Map(listed.records.map((r) => [r.deliveryId, run.written.get(r.deliveryId) ?? r]));
+    for (const r of listed.records) run.unlisted.delete(r.deliveryId);
+  }
+  for (const record of byKey) {
+    run.view.set(record.deliveryId, record);
+    if (!listed?.records.some((r) => r.deliveryId === record.deliveryId)) run.unlisted.add(record.deliveryId);
+  }
   const found = new Set(byKey.map((d) => d.deliveryId));
+  // Gone by key (past retention) though an index page may still list it: not pending any more.
+  for (const id of ids) if (!found.has(id)) run.view.delete(id);
   run.state = { ...run.state, blocked: pruneBlocked(run.state.blocked, run.view, new Set(ids.filter((id) => !found.has(id)))) };
   for (const [id, d] of run.view) if (d.webhookId !== webhookId || d.status !== 'pending') run.view.delete(id);
   if (listed) {
@@ -328,7 +341,9 @@ async function send(run: DrainRun, lanes: readonly (readonly DeliveryRecord[])[]
   const sendLane = async (lane: readonly DeliveryRecord[]): Promise<void> => {
     let behind: number | undefined;
     for (const claimed of lane) {
-      if (behind !== undefined || disabled || (run.streak >= CIRCUIT_BREAKER_FAILURES && claimed.ordered)) {
+      // Past the run's time budget no request starts (the lease must outlast the requests in flight): the next drain sends it.
+      const overTime = run.deps.clock.now() - run.startedAt >= run.budget.maxMs;
+      if (behind !== undefined || disabled || overTime || (run.streak >= CIRCUIT_BREAKER_FAILURES && claimed.ordered)) {
         results.push({ claimed, ...(behind !== undefined ? { waitUntil: behind } : {}) });
         continue;
       }
@@ -465,8 +480,10 @@ async function finishDrain(run: DrainRun, workLeft: boolean): Promise<DrainRepor
   const now = deps.clock.now();
   const next = run.webhook.active ? planNextWakeUp({ nowMs: now, workLeft, indexLags: run.listing.lagging, dueTimes: await nextDueTimes(run, now), notedWakeAt: run.state.wakeAt }) : await laterWakeOfDisabled(run, now);
   const planned = next ? { ...run.state, wakeAt: now + next.delaySeconds * 1000 } : run.state;
+  // What only reads by key showed (the index lags) goes to the next drain by key too.
+  const carry = [...run.unlisted].filter((id) => run.view.has(id));
   // Over budget, the lease goes whatever was asked meanwhile: the wake-up below takes it on.
-  const released = await letGoOfLease(deps.states, deps.ownerId, planned, workLeft);
+  const released = await letGoOfLease(deps.states, deps.ownerId, planned, workLeft, carry);
   if (released.kind === 'released') {
     // Pushed after the lease is free, so the drain it starts is never turned away as busy.
     if (next) await deps.queue.wakeDrains([{ webhookId, deliveryIds: [], delaySeconds: next.delaySeconds }]);

@@ -42,10 +42,17 @@ export async function takeLease(
  * The holder lets go of the lease, unless a rerun was asked for meanwhile (then it drains again
  * with the state as stored). `force`: lets go all the same; a wake-up the caller pushes takes over.
  */
-export async function letGoOfLease(states: WebhookStateStore, owner: string, state: WebhookStateRecord, force: boolean): Promise<{ kind: 'released' } | { kind: 'rerun'; state: WebhookStateRecord }> {
+export async function letGoOfLease(
+  states: WebhookStateStore,
+  owner: string,
+  state: WebhookStateRecord,
+  force: boolean,
+  /** Ids the next drain should read by key (the index may not show them yet). */
+  carry: readonly string[] = [],
+): Promise<{ kind: 'released' } | { kind: 'rerun'; state: WebhookStateRecord }> {
   let current = state;
   for (let attempt = 0; attempt < 8; attempt += 1) {
-    const decision = releaseLease(current, force);
+    const decision = releaseLease(current, force, carry);
     if (decision.kind === 'rerun') return decision;
     if (await states.compareAndSet(current, { ...decision.next, version: current.version + 1 })) return { kind: 'released' };
     const stored = await states.load(state.webhookId);

@@ -53,11 +53,11 @@ export function acquireLease(
 /**
  * The holder lets go, unless a rerun was asked for meanwhile: then it keeps the lease and drains
  * again. `force` lets go all the same (over budget, or failing: a new wake-up takes the rest, and
- * the ids handed over stay for it).
+ * the ids handed over stay for it). `carry`: ids the next drain reads by key (the index lags).
  */
-export function releaseLease(state: WebhookStateRecord, force: boolean): { kind: 'rerun'; state: WebhookStateRecord } | { kind: 'release'; next: WebhookStateRecord } {
+export function releaseLease(state: WebhookStateRecord, force: boolean, carry: readonly string[] = []): { kind: 'rerun'; state: WebhookStateRecord } | { kind: 'release'; next: WebhookStateRecord } {
   if (state.rerun && !force) return { kind: 'rerun', state: { ...state, rerun: false } };
-  return { kind: 'release', next: { ...state, leaseOwner: '', leaseUntil: 0, rerun: false, inbox: force ? state.inbox : [] } };
+  return { kind: 'release', next: { ...state, leaseOwner: '', leaseUntil: 0, rerun: false, inbox: mergeIds(force ? state.inbox : [], carry) } };
 }
 
 /**
