@@ -33,6 +33,8 @@ const webhook = z.looseObject({
   active: z.boolean(),
   projects: z.array(z.string()).nullable(),
   fields: z.array(z.number().int()).nullable(),
+  /** Requests open at once to this webhook (different projects). */
+  maxInFlight: z.number().int(),
   createdAt: z.number(),
   updatedAt: z.number(),
   previousSecretUntil: z.number().nullable(),
@@ -62,6 +64,11 @@ const delivery = z.looseObject({
   lastAttemptAt: z.number().nullable(),
   lastStatusCode: z.number().int().nullable(),
   lastError: z.string().nullable(),
+  /** false: sent at an admin's request (a test, a redelivery), outside its project's order. */
+  ordered: z.boolean(),
+  /** Who cancelled it (account id; null when the app did) and when. */
+  cancelledBy: z.string().nullable(),
+  cancelledAt: z.number().nullable(),
 });
 
 const attempt = z.looseObject({

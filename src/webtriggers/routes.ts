@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { createField, loadFieldCatalog } from '../app/field-catalog';
 import { readBulkSave, saveManyProjects } from '../app/bulk-save';
 import { BULK_MAX_PROJECTS, patchProjectFields, readProjectFields } from '../app/management-api';
-import { createWebhook, deleteWebhook, getDelivery, getWebhook, listDeliveries, listWebhooks, redeliver, rotateSecret, sendTestDelivery, updateWebhook } from '../app/webhooks';
+import { cancelDelivery, createWebhook, deleteWebhook, getDelivery, getWebhook, listDeliveries, listWebhooks, redeliver, rotateSecret, sendTestDelivery, updateWebhook } from '../app/webhooks';
 import type { ManagementApiDeps } from '../forge/api-composition';
 import { plainRecord } from '../shared/plain-record';
 import { OPTION_FIELD_TYPES } from '../shared/field-rules';
@@ -108,13 +108,21 @@ export const schemas = {
       max: { count: BULK_MAX_PROJECTS, message: `at most ${BULK_MAX_PROJECTS} projects per request` },
     }),
   }),
-  createWebhook: z.strictObject({ name: createShape.name, url: webhookUrl, active: createShape.active, projects: createShape.projectKeys, fields: createShape.fieldIds }),
+  createWebhook: z.strictObject({
+    name: createShape.name,
+    url: webhookUrl,
+    active: createShape.active,
+    projects: createShape.projectKeys,
+    fields: createShape.fieldIds,
+    maxInFlight: createShape.maxInFlight,
+  }),
   updateWebhook: z.strictObject({
     name: createShape.name.optional(),
     url: webhookUrl.optional(),
     active: createShape.active,
     projects: createShape.projectKeys,
     fields: createShape.fieldIds,
+    maxInFlight: createShape.maxInFlight,
   }),
   testDelivery: z.strictObject({ project: projectKey.optional() }),
   deliveriesQuery: z.strictObject({
@@ -135,6 +143,7 @@ export function toApiWebhook(w: WebhookDto) {
     active: w.active,
     projects: w.projectKeys,
     fields: w.fieldIds,
+    maxInFlight: w.maxInFlight,
     createdAt: w.createdAt,
     updatedAt: w.updatedAt,
     previousSecretUntil: w.previousSecretUntil,
@@ -257,7 +266,7 @@ export const ROUTES: readonly Route[] = [
     summary: 'Create a webhook; the answer holds its signing secret, the only time it is shown',
     body: schemas.createWebhook,
     run: async ({ deps, body }) => {
-      const created = await createWebhook(deps, { name: body.name, url: body.url, active: body.active, projectKeys: body.projects, fieldIds: body.fields });
+      const created = await createWebhook(deps, { name: body.name, url: body.url, active: body.active, projectKeys: body.projects, fieldIds: body.fields, maxInFlight: body.maxInFlight });
       return json(201, { webhook: toApiWebhook(created.webhook), secret: created.secret }, { Location: [await apiUrl(`/webhooks/${created.webhook.id}`)] });
     },
   }),
@@ -287,6 +296,7 @@ export const ROUTES: readonly Route[] = [
             ...(body.active !== undefined ? { active: body.active } : {}),
             ...(body.projects !== undefined ? { projectKeys: body.projects } : {}),
             ...(body.fields !== undefined ? { fieldIds: body.fields } : {}),
+            ...(body.maxInFlight !== undefined ? { maxInFlight: body.maxInFlight } : {}),
           }),
         ),
       ),
@@ -341,8 +351,16 @@ export const ROUTES: readonly Route[] = [
     path: '/deliveries/{id}/redeliver',
     answers: [{ status: 202, schema: A.delivery, description: 'The delivery, due again now' }],
     errors: [409],
-    summary: 'Send one delivery again (same webhook-id and body)',
+    summary: 'Send one delivery again at once, outside its project\'s order (same webhook-id and body)',
     run: async ({ deps, params }) => json(202, await redeliver(deps, params.id ?? '')),
+  }),
+  route({
+    method: 'POST',
+    path: '/deliveries/{id}/cancel',
+    answers: [{ status: 200, schema: A.delivery, description: 'The delivery, cancelled' }],
+    errors: [409],
+    summary: "Give a pending delivery up: its project's later changes go on without it",
+    run: async ({ deps, params }) => json(200, await cancelDelivery(deps, params.id ?? '')),
   }),
 ];
 

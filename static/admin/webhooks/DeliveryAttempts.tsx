@@ -32,12 +32,26 @@ export function DeliveryAttempts({ summary, url }: { readonly summary: DeliveryS
         <Heading>Request body</Heading>
         <Code testId="delivery-body">{prettyJson(delivery.body)}</Code>
       </div>
+      {delivery.cancelledAt !== null ? (
+        <p data-testid="delivery-cancelled" style={{ margin: 0 }}>
+          Cancelled by <CancelledBy accountId={delivery.cancelledBy} /> on {exactTime(delivery.cancelledAt)}.
+        </p>
+      ) : null}
+      {!delivery.ordered && delivery.event === 'updated' ? <Subtle>Sent again at an admin&apos;s request, outside its project&apos;s order.</Subtle> : null}
       {delivery.attemptLog.length === 0 ? <Subtle>No attempt yet{delivery.nextAttemptAt !== null ? <>; the first is due <When at={delivery.nextAttemptAt} future /></> : null}.</Subtle> : null}
       {[...delivery.attemptLog].reverse().map((attempt) => (
         <AttemptView key={attempt.attempt} attempt={attempt} url={url} latestOfPending={delivery.status === 'pending' && attempt.attempt === latest} />
       ))}
     </Stack>
   );
+}
+
+/** Who cancelled a delivery, by name when Jira tells it (null: the app, when its webhook was deleted). */
+function CancelledBy({ accountId }: { readonly accountId: string | null }) {
+  const { state } = useResolverQuery('getUsers', { accountIds: accountId ? [accountId] : [] }, { enabled: accountId !== null });
+  if (accountId === null) return <>the app (its webhook was deleted)</>;
+  const name = state.status === 'ready' ? state.value.users.find((u) => u.accountId === accountId)?.displayName : undefined;
+  return <>{name ?? accountId}</>;
 }
 
 function AttemptView({ attempt, url, latestOfPending }: { readonly attempt: AttemptDto; readonly url: string; /** Only this attempt says when the next one comes. */ readonly latestOfPending: boolean }) {

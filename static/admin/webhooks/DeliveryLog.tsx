@@ -5,6 +5,7 @@ import { token } from '@atlaskit/tokens';
 import { useState } from 'react';
 import { DELIVERY_STATUS_FILTERS, type DeliverySummaryDto } from '../../../src/shared/webhooks-contract';
 import { Inline, Loading, PageError, Subtle } from '../../common/layout';
+import { ConfirmModal } from '../common/ConfirmModal';
 import { DeliveryAttempts } from './DeliveryAttempts';
 import type { DeliveryLogState, StatusFilter } from './use-delivery-log';
 import { deliveryState, deliverySummary } from './delivery-text';
@@ -70,6 +71,7 @@ interface DeliveryItemProps {
 }
 
 function DeliveryItem({ delivery, url, open, onToggle, log, canSend }: DeliveryItemProps) {
+  const [confirmingCancel, setConfirmingCancel] = useState(false);
   const now = Date.now();
   const status = deliveryState(delivery, now);
   const highlighted = log.highlighted === delivery.id;
@@ -110,7 +112,21 @@ function DeliveryItem({ delivery, url, open, onToggle, log, canSend }: DeliveryI
             </Button>
           </Inline>
         ) : null}
+        {delivery.status === 'pending' ? (
+          <Inline gap="space.050" wrap={false}>
+            <Button spacing="compact" onClick={() => setConfirmingCancel(true)} isDisabled={log.busy !== null && log.busy !== `cancel:${delivery.id}`} testId="delivery-cancel">
+              Cancel delivery
+            </Button>
+          </Inline>
+        ) : null}
       </div>
+      {confirmingCancel ? (
+        <ConfirmModal title="Cancel this delivery?" confirmLabel="Cancel delivery" appearance="warning" testId="cancel-delivery" onConfirm={() => log.cancel(delivery)} onClose={() => setConfirmingCancel(false)}>
+          <p>
+            The receiver will not get this change of {delivery.project.key}. Later changes of {delivery.project.key} that wait behind it are sent right away. The log keeps the delivery, marked as cancelled by you.
+          </p>
+        </ConfirmModal>
+      ) : null}
       {open ? (
         <div id={panelId} style={{ paddingLeft: `min(${token('space.400')}, 4vw)` }}>
           <DeliveryAttempts summary={delivery} url={url} />

@@ -5,7 +5,7 @@ import Spinner from '@atlaskit/spinner';
 import Textfield from '@atlaskit/textfield';
 import { token } from '@atlaskit/tokens';
 import { useState } from 'react';
-import { WEBHOOK_NAME_MAX_LENGTH, type WebhookDto } from '../../../src/shared/webhooks-contract';
+import { WEBHOOK_IN_FLIGHT, WEBHOOK_NAME_MAX_LENGTH, type WebhookDto } from '../../../src/shared/webhooks-contract';
 import { call, type ResolverValue } from '../../common/api';
 import { flag } from '../../common/flags';
 import { menuAboveModal } from '../../common/portal';
@@ -157,6 +157,31 @@ export function WebhookFormModal({ webhook, otherNames, onClose, onSaved }: Webh
             <ErrorMessage>{errors.fieldIds}</ErrorMessage>
           ) : (
             <HelperMessage>Optional. Requests then list only these fields, and a save that changes none of them sends nothing.</HelperMessage>
+          )}
+        </div>
+      </div>
+      <div>
+        <Label htmlFor="webhook-in-flight">Requests in flight</Label>
+        <Textfield
+          id="webhook-in-flight"
+          type="number"
+          min={WEBHOOK_IN_FLIGHT.min}
+          max={WEBHOOK_IN_FLIGHT.max}
+          width="small"
+          value={state.maxInFlight}
+          onChange={(e) => change({ ...state, maxInFlight: e.currentTarget.value })}
+          isInvalid={errors.maxInFlight !== undefined}
+          aria-describedby="webhook-in-flight-message"
+          isDisabled={saving}
+          testId="webhook-in-flight-input"
+        />
+        <div id="webhook-in-flight-message">
+          {errors.maxInFlight ? (
+            <ErrorMessage>{errors.maxInFlight}</ErrorMessage>
+          ) : (
+            <HelperMessage>
+              How many requests may be open at once, each for a different project ({WEBHOOK_IN_FLIGHT.min} to {WEBHOOK_IN_FLIGHT.max}). A project&apos;s changes always go one after another, in the order they were saved.
+            </HelperMessage>
           )}
         </div>
       </div>

@@ -5,7 +5,7 @@ import { attemptOutcome, clockTime, deliveryState, deliverySummary, disabledReas
 const URL_ = 'https://hooks.example.com/projectrak';
 const NOW = Date.UTC(2026, 11, 2, 13, 0);
 
-type StateInput = Pick<DeliverySummaryDto, 'status' | 'attempts' | 'nextAttemptAt' | 'lastStatusCode' | 'lastError'>;
+type StateInput = Pick<DeliverySummaryDto, 'status' | 'attempts' | 'nextAttemptAt' | 'lastStatusCode' | 'lastError'> & Partial<Pick<DeliverySummaryDto, 'ordered' | 'cancelledAt' | 'cancelledBy'>>;
 const delivery = (overrides: Partial<StateInput> = {}): StateInput => ({ status: 'pending', attempts: 0, nextAttemptAt: null, lastStatusCode: null, lastError: null, ...overrides });
 
 describe('failureText', () => {
@@ -54,6 +54,20 @@ describe('deliveryState', () => {
 
   it('a delivery sent fine and asked for again is being sent again, not retrying', () => {
     expect(deliveryState(delivery({ attempts: 1, nextAttemptAt: NOW, lastStatusCode: 200 }), NOW, 'UTC')).toEqual({ label: 'Waiting', appearance: 'inprogress', sentence: 'Sending again, attempt 2, due now' });
+  });
+
+  it('a change waiting behind an earlier one of its project says so, with the latest time it goes', () => {
+    expect(deliveryState(delivery({ attempts: 0, nextAttemptAt: Date.UTC(2026, 11, 2, 14, 5), ordered: true }), NOW, 'UTC')).toEqual({
+      label: 'Waiting',
+      appearance: 'inprogress',
+      sentence: 'Waiting for an earlier change of its project, next at 14:05 at the latest',
+    });
+    // A test or a redelivery does not wait for its project.
+    expect(deliveryState(delivery({ attempts: 0, nextAttemptAt: Date.UTC(2026, 11, 2, 14, 5), ordered: false }), NOW, 'UTC').sentence).toBe('First attempt at 14:05');
+  });
+
+  it('a cancelled delivery says when', () => {
+    expect(deliveryState(delivery({ status: 'cancelled', cancelledAt: Date.UTC(2026, 11, 2, 12, 30), cancelledBy: 'acc-1' }), NOW, 'UTC').sentence).toBe('Cancelled at 12:30');
   });
 
   it('waiting, delivered, failed, cancelled, and a status this UI does not know', () => {

@@ -103,7 +103,11 @@ const plural = (n: number, one: string, many: string) => (n === 1 ? `1 ${one}` :
  * (not a blue "Pending"), with the attempt coming and when. Statuses this UI does not know yet
  * show by their name.
  */
-export function deliveryState(delivery: Pick<DeliverySummaryDto, 'status' | 'attempts' | 'nextAttemptAt' | 'lastStatusCode' | 'lastError'>, now: number, timeZone?: string): DeliveryState {
+export function deliveryState(
+  delivery: Pick<DeliverySummaryDto, 'status' | 'attempts' | 'nextAttemptAt' | 'lastStatusCode' | 'lastError'> & Partial<Pick<DeliverySummaryDto, 'ordered' | 'cancelledAt'>>,
+  now: number,
+  timeZone?: string,
+): DeliveryState {
   const { status, attempts, nextAttemptAt } = delivery;
   const at = (ms: number) => (ms <= now ? 'due now' : `next at ${clockTime(ms, now, timeZone)}`);
   switch (status) {
@@ -112,8 +116,12 @@ export function deliveryState(delivery: Pick<DeliverySummaryDto, 'status' | 'att
     case 'failed':
       return { label: 'Failed', appearance: 'removed', sentence: `Gave up after ${plural(attempts, 'attempt', 'attempts')}` };
     case 'cancelled':
-      return { label: 'Cancelled', appearance: 'default', sentence: null };
+      return { label: 'Cancelled', appearance: 'default', sentence: delivery.cancelledAt ? `Cancelled at ${clockTime(delivery.cancelledAt, now, timeZone)}` : null };
     case 'pending': {
+      // Moved behind an earlier change of its project that is being retried (ordered per project).
+      if (attempts === 0 && delivery.ordered !== false && nextAttemptAt !== null && nextAttemptAt > now) {
+        return { label: 'Waiting', appearance: 'inprogress', sentence: `Waiting for an earlier change of its project, ${at(nextAttemptAt)} at the latest` };
+      }
       if (attempts === 0) return { label: 'Waiting', appearance: 'inprogress', sentence: nextAttemptAt === null ? 'Waiting for its first attempt' : `First attempt ${at(nextAttemptAt).replace('next ', '')}` };
       const next = attempts + 1;
       const lastFailed = delivery.lastError !== null || (delivery.lastStatusCode !== null && (delivery.lastStatusCode < 200 || delivery.lastStatusCode > 299));
@@ -161,7 +169,12 @@ export function disabledReasonText(reason: string): string {
  * A delivery's line in the log: what it is doing, then what the receiver last did ("Retrying,
  * attempt 3 of 8, next at 14:05 · The receiver answered 500 Internal Server Error").
  */
-export function deliverySummary(delivery: Pick<DeliverySummaryDto, 'status' | 'attempts' | 'nextAttemptAt' | 'lastStatusCode' | 'lastError'>, url: string, now: number, timeZone?: string): string {
+export function deliverySummary(
+  delivery: Pick<DeliverySummaryDto, 'status' | 'attempts' | 'nextAttemptAt' | 'lastStatusCode' | 'lastError'> & Partial<Pick<DeliverySummaryDto, 'ordered' | 'cancelledAt'>>,
+  url: string,
+  now: number,
+  timeZone?: string,
+): string {
   const state = deliveryState(delivery, now, timeZone);
   const failure = delivery.status === 'delivered' ? null : failureText({ url, statusCode: delivery.lastStatusCode, error: delivery.lastError });
   const answered = delivery.status === 'delivered' && delivery.lastStatusCode !== null ? `answered ${statusText(delivery.lastStatusCode)}` : null;

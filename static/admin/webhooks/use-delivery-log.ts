@@ -21,11 +21,13 @@ export interface DeliveryLogState {
   /** The delivery a test send made, to point it out in the log. */
   readonly highlighted: string | null;
   /** Which long action runs now (the buttons show progress and wait). */
-  readonly busy: 'test' | 'resend' | `redeliver:${string}` | null;
+  readonly busy: 'test' | 'resend' | `redeliver:${string}` | `cancel:${string}` | null;
   setFilter(filter: StatusFilter): void;
   loadMore(): Promise<void>;
   sendTest(): Promise<void>;
   redeliver(delivery: DeliverySummaryDto): Promise<void>;
+  /** Gives a pending delivery up; answers the error to show in the confirmation, or null. */
+  cancel(delivery: DeliverySummaryDto): Promise<CallError | null>;
   resendFailed(since: number): Promise<CallError | null>;
 }
 
@@ -118,6 +120,20 @@ export function useDeliveryLog(webhookId: string, onChanged: () => void): Delive
     [onChanged],
   );
 
+  const cancel = useCallback(
+    async (delivery: DeliverySummaryDto) => {
+      setBusy(`cancel:${delivery.id}`);
+      const result = await call('cancelDelivery', { deliveryId: delivery.id });
+      setBusy(null);
+      if (!result.ok) return result.error;
+      flag('success', 'Delivery cancelled', `Later changes of ${delivery.project.key} are sent without it.`);
+      setDeliveries((shown) => upsertDelivery(shown, result.value));
+      onChanged();
+      return null;
+    },
+    [onChanged],
+  );
+
   const resendFailed = useCallback(
     async (since: number) => {
       setBusy('resend');
@@ -138,5 +154,5 @@ export function useDeliveryLog(webhookId: string, onChanged: () => void): Delive
     setFilterState(next);
   }, []);
 
-  return { filter, deliveries, loading, loadingMore, hasMore: cursor !== null, error, highlighted, busy, setFilter, loadMore, sendTest, redeliver, resendFailed };
+  return { filter, deliveries, loading, loadingMore, hasMore: cursor !== null, error, highlighted, busy, setFilter, loadMore, sendTest, redeliver, cancel, resendFailed };
 }

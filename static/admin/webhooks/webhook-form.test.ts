@@ -28,6 +28,10 @@ describe('validateWebhookForm', () => {
     [{ name: 'New', url: '' }, { url: 'Enter the https:// URL that should receive the requests.' }],
     [{ name: 'New', url: 'http://a.example.com' }, { url: 'Only secure URLs are supported: the URL must start with https://.' }],
     [{ name: 'New', url: 'HTTPS://a.example.com' }, {}],
+    [{ name: 'New', url: 'https://a.example.com', maxInFlight: '0' }, { maxInFlight: 'Enter a whole number from 1 to 20.' }],
+    [{ name: 'New', url: 'https://a.example.com', maxInFlight: '21' }, { maxInFlight: 'Enter a whole number from 1 to 20.' }],
+    [{ name: 'New', url: 'https://a.example.com', maxInFlight: '2.5' }, { maxInFlight: 'Enter a whole number from 1 to 20.' }],
+    [{ name: 'New', url: 'https://a.example.com', maxInFlight: ' 20 ' }, {}],
   ])('%p gives %p', (typed, expected) => {
     expect(validateWebhookForm({ ...emptyWebhookForm(), ...typed }, ['Finance'])).toEqual(expected);
   });
@@ -35,11 +39,12 @@ describe('validateWebhookForm', () => {
 
 describe('resolver inputs', () => {
   it('creates with trimmed text and null for "every project / field"', () => {
-    expect(toCreateInput({ name: ' CRM ', url: ' https://crm.example.com/h ', projectKeys: [], fieldIds: [3] })).toEqual({
+    expect(toCreateInput({ name: ' CRM ', url: ' https://crm.example.com/h ', projectKeys: [], fieldIds: [3], maxInFlight: '5' })).toEqual({
       name: 'CRM',
       url: 'https://crm.example.com/h',
       projectKeys: null,
       fieldIds: [3],
+      maxInFlight: 5,
     });
   });
 
@@ -48,6 +53,7 @@ describe('resolver inputs', () => {
     expect(toUpdateInput(webhook, form)).toEqual({ id: 'wh1' });
     expect(toUpdateInput(webhook, { ...form, projectKeys: [], fieldIds: [7] })).toEqual({ id: 'wh1', projectKeys: null, fieldIds: [7] });
     expect(toUpdateInput(webhook, { ...form, name: 'Finance 2' })).toEqual({ id: 'wh1', name: 'Finance 2' });
+    expect(toUpdateInput(webhook, { ...form, maxInFlight: '12' })).toEqual({ id: 'wh1', maxInFlight: 12 });
   });
 
   it('puts the server field errors on the form fields', () => {

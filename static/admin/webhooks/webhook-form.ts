@@ -1,5 +1,5 @@
 import { nameProblem } from '../../../src/shared/field-rules';
-import { WEBHOOK_FILTER_MAX_ITEMS, WEBHOOK_NAME_MAX_LENGTH, type WebhookDto, type WebhookPayloads } from '../../../src/shared/webhooks-contract';
+import { WEBHOOK_FILTER_MAX_ITEMS, WEBHOOK_IN_FLIGHT, WEBHOOK_NAME_MAX_LENGTH, type WebhookDto, type WebhookPayloads } from '../../../src/shared/webhooks-contract';
 
 /**
  * The create/edit form of a webhook as plain data: what the admin typed, the checks made before
@@ -13,18 +13,20 @@ export interface WebhookFormState {
   /** Empty: every project / every field (the contract's null). */
   readonly projectKeys: readonly string[];
   readonly fieldIds: readonly number[];
+  /** Requests open at once (different projects), as typed. */
+  readonly maxInFlight: string;
 }
 
-export const WEBHOOK_FORM_FIELDS = ['name', 'url', 'projectKeys', 'fieldIds'] as const;
+export const WEBHOOK_FORM_FIELDS = ['name', 'url', 'projectKeys', 'fieldIds', 'maxInFlight'] as const;
 export type WebhookFormField = (typeof WEBHOOK_FORM_FIELDS)[number];
 export type WebhookFormErrors = Partial<Record<WebhookFormField, string>>;
 
 export function emptyWebhookForm(): WebhookFormState {
-  return { name: '', url: '', projectKeys: [], fieldIds: [] };
+  return { name: '', url: '', projectKeys: [], fieldIds: [], maxInFlight: String(WEBHOOK_IN_FLIGHT.default) };
 }
 
 export function formFromWebhook(webhook: WebhookDto): WebhookFormState {
-  return { name: webhook.name, url: webhook.url, projectKeys: webhook.projectKeys ?? [], fieldIds: webhook.fieldIds ?? [] };
+  return { name: webhook.name, url: webhook.url, projectKeys: webhook.projectKeys ?? [], fieldIds: webhook.fieldIds ?? [], maxInFlight: String(webhook.maxInFlight) };
 }
 
 export function validateWebhookForm(state: WebhookFormState, otherNames: readonly string[]): WebhookFormErrors {
@@ -43,6 +45,7 @@ export function validateWebhookForm(state: WebhookFormState, otherNames: readonl
   else if (!/^https:\/\//i.test(url)) errors.url = 'Only secure URLs are supported: the URL must start with https://.';
   if (state.projectKeys.length > WEBHOOK_FILTER_MAX_ITEMS) errors.projectKeys = `Choose at most ${WEBHOOK_FILTER_MAX_ITEMS} projects.`;
   if (state.fieldIds.length > WEBHOOK_FILTER_MAX_ITEMS) errors.fieldIds = `Choose at most ${WEBHOOK_FILTER_MAX_ITEMS} fields.`;
+  if (inFlightOf(state) === undefined) errors.maxInFlight = `Enter a whole number from ${WEBHOOK_IN_FLIGHT.min} to ${WEBHOOK_IN_FLIGHT.max}.`;
   return errors;
 }
 
@@ -50,8 +53,17 @@ export function hasErrors(errors: WebhookFormErrors): boolean {
   return Object.values(errors).some((e) => e !== undefined);
 }
 
+/** The typed number of requests in flight, or undefined when it is not a whole number in the allowed range. */
+export function inFlightOf(state: Pick<WebhookFormState, 'maxInFlight'>): number | undefined {
+  const text = state.maxInFlight.trim();
+  if (!/^\d{1,3}$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= WEBHOOK_IN_FLIGHT.min && n <= WEBHOOK_IN_FLIGHT.max ? n : undefined;
+}
+
 export function toCreateInput(state: WebhookFormState): WebhookPayloads['createWebhook'] {
-  return { name: state.name.trim(), url: state.url.trim(), projectKeys: filter(state.projectKeys), fieldIds: filter(state.fieldIds) };
+  const maxInFlight = inFlightOf(state);
+  return { name: state.name.trim(), url: state.url.trim(), projectKeys: filter(state.projectKeys), fieldIds: filter(state.fieldIds), ...(maxInFlight !== undefined ? { maxInFlight } : {}) };
 }
 
 /** Only what changed is sent, so an edit never overwrites a toggle made meanwhile. */
@@ -63,6 +75,7 @@ export function toUpdateInput(webhook: WebhookDto, state: WebhookFormState): Web
     ...(next.url !== webhook.url ? { url: next.url } : {}),
     ...(!sameItems(next.projectKeys ?? null, webhook.projectKeys) ? { projectKeys: next.projectKeys } : {}),
     ...(!sameItems(next.fieldIds ?? null, webhook.fieldIds) ? { fieldIds: next.fieldIds } : {}),
+    ...(next.maxInFlight !== undefined && next.maxInFlight !== webhook.maxInFlight ? { maxInFlight: next.maxInFlight } : {}),
   };
 }
 
