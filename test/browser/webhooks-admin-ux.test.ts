@@ -293,6 +293,25 @@ describe('outgoing webhooks: layout, focus, addresses and plain words', () => {
     await screenshot(page, 'webhook-detail-390');
     expect(shell.problems).toEqual([]);
   });
+
+  it('cancels a delivery stuck retrying from its log: a confirmation says what it does, then the log says cancelled, by whom and when', async () => {
+    const shell = await suite.open(USERS.admin, `${WEBHOOKS}/${hook('warehouse').id}`);
+    const { app: frame } = shell;
+    const delivery = frame.getByTestId('delivery-log').locator('li').first();
+    expect(await showing(delivery.getByTestId('delivery-status'), 'Retrying')).toBe('Retrying');
+    await delivery.getByTestId('delivery-cancel').click();
+    const dialog = await visible(frame.getByTestId('cancel-delivery'));
+    expect(await text(dialog)).toMatch(/will not get this change of DEMO.*sent right away/s);
+    await dialog.getByRole('button', { name: 'Cancel delivery' }).click();
+    await gone(frame.getByTestId('cancel-delivery'));
+    expect(await showing(delivery.getByTestId('delivery-status'), 'Cancelled')).toBe('Cancelled');
+    await gone(delivery.getByTestId('delivery-cancel'));
+    await delivery.getByTestId('delivery-toggle').click();
+    expect(await showing(delivery.getByTestId('delivery-cancelled'), 'Alice Admin')).toMatch(/^Cancelled by Alice Admin on /);
+    const stored = await suite.app.invokeOk('admin', 'listDeliveries', { webhookId: hook('warehouse').id, status: 'cancelled' });
+    expect(stored.deliveries).toHaveLength(1);
+    expect(shell.problems).toEqual([]);
+  });
 });
 
 /** Polls a check until it is true (focus moves after React renders), or answers false after a while. */
