@@ -36,8 +36,14 @@ export default tseslint.config(
     rules: restrict(['@forge/*', '**/app/**', '**/forge/**', '**/local/**'], 'src/shared holds contracts used by the UI too.'),
   },
   {
+    // Use cases know the platform only through their ports (src/app/ports.ts); src/forge implements them.
+    files: ['src/app/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict([...forgePlatform, '**/forge/**', '**/local/**', '**/resolvers/**', '**/consumers/**', '**/triggers/**', '**/webtriggers/**'], 'src/app sees the platform only through its ports; src/forge implements them, entry points wire them.'),
+  },
+  {
     // Only src/forge talks to the platform SDKs; use cases get small interfaces instead.
-    files: ['src/app/**/*.ts', 'src/resolvers/**/*.ts', 'src/consumers/**/*.ts', 'src/triggers/**/*.ts', 'src/webtriggers/**/*.ts'],
+    files: ['src/resolvers/**/*.ts', 'src/consumers/**/*.ts', 'src/triggers/**/*.ts', 'src/webtriggers/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: restrict([...forgePlatform, '**/local/**'], 'Only src/forge imports @forge/kvs, @forge/events and @forge/api; the deployed app never imports local/.'),
   },

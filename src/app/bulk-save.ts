@@ -1,6 +1,6 @@
 import { parseFieldInput } from '../domain/fields/field-values';
 import type { FieldDefinition } from '../domain/fields/field-definition';
-import { isStorageRateLimited } from '../forge/kvs-errors';
+import { isStorageRateLimited } from './storage-errors';
 import { AppError, invalidInput } from './app-error';
 import type { BulkSaveItem, BulkSaveJob } from './bulk-save-record';
 import { loadFieldCatalog } from './field-catalog';

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { LeaseLostError } from '../app/ports';
 import { StoredRecordError } from '../domain/records';
 import { describeIssues } from '../shared/describe-issues';
-import { isStorageRateLimited, storageRetryAfterSeconds } from '../forge/kvs-errors';
+import { isStorageRateLimited, storageRetryAfterSeconds } from '../app/storage-errors';
 import { retryEventAfter, type InvocationError } from '../forge/platform-retry';
 
 /** What Forge hands a queue consumer (the parts we read). */

@@ -7,15 +7,9 @@ import { createBulkSaveQueue, createKvsBulkSaveStore } from './bulk-saves';
 import type { FieldCatalogDeps } from '../app/field-catalog';
 import type { WebhookAdminDeps } from '../app/webhooks';
 import type { ApiTokenDeps } from '../app/api-tokens';
+import { userActionDeps } from './composition';
 import { createJiraAsApp } from './jira-as-app';
 import { createKvsApiTokenStore } from './kvs-api-token-store';
-import { createKvsDeliveryStore } from './kvs-delivery-store';
-import { createKvsFieldCatalogStore } from './kvs-field-catalog-store';
-import { createKvsFieldChangeStore, createKvsProjectFieldsStore } from './kvs-project-fields-store';
-import { createKvsWebhookSecretStore, createKvsWebhookStateStore, createKvsWebhookStore } from './kvs-webhook-store';
-import { createCoalescingPublisher } from './fan-out-inbox';
-import { createWakeUpQueue } from './queues';
-import { loopbackTargetsAllowed } from './runtime-flags';
 
 const ids = { newId: () => randomUUID() };
 
@@ -31,25 +25,7 @@ export type ManagementApiDeps = ApiProjectFieldsDeps & FieldCatalogDeps & Webhoo
  * a web trigger has no user, so Jira is asked as the app about that account (createJiraAsApp).
  */
 export function managementApiDeps(accountId: string): ManagementApiDeps {
-  return {
-    catalog: createKvsFieldCatalogStore(),
-    projects: createKvsProjectFieldsStore(),
-    changes: createKvsFieldChangeStore(),
-    publisher: createCoalescingPublisher(createWakeUpQueue(), systemClock),
-    jira: createJiraAsApp(accountId),
-    webhooks: createKvsWebhookStore(),
-    secrets: createKvsWebhookSecretStore(),
-    states: createKvsWebhookStateStore(),
-    deliveries: createKvsDeliveryStore(),
-    queue: createWakeUpQueue(),
-    clock: systemClock,
-    ids,
-    randomBytes: (size) => randomBytes(size),
-    allowLoopback: loopbackTargetsAllowed(),
-    bulkSaves: createKvsBulkSaveStore(),
-    bulkSaveQueue: createBulkSaveQueue(),
-    accountId,
-  };
+  return { ...userActionDeps(accountId, createJiraAsApp(accountId)), bulkSaves: createKvsBulkSaveStore(), bulkSaveQueue: createBulkSaveQueue() };
 }
 
 /** The bulk-saves consumer: it learns whom it acts for from the job it runs. */

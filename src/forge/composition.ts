@@ -1,5 +1,6 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { systemClock } from '../app/clock';
+import type { JiraAsUser } from '../app/ports';
 import type { DrainDeps } from '../app/drain';
 import type { FanOutDeps } from '../app/fan-out';
 import type { FieldCatalogDeps, FieldDeletionDeps } from '../app/field-catalog';
@@ -23,14 +24,20 @@ const ids = { newId: () => randomUUID() };
 /** Uniform in [0, 1), for retry jitter. */
 const random = () => randomInt(0, 2 ** 32) / 2 ** 32;
 
-/** Wires the use cases to the Forge platform for one invocation of the resolver, as `accountId`. */
-export function forgeDeps(accountId: string): ProjectFieldsDeps & FieldCatalogDeps & FieldDeletionDeps & WebhookAdminDeps {
+export type UserActionDeps = ProjectFieldsDeps & FieldCatalogDeps & FieldDeletionDeps & WebhookAdminDeps;
+
+/**
+ * The use cases a person's action needs (saving fields, managing fields and webhooks), wired to
+ * the Forge platform as `accountId`, asking Jira through `jira`: as the user for a resolver, as the
+ * app about the token's creator for the management API (api-composition.ts). The one wiring of both.
+ */
+export function userActionDeps(accountId: string, jira: JiraAsUser): UserActionDeps {
   return {
     catalog: createKvsFieldCatalogStore(),
     projects: createKvsProjectFieldsStore(),
     changes: createKvsFieldChangeStore(),
     publisher: createCoalescingPublisher(createWakeUpQueue(), systemClock),
-    jira: createJiraAsUser(),
+    jira,
     webhooks: createKvsWebhookStore(),
     secrets: createKvsWebhookSecretStore(),
     states: createKvsWebhookStateStore(),
@@ -44,6 +51,11 @@ export function forgeDeps(accountId: string): ProjectFieldsDeps & FieldCatalogDe
     allowLoopback: loopbackTargetsAllowed(),
     accountId,
   };
+}
+
+/** Wires the use cases for one invocation of the resolver, as `accountId` (Jira asked as the user). */
+export function forgeDeps(accountId: string): UserActionDeps {
+  return userActionDeps(accountId, createJiraAsUser());
 }
 
 export function fanOutDeps(): FanOutDeps {

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { kvs, Filter, FilterConditions, Sort, WhereConditions } from '@forge/kvs';
 import { invalidInput } from '../app/app-error';
 import type { DeliveryStore } from '../app/ports';
-import { isConditionalCheckFailed, isInvalidCursor } from './kvs-errors';
+import { isConditionalCheckFailed, isInvalidCursor } from '../app/storage-errors';
 import { RETENTION_DAYS } from '../domain/delivery-policy';
 import { attemptRecordSchema, deliveryBodyRecordSchema, deliveryRecordSchema, parseStoredRecord, StoredRecordError, type AttemptRecord, type DeliveryBodyRecord, type DeliveryRecord } from '../domain/records';
 import { ENTITY, INDEX, storageKeys } from './storage-keys';

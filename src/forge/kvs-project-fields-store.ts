@@ -11,7 +11,7 @@ import {
   type PushState,
   type ProjectFieldsRecord,
 } from '../domain/records';
-import { isConditionalCheckFailed } from './kvs-errors';
+import { isConditionalCheckFailed } from '../app/storage-errors';
 import { planWriteRequests } from './kvs-limits';
 import { ENTITY, INDEX, storageKeys } from './storage-keys';
 

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { kvs, Filter, FilterConditions } from '@forge/kvs';
 import { z } from 'zod';
 import { ConcurrentWriteError, LeaseLostError, StaleDeliveriesError, WebhookNameTakenError, type WebhookSecretStore, type WebhookStateStore, type WebhookStore } from '../app/ports';
-import { isConditionalCheckFailed, isKeyNotFound } from './kvs-errors';
+import { isConditionalCheckFailed, isKeyNotFound } from '../app/storage-errors';
 import { RETENTION_DAYS } from '../domain/delivery-policy';
 import { initialWebhookState, mergeConcurrent } from '../domain/webhook-lease';
 import { webhookNameKey } from '../domain/webhook-name';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ResolverResult } from './resolver-contract';
+import type { ResolverResult } from './result';
 
 /**
  * The resolver contract of API tokens (Projectrak Administration -> API tokens): payload schemas

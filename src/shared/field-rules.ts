@@ -1,5 +1,5 @@
 import { countDecimalsOfText, countSignificantDigitsOfText, PLAIN_DECIMAL } from './decimal-text';
-import type { FieldTypeId } from './resolver-contract';
+import type { FieldTypeId } from './field-types';
 
 /**
  * The rules of project fields, in one place for the backend (definitions, value parsing, resolver

@@ -3,6 +3,8 @@ import type { ApiTokenResolverDefs } from './api-tokens-contract';
 
 import type { z } from 'zod';
 import type { resolverPayloadSchemas } from './resolver-schemas';
+import type { FieldTypeId } from './field-types';
+import type { ResolverResult } from './result';
 
 /**
  * The one contract between the Custom UI (`static/`) and the resolver function (`src/resolvers/`).
@@ -14,20 +16,7 @@ import type { resolverPayloadSchemas } from './resolver-schemas';
  * a rejected `invoke`.
  */
 
-export const FIELD_TYPES = [
-  'text',
-  'textarea',
-  'number',
-  'date',
-  'duration',
-  'list',
-  'multilist',
-  'status',
-  'priority',
-  'user',
-  'multiuser',
-] as const;
-export type FieldTypeId = (typeof FIELD_TYPES)[number];
+export { FIELD_TYPES, type FieldTypeId } from './field-types';
 
 export interface FieldOptionDto {
   readonly id: number;
@@ -65,25 +54,7 @@ export interface UserDto {
   readonly avatarUrl?: string;
 }
 
-export type ErrorCode =
-  | 'INVALID_INPUT'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'STALE_REVISION'
-  | 'CONFLICT'
-  | 'LIMIT_EXCEEDED'
-  /** Jira or the platform did not answer (5xx, 429, network): nothing happened, try again. */
-  | 'UNAVAILABLE';
-
-export interface ResolverError {
-  readonly code: ErrorCode;
-  /** For people: what was wrong and what to do. */
-  readonly message: string;
-  /** Per-field problems, keyed by field id, when the error is about field values. */
-  readonly fieldErrors?: Readonly<Record<string, string>>;
-}
-
-export type ResolverResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ResolverError };
+export type { ErrorCode, ResolverError, ResolverResult } from './result';
 
 export interface SessionDto {
   readonly accountId: string;
@@ -155,6 +126,10 @@ export type ResolverDefs = WebhookResolverDefs & ApiTokenResolverDefs & {
 };
 
 export type ResolverName = keyof ResolverDefs;
+
+/** Every resolver has a payload schema and every schema a resolver: this line compiles only while that holds. */
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
+export const EVERY_RESOLVER_HAS_A_SCHEMA: SameKeys<ResolverDefs, typeof resolverPayloadSchemas> = true;
 
 /** What a resolver answers when it succeeds. The one definition; backend, UI and tests use it. */
 export type ResolverValue<K extends ResolverName> = Extract<Awaited<ReturnType<ResolverDefs[K]>>, { ok: true }>['value'];

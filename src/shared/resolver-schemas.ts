@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DESCRIPTION_MAX_LENGTH, FIELD_NAME_MAX_LENGTH, MAX_DECIMALS, MAX_OPTIONS_PER_FIELD, OPTION_NAME_MAX_LENGTH } from './field-rules';
-import { FIELD_TYPES, type ResolverDefs } from './resolver-contract';
+import { FIELD_TYPES } from './field-types';
 import { webhookPayloadSchemas } from './webhooks-contract';
 import { apiTokenPayloadSchemas } from './api-tokens-contract';
 import { cleanMultilineText, cleanName } from './text-schema';
@@ -51,4 +51,4 @@ export const resolverPayloadSchemas = {
   getUsers: z.strictObject({ accountIds: z.array(z.string().min(1).max(128)).max(200) }),
   ...webhookPayloadSchemas,
   ...apiTokenPayloadSchemas,
-} satisfies Record<keyof ResolverDefs, z.ZodType>;
+} satisfies Record<string, z.ZodType>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ResolverResult } from './resolver-contract';
+import type { ResolverResult } from './result';
 import { cleanName } from './text-schema';
 
 /**

@@ -1,7 +1,7 @@
 import { AppError } from '../app/app-error';
 import { authenticateApiToken, noteApiTokenUse } from '../app/api-tokens';
 import { systemClock } from '../app/clock';
-import { isStorageRateLimited } from '../forge/kvs-errors';
+import { isStorageRateLimited } from '../app/storage-errors';
 import { requireJiraAdmin } from '../app/session';
 import { hashApiToken, parseBearerToken } from '../domain/api-token';
 import { apiTokenDeps, managementApiDeps } from '../forge/api-composition';

@@ -1,5 +1,5 @@
 import { ForgeKvsAPIError, ForgeKvsError } from '@forge/kvs';
-import { isConditionalCheckFailed, isInvalidCursor, isKeyNotFound, isStorageRateLimited, storageRetryAfterSeconds } from './kvs-errors';
+import { isConditionalCheckFailed, isInvalidCursor, isKeyNotFound, isStorageRateLimited, storageRetryAfterSeconds } from './storage-errors';
 
 /** The error the unmodified SDK throws for a non-2xx answer: `{ code, message, context? }` with a status. */
 const apiError = (status: number, code: string, message: string, context?: Record<string, unknown>) =>
