@@ -91,7 +91,7 @@ describe('outgoing webhooks in the admin page', () => {
     await secretDialog.getByRole('button', { name: 'I have copied it' }).click();
     await gone(frame.getByTestId('webhook-secret'));
 
-    expect(callsTo(shell, 'createWebhook').map((c) => c.payload)).toEqual([{ name: 'Finance system', url: suite.app.local.receiver.hookUrl(HOOK), projectKeys: ['DEMO'], fieldIds: null }]);
+    expect(callsTo(shell, 'createWebhook').map((c) => c.payload)).toEqual([{ name: 'Finance system', url: suite.app.local.receiver.hookUrl(HOOK), projectKeys: ['DEMO'], fieldIds: null, maxInFlight: 5 }]);
     const { webhooks } = await suite.app.invokeOk('admin', 'listWebhooks');
     expect(webhooks).toHaveLength(1);
     webhook = webhooks[0];
