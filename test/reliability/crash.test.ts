@@ -169,13 +169,21 @@ interface Answer {
 }
 
 async function call(baseUrl: string, method: string, path: string, body?: unknown): Promise<Answer> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? (JSON.parse(text) as unknown) : undefined };
+  for (let attempt = 1; ; attempt += 1) {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    // Over the token's rate (10 requests/s) or the platform's invocation rate on a fast machine:
+    // refused before anything happened, so a script waits as Retry-After says and asks again.
+    if (response.status === 429 && attempt < 20) {
+      await new Promise((done) => setTimeout(done, Math.min(2_000, 1_000 * Number(response.headers.get('retry-after') ?? '1'))));
+      continue;
+    }
+    return { status: response.status, json: text ? (JSON.parse(text) as unknown) : undefined };
+  }
 }
 const api = (baseUrl: string, method: string, path: string, body?: unknown) => call(baseUrl, method, `/x/management-api${path}`, body);
 
@@ -317,7 +325,11 @@ it(`kill -9 of the host ${KILLS} times during saves and deliveries: every saved 
   /** The first page (up to 50) of each webhook's deliveries in that status: enough to see none, and the next attempts due. */
   const deliveriesIn = async (status: 'pending' | 'failed') => {
     const found: { id: string; nextAttemptAt: number | null }[] = [];
-    for (const { id } of Object.values(hooks)) found.push(...((await api(final.baseUrl, 'GET', `/webhooks/${id}/deliveries?status=${status}&limit=50`)).json.deliveries as typeof found));
+    for (const { id } of Object.values(hooks)) {
+      const page = await api(final.baseUrl, 'GET', `/webhooks/${id}/deliveries?status=${status}&limit=50`);
+      if (page.status !== 200) throw new Error(`GET deliveries of ${id} answered ${page.status}: ${JSON.stringify(page.json).slice(0, 300)}`);
+      found.push(...((page.json as { deliveries: typeof found }).deliveries));
+    }
     return found;
   };
   // Bounded: each round settles, then moves the clock to the earliest next attempt (at least the
