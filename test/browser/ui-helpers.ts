@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 
@@ -42,7 +43,7 @@ export async function flagWithTitle(page: Page, title: string): Promise<string> 
 export async function screenshot(page: Page, name: string, height?: number): Promise<void> {
   if (height) await page.setViewportSize({ width: 1440, height });
   // Modal and flag animations are finished at once rather than waited for.
-  await page.screenshot({ path: `/tmp/projectrak-${name}.png`, animations: 'disabled' });
+  await page.screenshot({ path: join(tmpdir(), `projectrak-${name}.png`), animations: 'disabled' });
 }
 
 /** A screenshot for the README, into docs/screenshots, at the viewport the test has set. */
