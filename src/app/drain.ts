@@ -263,13 +263,14 @@ async function readPending(run: DrainRun): Promise<{ pending: DeliveryRecord[]; 
   const ids = [...new Set([...run.known, ...dueBlockedIds(run.state.blocked, now)])];
   run.known.clear();
   const [byKey, listed] = await Promise.all([ids.length > 0 ? deps.deliveries.loadMany(ids) : [], run.listing.listAgain ? deps.deliveries.listPending(webhookId, LISTING) : undefined]);
+  const listedIds = new Set(listed?.records.map((r) => r.deliveryId));
   if (listed) {
     run.view = new Map(listed.records.map((r) => [r.deliveryId, run.written.get(r.deliveryId) ?? r]));
-    for (const r of listed.records) run.unlisted.delete(r.deliveryId);
+    for (const id of listedIds) run.unlisted.delete(id);
   }
   for (const record of byKey) {
     run.view.set(record.deliveryId, record);
-    if (!listed?.records.some((r) => r.deliveryId === record.deliveryId)) run.unlisted.add(record.deliveryId);
+    if (!listedIds.has(record.deliveryId)) run.unlisted.add(record.deliveryId);
   }
   const found = new Set(byKey.map((d) => d.deliveryId));
   // Gone by key (past retention) though an index page may still list it: not pending any more.
