@@ -1,23 +1,24 @@
 import { classifyOutcome, shouldAutoDisable } from '../domain/classify-outcome';
 import { attemptRecord, claimAttempt, deferDelivery, giveBackClaim, interruptAttempt, settleAttempt } from '../domain/delivery-lifecycle';
-import { dueBlockedIds, isSendable, pickDeliveries, pruneBlocked } from '../domain/delivery-order';
-import { ATTEMPT_TIMEOUT_MS, CIRCUIT_BREAKER_FAILURES, DRAIN_BUDGET, LEASE_MS, planAfterAttempt, planMissingBody, planRefusedUrl, recordOutcome, type AttemptPlan } from '../domain/delivery-policy';
-import { STATE_INBOX_MAX, type AttemptRecord, type DeliveryRecord, type WebhookRecord, type WebhookStateRecord } from '../domain/records';
+import { checkPredecessor, dueBlockedIds, isSendable, pickDeliveries, pruneBlocked, type PredecessorCheck, type PredecessorLookup } from '../domain/delivery-order';
+import { ATTEMPT_TIMEOUT_MS, CIRCUIT_BREAKER_FAILURES, DRAIN_BUDGET, deliveryIdFor, LEASE_MS, planAfterAttempt, planMissingBody, planRefusedUrl, recordOutcome, type AttemptPlan } from '../domain/delivery-policy';
+import { STATE_INBOX_MAX, type AttemptRecord, type DeliveryRecord, type FieldChangeRecord, type WebhookRecord, type WebhookStateRecord } from '../domain/records';
 import { buildSignatureHeaders } from '../domain/signing';
 import { checkWebhookUrl } from '../domain/url-policy';
 import { planNextWakeUp } from '../domain/wake-policy';
 import { mergeIds } from '../domain/webhook-lease';
-import { StaleDeliveriesError, type Clock, type DeliveryStore, type HttpResult, type HttpSender, type WakeUpQueue, type WebhookSecretStore, type WebhookStateStore, type WebhookStore } from './ports';
+import { StaleDeliveriesError, type Clock, type DeliveryStore, type FanOutChangeStore, type HttpResult, type HttpSender, type WakeUpQueue, type WebhookSecretStore, type WebhookStateStore, type WebhookStore } from './ports';
 import { letGoOfLease, takeLease } from './webhook-lease';
 import { disableWebhook } from './webhook-status';
 
 /**
  * The drain of one webhook (DESIGN.md sections 1 and 6), as named steps:
  *
- *   start ─▶ [ read pending ─▶ pick ─▶ claim ─▶ send ─▶ settle ] ... ─▶ finish
+ *   start ─▶ [ read pending ─▶ pick ─▶ confirm order ─▶ claim ─▶ send ─▶ settle ] ... ─▶ finish
  *
  * With the webhook's lease, it reads its pending deliveries, picks each project's head that is due
- * (ordered per project, parallel across projects: domain/delivery-order.ts), claims their attempt
+ * (ordered per project, parallel across projects: domain/delivery-order.ts), confirms by key that
+ * nothing earlier of those projects is pending where its reads could not see it, claims their attempt
  * numbers before sending (so none is ever used twice, even when the drain dies), sends up to the
  * webhook's `maxInFlight` at once, and records the outcomes; until nothing is due or the budget is
  * spent. Finishing, it plans its next wake-up (domain/wake-policy.ts) and lets go of the lease.
@@ -28,6 +29,8 @@ export interface DrainDeps {
   readonly secrets: WebhookSecretStore;
   readonly states: WebhookStateStore;
   readonly deliveries: DeliveryStore;
+  /** Change records by key: the chain of a project's changes (confirm order). */
+  readonly changes: Pick<FanOutChangeStore, 'loadMany'>;
   readonly queue: WakeUpQueue;
   readonly http: HttpSender;
   readonly clock: Clock;
@@ -54,6 +57,8 @@ export interface DrainReport {
 
 /** The listing of pending deliveries per read (one index page). */
 const LISTING = 100;
+/** Picks in a row that found only earlier deliveries before their projects are left for the next pass (each adds one to the view). */
+const PICKS_BEHIND_MAX = 100;
 /** Claims and results per write: with attempt records and the state, a chunk fits one transaction. */
 const CLAIMS_PER_WRITE = 12;
 
@@ -78,6 +83,12 @@ interface DrainRun {
   view: Map<string, DeliveryRecord>;
   /** Ids this run read by key that no listing has shown yet: handed to the next drain if still pending. */
   readonly unlisted: Set<string>;
+  /** Deliveries whose project's earlier deliveries were confirmed done (confirm order). */
+  readonly confirmed: Set<string>;
+  /** Projects left alone in this pass: an earlier change of theirs waits for its fan-out. */
+  held: Set<number>;
+  /** Some project waits for a change's fan-out: look again shortly. */
+  fanOutPending: boolean;
   readonly budget: { readonly maxAttempts: number; readonly maxMs: number };
   failuresInARow: number;
   /** Failed requests in a row as they complete (both chunks in flight): opens the circuit before the outcomes are recorded. */
@@ -170,6 +181,9 @@ async function startDrain(deps: DrainDeps, message: { readonly webhookId: string
     listing: { complete: false, lagging: false, listAgain: true },
     view: new Map(),
     unlisted: new Set(),
+    confirmed: new Set(),
+    held: new Set(),
+    fanOutPending: false,
     budget: deps.budget ?? DRAIN_BUDGET,
     failuresInARow: 0,
     streak: 0,
@@ -188,6 +202,8 @@ async function drainUntilDone(run: DrainRun): Promise<boolean> {
   const { budget } = run;
   /** Chunks sent and not yet settled, oldest first (at most two). */
   const inFlight: InFlightChunk[] = [];
+  /** Picks in a row whose every lane waited behind an earlier delivery: bounded, should order data ever loop. */
+  let picksBehind = 0;
   const settleOldest = async () => {
     await inFlight[0]?.settled;
     inFlight.shift();
@@ -200,10 +216,18 @@ async function drainUntilDone(run: DrainRun): Promise<boolean> {
         return true;
       }
       const { pending, listed } = await readPending(run);
-      const busyProjects = new Set(inFlight.flatMap((c) => [...c.projects]));
+      const busyProjects = new Set([...inFlight.flatMap((c) => [...c.projects]), ...run.held]);
       const pick = pickDeliveries({ pending, blocked: run.state.blocked, breakerUntil: run.state.breakerUntil, nowMs: run.deps.clock.now(), limit: chunkSize(run.webhook), busyProjects });
       if (pick.defer.length > 0) await deferFollowers(run, pick.defer);
-      if (pick.lanes.length === 0) {
+      const lanes = pick.lanes.length > 0 ? await confirmOrder(run, pick.lanes) : [];
+      // Every lane waited behind an earlier delivery it found (now in the view): pick again.
+      if (pick.lanes.length > 0 && lanes.length === 0) {
+        picksBehind += 1;
+        if (picksBehind > PICKS_BEHIND_MAX) for (const lane of pick.lanes) run.held.add((lane[0] as DeliveryRecord).project.id);
+        continue;
+      }
+      picksBehind = 0;
+      if (lanes.length === 0) {
         // What is left belongs to the projects in flight: read again once they are settled.
         if (inFlight.length > 0) await settleOldest();
         // The view is done; the index may hold more than the page it was made of.
@@ -211,7 +235,7 @@ async function drainUntilDone(run: DrainRun): Promise<boolean> {
         else return false;
         continue;
       }
-      const claimed = await claim(run, pick.lanes);
+      const claimed = await claim(run, lanes);
       if (!claimed) continue;
       inFlight.push(startChunk(run, claimed));
       if (inFlight.length > 1) await settleOldest();
@@ -265,8 +289,14 @@ async function readPending(run: DrainRun): Promise<{ pending: DeliveryRecord[]; 
   const [byKey, listed] = await Promise.all([ids.length > 0 ? deps.deliveries.loadMany(ids) : [], run.listing.listAgain ? deps.deliveries.listPending(webhookId, LISTING) : undefined]);
   const listedIds = new Set(listed?.records.map((r) => r.deliveryId));
   if (listed) {
-    run.view = new Map(listed.records.map((r) => [r.deliveryId, run.written.get(r.deliveryId) ?? r]));
+    const view = new Map(listed.records.map((r) => [r.deliveryId, run.written.get(r.deliveryId) ?? r]));
     for (const id of listedIds) run.unlisted.delete(id);
+    // What only reads by key showed stays in view: the index does not list it yet.
+    for (const id of run.unlisted) {
+      const known = run.view.get(id);
+      if (known) view.set(id, known);
+    }
+    run.view = view;
   }
   for (const record of byKey) {
     run.view.set(record.deliveryId, record);
@@ -296,6 +326,68 @@ async function deferFollowers(run: DrainRun, defer: readonly { readonly delivery
     if (!(error instanceof StaleDeliveriesError)) throw error;
     for (const d of defer) run.known.add(d.delivery.deliveryId);
   }
+}
+
+/**
+ * Confirm order: before a project's delivery is sent, the delivery of the project's previous change
+ * to this webhook is read by key (walking back over changes the webhook skipped or cancelled ones)
+ * unless this run wrote it: its reads may not see everything (domain/delivery-order.ts, the chain
+ * check). A lane is cut before a delivery with an earlier one pending (that one is now in the view
+ * and is picked next) or with an earlier change not fanned out yet (its project is held for this
+ * pass, and the drain looks again shortly). Answers the lanes that may go.
+ */
+async function confirmOrder(run: DrainRun, lanes: readonly (readonly DeliveryRecord[])[]): Promise<DeliveryRecord[][]> {
+  const { deps, webhookId } = run;
+  /** By change id: read by key in this step (null: there is none). */
+  const deliveriesRead = new Map<string, DeliveryRecord | null>();
+  const changesRead = new Map<string, FieldChangeRecord | null>();
+  const lookup: PredecessorLookup = {
+    delivery: (changeId) => run.written.get(deliveryIdFor(changeId, webhookId)) ?? deliveriesRead.get(changeId),
+    change: (changeId) => changesRead.get(changeId),
+  };
+  /** Per lane, the first delivery not confirmed (its index and what its check found), if any. */
+  const firstUnconfirmed = (lane: readonly DeliveryRecord[]): { at: number; check: PredecessorCheck } | undefined => {
+    for (const [at, d] of lane.entries()) {
+      // Right behind the one before it in the lane, which is sent first; or confirmed before.
+      if ((at > 0 && d.previousChangeId !== undefined && lane[at - 1]?.changeId === d.previousChangeId) || run.confirmed.has(d.deliveryId)) continue;
+      const check = checkPredecessor(d, lookup);
+      if (check.kind !== 'clear') return { at, check };
+      run.confirmed.add(d.deliveryId);
+    }
+    return undefined;
+  };
+  for (;;) {
+    const found = lanes.map(firstUnconfirmed);
+    const deliveryReads = new Set<string>();
+    const changeReads = new Set<string>();
+    for (const f of found) {
+      if (f?.check.kind === 'read-delivery') deliveryReads.add(f.check.changeId);
+      if (f?.check.kind === 'read-change') changeReads.add(f.check.changeId);
+    }
+    if (deliveryReads.size === 0 && changeReads.size === 0) return lanes.flatMap((lane, i) => cutLane(run, lane, found[i]));
+    const [deliveries, changes] = await Promise.all([
+      deliveryReads.size > 0 ? deps.deliveries.loadMany([...deliveryReads].map((c) => deliveryIdFor(c, webhookId))) : [],
+      changeReads.size > 0 ? deps.changes.loadMany([...changeReads]) : [],
+    ]);
+    const byId = new Map(deliveries.map((d) => [d.deliveryId, d]));
+    for (const changeId of deliveryReads) deliveriesRead.set(changeId, byId.get(deliveryIdFor(changeId, webhookId)) ?? null);
+    for (const changeId of changeReads) changesRead.set(changeId, changes.find((c) => c.changeId === changeId) ?? null);
+  }
+}
+
+/** The part of a lane that may go, given what its first unconfirmed delivery's check found. */
+function cutLane(run: DrainRun, lane: readonly DeliveryRecord[], found: { at: number; check: PredecessorCheck } | undefined): DeliveryRecord[][] {
+  if (!found) return [[...lane]];
+  const { at, check } = found;
+  if (check.kind === 'behind') {
+    // Pending and unseen until now: it is its project's head; the next drain takes it by key too.
+    run.view.set(check.delivery.deliveryId, check.delivery);
+    run.unlisted.add(check.delivery.deliveryId);
+  } else if (check.kind === 'fan-out-pending') {
+    run.fanOutPending = true;
+    if (at === 0) run.held.add((lane[0] as DeliveryRecord).project.id);
+  }
+  return at > 0 ? [lane.slice(0, at)] : [];
 }
 
 /**
@@ -479,7 +571,8 @@ function commitWork(run: DrainRun, build: () => { deliveries: readonly DeliveryR
 async function finishDrain(run: DrainRun, workLeft: boolean): Promise<DrainReport | undefined> {
   const { deps, webhookId } = run;
   const now = deps.clock.now();
-  const next = run.webhook.active ? planNextWakeUp({ nowMs: now, workLeft, indexLags: run.listing.lagging, dueTimes: await nextDueTimes(run, now), notedWakeAt: run.state.wakeAt }) : await laterWakeOfDisabled(run, now);
+  // An index that lags, or a change not fanned out yet that holds a project back: look again shortly.
+  const next = run.webhook.active ? planNextWakeUp({ nowMs: now, workLeft, indexLags: run.listing.lagging || run.fanOutPending, dueTimes: await nextDueTimes(run, now), notedWakeAt: run.state.wakeAt }) : await laterWakeOfDisabled(run, now);
   const planned = next ? { ...run.state, wakeAt: now + next.delaySeconds * 1000 } : run.state;
   // What only reads by key showed (the index lags) goes to the next drain by key too.
   const carry = [...run.unlisted].filter((id) => run.view.has(id));
@@ -495,6 +588,9 @@ async function finishDrain(run: DrainRun, workLeft: boolean): Promise<DrainRepor
   for (const id of released.state.inbox) run.known.add(id);
   run.state = { ...released.state, wakeAt: run.state.wakeAt, inbox: [] };
   run.listing = { complete: false, lagging: false, listAgain: true };
+  // The wake-up may come from the fan-out a held project waited for.
+  run.held = new Set();
+  run.fanOutPending = false;
   run.webhook = (await deps.webhooks.load(webhookId)) ?? { ...run.webhook, active: false };
   return undefined;
 }

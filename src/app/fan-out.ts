@@ -103,6 +103,8 @@ function deliveriesFor(change: FieldChangeRecord, webhook: WebhookRecord, now: n
         project: change.project,
         fieldNames: fields.map((f) => f.name),
         order: change.timestamp,
+        revision: change.revision,
+        ...(change.previousChangeId !== undefined ? { previousChangeId: change.previousChangeId } : {}),
         body: { ref },
         nowMs: now,
       }),

@@ -116,6 +116,8 @@ export async function saveProjectFields(deps: ProjectFieldsDeps, input: SaveProj
     project: access.project,
     fields: changes.map((c) => ({ id: c.id, name: c.name, type: c.type, value: { current: c.value.current, previous: c.value.previous } })),
     pushState: deps.publisher.pushesAfterwards === true ? 'pushed' : 'pending',
+    // The chain of the project's changes: a drain walks it back to keep deliveries in order.
+    ...(record?.lastChangeId !== undefined ? { previousChangeId: record.lastChangeId } : {}),
   };
   assertStorable(next, change);
   try {

@@ -24,6 +24,9 @@ export function createDelivery(input: {
   readonly fieldNames: readonly string[];
   /** The save's time: the change order. */
   readonly order: number;
+  /** A change's project revision and its project's previous change (the order's chain). */
+  readonly revision?: number;
+  readonly previousChangeId?: string;
   /** The body itself (a test), or the key of the body record its change's deliveries share. */
   readonly body: { readonly inline: string } | { readonly ref: string };
   readonly nowMs: number;
@@ -37,6 +40,8 @@ export function createDelivery(input: {
     project: input.project,
     fieldNames: [...input.fieldNames],
     order: input.order,
+    ...(input.revision !== undefined ? { revision: input.revision } : {}),
+    ...(input.previousChangeId !== undefined ? { previousChangeId: input.previousChangeId } : {}),
     status: 'pending',
     createdAt: input.nowMs,
     dueAt: input.nowMs,

@@ -1,4 +1,4 @@
-import { byChangeOrder, dueBlockedIds, isSendable, pickDeliveries, pruneBlocked, updateBlocked, type OrderView } from './delivery-order';
+import { byChangeOrder, checkPredecessor, dueBlockedIds, isSendable, pickDeliveries, PREDECESSOR_WALK_MAX, pruneBlocked, updateBlocked, type OrderView } from './delivery-order';
 import { BLOCKED_MAX, type BlockedHead, type DeliveryRecord } from './records';
 
 const NOW = Date.UTC(2026, 11, 1, 12, 0, 0);
@@ -184,5 +184,53 @@ describe('dueBlockedIds, isSendable, byChangeOrder', () => {
   it('orders by change order, then by id', () => {
     const sorted = [d('b', 1, 10), d('a', 1, 10), d('c', 1, 5)].sort(byChangeOrder).map((x) => x.deliveryId);
     expect(sorted).toEqual(['c', 'a', 'b']);
+  });
+});
+
+describe('checkPredecessor (the chain check)', () => {
+  const change = (pushState: 'pending' | 'pushed' | 'fanned-out', previousChangeId?: string) => ({ pushState, ...(previousChangeId ? { previousChangeId } : {}) });
+  const lookup = (deliveries: Record<string, DeliveryRecord | null>, changes: Record<string, ReturnType<typeof change> | null>) => ({
+    delivery: (c: string) => deliveries[c],
+    change: (c: string) => changes[c],
+  });
+  const head = d('x3', 1, 3, { previousChangeId: 'c2' });
+
+  it('is clear for an unordered delivery and for a project’s first change', () => {
+    expect(checkPredecessor({ ...head, ordered: false }, lookup({}, {}))).toEqual({ kind: 'clear' });
+    expect(checkPredecessor({ ordered: true }, lookup({}, {}))).toEqual({ kind: 'clear' });
+  });
+
+  it('asks to read what it does not know yet: the delivery first, then the change', () => {
+    expect(checkPredecessor(head, lookup({}, {}))).toEqual({ kind: 'read-delivery', changeId: 'c2' });
+    expect(checkPredecessor(head, lookup({ c2: null }, {}))).toEqual({ kind: 'read-change', changeId: 'c2' });
+  });
+
+  it('is behind a pending ordered delivery; clear behind a delivered or finally failed one', () => {
+    const before = d('x2', 1, 2);
+    expect(checkPredecessor(head, lookup({ c2: before }, {}))).toEqual({ kind: 'behind', delivery: before });
+    expect(checkPredecessor(head, lookup({ c2: { ...before, status: 'delivered' } }, {}))).toEqual({ kind: 'clear' });
+    expect(checkPredecessor(head, lookup({ c2: { ...before, status: 'failed' } }, {}))).toEqual({ kind: 'clear' });
+  });
+
+  it('walks past a cancelled delivery, a redelivery going on and a change the webhook skipped', () => {
+    const pendingOne = d('x0', 1, 0);
+    const deliveries = { c2: { ...d('x2', 1, 2), status: 'cancelled' as const, previousChangeId: 'c1' }, c1: null, c0: pendingOne };
+    expect(checkPredecessor(head, lookup(deliveries, { c1: change('fanned-out', 'c0') }))).toEqual({ kind: 'behind', delivery: pendingOne });
+    const redelivery = { ...d('x2', 1, 2), ordered: false, previousChangeId: 'c1' };
+    expect(checkPredecessor(head, lookup({ c2: redelivery, c1: { ...pendingOne, status: 'delivered' } }, {}))).toEqual({ kind: 'clear' });
+  });
+
+  it('waits for a change not fanned out yet; is clear when the change is gone', () => {
+    expect(checkPredecessor(head, lookup({ c2: null }, { c2: change('pushed', 'c1') }))).toEqual({ kind: 'fan-out-pending', changeId: 'c2' });
+    expect(checkPredecessor(head, lookup({ c2: null }, { c2: null }))).toEqual({ kind: 'clear' });
+  });
+
+  it(`stops walking after ${PREDECESSOR_WALK_MAX} changes the webhook skipped`, () => {
+    const changes = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`c${i}`, change('fanned-out', `c${i - 1}`)]));
+    const deliveries = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`c${i}`, null]));
+    let reads = 0;
+    const counting = { delivery: (c: string) => (reads++, deliveries[c]), change: (c: string) => changes[c] };
+    expect(checkPredecessor({ ordered: true, previousChangeId: 'c199' }, counting)).toEqual({ kind: 'clear' });
+    expect(reads).toBe(PREDECESSOR_WALK_MAX);
   });
 });

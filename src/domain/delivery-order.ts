@@ -1,4 +1,4 @@
-import { BLOCKED_MAX, type BlockedHead, type DeliveryRecord } from './records';
+import { BLOCKED_MAX, type BlockedHead, type DeliveryRecord, type FieldChangeRecord } from './records';
 
 /**
  * Ordered per project, parallel across projects (DESIGN.md section 6). A project's deliveries to
@@ -42,8 +42,9 @@ export function laneDeliveries(lanes: readonly (readonly DeliveryRecord[])[]): D
   return lanes.flat();
 }
 
-export function byChangeOrder(a: Pick<DeliveryRecord, 'order' | 'deliveryId'>, b: Pick<DeliveryRecord, 'order' | 'deliveryId'>): number {
-  return a.order - b.order || (a.deliveryId < b.deliveryId ? -1 : a.deliveryId > b.deliveryId ? 1 : 0);
+/** The save's time, then the project's revision (two saves of a project in one millisecond), then the id. */
+export function byChangeOrder(a: Pick<DeliveryRecord, 'order' | 'revision' | 'deliveryId'>, b: Pick<DeliveryRecord, 'order' | 'revision' | 'deliveryId'>): number {
+  return a.order - b.order || (a.revision ?? 0) - (b.revision ?? 0) || (a.deliveryId < b.deliveryId ? -1 : a.deliveryId > b.deliveryId ? 1 : 0);
 }
 
 /** Due now, or claimed by a drain that is gone (the caller holds the lease and has nothing in flight). */
@@ -141,7 +142,8 @@ function earliestBlockedByProject(blocked: readonly BlockedHead[]): Map<number, 
 export function updateBlocked(blocked: readonly BlockedHead[], settled: DeliveryRecord): BlockedHead[] {
   const others = blocked.filter((b) => b.deliveryId !== settled.deliveryId);
   if (!settled.ordered || settled.status !== 'pending') return others;
-  return [...others, { projectId: settled.project.id, deliveryId: settled.deliveryId, order: settled.order, dueAt: settled.dueAt }];
+  const head: BlockedHead = { projectId: settled.project.id, deliveryId: settled.deliveryId, order: settled.order, dueAt: settled.dueAt };
+  return [...others, settled.revision !== undefined ? { ...head, revision: settled.revision } : head];
 }
 
 /**
@@ -159,4 +161,60 @@ export function pruneBlocked(blocked: readonly BlockedHead[], current: ReadonlyM
 /** Blocked heads due now: read by key before picking (the listing may not reach them). */
 export function dueBlockedIds(blocked: readonly BlockedHead[], nowMs: number): string[] {
   return blocked.filter((b) => b.dueAt <= nowMs).map((b) => b.deliveryId);
+}
+
+/**
+ * The chain check. What the drain sees of a webhook's pending deliveries (index listings, ids handed
+ * over) can miss one: an index that lags, a change whose fan-out has not run yet, or runs that
+ * fanned out a burst out of order. So before an ordered delivery is sent, the delivery of its
+ * project's previous change to the same webhook is read by key (ids come from change + webhook):
+ * pending, it goes first; delivered or failed, everything before it was done when it was sent;
+ * cancelled, or never made because the webhook's field filter skipped that change, the walk goes on
+ * to the change before. A change not fanned out yet holds the project back until it is.
+ */
+export type PredecessorCheck =
+  | { readonly kind: 'clear' }
+  /** An earlier delivery of the project is pending: it goes first. */
+  | { readonly kind: 'behind'; readonly delivery: DeliveryRecord }
+  /** An earlier change of the project has no deliveries yet: wait for its fan-out. */
+  | { readonly kind: 'fan-out-pending'; readonly changeId: string }
+  /** Read these by key, then check again. */
+  | { readonly kind: 'read-delivery'; readonly changeId: string }
+  | { readonly kind: 'read-change'; readonly changeId: string };
+
+export interface PredecessorLookup {
+  /** The delivery of that change to this webhook: undefined until read, null when there is none. */
+  delivery(changeId: string): DeliveryRecord | null | undefined;
+  change(changeId: string): Pick<FieldChangeRecord, 'pushState' | 'previousChangeId'> | null | undefined;
+}
+
+/**
+ * Changes walked back at most: past this many in a row that the webhook's filter skipped, the
+ * delivery goes (a change that old has long been fanned out; a retrying one is a blocked head).
+ */
+export const PREDECESSOR_WALK_MAX = 50;
+
+export function checkPredecessor(d: Pick<DeliveryRecord, 'ordered' | 'previousChangeId'>, lookup: PredecessorLookup): PredecessorCheck {
+  if (!d.ordered) return { kind: 'clear' };
+  let changeId = d.previousChangeId;
+  for (let step = 0; changeId !== undefined && step < PREDECESSOR_WALK_MAX; step += 1) {
+    const before = lookup.delivery(changeId);
+    if (before === undefined) return { kind: 'read-delivery', changeId };
+    if (before !== null) {
+      if (before.status === 'pending' && before.ordered) return { kind: 'behind', delivery: before };
+      // Sent in order: what came before it was done by then.
+      if (before.status === 'delivered' || before.status === 'failed') return { kind: 'clear' };
+      // Cancelled (perhaps while it waited behind another), or a redelivery going on: look further back.
+      changeId = before.previousChangeId;
+      continue;
+    }
+    const change = lookup.change(changeId);
+    if (change === undefined) return { kind: 'read-change', changeId };
+    // Gone (past retention): nothing that old is pending.
+    if (change === null) return { kind: 'clear' };
+    if (change.pushState !== 'fanned-out') return { kind: 'fan-out-pending', changeId };
+    // Fanned out without a delivery here: the webhook's filter skipped it (or it was inactive).
+    changeId = change.previousChangeId;
+  }
+  return { kind: 'clear' };
 }

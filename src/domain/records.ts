@@ -73,6 +73,12 @@ export const fieldChangeRecordSchema = z.object({
   project: projectRefSchema,
   fields: z.array(fieldChangeSchema).min(1),
   pushState: z.enum(PUSH_STATES),
+  /**
+   * The project's change saved just before this one (its `lastChangeId` at the time): the chain a
+   * drain walks back to be sure nothing earlier of the project is pending. Absent for a project's
+   * first change and in records written before it existed.
+   */
+  previousChangeId: z.string().min(1).optional(),
 });
 export type FieldChangeRecord = z.infer<typeof fieldChangeRecordSchema>;
 
@@ -180,7 +186,7 @@ export type HealthHour = z.infer<typeof healthHourSchema>;
  * A project whose oldest pending delivery to a webhook failed and waits for its retry: the
  * project's later deliveries wait behind it (ordered per project). At most BLOCKED_MAX per webhook.
  */
-export const blockedHeadSchema = z.object({ projectId, deliveryId: z.string().min(1), order: z.number().nonnegative(), dueAt: z.number().nonnegative() });
+export const blockedHeadSchema = z.object({ projectId, deliveryId: z.string().min(1), order: z.number().nonnegative(), revision: z.number().int().positive().optional(), dueAt: z.number().nonnegative() });
 export type BlockedHead = z.infer<typeof blockedHeadSchema>;
 /** Projects waiting for a retry at once, per webhook (about 7 KB of state); beyond, new projects wait too. */
 export const BLOCKED_MAX = 100;
@@ -258,8 +264,12 @@ export const deliveryRecordSchema = z.object({
   event: z.enum(['updated', 'test']),
   project: projectRefSchema,
   fieldNames: z.array(z.string()),
-  /** Change order: the save's time, then the delivery id. */
+  /** Change order: the save's time, then the project's revision (two saves in one millisecond), then the delivery id. */
   order: z.number().nonnegative(),
+  /** The change's project revision (absent for tests and in records written before it existed). */
+  revision: z.number().int().positive().optional(),
+  /** The project's previous change (see the change record): the drain reads its delivery by key before sending this one. */
+  previousChangeId: z.string().min(1).optional(),
   status: z.enum(DELIVERY_STATUSES),
   createdAt: epochMs,
   /** When the next attempt may start; while an attempt is in flight, when its claim runs out. */

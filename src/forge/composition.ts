@@ -77,6 +77,7 @@ export function drainDeps(ownerId: string): DrainDeps {
     secrets: createKvsWebhookSecretStore(),
     states: createKvsWebhookStateStore(),
     deliveries: createKvsDeliveryStore(),
+    changes: createKvsFieldChangeStore(),
     queue: createWakeUpQueue(),
     http: createHttpSender(systemClock),
     clock: systemClock,

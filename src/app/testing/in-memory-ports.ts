@@ -696,16 +696,21 @@ export interface InMemoryPorts {
   readonly states: InMemoryStateStore;
   readonly queue: RecordingQueue;
   readonly http: ScriptedHttp;
+  /** Change records: the chain of each project's changes the drain walks (confirm order). */
+  readonly changes: ReturnType<typeof inMemoryChangeStore>;
 }
 
 /** One webhook world: webhooks (each with a secret), deliveries, states, a recording queue and a scripted receiver. */
-export function inMemoryPorts(input: { readonly webhooks?: readonly WebhookRecord[]; readonly deliveries?: readonly DeliveryRecord[]; readonly states?: readonly WebhookStateRecord[]; readonly nowMs?: number } = {}): InMemoryPorts {
+export function inMemoryPorts(
+  input: { readonly webhooks?: readonly WebhookRecord[]; readonly deliveries?: readonly DeliveryRecord[]; readonly states?: readonly WebhookStateRecord[]; readonly changes?: readonly FieldChangeRecord[]; readonly nowMs?: number } = {},
+): InMemoryPorts {
   const clock = manualClock(input.nowMs);
   const webhooks = inMemoryWebhookStore(input.webhooks ?? []);
   const secrets = inMemorySecretStore(Object.fromEntries((input.webhooks ?? []).map((w) => [w.id, TEST_SECRET])));
   const deliveries = inMemoryDeliveryStore(input.deliveries ?? []);
   const states = inMemoryStateStore(deliveries, input.states ?? []);
-  return { clock, webhooks, secrets, deliveries, states, queue: recordingQueue(clock), http: scriptedHttp(clock) };
+  const changes = inMemoryChangeStore(input.changes ?? []);
+  return { clock, webhooks, secrets, deliveries, states, changes, queue: recordingQueue(clock), http: scriptedHttp(clock) };
 }
 
 /** The drain's dependencies over these ports (random 0.5: retry delays as scheduled, no jitter). */
@@ -715,6 +720,7 @@ export function drainDeps(ports: InMemoryPorts, overrides: Partial<DrainDeps> = 
     secrets: ports.secrets,
     states: ports.states,
     deliveries: ports.deliveries,
+    changes: ports.changes,
     queue: ports.queue,
     http: ports.http,
     clock: ports.clock,
