@@ -1,7 +1,9 @@
 import { diffFieldValues } from '../domain/fields/change-diff';
+import { computedValues, formulaKinds } from '../domain/fields/computed-fields';
 import type { FieldDefinition } from '../domain/fields/field-definition';
-import { parseFieldInput, type StoredValue } from '../domain/fields/field-values';
+import { parseFieldInput, projectKeysOf, unknownProject, type StoredValue } from '../domain/fields/field-values';
 import type { FieldChangeRecord, ProjectFieldsRecord } from '../domain/records';
+import { isComputedFieldType } from '../shared/field-types';
 import type { ProjectFieldsView, SaveProjectFieldsInput, SaveProjectFieldsOutcome } from '../shared/resolver-contract';
 import { AppError, forbidden, invalidInput, notFound } from './app-error';
 import { loadFieldCatalog } from './field-catalog';
@@ -37,21 +39,27 @@ async function requireAccess(jira: JiraAsUser, projectKey: string): Promise<Proj
   return access;
 }
 
-/** Values of fields that still exist, keyed by field id. */
+/** Stored values of fields that still exist (and are not computed), keyed by field id. */
 function currentValues(record: ProjectFieldsRecord | undefined, fields: readonly FieldDefinition[]): Record<string, StoredValue> {
-  const known = new Set(fields.map((f) => String(f.id)));
+  const known = new Set(fields.filter((f) => !isComputedFieldType(f.type)).map((f) => String(f.id)));
   return Object.fromEntries(Object.entries(record?.values ?? {}).filter(([id]) => known.has(id))) as Record<string, StoredValue>;
 }
 
 export async function getProjectFields(deps: Pick<ProjectFieldsDeps, 'catalog' | 'projects' | 'jira'>, projectKey: string): Promise<ProjectFieldsView> {
   const access = await requireAccess(deps.jira, projectKey);
-  const [{ fields }, record] = await Promise.all([loadFieldCatalog(deps.catalog), deps.projects.load(access.project.id)]);
+  const [catalog, record] = await Promise.all([loadFieldCatalog(deps.catalog), deps.projects.load(access.project.id)]);
+  const { fields } = catalog;
+  const stored = currentValues(record, fields);
+  // Formulas and automatic fields are worked out on every read: never stored, so never stale.
+  const computed = computedValues(fields, stored, { updatedAt: record?.updatedAt, createdAt: catalog.record.installedAt, createdBy: catalog.record.installedBy });
+  const kinds = formulaKinds(fields);
   return {
     project: access.project,
     canEdit: access.canEdit,
     revision: record?.revision ?? 0,
     fields,
-    values: currentValues(record, fields),
+    values: { ...stored, ...computed },
+    ...(Object.keys(kinds).length > 0 ? { formulaKinds: kinds } : {}),
   };
 }
 
@@ -83,6 +91,7 @@ export async function saveProjectFields(deps: ProjectFieldsDeps, input: SaveProj
     if (parsed.ok) after[id] = parsed.value;
     else fieldErrors[id] = parsed.error.message;
   }
+  Object.assign(fieldErrors, await unbrowsableProjects(deps.jira, fields, before, after, fieldErrors));
   const problems = Object.keys(fieldErrors).length;
   if (problems > 0) {
     const first = Object.values(fieldErrors)[0];
@@ -127,15 +136,44 @@ export async function saveProjectFields(deps: ProjectFieldsDeps, input: SaveProj
     throw error;
   }
 
-  // The change is saved; the event follows. If the push fails the record stays `pending` and the
-  // sweeper pushes it within five minutes, so the user's save still succeeded.
+  // The change is saved; the event follows. The record stays `pending` until the fan-out has
+  // made its deliveries (no write to mark it pushed: a save costs its one transaction and the
+  // shared wake-up). If the push failed, or the fan-out has not run two minutes later, the sweeper
+  // pushes it again; pushing twice is harmless. So the user's save succeeded either way.
   try {
     await deps.publisher.publishFieldChange(changeId);
-    if (change.pushState === 'pending') await deps.changes.markPushed(change);
   } catch (error) {
     console.warn(`save: change ${changeId} saved, event push deferred to the sweeper: ${error instanceof Error ? error.message : String(error)}`);
   }
   return { revision: nextRevision, changedFieldIds: changes.map((c) => c.id) };
+}
+
+/**
+ * Related-project fields hold only projects the saver can browse: every key a save adds is asked
+ * of Jira as the user (keys the field already held stay, as disabled options do). Not found and
+ * not browsable read the same, so keys do not leak.
+ */
+async function unbrowsableProjects(
+  jira: JiraAsUser,
+  fields: readonly FieldDefinition[],
+  before: Readonly<Record<string, StoredValue>>,
+  after: Readonly<Record<string, StoredValue>>,
+  known: Readonly<Record<string, string>>,
+): Promise<Record<string, string>> {
+  const problems: Record<string, string> = {};
+  await Promise.all(
+    fields
+      .filter((f) => (f.type === 'project' || f.type === 'multiproject') && known[String(f.id)] === undefined)
+      .map(async (field) => {
+        const id = String(field.id);
+        const held = new Set(projectKeysOf(field, before[id]));
+        const added = projectKeysOf(field, after[id]).filter((key) => !held.has(key));
+        const answers = await Promise.all(added.map(async (key) => ({ key, access: await jira.projectAccess(key) })));
+        const refused = answers.find((a) => !a.access?.canBrowse);
+        if (refused) problems[id] = unknownProject(field, refused.key).message;
+      }),
+  );
+  return problems;
 }
 
 /** Forge keeps at most 240 KiB per stored value; stay clearly below it and say which fields to shorten. */

@@ -36,6 +36,9 @@ export const fieldCatalogRecordSchema = z.object({
   nextFieldId: z.number().int().positive(),
   nextOptionId: z.number().int().positive(),
   fields: z.array(z.unknown()),
+  /** When and by whom the app was installed (the automatic fields Created date and Creator); absent in catalogs seeded before it was kept, or on first read. */
+  installedAt: epochMs.optional(),
+  installedBy: accountId.optional(),
 });
 export type FieldCatalogRecord = z.infer<typeof fieldCatalogRecordSchema>;
 

@@ -50,6 +50,9 @@ const handlers = {
   searchUsers: handle('searchUsers', async (deps, input) => ({ users: input.query.trim() === '' ? [] : await deps.jira.searchUsers(input.query.trim()) })),
 
   getUsers: handle('getUsers', async (deps, input) => ({ users: await deps.jira.getUsers(input.accountIds) })),
+
+  // Jira answers as the user: only projects they can browse (what a related-projects field may hold).
+  searchBrowsableProjects: handle('searchBrowsableProjects', async (deps, input) => ({ projects: await deps.jira.searchProjects(input.query.trim()) })),
 } satisfies Parameters<typeof makeResolver<ResolverDefs>>[0];
 
 const definitions = makeResolver<ResolverDefs>(handlers);

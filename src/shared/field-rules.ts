@@ -1,5 +1,7 @@
 import { countDecimalsOfText, countSignificantDigitsOfText, PLAIN_DECIMAL } from './decimal-text';
-import type { FieldTypeId } from './field-types';
+import { isComputedFieldType, type FieldTypeId } from './field-types';
+
+export { isComputedFieldType };
 
 /**
  * The rules of project fields, in one place for the backend (definitions, value parsing, resolver
@@ -18,6 +20,14 @@ export const NUMBER_MAX_MAGNITUDE = 1e15;
 /** Every decimal of up to 15 significant digits survives the trip through a double unchanged. */
 export const NUMBER_MAX_SIGNIFICANT_DIGITS = 15;
 export const MULTIUSER_MAX_USERS = 100;
+export const MULTIPROJECT_MAX_PROJECTS = 100;
+/** A number's prefix or suffix (a currency sign, a unit): shown on the page, never sent to webhooks. */
+export const AFFIX_MAX_LENGTH = 10;
+/** Option value ids: letters, digits and `_ . : -`, starting with a letter or digit. */
+export const OPTION_VALUE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,59}$/;
+export const OPTION_VALUE_ID_RULE = 'at most 60 letters, digits and _ . : -, starting with a letter or digit';
+/** A Jira project key as related-project fields hold it. */
+export const PROJECT_KEY = /^[A-Z][A-Z0-9_]{0,254}$/;
 
 /** The types whose values are chosen from the definition's options. */
 export const OPTION_FIELD_TYPES = ['list', 'multilist', 'status', 'priority'] as const satisfies readonly FieldTypeId[];

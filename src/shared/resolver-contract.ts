@@ -23,6 +23,8 @@ export interface FieldOptionDto {
   readonly name: string;
   readonly colour: string;
   readonly enabled: boolean;
+  /** Set by the admin apart from the name; clients may name the option by it, webhooks send the name. */
+  readonly valueId?: string;
 }
 
 export interface FieldDefinitionDto {
@@ -32,13 +34,19 @@ export interface FieldDefinitionDto {
   readonly description?: string;
   readonly options?: readonly FieldOptionDto[];
   readonly decimals?: number;
+  /** Number and formula fields: shown around the value, never sent to webhooks. */
+  readonly prefix?: string;
+  readonly suffix?: string;
+  /** Formula fields: the expression, other fields named in braces. */
+  readonly expression?: string;
 }
 
 /**
  * A field value as the UI edits it and the backend stores it:
  * text/textarea/date (`yyyy-mm-dd`)/user: string; number/duration (ms): number;
- * list/status/priority: option id; multilist: option ids; multiuser: account ids; empty: null
- * (or [] for multi types).
+ * list/status/priority: option id; multilist: option ids; multiuser: account ids; project: a
+ * project key, multiproject: keys; empty: null (or [] for multi types). Computed fields (formula,
+ * updated, created, creator) come as their text in payload format and are never sent back.
  */
 export type FieldValueDto = string | number | readonly number[] | readonly string[] | null;
 
@@ -71,6 +79,8 @@ export interface ProjectFieldsView {
   readonly fields: readonly FieldDefinitionDto[];
   /** Keyed by field id (as a string). Missing means empty. */
   readonly values: Readonly<Record<string, FieldValueDto>>;
+  /** The kind of each formula's result by field id (number, duration or date), to show it. */
+  readonly formulaKinds?: Readonly<Record<string, 'number' | 'duration' | 'date'>>;
 }
 
 export interface SaveProjectFieldsOutcome {
@@ -122,6 +132,8 @@ export type ResolverDefs = WebhookResolverDefs & ApiTokenResolverDefs & {
   getProjectFields: (input: ResolverInput<'getProjectFields'>) => ResolverResult<ProjectFieldsView>;
   saveProjectFields: (input: SaveProjectFieldsInput) => ResolverResult<SaveProjectFieldsOutcome>;
   searchUsers: (input: ResolverInput<'searchUsers'>) => ResolverResult<{ users: UserDto[] }>;
+  /** Projects the user can browse whose key or name contains the query: what a related-projects field offers. */
+  searchBrowsableProjects: (input: ResolverInput<'searchBrowsableProjects'>) => ResolverResult<{ projects: ProjectRef[] }>;
   getUsers: (input: ResolverInput<'getUsers'>) => ResolverResult<{ users: UserDto[] }>;
 };
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DESCRIPTION_MAX_LENGTH, FIELD_NAME_MAX_LENGTH, MAX_DECIMALS, MAX_OPTIONS_PER_FIELD, OPTION_NAME_MAX_LENGTH } from './field-rules';
+import { AFFIX_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, FIELD_NAME_MAX_LENGTH, MAX_DECIMALS, MAX_OPTIONS_PER_FIELD, OPTION_NAME_MAX_LENGTH, OPTION_VALUE_ID, OPTION_VALUE_ID_RULE } from './field-rules';
+import { FORMULA_MAX_LENGTH } from './field-formula';
 import { FIELD_TYPES } from './field-types';
 import { webhookPayloadSchemas } from './webhooks-contract';
 import { apiTokenPayloadSchemas } from './api-tokens-contract';
@@ -19,7 +20,14 @@ const optionInput = z.strictObject({
   name: cleanName(z.string().trim().min(1, 'option name is required').max(OPTION_NAME_MAX_LENGTH), 'option name'),
   colour: z.string().min(1).max(32),
   enabled: z.boolean(),
+  /** Empty: none (the option is named by its name only). */
+  valueId: z.string().trim().refine((v) => v === '' || OPTION_VALUE_ID.test(v), `option value id must be ${OPTION_VALUE_ID_RULE}`).optional(),
 });
+
+/** Number and formula fields: shown around the value on the page, never sent. Empty: none. */
+const affix = (what: string) => cleanName(z.string().max(AFFIX_MAX_LENGTH), what).optional();
+/** Formula fields: fields named in braces, e.g. `{End date} - {Start date}` (src/shared/field-formula.ts). */
+const expression = z.string().max(FORMULA_MAX_LENGTH);
 
 export const resolverPayloadSchemas = {
   getSession: z.unknown(),
@@ -30,6 +38,9 @@ export const resolverPayloadSchemas = {
     description: description.optional(),
     options: z.array(optionInput).max(MAX_OPTIONS_PER_FIELD).optional(),
     decimals: z.number().int().min(0).max(MAX_DECIMALS).optional(),
+    prefix: affix('prefix'),
+    suffix: affix('suffix'),
+    expression: expression.optional(),
   }),
   updateField: z.strictObject({
     id: fieldId,
@@ -37,6 +48,9 @@ export const resolverPayloadSchemas = {
     description: description.optional(),
     options: z.array(optionInput).max(MAX_OPTIONS_PER_FIELD).optional(),
     decimals: z.number().int().min(0).max(MAX_DECIMALS).optional(),
+    prefix: affix('prefix'),
+    suffix: affix('suffix'),
+    expression: expression.optional(),
   }),
   countFieldUsage: z.strictObject({ id: fieldId }),
   deleteField: z.strictObject({ id: fieldId }),
@@ -48,6 +62,7 @@ export const resolverPayloadSchemas = {
     values: plainRecord(z.string().regex(/^\d+$/, 'field ids are numbers'), z.unknown()),
   }),
   searchUsers: z.strictObject({ query: z.string().max(100) }),
+  searchBrowsableProjects: z.strictObject({ query: z.string().max(100) }),
   getUsers: z.strictObject({ accountIds: z.array(z.string().min(1).max(128)).max(200) }),
   ...webhookPayloadSchemas,
   ...apiTokenPayloadSchemas,

@@ -92,7 +92,8 @@ const webhookUrl = createShape.url.meta({ format: 'uri', pattern: '^\\s*[Hh][Tt]
 /** The per-type rules of a field definition the catalog enforces (422 otherwise), for the document. */
 const FIELD_TYPE_RULES = [
   { if: { properties: { type: { enum: [...OPTION_FIELD_TYPES] } } }, then: {}, else: { not: { required: ['options'] } } },
-  { if: { properties: { type: { const: 'number' } } }, then: {}, else: { not: { required: ['decimals'] } } },
+  ...(['decimals', 'prefix', 'suffix'] as const).map((property) => ({ if: { properties: { type: { enum: ['number', 'formula'] } } }, then: {}, else: { not: { required: [property] } } })),
+  { if: { properties: { type: { const: 'formula' } } }, then: { required: ['expression'] }, else: { not: { required: ['expression'] } } },
 ];
 
 export const schemas = {

@@ -1,4 +1,4 @@
-import { isOptionFieldType, MAX_DECIMALS, TEXT_MAX_LENGTH } from '../../src/shared/field-rules';
+import { isComputedFieldType, isOptionFieldType, MAX_DECIMALS, TEXT_MAX_LENGTH } from '../../src/shared/field-rules';
 import { FIELD_TYPES, type FieldTypeId } from '../../src/shared/resolver-contract';
 
 export { FIELD_TYPES };
@@ -16,6 +16,12 @@ export const FIELD_TYPE_LABELS: Readonly<Record<FieldTypeId, string>> = {
   priority: 'Priority',
   user: 'User',
   multiuser: 'Users (several)',
+  project: 'Related project',
+  multiproject: 'Related projects (several)',
+  formula: 'Formula',
+  updated: 'Updated (automatic)',
+  created: 'Created date (automatic)',
+  creator: 'Creator (automatic)',
 };
 
 export const FIELD_TYPE_HINTS: Readonly<Record<FieldTypeId, string>> = {
@@ -30,7 +36,16 @@ export const FIELD_TYPE_HINTS: Readonly<Record<FieldTypeId, string>> = {
   priority: 'One priority, such as High or Low.',
   user: 'One person on the site.',
   multiuser: 'Any number of people on the site.',
+  project: 'One Jira project, such as a dependency; people choose among the projects they can browse.',
+  multiproject: 'Any number of Jira projects, such as dependencies or risks.',
+  formula: 'Calculated from number, date and duration fields; read-only, and never sent to webhooks.',
+  updated: 'The date of the last save of the project\'s fields; filled by the app, never sent to webhooks.',
+  created: 'The date the project came to Projectrak (the app\'s install); filled by the app.',
+  creator: 'Who brought the project to Projectrak (the app\'s installer); filled by the app.',
 };
 
 /** The types whose values are chosen from options the admin defines. */
 export const hasOptions = isOptionFieldType;
+
+/** The types whose values the app works out (formulas, automatic fields): always read-only. */
+export const isComputed = isComputedFieldType;

@@ -3,10 +3,14 @@ import Lozenge from '@atlaskit/lozenge';
 import { token } from '@atlaskit/tokens';
 import type { ReactNode } from 'react';
 import type { FieldDefinitionDto } from '../../src/shared/resolver-contract';
+import { isComputed } from '../common/field-types';
 import { Subtle } from '../common/layout';
 
 /** One field on the page: its label, an "Unsaved" mark, its editor or value, and its message or help. */
-export function FieldBlock({ field, editing, changed, error, hint, children }: { readonly field: FieldDefinitionDto; readonly editing: boolean; readonly changed: boolean; readonly error: string | undefined; readonly hint: string | undefined; readonly children: ReactNode }) {
+export function FieldBlock({ field, editing: pageEditing, changed, error, hint, children }: { readonly field: FieldDefinitionDto; readonly editing: boolean; readonly changed: boolean; readonly error: string | undefined; readonly hint: string | undefined; readonly children: ReactNode }) {
+  // Formulas and automatic fields are read-only for everyone: a label for reading, their hint kept.
+  const computed = isComputed(field.type);
+  const editing = pageEditing && !computed;
   const id = `field-${field.id}`;
   const messageId = `${id}-message`;
   return (
@@ -22,6 +26,7 @@ export function FieldBlock({ field, editing, changed, error, hint, children }: {
           </span>
         )}
         {changed ? <Lozenge appearance="inprogress">Unsaved</Lozenge> : null}
+        {computed ? <Lozenge testId={`${id}-read-only`}>{field.type === 'formula' ? 'Calculated' : 'Automatic'}</Lozenge> : null}
       </div>
       <div style={{ marginTop: token('space.050') }}>{children}</div>
       <div id={messageId}>
@@ -29,6 +34,10 @@ export function FieldBlock({ field, editing, changed, error, hint, children }: {
           <ErrorMessage testId={`${id}-error`}>{error}</ErrorMessage>
         ) : editing && (field.description || hint) ? (
           <HelperMessage>{[field.description, hint].filter(Boolean).join(' ')}</HelperMessage>
+        ) : computed && (field.description || hint) ? (
+          <div style={{ marginTop: token('space.050') }}>
+            <Subtle style={{ font: token('font.body.small') }}>{[field.description, hint].filter(Boolean).join(' ')}</Subtle>
+          </div>
         ) : !editing && field.description ? (
           <div style={{ marginTop: token('space.050') }}>
             <Subtle style={{ font: token('font.body.small') }}>{field.description}</Subtle>

@@ -7,6 +7,7 @@ import { ColourSwatch, OptionLozenge } from '../common/OptionLozenge';
 import { formatDuration, numberToInput, parseDuration, parseNumber } from '../common/values';
 import type { Draft } from './drafts';
 import { RichTextEditor, type TextEditorProps } from './RichTextEditor';
+import { ProjectPicker } from './ProjectPicker';
 import { UserPicker } from './UserPicker';
 
 export interface ChoiceOption {
@@ -76,6 +77,8 @@ export function FieldEditor(props: FieldEditorProps) {
         <div style={SHORT}>
           <TextEntry
             {...entry}
+            {...(field.prefix ? { prefix: field.prefix } : {})}
+            {...(field.suffix ? { suffix: field.suffix } : {})}
             inputMode={decimals > 0 ? 'decimal' : 'numeric'}
             // Show the value with the field's decimals once typed ("23" becomes "23.000").
             reformat={(typed) => {
@@ -190,22 +193,54 @@ export function FieldEditor(props: FieldEditorProps) {
         </div>
       );
     }
+    case 'project':
+    case 'multiproject': {
+      const isMulti = field.type === 'multiproject';
+      return (
+        <div style={isMulti ? undefined : SHORT}>
+          <ProjectPicker
+            inputId={inputId}
+            isMulti={isMulti}
+            keys={draft.kind === 'projects' ? draft.keys : []}
+            onChange={(keys) => {
+              onDraft({ kind: 'projects', keys: isMulti ? keys : keys.slice(0, 1) });
+              onBlur();
+            }}
+            isInvalid={invalid}
+            isDisabled={disabled}
+            describedBy={describedBy}
+          />
+        </div>
+      );
+    }
+    // Worked out by the app: the page shows their values read-only, never an editor.
+    case 'formula':
+    case 'updated':
+    case 'created':
+    case 'creator':
+      return null;
   }
 }
 
 interface TextEntryProps extends TextEditorProps {
   readonly inputMode?: 'decimal' | 'numeric';
   readonly placeholder?: string;
+  /** A number field's prefix and suffix, shown around the input (never part of the value). */
+  readonly prefix?: string;
+  readonly suffix?: string;
   /** On blur, the text to show instead of what was typed (when it was understood). */
   reformat?(typed: string): string | undefined;
 }
 
 /** A one-line text editor; number and duration fields show what was understood once typed. */
-function TextEntry({ inputId, describedBy, text, invalid, disabled, setText, onBlur, inputMode, placeholder, reformat }: TextEntryProps) {
+function TextEntry({ inputId, describedBy, text, invalid, disabled, setText, onBlur, inputMode, placeholder, reformat, prefix, suffix }: TextEntryProps) {
+  const affix = (content: string) => <span style={{ paddingInline: token('space.075'), color: token('color.text.subtle') }}>{content}</span>;
   return (
     <Textfield
       id={inputId}
       value={text}
+      {...(prefix ? { elemBeforeInput: affix(prefix) } : {})}
+      {...(suffix ? { elemAfterInput: affix(suffix) } : {})}
       {...(inputMode ? { inputMode } : {})}
       {...(placeholder ? { placeholder } : {})}
       onChange={(e) => setText(e.currentTarget.value)}

@@ -5,6 +5,7 @@ import { token } from '@atlaskit/tokens';
 import type { ProjectFieldsView } from '../../src/shared/resolver-contract';
 import { Loading, PageError, PageFrame, Stack, Subtle } from '../common/layout';
 import { Notice } from '../common/Notice';
+import { isComputed } from '../common/field-types';
 import { initialDraft } from './drafts';
 import { FieldBlock } from './FieldBlock';
 import { hintFor } from './field-hints';
@@ -146,9 +147,9 @@ function FieldsForm({ state, data }: { readonly state: ProjectFieldsState; reado
             editing={editing}
             changed={changedFields.includes(field)}
             error={errors[String(field.id)]}
-            hint={editing ? hintFor(field, drafts[String(field.id)]) : undefined}
+            hint={editing || isComputed(field.type) ? hintFor(field, drafts[String(field.id)]) : undefined}
           >
-            {editing ? (
+            {editing && !isComputed(field.type) ? (
               <Suspense fallback={<FieldValue field={field} value={data.values[String(field.id)]} names={userNames} />}>
                 <FieldEditor
                 field={field}
@@ -164,7 +165,7 @@ function FieldsForm({ state, data }: { readonly state: ProjectFieldsState; reado
                 />
               </Suspense>
             ) : (
-              <FieldValue field={field} value={data.values[String(field.id)]} names={userNames} />
+              <FieldValue field={field} value={data.values[String(field.id)]} names={userNames} kind={data.formulaKinds?.[String(field.id)]} />
             )}
           </FieldBlock>
         ))}

@@ -1,3 +1,4 @@
+import { isComputedFieldType } from '../../src/shared/field-types';
 import type { FieldDefinitionDto, FieldValueDto } from '../../src/shared/resolver-contract';
 import { numberToInput, formatDuration, parseDate, parseDuration, parseNumber, parseText, parseTextarea, sameValue, type Parsed } from '../common/values';
 
@@ -11,7 +12,8 @@ export type Draft =
   | { readonly kind: 'option'; readonly id: number | null }
   | { readonly kind: 'options'; readonly ids: readonly number[] }
   | { readonly kind: 'user'; readonly accountId: string | null }
-  | { readonly kind: 'users'; readonly accountIds: readonly string[] };
+  | { readonly kind: 'users'; readonly accountIds: readonly string[] }
+  | { readonly kind: 'projects'; readonly keys: readonly string[] };
 
 const asString = (value: FieldValueDto | undefined): string | null => (typeof value === 'string' && value !== '' ? value : null);
 const asNumber = (value: FieldValueDto | undefined): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
@@ -37,7 +39,14 @@ export function storedValue(field: FieldDefinitionDto, value: FieldValueDto | un
       return (field.options ?? []).filter((o) => ids.has(o.id)).map((o) => o.id);
     }
     case 'multiuser':
+    case 'multiproject':
       return asArray(value).filter((id): id is string => typeof id === 'string');
+    case 'project':
+    case 'formula':
+    case 'updated':
+    case 'created':
+    case 'creator':
+      return asString(value);
   }
 }
 
@@ -62,6 +71,15 @@ export function initialDraft(field: FieldDefinitionDto, value: FieldValueDto | u
       return { kind: 'user', accountId: typeof stored === 'string' ? stored : null };
     case 'multiuser':
       return { kind: 'users', accountIds: Array.isArray(stored) ? (stored as string[]) : [] };
+    case 'project':
+    case 'multiproject':
+      return { kind: 'projects', keys: Array.isArray(stored) ? (stored as string[]) : typeof stored === 'string' ? [stored] : [] };
+    // Computed fields are never edited; the draft only mirrors the value shown.
+    case 'formula':
+    case 'updated':
+    case 'created':
+    case 'creator':
+      return { kind: 'text', text: typeof stored === 'string' ? stored : '' };
   }
 }
 
@@ -93,6 +111,15 @@ export function parseDraft(field: FieldDefinitionDto, draft: Draft): Parsed<Fiel
       return { ok: true, value: draft.kind === 'user' ? draft.accountId : null };
     case 'multiuser':
       return { ok: true, value: draft.kind === 'users' ? [...new Set(draft.accountIds)] : [] };
+    case 'project':
+      return { ok: true, value: draft.kind === 'projects' ? (draft.keys[0] ?? null) : null };
+    case 'multiproject':
+      return { ok: true, value: draft.kind === 'projects' ? [...new Set(draft.keys)] : [] };
+    case 'formula':
+    case 'updated':
+    case 'created':
+    case 'creator':
+      return { ok: true, value: text(draft) || null };
   }
 }
 
@@ -107,6 +134,8 @@ function sameDraft(a: Draft, b: Draft): boolean {
  * definition (say, more decimals than the field now has): only edits are saved.
  */
 export function isChanged(field: FieldDefinitionDto, stored: FieldValueDto | undefined, draft: Draft): boolean {
+  // Formulas and automatic fields are the app's to work out: never part of a save.
+  if (isComputedFieldType(field.type)) return false;
   if (sameDraft(draft, initialDraft(field, stored))) return false;
   const parsed = parseDraft(field, draft);
   if (!parsed.ok) return true;

@@ -17,6 +17,16 @@ export function hintFor(field: FieldDefinitionDto, draft: Draft | undefined): st
       return DURATION_HINT;
     case 'date':
       return 'A date as yyyy-mm-dd.';
+    case 'formula':
+      return `Calculated: ${field.expression ?? ''}`;
+    case 'updated':
+      return 'The date of the last save of these fields, filled by the app.';
+    case 'created':
+    case 'creator':
+      return 'Filled by the app.';
+    case 'project':
+    case 'multiproject':
+      return 'Projects you can browse.';
     default:
       return undefined;
   }

@@ -29,7 +29,7 @@ const fieldsWord = (n: number) => (n === 1 ? '1 field' : `${n} fields`);
 function accountIdsIn(view: ProjectFieldsView): string[] {
   const ids = new Set<string>();
   for (const field of view.fields) {
-    if (field.type !== 'user' && field.type !== 'multiuser') continue;
+    if (field.type !== 'user' && field.type !== 'multiuser' && field.type !== 'creator') continue;
     const value = view.values[String(field.id)];
     for (const id of Array.isArray(value) ? value : [value]) if (typeof id === 'string' && id !== '') ids.add(id);
   }

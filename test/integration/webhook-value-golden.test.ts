@@ -53,7 +53,7 @@ let t: TestHost;
 
 beforeAll(async () => {
   f = await webhookFixture();
-  t = await f.start({ seedCatalog: false });
+  t = await f.start();
   await f.createHook('golden');
 });
 afterAll(async () => {

@@ -17,7 +17,7 @@ import { dumpStorage, queuedEventCount, type StoredRow } from '../support/storag
 type ResolverName = keyof typeof resolverPayloadSchemas;
 
 /** Open to any signed-in user; each checks the project's own permission where it has one. */
-const OPEN_TO_USERS = new Set<ResolverName>(['getSession', 'listFieldDefinitions', 'getProjectFields', 'saveProjectFields', 'searchUsers', 'getUsers']);
+const OPEN_TO_USERS = new Set<ResolverName>(['getSession', 'listFieldDefinitions', 'getProjectFields', 'saveProjectFields', 'searchUsers', 'getUsers', 'searchBrowsableProjects']);
 const NON_ADMINS: DemoUserName[] = ['projectAdmin', 'viewer', 'teammate', 'former'];
 
 let t: TestHost;
@@ -66,6 +66,7 @@ const validPayloads = (): Record<ResolverName, unknown> => ({
   getProjectFields: { projectKey: 'DEMO' },
   saveProjectFields: { projectKey: 'DEMO', baseRevision: 0, values: { [String(budgetId)]: 7 } },
   searchUsers: { query: 'a' },
+  searchBrowsableProjects: { query: 'D' },
   getUsers: { accountIds: [t.accountId('admin')] },
   listWebhooks: undefined,
   getWebhook: { id: webhookId },

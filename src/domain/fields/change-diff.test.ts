@@ -65,3 +65,17 @@ describe('diffFieldValues', () => {
     expect(definitions).toEqual(DEFINITIONS);
   });
 });
+
+describe('diffFieldValues and computed fields', () => {
+  it('never reports a formula or an automatic field, even when values for them are handed in', () => {
+    const computed: FieldDefinition[] = [
+      { id: 500, name: 'Margin', type: 'formula', expression: '{Budget} * 2', decimals: 2 },
+      { id: 501, name: 'Updated', type: 'updated' },
+      { id: 502, name: 'Created date', type: 'created' },
+      { id: 503, name: 'Creator', type: 'creator' },
+    ];
+    const changes = diffFieldValues([...DEFINITIONS, ...computed], { 12345: 1, 500: '2.00', 501: '2026-01-01' }, { 12345: 2, 500: '4.00', 501: '2026-01-02', 502: '2026-01-02', 503: 'acc' });
+    expect(changes.map((c) => c.name)).toEqual(['Budget']);
+    expect(diffFieldValues(computed, { 500: '2.00', 501: '2026-01-01' }, { 500: '4.00', 501: '2026-01-02' })).toEqual([]);
+  });
+});

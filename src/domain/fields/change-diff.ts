@@ -1,3 +1,4 @@
+import { isComputedFieldType } from '../../shared/field-types';
 import type { FieldDefinition, FieldType } from './field-definition';
 import { formatPayloadValue, type PayloadValue, type StoredValue } from './field-values';
 
@@ -23,7 +24,9 @@ function samePayloadValue(a: PayloadValue, b: PayloadValue): boolean {
  * The fields whose value really changed between two saves, in payload format, ordered by field id.
  * Values are compared as they would be sent, so anything a receiver could not tell apart is no
  * change: a missing value and `null` or `[]`, 23 and 23.0004 on a 3-decimal field, a deleted option
- * and empty. Values of fields without a definition (deleted fields) are ignored.
+ * and empty. Values of fields without a definition (deleted fields) are ignored, and so are
+ * computed fields (formulas, Updated, Created date, Creator): they never cause a webhook nor
+ * appear in one, even when a value for them was handed in.
  * An empty answer means the save emits no event.
  */
 export function diffFieldValues(
@@ -32,6 +35,7 @@ export function diffFieldValues(
   after: Readonly<Record<string, StoredValue | undefined>>,
 ): FieldChange[] {
   return [...definitions]
+    .filter((definition) => !isComputedFieldType(definition.type))
     .sort((a, b) => a.id - b.id)
     .flatMap((definition): FieldChange[] => {
       const key = String(definition.id);

@@ -8,8 +8,8 @@ function issuesOf(candidate: unknown): { path: string; message: string }[] {
 }
 
 describe('field types', () => {
-  it('are the eleven type ids of the payload', () => {
-    expect(FIELD_TYPES).toEqual(['text', 'textarea', 'number', 'date', 'duration', 'list', 'multilist', 'status', 'priority', 'user', 'multiuser']);
+  it('are the type ids of the payload: the eleven stored types, related projects, formulas and the automatic fields', () => {
+    expect(FIELD_TYPES).toEqual(['text', 'textarea', 'number', 'date', 'duration', 'list', 'multilist', 'status', 'priority', 'user', 'multiuser', 'project', 'multiproject', 'formula', 'updated', 'created', 'creator']);
   });
 
   it.each<[FieldType, boolean]>([
@@ -27,8 +27,24 @@ describe('field types', () => {
 });
 
 describe('fieldDefinitionSchema accepts', () => {
-  it.each(FIELD_TYPES)('a minimal %s field', (type) => {
+  it.each(FIELD_TYPES.filter((type) => type !== 'formula'))('a minimal %s field', (type) => {
     expect(issuesOf({ id: 1, name: 'Field', type })).toEqual([]);
+  });
+
+  it('a formula field with its expression, decimals, prefix and suffix', () => {
+    expect(issuesOf({ id: 1, name: 'Margin', type: 'formula', expression: '{Budget} - {Cost}', decimals: 2, prefix: '€', suffix: 'k' })).toEqual([]);
+  });
+
+  it('a number field with a prefix and a suffix', () => {
+    expect(issuesOf({ id: 1, name: 'Budget', type: 'number', decimals: 2, prefix: '$', suffix: 'USD' })).toEqual([]);
+  });
+
+  it('options with value ids apart from their names', () => {
+    expect(issuesOf({ id: 1, name: 'Region', type: 'list', options: [option(1, 'Europe', { valueId: 'EU' }), option(2, 'Americas', { valueId: 'AM' }), option(3, 'Asia')] })).toEqual([]);
+  });
+
+  it('a catalog record written before value ids, affixes and formulas (options without valueId)', () => {
+    expect(issuesOf({ id: 10000, name: 'Status', type: 'status', options: [{ id: 1, name: 'On track', colour: 'green', enabled: true }] })).toEqual([]);
   });
 
   it.each(['list', 'multilist', 'status', 'priority'] as const)('a %s field with options', (type) => {
@@ -52,6 +68,22 @@ describe('fieldDefinitionSchema normalises', () => {
   it('trims the field name, the option names and the description', () => {
     const parsed = fieldDefinitionSchema.parse({ id: 1, name: '  Status ', type: 'status', description: ' How it goes ', options: [option(1, ' Done ')] });
     expect([parsed.name, parsed.description, parsed.options?.[0]?.name]).toEqual(['Status', 'How it goes', 'Done']);
+  });
+});
+
+describe('fieldDefinitionSchema rejects new settings where they do not belong', () => {
+  it.each<[string, unknown, string, RegExp]>([
+    ['a formula without expression', { id: 1, name: 'F', type: 'formula' }, 'expression', /needs an expression/],
+    ['an expression on a number field', { id: 1, name: 'F', type: 'number', expression: '1' }, 'expression', /only formula fields/],
+    ['a prefix on a text field', { id: 1, name: 'F', type: 'text', prefix: '$' }, 'prefix', /only number and formula fields/],
+    ['a suffix longer than 10 characters', { id: 1, name: 'F', type: 'number', suffix: 'x'.repeat(11) }, 'suffix', /10/],
+    ['a value id used twice', { id: 1, name: 'F', type: 'list', options: [option(1, 'A', { valueId: 'x' }), option(2, 'B', { valueId: 'X' })] }, 'options.1.valueId', /used twice/],
+    ['a value id that is another option\'s name', { id: 1, name: 'F', type: 'list', options: [option(1, 'A', { valueId: 'B' }), option(2, 'B')] }, 'options.0.valueId', /is the name of option "B"/],
+    ['a value id with spaces', { id: 1, name: 'F', type: 'list', options: [option(1, 'A', { valueId: 'a b' })] }, 'options.0.valueId', /letters, digits/],
+  ])('%s', (_label, candidate, path, message) => {
+    const issues = issuesOf(candidate);
+    expect(issues.map((i) => i.path)).toContain(path);
+    expect(issues.find((i) => i.path === path)?.message).toMatch(message);
   });
 });
 

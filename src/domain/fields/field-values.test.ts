@@ -401,3 +401,47 @@ describe('formatPayloadValue', () => {
     expect(formatPayloadValue(FIELDS.budget, storedOf(FIELDS.budget, '1.005'))).toBe('1.005');
   });
 });
+
+describe('option value ids, number affixes, related projects and computed fields', () => {
+  const region: FieldDefinition = { id: 40, name: 'Region', type: 'list', options: [{ ...opt(1, 'Europe'), valueId: 'EU' }, { ...opt(2, 'Americas'), valueId: 'AM' }, opt(3, 'Asia')] };
+  const regions: FieldDefinition = { ...region, id: 41, name: 'Regions', type: 'multilist' };
+
+  it('an option is named by its value id as well as by its name; the payload sends the name', () => {
+    expect(parseFieldInput(region, 'EU')).toEqual({ ok: true, value: 1 });
+    expect(parseFieldInput(region, 'Europe')).toEqual({ ok: true, value: 1 });
+    expect(parseFieldInput(regions, ['AM', 'Europe'])).toEqual({ ok: true, value: [1, 2] });
+    expect(formatPayloadValue(region, 1)).toBe('Europe');
+    expect(formatPayloadValue(regions, [1, 2])).toEqual(['Europe', 'Americas']);
+    // Value ids are exact: "eu" is neither a name nor a value id.
+    expect(parseFieldInput(region, 'eu')).toMatchObject({ ok: false, error: { code: 'UNKNOWN_OPTION' } });
+  });
+
+  it('a number prefix and suffix are never part of the payload value', () => {
+    const price: FieldDefinition = { id: 42, name: 'Price', type: 'number', decimals: 2, prefix: '$', suffix: 'USD' };
+    expect(formatPayloadValue(price, 12.5)).toBe('12.50');
+    expect(parseFieldInput(price, '$12.50')).toMatchObject({ ok: false, error: { code: 'WRONG_TYPE' } });
+  });
+
+  it('related projects: keys in upper case, several without duplicates, in the payload as keys', () => {
+    const related: FieldDefinition = { id: 43, name: 'Depends on', type: 'project' };
+    const relatedMany: FieldDefinition = { id: 44, name: 'Risks', type: 'multiproject' };
+    expect(parseFieldInput(related, ' ops ')).toEqual({ ok: true, value: 'OPS' });
+    expect(parseFieldInput(related, '')).toEqual({ ok: true, value: null });
+    expect(parseFieldInput(relatedMany, ['ops', 'HR', 'OPS'])).toEqual({ ok: true, value: ['OPS', 'HR'] });
+    expect(parseFieldInput(relatedMany, [])).toEqual({ ok: true, value: [] });
+    expect(parseFieldInput(related, '1ABC')).toMatchObject({ ok: false, error: { code: 'INVALID_PROJECT_KEY', message: 'Depends on: "1ABC" is not a Jira project key' } });
+    expect(parseFieldInput(relatedMany, 'OPS')).toMatchObject({ ok: false, error: { code: 'WRONG_TYPE' } });
+    expect(parseFieldInput(relatedMany, Array.from({ length: 101 }, (_, i) => `P${i}`))).toMatchObject({ ok: false, error: { code: 'TOO_MANY_VALUES' } });
+    expect(formatPayloadValue(related, 'OPS')).toBe('OPS');
+    expect(formatPayloadValue(related, undefined)).toBeNull();
+    expect(formatPayloadValue(relatedMany, ['OPS', 'HR'])).toEqual(['OPS', 'HR']);
+    expect(formatPayloadValue(relatedMany, undefined)).toEqual([]);
+  });
+
+  it.each(['formula', 'updated', 'created', 'creator'] as const)('a %s field cannot be set, and says so naming the field', (type) => {
+    const definition: FieldDefinition = type === 'formula' ? { id: 45, name: 'Margin', type, expression: '1' } : { id: 45, name: 'Auto', type };
+    const parsed = parseFieldInput(definition, '12');
+    expect(parsed).toMatchObject({ ok: false, error: { code: 'READ_ONLY', fieldId: 45 } });
+    if (!parsed.ok) expect(parsed.error.message).toMatch(new RegExp(`^${definition.name}: is (calculated|filled by the app)`));
+  });
+});

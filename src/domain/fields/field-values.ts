@@ -6,8 +6,10 @@ import {
   decimalsAllowed,
   isCalendarDate,
   isIsoDateText,
+  MULTIPROJECT_MAX_PROJECTS,
   MULTIUSER_MAX_USERS,
   NUMBER_MAX_SIGNIFICANT_DIGITS,
+  PROJECT_KEY,
   TEXT_MAX_LENGTH,
   TEXTAREA_MAX_LENGTH,
   TEXT_PROBLEM_MESSAGES,
@@ -30,6 +32,8 @@ import { decimalsOf, type FieldDefinition, type FieldOption } from './field-defi
  * - multilist: option ids, without duplicates, in the definition's option order
  * - user: an Atlassian account id
  * - multiuser: account ids, without duplicates, in the order sent
+ * - project: a Jira project key (upper case); multiproject: keys, without duplicates, in the order sent
+ * - formula, updated, created, creator: nothing; the app works them out on read (computed-fields.ts)
  * Lengths count characters (code points), not UTF-16 units.
  */
 export type StoredValue = string | number | null | string[] | number[];
@@ -56,6 +60,9 @@ export const FIELD_VALUE_ERROR_CODES = [
   'INVALID_ACCOUNT_ID',
   'TOO_MANY_VALUES',
   'INVALID_CHARACTERS',
+  'INVALID_PROJECT_KEY',
+  'UNKNOWN_PROJECT',
+  'READ_ONLY',
 ] as const;
 export type FieldValueErrorCode = (typeof FIELD_VALUE_ERROR_CODES)[number];
 
@@ -120,6 +127,16 @@ export function parseFieldInput(definition: FieldDefinition, input: unknown, pre
       return parseUser(definition, input);
     case 'multiuser':
       return parseUsers(definition, input);
+    case 'project':
+      return parseProject(definition, input);
+    case 'multiproject':
+      return parseProjects(definition, input);
+    case 'formula':
+      return refuse(definition, 'READ_ONLY', 'is calculated from other fields by its formula and cannot be set');
+    case 'updated':
+    case 'created':
+    case 'creator':
+      return refuse(definition, 'READ_ONLY', 'is filled by the app and cannot be set');
   }
 }
 
@@ -198,14 +215,15 @@ function parseDuration(definition: FieldDefinition, input: unknown): Parsed {
 }
 
 /**
- * An option is named by its id (a number) or by its exact name (a string). Digits in a string are
- * a name, never an id, so an option called "2024" cannot be confused with option id 2024.
+ * An option is named by its id (a number), or by its exact name or else its value id (a string).
+ * Digits in a string are a name or value id, never an id, so an option called "2024" cannot be
+ * confused with option id 2024. A value id is never another option's name (field-definition.ts).
  */
 function findOption(definition: FieldDefinition, input: unknown): Result<FieldOption, FieldValueError> {
   const options = definition.options ?? [];
   let option: FieldOption | undefined;
   if (typeof input === 'number') option = options.find((o) => o.id === input);
-  else if (typeof input === 'string') option = options.find((o) => o.name === input.trim());
+  else if (typeof input === 'string') option = options.find((o) => o.name === input.trim()) ?? options.find((o) => o.valueId !== undefined && o.valueId === input.trim());
   else return expected(definition, 'an option id or name', input);
   if (!option) {
     const names = options.filter((o) => o.enabled).map((o) => o.name);
@@ -269,6 +287,44 @@ function parseUsers(definition: FieldDefinition, input: unknown): Parsed {
   return ok([...accountIds]);
 }
 
+function parseProjectKey(definition: FieldDefinition, input: unknown): Result<string, FieldValueError> {
+  if (typeof input !== 'string') return expected(definition, 'a Jira project key', input);
+  const key = input.trim().toUpperCase();
+  if (!PROJECT_KEY.test(key)) return refuse(definition, 'INVALID_PROJECT_KEY', `${describeInput(input)} is not a Jira project key`);
+  return ok(key);
+}
+
+/** Project keys are checked here for their form; whether the saver can browse them is the save's check (project-fields.ts). */
+function parseProject(definition: FieldDefinition, input: unknown): Parsed {
+  if (isBlank(input)) return ok(null);
+  return parseProjectKey(definition, input);
+}
+
+function parseProjects(definition: FieldDefinition, input: unknown): Parsed {
+  if (isBlank(input)) return ok([]);
+  if (!Array.isArray(input)) return expected(definition, 'a list of Jira project keys', input);
+  const keys = new Set<string>();
+  for (const item of input) {
+    const parsed = parseProjectKey(definition, item);
+    if (!parsed.ok) return parsed;
+    keys.add(parsed.value);
+  }
+  if (keys.size > MULTIPROJECT_MAX_PROJECTS) return refuse(definition, 'TOO_MANY_VALUES', `at most ${MULTIPROJECT_MAX_PROJECTS} projects, got ${keys.size}`);
+  return ok([...keys]);
+}
+
+/** A project refused because the saver cannot browse it (or it does not exist: the two look the same). */
+export function unknownProject(definition: FieldDefinition, key: string): FieldValueError {
+  return { fieldId: definition.id, fieldName: definition.name, code: 'UNKNOWN_PROJECT', message: `${definition.name}: there is no project ${key} that you can browse` };
+}
+
+/** The project keys a stored value holds (none for other types). */
+export function projectKeysOf(definition: FieldDefinition, stored: StoredValue | undefined): string[] {
+  if (definition.type === 'project') return typeof stored === 'string' && stored !== '' ? [stored] : [];
+  if (definition.type === 'multiproject') return Array.isArray(stored) ? stored.filter((k): k is string => typeof k === 'string') : [];
+  return [];
+}
+
 /**
  * The value as webhook payloads carry it (DESIGN.md section 4). Formatting never fails: a stored
  * value that no longer fits its definition renders as empty, so one odd value cannot stop an
@@ -297,6 +353,15 @@ export function formatPayloadValue(definition: FieldDefinition, stored: StoredVa
       return (definition.options ?? []).filter((o) => ids.has(o.id)).map((o) => o.name);
     }
     case 'multiuser':
+    case 'multiproject':
       return Array.isArray(stored) ? [...new Set<unknown>(stored)].filter((id): id is string => typeof id === 'string' && id !== '') : [];
+    case 'project':
+      return typeof stored === 'string' && stored !== '' ? stored : null;
+    // Worked out on read, already in payload format (computed-fields.ts); never part of a webhook.
+    case 'formula':
+    case 'updated':
+    case 'created':
+    case 'creator':
+      return typeof stored === 'string' && stored !== '' ? stored : null;
   }
 }

@@ -126,7 +126,63 @@ export function FieldFormModal({ field, otherNames, onClose, onSaved }: FieldFor
         </div>
       </div>
 
-      {type === 'number' ? (
+      {type === 'formula' ? (
+        <div>
+          <Label htmlFor="field-expression">
+            Formula
+            <RequiredAsterisk />
+          </Label>
+          <TextArea
+            id="field-expression"
+            name="expression"
+            value={state.expression}
+            onChange={(e) => change({ ...state, expression: e.currentTarget.value })}
+            isInvalid={errors.expression !== undefined}
+            minimumRows={2}
+            resize="vertical"
+            aria-describedby="field-expression-message"
+            isDisabled={saving}
+            testId="field-expression-input"
+            placeholder="{End date} - {Start date}"
+          />
+          <div id="field-expression-message">
+            {errors.expression ? (
+              <ErrorMessage>{errors.expression}</ErrorMessage>
+            ) : (
+              <HelperMessage>
+                Number, date, duration and other formula fields in braces, such as {'{Budget}'}; + - * / and parentheses; min(…) and max(…). A date minus a date gives the days between them. Shown read-only on projects and never sent to webhooks.
+              </HelperMessage>
+            )}
+          </div>
+        </div>
+      ) : null}
+
+      {type === 'number' || type === 'formula' ? (
+        <div style={{ display: 'flex', flexWrap: 'wrap', gap: 16 }}>
+          {(['prefix', 'suffix'] as const).map((affix) => (
+            <div key={affix} style={{ width: 160 }}>
+              <Label htmlFor={`field-${affix}`}>{affix === 'prefix' ? 'Prefix' : 'Suffix'}</Label>
+              <Textfield
+                id={`field-${affix}`}
+                name={affix}
+                value={state[affix]}
+                onChange={(e) => change({ ...state, [affix]: e.currentTarget.value })}
+                isInvalid={errors[affix] !== undefined}
+                autoComplete="off"
+                testId={`field-${affix}-input`}
+                isDisabled={saving}
+                placeholder={affix === 'prefix' ? 'e.g. $' : 'e.g. kg'}
+              />
+              {errors[affix] ? <ErrorMessage>{errors[affix]}</ErrorMessage> : null}
+            </div>
+          ))}
+          <div style={{ flexBasis: '100%' }}>
+            <HelperMessage>Shown around the value on project pages; webhooks get the number alone.</HelperMessage>
+          </div>
+        </div>
+      ) : null}
+
+      {type === 'number' || type === 'formula' ? (
         <div style={{ maxWidth: 240 }}>
           <Label htmlFor="field-decimals">Decimals</Label>
           <Select<DecimalsOption, false>

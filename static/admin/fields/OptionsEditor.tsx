@@ -36,15 +36,16 @@ export function OptionsEditor({ state, errors, disabled, onChange }: { readonly 
   return (
     <fieldset style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }} data-testid="options-editor">
       <legend style={{ font: token('font.body.small'), fontWeight: token('font.weight.semibold'), color: token('color.text.subtle'), padding: 0, marginBottom: token('space.050') }}>Options</legend>
-      <HelperMessage>Disable an option to stop people choosing it; projects that already have it keep it.</HelperMessage>
+      <HelperMessage>Disable an option to stop people choosing it; projects that already have it keep it. A value id (optional) is another name clients of the REST API may use; webhooks send the option's name.</HelperMessage>
       <ol style={{ listStyle: 'none', padding: 0, margin: `${token('space.150')} 0 0`, display: 'flex', flexDirection: 'column', gap: token('space.100') }}>
         {state.options.map((option, index) => {
           const nameError = errors.optionNames?.[option.key];
+          const valueIdError = errors.optionValueIds?.[option.key];
           const label = option.name.trim() || `option ${index + 1}`;
           const nameId = `option-name-${option.key}`;
           return (
             <li key={option.key} data-testid="option-row">
-              <div style={{ display: 'grid', gridTemplateColumns: '150px minmax(0, 1fr) auto auto', gap: token('space.100'), alignItems: 'center' }}>
+              <div style={{ display: 'grid', gridTemplateColumns: '150px minmax(0, 1fr) minmax(0, 120px) auto auto', gap: token('space.100'), alignItems: 'center' }}>
                 <Select<ColourOption, false>
                   aria-label={`Colour of ${label}`}
                   options={colourOptions(option.colour)}
@@ -67,6 +68,17 @@ export function OptionsEditor({ state, errors, disabled, onChange }: { readonly 
                   autoComplete="off"
                   testId="option-name-input"
                 />
+                <Textfield
+                  aria-label={`Value id of ${label}`}
+                  value={option.valueId}
+                  onChange={(e) => onChange(updateOption(state, option.key, { valueId: e.currentTarget.value }))}
+                  isInvalid={valueIdError !== undefined}
+                  isCompact
+                  isDisabled={disabled}
+                  placeholder="Value id"
+                  autoComplete="off"
+                  testId="option-value-id-input"
+                />
                 <div style={{ display: 'flex', alignItems: 'center', gap: token('space.050') }}>
                   <Toggle id={`option-enabled-${option.key}`} label={`${label} enabled`} isChecked={option.enabled} onChange={() => onChange(updateOption(state, option.key, { enabled: !option.enabled }))} isDisabled={disabled} />
                   <label htmlFor={`option-enabled-${option.key}`} style={{ color: token('color.text.subtle'), font: token('font.body.small'), minWidth: 52 }}>
@@ -88,6 +100,7 @@ export function OptionsEditor({ state, errors, disabled, onChange }: { readonly 
                 </div>
               </div>
               {nameError ? <ErrorMessage>{nameError}</ErrorMessage> : null}
+              {valueIdError ? <ErrorMessage>{valueIdError}</ErrorMessage> : null}
             </li>
           );
         })}

@@ -104,3 +104,42 @@ describe('resolver inputs', () => {
     });
   });
 });
+
+describe('formula, prefix and suffix, option value ids', () => {
+  it('a formula with a readable expression, its decimals and affixes becomes the create input', () => {
+    const state = form({ name: 'Margin', type: 'formula', expression: ' {Budget} - {Cost} ', decimals: 2, prefix: ' € ' });
+    expect(validateForm(state, [])).toEqual({});
+    expect(toCreateInput(state)).toEqual({ name: 'Margin', type: 'formula', expression: '{Budget} - {Cost}', decimals: 2, prefix: '€' });
+  });
+
+  it('says what is wrong with a formula as it is typed, before the backend checks the fields it names', () => {
+    expect(validateForm(form({ name: 'Margin', type: 'formula', expression: '{Budget} -' }), [])).toEqual({ expression: 'Expected a number, a {field}, min, max or "(" at character 11, found the end.' });
+    expect(validateForm(form({ name: 'Margin', type: 'formula', expression: '' }), [])).toEqual({ expression: 'The formula is empty.' });
+  });
+
+  it('a prefix or suffix longer than 10 characters is refused', () => {
+    expect(validateForm(form({ name: 'Budget', type: 'number', suffix: 'x'.repeat(11) }), [])).toEqual({ suffix: 'Use at most 10 characters (11 now).' });
+  });
+
+  it('option value ids: sent when set, checked for their form, uniqueness and clashes with names', () => {
+    const base = withType(form({ name: 'Region', type: 'list' }), 'list');
+    const one = addOption(addOption(base));
+    const [a, b] = one.options;
+    if (!a || !b) throw new Error('two options expected');
+    const named = updateOption(updateOption(one, a.key, { name: 'Europe', valueId: 'EU' }), b.key, { name: 'Asia' });
+    expect(validateForm(named, [])).toEqual({});
+    expect(toCreateInput(named).options).toEqual([expect.objectContaining({ name: 'Europe', valueId: 'EU' }), expect.not.objectContaining({ valueId: expect.anything() })]);
+    expect(validateForm(updateOption(named, b.key, { valueId: 'eu' }), []).optionValueIds).toEqual({ [b.key]: '"eu" is already a value id.' });
+    expect(validateForm(updateOption(named, b.key, { valueId: 'Europe' }), []).optionValueIds).toEqual({ [b.key]: '"Europe" is the name of another option.' });
+    expect(validateForm(updateOption(named, b.key, { valueId: 'a b' }), []).optionValueIds?.[b.key]).toMatch(/letters, digits/);
+  });
+
+  it('editing keeps value ids and affixes, and an emptied prefix clears it', () => {
+    const price: FieldDefinitionDto = { id: 5, name: 'Price', type: 'number', decimals: 2, prefix: '$', suffix: 'USD' };
+    const state = formFromField(price);
+    expect([state.prefix, state.suffix]).toEqual(['$', 'USD']);
+    expect(toUpdateInput(price, { ...state, prefix: '' })).toMatchObject({ prefix: '', suffix: 'USD', decimals: 2 });
+    const region: FieldDefinitionDto = { id: 6, name: 'Region', type: 'list', options: [{ id: 1, name: 'Europe', colour: 'blue', enabled: true, valueId: 'EU' }] };
+    expect(toUpdateInput(region, formFromField(region)).options).toEqual([{ id: 1, name: 'Europe', colour: 'blue', enabled: true, valueId: 'EU' }]);
+  });
+});

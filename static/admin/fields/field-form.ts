@@ -1,7 +1,21 @@
 import type { CreateFieldInput, FieldDefinitionDto, FieldTypeId, UpdateFieldInput } from '../../../src/shared/resolver-contract';
 import { hasOptions } from '../../common/field-types';
 import { NAMED_COLOURS } from '../../common/colours';
-import { characterCount as length, DESCRIPTION_MAX_LENGTH, FIELD_NAME_MAX_LENGTH, MAX_DECIMALS, MAX_OPTIONS_PER_FIELD, nameProblem, OPTION_NAME_MAX_LENGTH, TEXT_PROBLEM_MESSAGES_MULTILINE, textProblem } from '../../../src/shared/field-rules';
+import {
+  AFFIX_MAX_LENGTH,
+  characterCount as length,
+  DESCRIPTION_MAX_LENGTH,
+  FIELD_NAME_MAX_LENGTH,
+  MAX_DECIMALS,
+  MAX_OPTIONS_PER_FIELD,
+  nameProblem,
+  OPTION_NAME_MAX_LENGTH,
+  OPTION_VALUE_ID,
+  OPTION_VALUE_ID_RULE,
+  TEXT_PROBLEM_MESSAGES_MULTILINE,
+  textProblem,
+} from '../../../src/shared/field-rules';
+import { parseFormula } from '../../../src/shared/field-formula';
 
 /**
  * The create/edit form of a field definition as plain data: its state, its checks (the backend's
@@ -16,6 +30,8 @@ export interface OptionDraft {
   readonly name: string;
   readonly colour: string;
   readonly enabled: boolean;
+  /** The option's value id, when the admin sets one apart from its name; empty: none. */
+  readonly valueId: string;
 }
 
 export interface FieldFormState {
@@ -24,6 +40,11 @@ export interface FieldFormState {
   readonly description: string;
   readonly decimals: number;
   readonly options: readonly OptionDraft[];
+  /** Number and formula fields: shown around the value on the page, never sent. */
+  readonly prefix: string;
+  readonly suffix: string;
+  /** Formula fields: the expression, other fields named in braces. */
+  readonly expression: string;
 }
 
 export interface FieldFormErrors {
@@ -31,10 +52,15 @@ export interface FieldFormErrors {
   readonly type?: string;
   readonly description?: string;
   readonly decimals?: string;
+  readonly prefix?: string;
+  readonly suffix?: string;
+  readonly expression?: string;
   /** About the option list as a whole. */
   readonly options?: string;
   /** Per option, by its key. */
   readonly optionNames?: Readonly<Record<string, string>>;
+  /** Per option, by its key. */
+  readonly optionValueIds?: Readonly<Record<string, string>>;
 }
 
 let keySequence = 0;
@@ -61,7 +87,7 @@ const STARTER_OPTIONS: Partial<Record<FieldTypeId, readonly (readonly [string, s
 };
 
 export function emptyForm(): FieldFormState {
-  return { name: '', type: null, description: '', decimals: 0, options: [] };
+  return { name: '', type: null, description: '', decimals: 0, options: [], prefix: '', suffix: '', expression: '' };
 }
 
 export function formFromField(field: FieldDefinitionDto): FieldFormState {
@@ -70,7 +96,10 @@ export function formFromField(field: FieldDefinitionDto): FieldFormState {
     type: field.type,
     description: field.description ?? '',
     decimals: field.decimals ?? 0,
-    options: (field.options ?? []).map((o) => ({ key: newOptionKey(), id: o.id, name: o.name, colour: o.colour, enabled: o.enabled })),
+    options: (field.options ?? []).map((o) => ({ key: newOptionKey(), id: o.id, name: o.name, colour: o.colour, enabled: o.enabled, valueId: o.valueId ?? '' })),
+    prefix: field.prefix ?? '',
+    suffix: field.suffix ?? '',
+    expression: field.expression ?? '',
   };
 }
 
@@ -78,14 +107,14 @@ export function formFromField(field: FieldDefinitionDto): FieldFormState {
 export function withType(state: FieldFormState, type: FieldTypeId): FieldFormState {
   const untouched = state.options.every((o) => o.name.trim() === '');
   const starter = STARTER_OPTIONS[type];
-  const options = hasOptions(type) && untouched && starter ? starter.map(([name, colour]) => ({ key: newOptionKey(), name, colour, enabled: true })) : state.options;
+  const options = hasOptions(type) && untouched && starter ? starter.map(([name, colour]) => ({ key: newOptionKey(), name, colour, enabled: true, valueId: '' })) : state.options;
   return { ...state, type, options };
 }
 
 /** A new option row, in the next colour of the palette so neighbours differ. */
 export function addOption(state: FieldFormState): FieldFormState {
   const colour = NAMED_COLOURS[(state.options.length + 1) % NAMED_COLOURS.length] ?? 'grey';
-  return { ...state, options: [...state.options, { key: newOptionKey(), name: '', colour, enabled: true }] };
+  return { ...state, options: [...state.options, { key: newOptionKey(), name: '', colour, enabled: true, valueId: '' }] };
 }
 
 export function updateOption(state: FieldFormState, key: string, change: Partial<Omit<OptionDraft, 'key' | 'id'>>): FieldFormState {
@@ -122,8 +151,20 @@ export function validateForm(state: FieldFormState, otherNames: readonly string[
   if (state.type === null) errors.type = 'Choose a type.';
   if (length(state.description.trim()) > DESCRIPTION_MAX_LENGTH) errors.description = `Use at most ${DESCRIPTION_MAX_LENGTH} characters (${length(state.description.trim())} now).`;
   else if (textProblem(state.description, { multiline: true })) errors.description = `The description ${TEXT_PROBLEM_MESSAGES_MULTILINE[textProblem(state.description, { multiline: true }) ?? 'CONTROL_CHARACTER']}.`;
-  if (state.type === 'number' && (!Number.isInteger(state.decimals) || state.decimals < 0 || state.decimals > MAX_DECIMALS)) {
+  const numeric = state.type === 'number' || state.type === 'formula';
+  if (numeric && (!Number.isInteger(state.decimals) || state.decimals < 0 || state.decimals > MAX_DECIMALS)) {
     errors.decimals = `Choose 0 to ${MAX_DECIMALS} decimals.`;
+  }
+  if (numeric) {
+    for (const affix of ['prefix', 'suffix'] as const) {
+      const text = state[affix].trim();
+      if (length(text) > AFFIX_MAX_LENGTH) errors[affix] = `Use at most ${AFFIX_MAX_LENGTH} characters (${length(text)} now).`;
+      else if (nameProblem(text)) errors[affix] = sentence((nameProblem(text) ?? '').replace(/^name/, affix));
+    }
+  }
+  if (state.type === 'formula') {
+    const parsed = parseFormula(state.expression);
+    if (!parsed.ok) errors.expression = sentence(parsed.message);
   }
 
   if (state.type !== null && hasOptions(state.type)) {
@@ -141,6 +182,17 @@ export function validateForm(state: FieldFormState, otherNames: readonly string[
       seen.add(optionName.toLowerCase());
     }
     if (Object.keys(optionNames).length > 0) errors.optionNames = optionNames;
+    const optionValueIds: Record<string, string> = {};
+    const seenValueIds = new Set<string>();
+    for (const option of state.options) {
+      const valueId = option.valueId.trim();
+      if (valueId === '') continue;
+      if (!OPTION_VALUE_ID.test(valueId)) optionValueIds[option.key] = sentence(`a value id is ${OPTION_VALUE_ID_RULE}`);
+      else if (seenValueIds.has(valueId.toLowerCase())) optionValueIds[option.key] = `"${valueId}" is already a value id.`;
+      else if (state.options.some((other) => other !== option && other.name.trim().toLowerCase() === valueId.toLowerCase())) optionValueIds[option.key] = `"${valueId}" is the name of another option.`;
+      seenValueIds.add(valueId.toLowerCase());
+    }
+    if (Object.keys(optionValueIds).length > 0) errors.optionValueIds = optionValueIds;
   }
   return errors;
 }
@@ -150,8 +202,10 @@ export function hasErrors(errors: FieldFormErrors): boolean {
 }
 
 function optionInputs(state: FieldFormState) {
-  return state.options.map((o) => ({ ...(o.id !== undefined ? { id: o.id } : {}), name: o.name.trim(), colour: o.colour, enabled: o.enabled }));
+  return state.options.map((o) => ({ ...(o.id !== undefined ? { id: o.id } : {}), name: o.name.trim(), colour: o.colour, enabled: o.enabled, ...(o.valueId.trim() ? { valueId: o.valueId.trim() } : {}) }));
 }
+
+const isNumeric = (type: FieldTypeId) => type === 'number' || type === 'formula';
 
 export function toCreateInput(state: FieldFormState): CreateFieldInput {
   if (state.type === null) throw new Error('toCreateInput: the form has no type; validate it first');
@@ -161,7 +215,10 @@ export function toCreateInput(state: FieldFormState): CreateFieldInput {
     type: state.type,
     ...(description !== '' ? { description } : {}),
     ...(hasOptions(state.type) ? { options: optionInputs(state) } : {}),
-    ...(state.type === 'number' ? { decimals: state.decimals } : {}),
+    ...(isNumeric(state.type) ? { decimals: state.decimals } : {}),
+    ...(isNumeric(state.type) && state.prefix.trim() ? { prefix: state.prefix.trim() } : {}),
+    ...(isNumeric(state.type) && state.suffix.trim() ? { suffix: state.suffix.trim() } : {}),
+    ...(state.type === 'formula' ? { expression: state.expression.trim() } : {}),
   };
 }
 
@@ -172,7 +229,9 @@ export function toUpdateInput(field: FieldDefinitionDto, state: FieldFormState):
     name: state.name.trim(),
     description: state.description.trim(),
     ...(hasOptions(field.type) ? { options: optionInputs(state) } : {}),
-    ...(field.type === 'number' ? { decimals: state.decimals } : {}),
+    // An empty prefix or suffix clears it.
+    ...(isNumeric(field.type) ? { decimals: state.decimals, prefix: state.prefix.trim(), suffix: state.suffix.trim() } : {}),
+    ...(field.type === 'formula' ? { expression: state.expression.trim() } : {}),
   };
 }
 
