@@ -11,7 +11,8 @@ import { webhookFixture, type WebhookFixture } from '../support/webhook-fixture'
  * (test/fixtures/golden/webhook-values/<type>.json, written by hand from Projectrak's value
  * formats): every value a string, except null for an empty single value and [] for an empty
  * multiple one; text areas with their markup; dates yyyy-mm-dd; durations in ms; options by
- * name; users by account id. Each case saves a sequence of values on DEMO through the resolver,
+ * name; users by account id; related projects by key; a number without its prefix or suffix.
+ * Formula and automatic fields are never in a webhook (test/integration/field-model.test.ts). Each case saves a sequence of values on DEMO through the resolver,
  * one field per save, and the signed bodies the receiver got are compared as text.
  */
 
@@ -46,6 +47,17 @@ const GOLDEN_CASES: readonly GoldenCase[] = [
   { golden: 'priority', field: { type: 'priority', options: [{ name: 'High', colour: 'orange', enabled: true }, { name: 'Low', colour: 'blue', enabled: true }] }, saves: ['High', null] },
   { golden: 'user', field: { type: 'user' }, saves: [alice, vera, null] },
   { golden: 'multiuser', field: { type: 'multiuser' }, saves: [[vera, alice], []] },
+  // Related projects: keys, whatever case was sent.
+  { golden: 'project', field: { type: 'project' }, saves: ['ops', 'HR', null] },
+  { golden: 'multiproject', field: { type: 'multiproject' }, saves: [['OPS', 'demo', 'OPS'], ['HR'], []] },
+  // A number's prefix and suffix are for the page only.
+  { golden: 'number-prefix-suffix', field: { type: 'number', decimals: 2, prefix: '€', suffix: 'EUR' }, saves: ['1250.5', null] },
+  // Options named by their value ids are sent by name.
+  {
+    golden: 'list-value-ids',
+    field: { type: 'list', options: [{ name: 'Europe', colour: 'blue', enabled: true, valueId: 'EU' }, { name: 'Americas', colour: 'green', enabled: true, valueId: 'AM' }] },
+    saves: ['EU', 'AM', null],
+  },
 ];
 
 let f: WebhookFixture;
