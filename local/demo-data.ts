@@ -3,7 +3,8 @@ import type { ForgeHost } from './host';
 
 /**
  * Demo data of a fresh host, made through the app's real entry points: the install event seeds
- * the field catalog, a webhook to the demo receiver (when one is given), and two saves on DEMO's
+ * the field catalog (and one field of each kind it lacks is added: a formula, related projects,
+ * the automatic fields), a webhook to the demo receiver (when one is given), and two saves on DEMO's
  * project page (as the Jira admin) give the project values, change records like the seed's
  * example, and their deliveries.
  */
@@ -29,6 +30,17 @@ export async function seedDemoData(host: ForgeHost, adminAccountId: string, rece
     if (!created.ok || !created.value) throw new Error(`demo data: createWebhook failed: ${created.error?.message ?? 'unknown'}`);
     receiver.setSecret('demo', created.value.secret);
   }
+  // One field of each kind the default catalog lacks: a formula, related projects, the automatic fields.
+  for (const field of [
+    { name: 'Budget with reserve', type: 'formula', expression: '{Budget} * 1.15', decimals: 3, description: 'Budget plus a 15 % reserve, calculated.' },
+    { name: 'Depends on', type: 'multiproject', description: 'Projects this one waits for.' },
+    { name: 'Updated', type: 'updated' },
+    { name: 'Created date', type: 'created' },
+    { name: 'Creator', type: 'creator' },
+  ]) {
+    const created = await call('createField', field);
+    if (!created.ok) throw new Error(`demo data: createField ${field.name} failed: ${created.error?.message ?? 'unknown'}`);
+  }
   const view = await call('getProjectFields', { projectKey: demo.key });
   if (!view.ok || !view.value) throw new Error(`demo data: getProjectFields failed: ${view.error?.message ?? 'unknown'}`);
   const idOf = (name: string) => {
@@ -37,7 +49,7 @@ export async function seedDemoData(host: ForgeHost, adminAccountId: string, rece
     return String(field.id);
   };
   const saves: Record<string, unknown>[] = [
-    { [idOf('Status')]: 'On track', [idOf('Budget')]: 25, [idOf('Start date')]: '2026-01-05', [idOf('Owner')]: adminAccountId, [idOf('Tags')]: ['Strategic'], [idOf('Summary')]: 'Replace the legacy *billing* pipeline.' },
+    { [idOf('Status')]: 'On track', [idOf('Budget')]: 25, [idOf('Start date')]: '2026-01-05', [idOf('Owner')]: adminAccountId, [idOf('Tags')]: ['Strategic'], [idOf('Summary')]: 'Replace the legacy *billing* pipeline.', [idOf('Depends on')]: ['OPS'] },
     { [idOf('Status')]: 'Done', [idOf('Budget')]: 23 },
   ];
   let revision = view.value.revision;
