@@ -21,6 +21,9 @@ function resourceEnvironment(dir: string, first: boolean) {
       // The HTML lands at <dir>/index.html (its path under `root`), so its assets go beside it.
       assetsDir: `${dir}/assets`,
       rollupOptions: { input: `${dir}/index.html` },
+      // Which chunks each page loads, outside the resource's directory (Forge uploads that one):
+      // the size budget test (test/ui-size-budget.test.ts) reads it.
+      manifest: `.vite/${dir}.json`,
     },
   };
 }
@@ -50,7 +53,8 @@ const config = {
   },
   build: {
     target: 'es2022',
-    // Atlaskit is large and each page is one bundle by design.
+    // Pages split their code by view (React.lazy); what each page loads before it is usable has a
+    // budget of its own (test/ui-size-budget.test.ts), so Vite's per-chunk warning adds nothing.
     chunkSizeWarningLimit: 4096,
   },
   environments: Object.fromEntries(RESOURCES.map((r, index) => [r.environment, resourceEnvironment(r.dir, index === 0)])),

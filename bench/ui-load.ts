@@ -88,6 +88,19 @@ const CASES: readonly PageCase[] = [
     path: '/?module=projectrak-admin&route=fields',
     usable: async (frame) => void (await frame.getByTestId('fields-table--table').waitFor()),
   },
+  {
+    id: 'adminApiTokens',
+    user: 'admin',
+    path: '/?module=projectrak-admin&route=api-tokens',
+    usable: async (frame) => void (await frame.locator('[data-testid="api-tokens-table--table"], [data-testid="no-api-tokens"]').first().waitFor()),
+  },
+  {
+    // A webhook's own address (reload or a shared link): its detail with the delivery log.
+    id: 'adminWebhookDetail',
+    user: 'admin',
+    path: '/?module=projectrak-admin&route=webhooks/{demoWebhookId}',
+    usable: async (frame) => void (await frame.locator('li[data-testid^="delivery-"]').first().waitFor()),
+  },
 ];
 
 interface Call {
@@ -104,7 +117,7 @@ interface Sample {
   readonly calls: readonly Call[];
 }
 
-async function measure(browser: Browser, baseUrl: string, page: PageCase): Promise<Sample> {
+async function measure(browser: Browser, baseUrl: string, page: PageCase, demoWebhookId: string): Promise<Sample> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
   try {
     await context.addCookies([{ name: USER_COOKIE, value: encodeURIComponent(DEMO_USERS[page.user].accountId), url: baseUrl }]);
@@ -140,7 +153,7 @@ async function measure(browser: Browser, baseUrl: string, page: PageCase): Promi
       );
     });
     start = performance.now();
-    await tab.goto(`${baseUrl}${page.path}`, { waitUntil: 'commit' });
+    await tab.goto(`${baseUrl}${page.path.replace('{demoWebhookId}', encodeURIComponent(demoWebhookId))}`, { waitUntil: 'commit' });
     const frameElement = await tab.waitForSelector('[data-testid="app-frame"]');
     const frame = await frameElement.contentFrame();
     if (!frame) throw new Error('the shell has no app frame');
@@ -171,6 +184,22 @@ function ranInParallel(calls: readonly Call[]): boolean {
   return first !== undefined && second !== undefined && first.endMs !== undefined && second.startMs < first.endMs;
 }
 
+/** The demo data's webhook (to the demo receiver), asked as the Jira admin from the admin page. */
+async function firstWebhookId(app: Awaited<ReturnType<typeof startLocalApp>>): Promise<string> {
+  const admin = app.host.manifest.uiModules.find((m) => m.moduleType === 'jira:adminPage');
+  if (!admin) throw new Error('manifest.yml has no jira:adminPage module');
+  const answer = (await app.host.runtime.invokeResolver({
+    moduleKey: admin.key,
+    functionKey: 'listWebhooks',
+    payload: {},
+    accountId: DEMO_USERS.admin.accountId,
+    extensionContext: { type: admin.moduleType },
+  })) as { ok?: boolean; value?: { webhooks?: readonly { id: string }[] } };
+  const id = answer.value?.webhooks?.[0]?.id;
+  if (answer.ok !== true || id === undefined) throw new Error(`the demo data has no webhook: listWebhooks answered ${JSON.stringify(answer)}`);
+  return id;
+}
+
 async function main(): Promise<void> {
   const runsArg = process.argv.indexOf('--runs');
   const runs = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 7;
@@ -187,12 +216,13 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   try {
     await app.host.settle();
+    const demoWebhookId = await firstWebhookId(app);
     // One warm-up load: the host's first theme CSS and file reads are not a page's first load.
-    for (const page of CASES) await measure(browser, app.server.baseUrl, page);
+    for (const page of CASES) await measure(browser, app.server.baseUrl, page, demoWebhookId);
     const rows: string[] = [];
     for (const page of CASES) {
       const samples: Sample[] = [];
-      for (let i = 0; i < runs; i += 1) samples.push(await measure(browser, app.server.baseUrl, page));
+      for (let i = 0; i < runs; i += 1) samples.push(await measure(browser, app.server.baseUrl, page, demoWebhookId));
       const usable = median(samples.map((s) => s.usableMs));
       const frameHtml = median(samples.map((s) => s.frameHtmlMs));
       const last = samples[samples.length - 1];

@@ -1,16 +1,15 @@
 import Button from '@atlaskit/button/new';
 import PageHeader from '@atlaskit/page-header';
-import SectionMessage from '@atlaskit/section-message';
 import Tabs, { Tab, TabList, TabPanel } from '@atlaskit/tabs';
 import { token } from '@atlaskit/tokens';
-import type { ReactElement } from 'react';
+import { Suspense, type ReactElement } from 'react';
 import { Loading, PageError, PageFrame, Subtle } from '../common/layout';
+import { ChunkBoundary } from '../common/lazy-chunk';
 import { useResolverQuery } from '../common/use-resolver-query';
-import { FieldsPage } from './fields/FieldsPage';
-import { ApiTokensPage } from './api-tokens/ApiTokensPage';
-import { WebhooksPage } from './webhooks/WebhooksPage';
+import { ApiTokensPage, FieldsPage, WebhooksPage } from './pages';
 import { ADMIN_PAGES, type AdminLocation } from './routes';
 import { useAdminRoute } from './use-admin-route';
+import { Notice } from '../common/Notice';
 
 /**
  * Projectrak Administration: one Forge admin page with three subpages. Jira's sidebar lists the
@@ -41,18 +40,23 @@ export function AdminApp() {
     return (
       <PageFrame testId="admin-page">
         <PageHeader>Projectrak Administration</PageHeader>
-        <SectionMessage appearance="warning" title="Only Jira admins can use Projectrak Administration" testId="not-admin">
+        <Notice appearance="warning" title="Only Jira admins can use Projectrak Administration" testId="not-admin">
           <p>
             You are signed in as {session.displayName}, who is not a Jira admin. Jira admins define project fields, webhooks and API tokens here. To see
             or edit a project&apos;s fields, open the project and choose Projectrak.
           </p>
-        </SectionMessage>
+        </Notice>
       </PageFrame>
     );
   }
 
   const { navigate } = navigation;
-  const pageFor = (location: AdminLocation): ReactElement => {
+  const pageFor = (location: AdminLocation): ReactElement => (
+    <ChunkBoundary>
+      <Suspense fallback={<Loading label="Loading the page…" />}>{subpage(location)}</Suspense>
+    </ChunkBoundary>
+  );
+  const subpage = (location: AdminLocation): ReactElement => {
     switch (location.route) {
       case 'fields':
         return <FieldsPage />;

@@ -2,14 +2,19 @@ import { view } from '@forge/bridge';
 import { prefetch } from '../common/api';
 import { startApp } from '../common/start';
 import { AdminApp } from './AdminApp';
+import { pageChunk } from './pages';
+import { locationFromPath } from './routes';
+import { detailChunk } from './webhooks/chunks';
 
-// The session and the first subpage's data load side by side with the page's theme and code
+// The session, the first subpage's data and its code load side by side with the page's theme
 // instead of one after the other (the page's first `call`s take these answers).
 prefetch('getSession');
 void view
   .createHistory()
   .then((history) => {
-    const route = history.location.pathname.replace(/^\/+/, '').split(/[/?#]/)[0] || 'webhooks';
+    const { route, webhookId } = locationFromPath(history.location.pathname);
+    pageChunk(route).warm();
+    if (webhookId !== null) detailChunk.warm();
     if (route === 'webhooks') {
       prefetch('listWebhooks');
       prefetch('listFieldDefinitions');

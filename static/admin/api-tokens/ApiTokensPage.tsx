@@ -1,22 +1,23 @@
 import Button from '@atlaskit/button/new';
-import DynamicTable from '@atlaskit/dynamic-table';
 import EmptyState from '@atlaskit/empty-state';
-import { ErrorMessage, HelperMessage, Label, RequiredAsterisk } from '@atlaskit/form';
 import PageHeader from '@atlaskit/page-header';
-import SectionMessage from '@atlaskit/section-message';
-import Textfield from '@atlaskit/textfield';
-import { useState } from 'react';
+import { Suspense, useState } from 'react';
 import type { ApiTokenDto } from '../../../src/shared/api-tokens-contract';
-import { API_TOKEN_NAME_MAX_LENGTH } from '../../../src/shared/api-tokens-contract';
 import { call } from '../../common/api';
 import { flag } from '../../common/flags';
 import { Loading, PageError, Stack, Subtle } from '../../common/layout';
+import { ChunkBoundary, chunk, lazyFrom } from '../../common/lazy-chunk';
 import { useResolverQuery } from '../../common/use-resolver-query';
-import { ConfirmModal } from '../common/ConfirmModal';
-import { FormModal } from '../common/FormModal';
-import { useFormSave } from '../common/use-form-save';
-import { apiTokenNameError, curlExample, formatWhen } from './api-token-text';
+import { curlExample, formatWhen } from './api-token-text';
 import { CopyField } from './CopyField';
+import { DataTable } from '../common/DataTable';
+import { Notice } from '../../common/Notice';
+
+// The create and revoke dialogs are a chunk of their own, loaded once the pointer or the focus
+// comes into the page.
+const dialogs = chunk(() => Promise.all([import('./CreateTokenModal'), import('../common/ConfirmModal')]));
+const CreateTokenModal = lazyFrom(dialogs, ([m]) => m.CreateTokenModal);
+const ConfirmModal = lazyFrom(dialogs, ([, m]) => m.ConfirmModal);
 
 const HEAD = {
   cells: [
@@ -71,7 +72,7 @@ export function ApiTokensPage() {
   }));
 
   return (
-    <div data-testid="api-tokens-page">
+    <div data-testid="api-tokens-page" onPointerMove={dialogs.warm} onFocus={dialogs.warm}>
       {header}
       <Stack gap="space.300">
         <p style={{ margin: 0 }}>
@@ -86,7 +87,7 @@ export function ApiTokensPage() {
           </Stack>
         ) : null}
         {created ? (
-          <SectionMessage appearance="success" title={`Copy the token "${created.name}" now`} testId="api-token-created">
+          <Notice appearance="success" title={`Copy the token "${created.name}" now`} testId="api-token-created">
             <Stack gap="space.100">
               <p style={{ margin: 0 }}>This is the only time it is shown. Store it where your script keeps secrets; if it is lost, revoke it and create a new one.</p>
               <CopyField value={created.token} label="New API token" testId="api-token-value" />
@@ -96,7 +97,7 @@ export function ApiTokensPage() {
                 </Button>
               </div>
             </Stack>
-          </SectionMessage>
+          </Notice>
         ) : null}
         {list.status === 'loading' ? <Loading label="Loading API tokens…" /> : null}
         {list.status === 'failed' ? <PageError title="The API tokens could not load" message={list.error.message} actions={<Button onClick={() => void reload()}>Try again</Button>} /> : null}
@@ -104,74 +105,40 @@ export function ApiTokensPage() {
           // The page title is the h1: the empty state's heading comes next, at level 2.
           <EmptyState header="No API tokens yet" headingLevel={2} description="Create a token to let a script manage webhooks and change project fields." testId="no-api-tokens" />
         ) : null}
-        {list.status === 'ready' && all.length > 0 ? <DynamicTable head={HEAD} rows={rows} testId="api-tokens-table" caption={<span className="visually-hidden">API tokens</span>} /> : null}
+        {list.status === 'ready' && all.length > 0 ? <DataTable head={HEAD} rows={rows} testId="api-tokens-table" caption={<span className="visually-hidden">API tokens</span>} /> : null}
       </Stack>
-      {creating ? (
-        <CreateTokenModal
-          onClose={() => setCreating(false)}
-          onCreated={(name, value) => {
-            setCreating(false);
-            setCreated({ name, token: value });
-            void reload(true);
-          }}
-        />
-      ) : null}
-      {revoking ? (
-        <ConfirmModal
-          title={`Revoke ${revoking.name}?`}
-          confirmLabel="Revoke"
-          appearance="danger"
-          testId="revoke-api-token"
-          onClose={() => setRevoking(null)}
-          onConfirm={async () => {
-            const result = await call('revokeApiToken', { id: revoking.id });
-            if (!result.ok) return result.error;
-            flag('success', `Revoked ${revoking.name}`, 'Scripts using it are refused from now on.');
-            void reload(true);
-            return null;
-          }}
-        >
-          <p style={{ marginTop: 0 }}>Every script using this token is refused from its next request. This cannot be undone; a new token can be created at any time.</p>
-        </ConfirmModal>
-      ) : null}
+      <ChunkBoundary>
+        <Suspense fallback={null}>
+          {creating ? (
+            <CreateTokenModal
+              onClose={() => setCreating(false)}
+              onCreated={(name, value) => {
+                setCreating(false);
+                setCreated({ name, token: value });
+                void reload(true);
+              }}
+            />
+          ) : null}
+          {revoking ? (
+            <ConfirmModal
+              title={`Revoke ${revoking.name}?`}
+              confirmLabel="Revoke"
+              appearance="danger"
+              testId="revoke-api-token"
+              onClose={() => setRevoking(null)}
+              onConfirm={async () => {
+                const result = await call('revokeApiToken', { id: revoking.id });
+                if (!result.ok) return result.error;
+                flag('success', `Revoked ${revoking.name}`, 'Scripts using it are refused from now on.');
+                void reload(true);
+                return null;
+              }}
+            >
+              <p style={{ marginTop: 0 }}>Every script using this token is refused from its next request. This cannot be undone; a new token can be created at any time.</p>
+            </ConfirmModal>
+          ) : null}
+        </Suspense>
+      </ChunkBoundary>
     </div>
-  );
-}
-
-/** Create a token: a name that says which script uses it; the same form modal as every other create. */
-function CreateTokenModal({ onClose, onCreated }: { readonly onClose: () => void; readonly onCreated: (name: string, token: string) => void }) {
-  const [name, setName] = useState('');
-  const form = useFormSave({
-    isValid: () => apiTokenNameError(name) === null,
-    save: () => call('createApiToken', { name: name.trim() }),
-    failedTitle: 'The API token was not created',
-    onSaved: (value) => onCreated(value.apiToken.name, value.token),
-  });
-  const error = (form.showErrors ? apiTokenNameError(name) : null) ?? form.serverError?.fieldErrors?.name ?? null;
-  return (
-    <FormModal title="Create API token" width="small" testId="create-api-token-modal" form={form} failedTitle="The API token was not created" submitLabel="Create" onClose={onClose} fieldsWithErrors={['name']}>
-      <div>
-        <Label htmlFor="api-token-name">
-          Name
-          <RequiredAsterisk />
-        </Label>
-        <Textfield
-          id="api-token-name"
-          value={name}
-          onChange={(e) => {
-            setName(e.currentTarget.value);
-            form.clearServerError();
-          }}
-          isInvalid={error !== null}
-          aria-describedby="api-token-name-message"
-          autoComplete="off"
-          isDisabled={form.saving}
-          testId="api-token-name"
-        />
-        <div id="api-token-name-message">
-          {error ? <ErrorMessage>{error}</ErrorMessage> : <HelperMessage>Which script uses it, such as &quot;Nightly sync&quot;. At most {API_TOKEN_NAME_MAX_LENGTH} characters.</HelperMessage>}
-        </div>
-      </div>
-    </FormModal>
   );
 }

@@ -1,7 +1,7 @@
-import SectionMessage from '@atlaskit/section-message';
 import { token } from '@atlaskit/tokens';
 import type { FieldCleanupDto } from '../../../src/shared/resolver-contract';
 import { cleanupSentence, isRunning } from './field-cleanups';
+import { Notice } from '../../common/Notice';
 
 /** Progress of removing deleted fields' values, which runs in the background after a delete. */
 export function FieldCleanups({ cleanups }: { readonly cleanups: readonly FieldCleanupDto[] }) {
@@ -9,7 +9,7 @@ export function FieldCleanups({ cleanups }: { readonly cleanups: readonly FieldC
   const running = isRunning(cleanups);
   return (
     <div style={{ margin: `0 0 ${token('space.200')}` }}>
-      <SectionMessage appearance={running ? 'information' : 'success'} title={running ? 'Removing values of deleted fields' : 'Values of deleted fields removed'} testId="field-cleanups">
+      <Notice appearance={running ? 'information' : 'success'} title={running ? 'Removing values of deleted fields' : 'Values of deleted fields removed'} testId="field-cleanups">
         <ul style={{ margin: 0, paddingLeft: token('space.250') }}>
           {cleanups.map((c) => (
             <li key={c.fieldId} data-testid={`field-cleanup-${c.fieldId}`}>
@@ -18,7 +18,7 @@ export function FieldCleanups({ cleanups }: { readonly cleanups: readonly FieldC
           ))}
         </ul>
         {running ? <p>Projects no longer show these values; removing them from storage runs in the background.</p> : null}
-      </SectionMessage>
+      </Notice>
     </div>
   );
 }

@@ -1,18 +1,23 @@
 import Button from '@atlaskit/button/new';
-import DynamicTable from '@atlaskit/dynamic-table';
 import EmptyState from '@atlaskit/empty-state';
 import PageHeader from '@atlaskit/page-header';
 import { token } from '@atlaskit/tokens';
-import { useState } from 'react';
+import { Suspense, useState } from 'react';
 import type { FieldDefinitionDto } from '../../../src/shared/resolver-contract';
 import { FIELD_TYPE_LABELS, hasOptions } from '../../common/field-types';
 import { Inline, Loading, PageError, Subtle } from '../../common/layout';
 import { OptionLozenge } from '../../common/OptionLozenge';
+import { ChunkBoundary, chunk, lazyFrom } from '../../common/lazy-chunk';
 import { useResolverQuery } from '../../common/use-resolver-query';
-import { DeleteFieldModal } from './DeleteFieldModal';
 import { FieldCleanups } from './FieldCleanups';
-import { FieldFormModal } from './FieldFormModal';
 import { useFieldCleanups } from './use-field-cleanups';
+import { DataTable } from '../common/DataTable';
+
+// The dialogs (the field form with its selects and options editor) are a chunk of their own,
+// loaded once the pointer or the focus comes into the page.
+const dialogsChunk = chunk(() => Promise.all([import('./FieldFormModal'), import('./DeleteFieldModal')]));
+const FieldFormModal = lazyFrom(dialogsChunk, ([m]) => m.FieldFormModal);
+const DeleteFieldModal = lazyFrom(dialogsChunk, ([, m]) => m.DeleteFieldModal);
 
 type Dialog = { readonly kind: 'create' } | { readonly kind: 'edit'; readonly field: FieldDefinitionDto } | { readonly kind: 'delete'; readonly field: FieldDefinitionDto } | null;
 
@@ -55,7 +60,7 @@ export function FieldsPage() {
   );
 
   return (
-    <section aria-label="Project fields" data-testid="fields-page">
+    <section aria-label="Project fields" data-testid="fields-page" onPointerMove={dialogsChunk.warm} onFocus={dialogsChunk.warm}>
       {header}
       <p style={{ margin: `0 0 ${token('space.200')}`, color: token('color.text.subtle'), maxWidth: 720 }}>
         Every project shows these fields on its Projectrak page. Project admins fill them in; each save is sent to your outgoing webhooks as one change.
@@ -77,7 +82,7 @@ export function FieldsPage() {
         />
       ) : null}
       {list.status === 'ready' && fields.length > 0 ? (
-        <DynamicTable
+        <DataTable
           testId="fields-table"
           caption={<span className="visually-hidden">Project fields</span>}
           head={HEAD}
@@ -127,20 +132,24 @@ export function FieldsPage() {
           }))}
         />
       ) : null}
-      {dialog?.kind === 'create' ? <FieldFormModal otherNames={fields.map((f) => f.name)} onClose={() => setDialog(null)} onSaved={closeAndReload} /> : null}
-      {dialog?.kind === 'edit' ? (
-        <FieldFormModal field={dialog.field} otherNames={fields.filter((f) => f.id !== dialog.field.id).map((f) => f.name)} onClose={() => setDialog(null)} onSaved={closeAndReload} />
-      ) : null}
-      {dialog?.kind === 'delete' ? (
-        <DeleteFieldModal
-          field={dialog.field}
-          onClose={() => setDialog(null)}
-          onDeleted={(projectsWithValues) => {
-            noteDeleted(dialog.field, projectsWithValues);
-            closeAndReload();
-          }}
-        />
-      ) : null}
+      <ChunkBoundary>
+        <Suspense fallback={null}>
+          {dialog?.kind === 'create' ? <FieldFormModal otherNames={fields.map((f) => f.name)} onClose={() => setDialog(null)} onSaved={closeAndReload} /> : null}
+          {dialog?.kind === 'edit' ? (
+            <FieldFormModal field={dialog.field} otherNames={fields.filter((f) => f.id !== dialog.field.id).map((f) => f.name)} onClose={() => setDialog(null)} onSaved={closeAndReload} />
+          ) : null}
+          {dialog?.kind === 'delete' ? (
+            <DeleteFieldModal
+              field={dialog.field}
+              onClose={() => setDialog(null)}
+              onDeleted={(projectsWithValues) => {
+                noteDeleted(dialog.field, projectsWithValues);
+                closeAndReload();
+              }}
+            />
+          ) : null}
+        </Suspense>
+      </ChunkBoundary>
     </section>
   );
 }

@@ -1,25 +1,28 @@
 import Button from '@atlaskit/button/new';
 import Lozenge from '@atlaskit/lozenge';
-import Select from '@atlaskit/select';
 import { token } from '@atlaskit/tokens';
-import { useState } from 'react';
-import { DELIVERY_STATUS_FILTERS, type DeliverySummaryDto } from '../../../src/shared/webhooks-contract';
+import { Suspense, useState } from 'react';
+import type { DeliverySummaryDto } from '../../../src/shared/webhooks-contract';
 import { Inline, Loading, PageError, Subtle } from '../../common/layout';
-import { ConfirmModal } from '../common/ConfirmModal';
-import { DeliveryAttempts } from './DeliveryAttempts';
-import type { DeliveryLogState, StatusFilter } from './use-delivery-log';
-import { deliveryState, deliverySummary } from './delivery-text';
+import { ChunkBoundary, chunk, lazyFrom } from '../../common/lazy-chunk';
+import type { DeliveryLogState } from './use-delivery-log';
+import { deliveryState, deliverySummary, filterLabel } from './delivery-text';
 import { When } from './WebhookStatus';
 
-/** The filter's names; a status this list does not know yet shows by its own name. */
-const FILTER_LABELS: Readonly<Record<string, string>> = { pending: 'Waiting or retrying', delivered: 'Delivered', failed: 'Failed', cancelled: 'Cancelled' };
-const filterLabel = (status: string) => FILTER_LABELS[status] ?? status.charAt(0).toUpperCase() + status.slice(1);
-
-interface FilterChoice {
-  readonly value: StatusFilter;
-  readonly label: string;
-}
-const FILTERS: readonly FilterChoice[] = [{ value: 'all', label: 'All statuses' }, ...DELIVERY_STATUS_FILTERS.map((s) => ({ value: s, label: filterLabel(s) }))];
+// The status filter (Atlaskit's select), the cancel dialog and a delivery's attempts are chunks of
+// their own: the log shows without them, they follow at once (the filter) or when asked for.
+const StatusFilterSelect = lazyFrom(
+  chunk(() => import('./DeliveryStatusFilter')),
+  (m) => m.DeliveryStatusFilter,
+);
+const ConfirmModal = lazyFrom(
+  chunk(() => import('../common/ConfirmModal')),
+  (m) => m.ConfirmModal,
+);
+const DeliveryAttempts = lazyFrom(
+  chunk(() => import('./DeliveryAttempts')),
+  (m) => m.DeliveryAttempts,
+);
 
 /** The delivery log: newest first, a status filter, "Load more", and each delivery opening to its attempts. */
 export function DeliveryLog({ log, canSend, url }: { readonly log: DeliveryLogState; readonly canSend: boolean; /** The webhook's URL, to name its host in failures. */ readonly url: string }) {
@@ -29,14 +32,11 @@ export function DeliveryLog({ log, canSend, url }: { readonly log: DeliveryLogSt
   return (
     <div data-testid="delivery-log">
       <div style={{ width: 220, marginBottom: token('space.150') }}>
-        <Select<FilterChoice, false>
-          inputId="delivery-status-filter"
-          aria-label="Filter deliveries by status"
-          options={FILTERS}
-          value={FILTERS.find((f) => f.value === log.filter) ?? null}
-          onChange={(choice) => choice && log.setFilter(choice.value)}
-          testId="delivery-status-filter"
-        />
+        <ChunkBoundary>
+          <Suspense fallback={<div style={{ height: 40 }} aria-hidden="true" />}>
+            <StatusFilterSelect filter={log.filter} onChange={log.setFilter} />
+          </Suspense>
+        </ChunkBoundary>
       </div>
       {log.loading ? <Loading label="Loading deliveries…" /> : null}
       {!log.loading && log.error && log.deliveries.length === 0 ? <PageError title="The delivery log could not be loaded" message={log.error.message} /> : null}
@@ -121,15 +121,23 @@ function DeliveryItem({ delivery, url, open, onToggle, log, canSend }: DeliveryI
         ) : null}
       </div>
       {confirmingCancel ? (
-        <ConfirmModal title="Cancel this delivery?" confirmLabel="Cancel delivery" appearance="warning" testId="cancel-delivery" onConfirm={() => log.cancel(delivery)} onClose={() => setConfirmingCancel(false)}>
-          <p>
-            The receiver will not get this change of {delivery.project.key}. Later changes of {delivery.project.key} that wait behind it are sent right away. The log keeps the delivery, marked as cancelled by you.
-          </p>
-        </ConfirmModal>
+        <ChunkBoundary>
+          <Suspense fallback={null}>
+            <ConfirmModal title="Cancel this delivery?" confirmLabel="Cancel delivery" appearance="warning" testId="cancel-delivery" onConfirm={() => log.cancel(delivery)} onClose={() => setConfirmingCancel(false)}>
+              <p>
+                The receiver will not get this change of {delivery.project.key}. Later changes of {delivery.project.key} that wait behind it are sent right away. The log keeps the delivery, marked as cancelled by you.
+              </p>
+            </ConfirmModal>
+          </Suspense>
+        </ChunkBoundary>
       ) : null}
       {open ? (
         <div id={panelId} style={{ paddingLeft: `min(${token('space.400')}, 4vw)` }}>
-          <DeliveryAttempts summary={delivery} url={url} />
+          <ChunkBoundary>
+            <Suspense fallback={<Loading label="Loading the attempts…" />}>
+              <DeliveryAttempts summary={delivery} url={url} />
+            </Suspense>
+          </ChunkBoundary>
         </div>
       ) : null}
     </li>

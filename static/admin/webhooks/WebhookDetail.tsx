@@ -1,17 +1,19 @@
 import './webhooks.css';
 import Button from '@atlaskit/button/new';
 import PageHeader from '@atlaskit/page-header';
-import SectionMessage from '@atlaskit/section-message';
 import Toggle from '@atlaskit/toggle';
 import { token } from '@atlaskit/tokens';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { WebhookDto } from '../../../src/shared/webhooks-contract';
 import { Inline } from '../../common/layout';
+import { ChunkBoundary } from '../../common/lazy-chunk';
+import { Notice } from '../../common/Notice';
 import { useNarrow } from '../common/use-narrow';
+import { BackToList } from './BackToList';
+import { ResendFailedModal } from './chunks';
 import { exactTime } from '../../common/relative-time';
 import { disabledReasonText } from './delivery-text';
 import { DeliveryLog } from './DeliveryLog';
-import { ResendFailedModal } from './ResendFailedModal';
 import { useDeliveryLog } from './use-delivery-log';
 import type { WebhookDialog } from './WebhookDialogs';
 import { DisabledNote, Health, LastExecution, LastResult, When, WrappingUrl } from './WebhookStatus';
@@ -76,11 +78,11 @@ export function WebhookDetail({ webhook, fieldNames, toggling, onBack, onOpen, o
       {narrow ? <div style={{ marginBottom: token('space.200') }}>{actions}</div> : null}
       {!webhook.active ? (
         <div style={{ marginBottom: token('space.200') }}>
-          <SectionMessage appearance="warning" title={webhook.disabledReason ? 'Projectrak disabled this webhook' : 'This webhook is disabled'} testId="webhook-disabled">
+          <Notice appearance="warning" title={webhook.disabledReason ? 'Projectrak disabled this webhook' : 'This webhook is disabled'} testId="webhook-disabled">
             <p>
               {webhook.disabledReason ? disabledReasonText(webhook.disabledReason) : 'An admin disabled it.'} {webhook.disabledAt !== null ? <>Disabled <When at={webhook.disabledAt} />.</> : null} Changes saved meanwhile are not sent; test sends and redeliveries need it enabled.
             </p>
-          </SectionMessage>
+          </Notice>
         </div>
       ) : null}
       <dl data-testid="webhook-summary" style={{ display: 'grid', gridTemplateColumns: 'max-content minmax(0, 1fr)', columnGap: token('space.300'), rowGap: token('space.100'), margin: `0 0 ${token('space.300')}`, padding: 0 }}>
@@ -123,16 +125,14 @@ export function WebhookDetail({ webhook, fieldNames, toggling, onBack, onOpen, o
       </dl>
       <h2 style={{ font: token('font.heading.small'), margin: `0 0 ${token('space.150')}` }}>Delivery log</h2>
       <DeliveryLog log={log} canSend={webhook.active} url={webhook.url} />
-      {resending ? <ResendFailedModal webhookName={webhook.name} onResend={log.resendFailed} onClose={() => setResending(false)} /> : null}
+      {resending ? (
+        <ChunkBoundary>
+          <Suspense fallback={null}>
+            <ResendFailedModal webhookName={webhook.name} onResend={log.resendFailed} onClose={() => setResending(false)} />
+          </Suspense>
+        </ChunkBoundary>
+      ) : null}
     </div>
-  );
-}
-
-export function BackToList({ onBack }: { readonly onBack: () => void }) {
-  return (
-    <Button appearance="subtle" spacing="compact" onClick={onBack} testId="webhook-back">
-      ← Outgoing webhooks
-    </Button>
   );
 }
 

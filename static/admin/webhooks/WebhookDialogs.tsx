@@ -3,7 +3,7 @@ import { call, type CallError } from '../../common/api';
 import { flag } from '../../common/flags';
 import { exactTime } from '../../common/relative-time';
 import { ConfirmModal } from '../common/ConfirmModal';
-import { disabledReasonText } from './delivery-text';
+import { disabledReasonText, resendSentence } from './delivery-text';
 import { SecretModal } from './SecretModal';
 import { WebhookFormModal } from './WebhookFormModal';
 
@@ -147,10 +147,4 @@ export function WebhookDialogs({ dialog, webhooks, onOpen, onChanged }: WebhookD
     case 'secret':
       return <SecretModal webhookName={dialog.name} secret={dialog.secret} {...(dialog.previousSecretUntil !== undefined ? { previousSecretUntil: dialog.previousSecretUntil } : {})} onClose={close} />;
   }
-}
-
-export function resendSentence(queued: number, more: boolean): string {
-  if (queued === 0) return 'No failed deliveries in that time.';
-  const deliveries = queued === 1 ? '1 failed delivery is' : `${queued} failed deliveries are`;
-  return `${deliveries} being sent again${more ? '; more remain, resend again to send the rest' : ''}.`;
 }

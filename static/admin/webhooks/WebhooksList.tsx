@@ -1,6 +1,5 @@
 import './webhooks.css';
 import Button from '@atlaskit/button/new';
-import DynamicTable from '@atlaskit/dynamic-table';
 import EmptyState from '@atlaskit/empty-state';
 import Toggle from '@atlaskit/toggle';
 import { token } from '@atlaskit/tokens';
@@ -10,6 +9,7 @@ import { useNarrow } from '../common/use-narrow';
 import type { WebhookDialog } from './WebhookDialogs';
 import { DisabledNote, Health, LastExecution, LastResult, WrappingUrl } from './WebhookStatus';
 import { sendsText } from './webhook-text';
+import { DataTable } from '../common/DataTable';
 
 const HEAD = {
   cells: [
@@ -134,7 +134,7 @@ export function WebhooksList({ webhooks, fieldNames, toggling, onOpen, onSelect,
   }
 
   return (
-    <DynamicTable
+    <DataTable
       testId="webhooks-table"
       caption={<span className="visually-hidden">Outgoing webhooks</span>}
       head={HEAD}

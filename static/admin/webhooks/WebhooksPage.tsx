@@ -1,14 +1,16 @@
 import Button from '@atlaskit/button/new';
 import PageHeader from '@atlaskit/page-header';
-import SectionMessage from '@atlaskit/section-message';
 import { token } from '@atlaskit/tokens';
-import { useEffect, useRef, useState } from 'react';
+import { Suspense, useEffect, useRef, useState } from 'react';
 import { Loading, PageError, Subtle } from '../../common/layout';
+import { ChunkBoundary } from '../../common/lazy-chunk';
 import { useResolverQuery } from '../../common/use-resolver-query';
+import { BackToList } from './BackToList';
+import { detailChunk, dialogsChunk, WebhookDetail, WebhookDialogs } from './chunks';
 import { useWebhooks } from './use-webhooks';
-import { BackToList, WebhookDetail } from './WebhookDetail';
-import { WebhookDialogs, type WebhookDialog } from './WebhookDialogs';
+import type { WebhookDialog } from './WebhookDialogs';
 import { WebhooksIntro, WebhooksList } from './WebhooksList';
+import { Notice } from '../../common/Notice';
 
 export interface WebhooksPageProps {
   /** The webhook whose detail is open (its own address, `/webhooks/<id>`), or null for the list. */
@@ -42,6 +44,12 @@ export function WebhooksPage({ openId, onOpenWebhook }: WebhooksPageProps) {
     if (row instanceof HTMLElement) row.focus();
   }, [showingList, list.status]);
   if (open) returnTo.current = open.id;
+  // The dialogs' code and a webhook's page load once the pointer or the focus comes into the page
+  // (the first click then opens them at once), not with the list: a glance costs nothing.
+  const warmUp = () => {
+    dialogsChunk.warm();
+    detailChunk.warm();
+  };
 
   // When a dialog closes, the modal gives the focus back to what opened it. After a create the
   // focus goes to the new webhook; when what opened the dialog is gone (a deleted row, the Save
@@ -70,35 +78,44 @@ export function WebhooksPage({ openId, onOpenWebhook }: WebhooksPageProps) {
     return () => clearTimeout(timer);
   }, [dialogOpen]);
 
-  const dialogs = (
-    <WebhookDialogs
-      dialog={dialog}
-      webhooks={webhooks}
-      onOpen={setDialog}
-      onChanged={({ deleted, created: createdId }) => {
-        if (createdId !== undefined) created.current = createdId;
-        if (deleted !== undefined && deleted === openId) {
-          returnTo.current = null;
-          onOpenWebhook(null);
-        }
-        void page.reload(true);
-      }}
-    />
-  );
+  const dialogs =
+    dialog === null ? null : (
+      <ChunkBoundary>
+        <Suspense fallback={null}>
+          <WebhookDialogs
+            dialog={dialog}
+            webhooks={webhooks}
+            onOpen={setDialog}
+            onChanged={({ deleted, created: createdId }) => {
+              if (createdId !== undefined) created.current = createdId;
+              if (deleted !== undefined && deleted === openId) {
+                returnTo.current = null;
+                onOpenWebhook(null);
+              }
+              void page.reload(true);
+            }}
+          />
+        </Suspense>
+      </ChunkBoundary>
+    );
 
   if (openId !== null) {
     if (open) {
       return (
-        <section aria-label={`Webhook ${open.name}`} data-testid="webhook-detail-page">
-          <WebhookDetail
-            webhook={open}
-            fieldNames={fieldNames}
-            onBack={() => onOpenWebhook(null)}
-            onOpen={setDialog}
-            onToggle={(active) => void page.setActive(open, active)}
-            toggling={page.toggling.has(open.id)}
-            onChanged={() => void page.reload(true)}
-          />
+        <section aria-label={`Webhook ${open.name}`} data-testid="webhook-detail-page" onPointerMove={warmUp} onFocus={warmUp}>
+          <ChunkBoundary>
+            <Suspense fallback={<Loading label="Loading the webhook…" />}>
+              <WebhookDetail
+                webhook={open}
+                fieldNames={fieldNames}
+                onBack={() => onOpenWebhook(null)}
+                onOpen={setDialog}
+                onToggle={(active) => void page.setActive(open, active)}
+                toggling={page.toggling.has(open.id)}
+                onChanged={() => void page.reload(true)}
+              />
+            </Suspense>
+          </ChunkBoundary>
           {dialogs}
         </section>
       );
@@ -109,16 +126,16 @@ export function WebhooksPage({ openId, onOpenWebhook }: WebhooksPageProps) {
         {list.status === 'loading' ? <Loading label="Loading the webhook…" /> : null}
         {list.status === 'failed' ? <PageError title="The webhook could not be loaded" message={list.error.message} actions={<Button onClick={() => void page.reload()}>Try again</Button>} /> : null}
         {list.status === 'ready' ? (
-          <SectionMessage appearance="warning" title="This webhook does not exist" testId="webhook-not-found">
+          <Notice appearance="warning" title="This webhook does not exist" testId="webhook-not-found">
             <p>It may have been deleted. The list of outgoing webhooks shows the ones there are.</p>
-          </SectionMessage>
+          </Notice>
         ) : null}
       </section>
     );
   }
 
   return (
-    <section aria-label="Outgoing webhooks" data-testid="webhooks-page">
+    <section aria-label="Outgoing webhooks" data-testid="webhooks-page" onPointerMove={warmUp} onFocus={warmUp}>
       <PageHeader
         breadcrumbs={<Subtle>Projectrak Administration</Subtle>}
         actions={
@@ -136,9 +153,9 @@ export function WebhooksPage({ openId, onOpenWebhook }: WebhooksPageProps) {
       {list.status === 'failed' ? <PageError title="The webhooks could not be loaded" message={list.error.message} actions={<Button onClick={() => void page.reload()}>Try again</Button>} /> : null}
       {page.refreshError ? (
         <div style={{ marginBottom: token('space.200') }}>
-          <SectionMessage appearance="warning" title="The status could not be refreshed" testId="webhooks-refresh-error">
+          <Notice appearance="warning" title="The status could not be refreshed" testId="webhooks-refresh-error">
             <p>{page.refreshError.message} The list shows the last status loaded; it is tried again in a few seconds.</p>
-          </SectionMessage>
+          </Notice>
         </div>
       ) : null}
       {list.status === 'ready' ? (

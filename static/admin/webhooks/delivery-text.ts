@@ -181,3 +181,14 @@ export function deliverySummary(
   const attempts = delivery.attempts === 0 ? null : plural(delivery.attempts, 'attempt', 'attempts');
   return [state.sentence ?? attempts, answered, failure].filter((part): part is string => part !== null).join(' · ');
 }
+
+/** The flag after a resend of failed deliveries: how many go again, and whether more remain. */
+export function resendSentence(queued: number, more: boolean): string {
+  if (queued === 0) return 'No failed deliveries in that time.';
+  const deliveries = queued === 1 ? '1 failed delivery is' : `${queued} failed deliveries are`;
+  return `${deliveries} being sent again${more ? '; more remain, resend again to send the rest' : ''}.`;
+}
+
+/** The status filter's names; a status this list does not know yet shows by its own name. */
+const FILTER_LABELS: Readonly<Record<string, string>> = { pending: 'Waiting or retrying', delivered: 'Delivered', failed: 'Failed', cancelled: 'Cancelled' };
+export const filterLabel = (status: string): string => FILTER_LABELS[status] ?? status.charAt(0).toUpperCase() + status.slice(1);

@@ -4,7 +4,7 @@ import { call, type CallError } from '../../common/api';
 import { flag } from '../../common/flags';
 import { usePolling } from '../../common/use-polling';
 import { mergeFirstPage, upsertDelivery } from './delivery-log';
-import { resendSentence } from './WebhookDialogs';
+import { resendSentence } from './delivery-text';
 import { POLL_MS } from './use-webhooks';
 
 const PAGE_SIZE = 20;

@@ -1,0 +1,46 @@
+import { describe, expect, it } from '@jest/globals';
+import { chunk, ChunkLoadError } from './chunk';
+
+/** A loader that counts its calls and answers as told: the next answers in order, then the last one again. */
+function loader(...answers: readonly ('ok' | 'fail')[]) {
+  let calls = 0;
+  const load = async (): Promise<{ readonly n: number }> => {
+    const answer = answers[Math.min(calls, answers.length - 1)];
+    calls += 1;
+    if (answer === 'fail') throw new TypeError('Failed to fetch dynamically imported module');
+    return { n: calls };
+  };
+  return { load, calls: () => calls };
+}
+
+describe('chunk', () => {
+  it('fetches once, however often it is preloaded or warmed', async () => {
+    const source = loader('ok');
+    const c = chunk(source.load);
+    c.warm();
+    c.warm();
+    const [a, b] = await Promise.all([c.preload(), c.preload()]);
+    expect(a).toBe(b);
+    expect(source.calls()).toBe(1);
+  });
+
+  it('names a failed fetch as a ChunkLoadError with the cause, and fetches again next time', async () => {
+    const source = loader('fail', 'ok');
+    const c = chunk(source.load);
+    const failure = await c.preload().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ChunkLoadError);
+    expect((failure as ChunkLoadError).message).toBe('a part of the page could not be loaded: Failed to fetch dynamically imported module');
+    expect((failure as ChunkLoadError).cause).toBeInstanceOf(TypeError);
+    await expect(c.preload()).resolves.toEqual({ n: 2 });
+    expect(source.calls()).toBe(2);
+  });
+
+  it('warming swallows a failure (the view shows it when it renders) and leaves the next load free to retry', async () => {
+    const source = loader('fail', 'ok');
+    const c = chunk(source.load);
+    c.warm();
+    // Let the failed fetch settle.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await expect(c.preload()).resolves.toEqual({ n: 2 });
+  });
+});

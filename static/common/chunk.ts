@@ -1,0 +1,34 @@
+/** Code loaded on demand: `preload` starts (or joins) the fetch, `warm` starts it and forgets the answer. */
+export interface Chunk<M> {
+  readonly preload: () => Promise<M>;
+  readonly warm: () => void;
+}
+
+/**
+ * Code split by view: a chunk loaded once, when first needed or earlier (e.g. while the page's
+ * start-up data loads, or when the pointer comes near what opens it). A failed load is forgotten
+ * so the next attempt fetches again.
+ */
+export function chunk<M>(load: () => Promise<M>): Chunk<M> {
+  let loading: Promise<M> | undefined;
+  const preload = (): Promise<M> => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw new ChunkLoadError(error);
+    });
+    return loading;
+  };
+  // A failure shows when the view renders (its boundary); warming again while loading is a no-op.
+  const warm = (): void => {
+    if (loading === undefined) preload().catch(() => undefined);
+  };
+  return { preload, warm };
+}
+
+/** A chunk that could not be fetched (as opposed to a view that failed while rendering). */
+export class ChunkLoadError extends Error {
+  constructor(cause: unknown) {
+    super(`a part of the page could not be loaded: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'ChunkLoadError';
+  }
+}

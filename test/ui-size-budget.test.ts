@@ -1,0 +1,85 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+/**
+ * The script a page loads before it is usable, from the built UI (`npm run build:ui`, which
+ * `npm test` runs first): a page's entry plus the chunks it needs to show itself, each with every
+ * chunk it imports, gzip-compressed (level 9, as bench/ui-load.ts counts). Issue 18's goal is at
+ * most 150 KB gzip per page; `npm run bench:ui` measures the same in a browser, with the times.
+ * Sizes, not times: deterministic for a given build.
+ */
+const DIST = resolve(__dirname, '..', 'static', 'dist');
+const BUDGET_KB = 150;
+
+interface ManifestChunk {
+  readonly file: string;
+  readonly imports?: readonly string[];
+  readonly dynamicImports?: readonly string[];
+  readonly isEntry?: boolean;
+  readonly isDynamicEntry?: boolean;
+}
+type Manifest = Readonly<Record<string, ManifestChunk>>;
+
+function manifestOf(resource: string): Manifest {
+  // vite.config.ts writes each resource's manifest beside the resources, not inside them.
+  const path = join(DIST, '.vite', `${resource}.json`);
+  if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build:ui\` first (npm test does).`);
+  return JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+}
+
+/** Every chunk the given ones load before they run: themselves and their static imports, transitively. */
+function closure(manifest: Manifest, keys: readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  const visit = (key: string): void => {
+    if (seen.has(key)) return;
+    const chunk = manifest[key];
+    if (!chunk) throw new Error(`the build has no chunk for ${key}: was it renamed? Update this test's pages.`);
+    seen.add(key);
+    for (const imported of chunk.imports ?? []) visit(imported);
+  };
+  for (const key of keys) visit(key);
+  return seen;
+}
+
+function gzipKb(manifest: Manifest, keys: Iterable<string>): number {
+  let bytes = 0;
+  for (const key of keys) bytes += gzipSync(readFileSync(join(DIST, manifest[key]?.file ?? '')), { level: 9 }).length;
+  return bytes / 1024;
+}
+
+/** Each page: its resource and the chunks (manifest keys: source paths under static/) it shows itself with. */
+const PAGES: readonly { readonly page: string; readonly resource: string; readonly chunks: readonly string[] }[] = [
+  { page: 'admin: outgoing webhooks', resource: 'admin', chunks: ['admin/index.html', 'admin/webhooks/WebhooksPage.tsx'] },
+  { page: "admin: a webhook's detail and delivery log", resource: 'admin', chunks: ['admin/index.html', 'admin/webhooks/WebhooksPage.tsx', 'admin/webhooks/WebhookDetail.tsx'] },
+  { page: 'admin: project fields', resource: 'admin', chunks: ['admin/index.html', 'admin/fields/FieldsPage.tsx'] },
+  { page: 'admin: API tokens', resource: 'admin', chunks: ['admin/index.html', 'admin/api-tokens/ApiTokensPage.tsx'] },
+  // Values, Save and the page's messages; the editors follow in a chunk of their own (below).
+  { page: 'project page', resource: 'project-page', chunks: ['project-page/index.html'] },
+];
+
+describe('the script each page loads before it is usable (built UI)', () => {
+  it.each(PAGES)(`$page: at most ${BUDGET_KB} KB gzip`, ({ resource, chunks }) => {
+    const manifest = manifestOf(resource);
+    const kb = gzipKb(manifest, closure(manifest, chunks));
+    expect(Math.round(kb * 10) / 10).toBeLessThanOrEqual(BUDGET_KB);
+  });
+
+  it('each admin subpage is a chunk of its own, none of them in the first script', () => {
+    const manifest = manifestOf('admin');
+    const first = closure(manifest, ['admin/index.html']);
+    for (const page of ['admin/webhooks/WebhooksPage.tsx', 'admin/webhooks/WebhookDetail.tsx', 'admin/fields/FieldsPage.tsx', 'admin/api-tokens/ApiTokensPage.tsx']) {
+      expect({ page, dynamic: manifest[page]?.isDynamicEntry === true, inFirstScript: first.has(page) }).toEqual({ page, dynamic: true, inFirstScript: false });
+    }
+  });
+
+  it("the project page's editors are a chunk of their own, and stay within their share", () => {
+    const manifest = manifestOf('project-page');
+    const first = closure(manifest, ['project-page/index.html']);
+    const editors = [...closure(manifest, ['project-page/editing.ts'])].filter((key) => !first.has(key));
+    expect(manifest['project-page/editing.ts']?.isDynamicEntry).toBe(true);
+    // Atlaskit's select and date picker (with date-fns and the popups) are most of it: 110 KB
+    // keeps a new editor's dependencies from growing it unnoticed.
+    expect(Math.round(gzipKb(manifest, editors) * 10) / 10).toBeLessThanOrEqual(110);
+  });
+});
