@@ -139,3 +139,10 @@ describe('formula references', () => {
     expect(renameFormulaReference('{Budget}  +  { budget } * {Cost}', 'Budget', 'Total budget')).toBe('{Total budget}  +  {Total budget} * {Cost}');
   });
 });
+
+describe('formulas: long chains stay bounded', () => {
+  it('many divisions and products in a row keep their decimals bounded and the result right', () => {
+    const source = `${'('.repeat(40)}1${' / 3) * 3'.repeat(40)}`;
+    expect(run(source, 6)).toBe('1.000000');
+  });
+});

@@ -348,12 +348,18 @@ const add = (a: Decimal, b: Decimal): Decimal => {
   return { n: x + y, scale };
 };
 const negate = (a: Decimal): Decimal => ({ n: -a.n, scale: a.scale });
-const multiply = (a: Decimal, b: Decimal): Decimal => ({ n: a.n * b.n, scale: a.scale + b.scale });
+/**
+ * Past this many decimals a product is rounded: repeated products and quotients would otherwise
+ * grow without bound, and no field shows more than 6.
+ */
+const MAX_SCALE = 40;
+const bounded = (a: Decimal): Decimal => (a.scale > MAX_SCALE ? rescale(a, MAX_SCALE) : a);
+const multiply = (a: Decimal, b: Decimal): Decimal => bounded({ n: a.n * b.n, scale: a.scale + b.scale });
 /** undefined for a division by zero. */
 function divide(a: Decimal, b: Decimal): Decimal | undefined {
   if (b.n === 0n) return undefined;
   // a / b = (a.n * 10^(b.scale + D)) / b.n, at scale a.scale + D.
-  return { n: divideRounded(a.n * pow10(b.scale + DIVISION_DECIMALS), b.n), scale: a.scale + DIVISION_DECIMALS };
+  return bounded({ n: divideRounded(a.n * pow10(b.scale + DIVISION_DECIMALS), b.n), scale: a.scale + DIVISION_DECIMALS });
 }
 function compare(a: Decimal, b: Decimal): number {
   const [x, y] = align(a, b);

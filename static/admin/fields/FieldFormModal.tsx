@@ -195,7 +195,7 @@ export function FieldFormModal({ field, otherNames, onClose, onSaved }: FieldFor
             testId="field-decimals-select"
             {...menuAboveModal}
           />
-          {errors.decimals ? <ErrorMessage>{errors.decimals}</ErrorMessage> : <HelperMessage>Values are kept and sent with exactly this many decimals.</HelperMessage>}
+          {errors.decimals ? <ErrorMessage>{errors.decimals}</ErrorMessage> : <HelperMessage>{type === 'formula' ? 'Results are shown with exactly this many decimals (rounded half away from zero).' : 'Values are kept and sent with exactly this many decimals.'}</HelperMessage>}
         </div>
       ) : null}
 
