@@ -16,6 +16,7 @@ import {
   type OptionFieldType,
 } from '../../shared/field-rules';
 import { FORMULA_MAX_LENGTH } from '../../shared/field-formula';
+import { fieldAccessSchema } from '../../shared/field-access';
 import { FIELD_TYPES } from '../../shared/resolver-contract';
 import { cleanMultilineText, cleanName } from '../../shared/text-schema';
 
@@ -68,6 +69,8 @@ export const fieldDefinitionSchema = z
     suffix: cleanName(z.string().max(AFFIX_MAX_LENGTH), 'suffix').optional(),
     /** Formula fields only (and required there): the expression, fields named in braces (field-formula.ts). */
     expression: z.string().trim().min(1, 'a formula needs an expression').max(FORMULA_MAX_LENGTH).optional(),
+    /** Who sees and who edits its values (field values security); absent: the default (shared/field-access.ts). */
+    access: fieldAccessSchema.optional(),
   })
   .superRefine((definition, ctx) => {
     if (definition.options !== undefined && !isOptionFieldType(definition.type)) {
