@@ -25,6 +25,7 @@ const BASELINE: Readonly<Record<string, unknown>> = {
   Tags: ['Strategic', 'Legacy'],
   Summary: 'Replace the legacy *billing* pipeline.',
   Effort: 9_000_000,
+  'Depends on': ['OPS'],
 };
 
 describe('the Projectrak project page', () => {
@@ -138,6 +139,9 @@ describe('the Projectrak project page', () => {
       [id('Summary')]: 'Pilot done.\n  - next: roll out',
       [id('Owner')]: USERS.viewer.accountId,
       [id('End date')]: '2025-06-30',
+      // Worked out on read: the demo's formula follows Budget (30.5 * 1.15), Updated is the save's day.
+      [id('Budget with reserve')]: '35.075',
+      [id('Updated')]: new Date(Date.now()).toISOString().slice(0, 10),
     });
 
     // One change record, in payload format, and its event consumed.
@@ -265,6 +269,34 @@ describe('the Projectrak project page', () => {
     expect(await frame.getByRole('button', { name: 'Save' }).count()).toBe(0);
     expect(await frame.getByRole('textbox').count()).toBe(0);
     await screenshot(page, 'project-read-only', 1400);
+    expect(shell.problems).toEqual([]);
+  });
+
+  it('shows formulas and automatic fields read-only to editors, and offers only projects they can browse as related projects', async () => {
+    const shell = await suite.open(USERS.projectAdmin, DEMO_PAGE);
+    const { app: frame, page } = shell;
+    await visible(frame.getByRole('button', { name: 'Save' }));
+    const reserve = frame.getByTestId(`field-${id('Budget with reserve')}`);
+    // 23.000 * 1.15, with the formula's 3 decimals; a label for reading, no editor.
+    expect(await text(reserve)).toContain('26.450');
+    expect(await text(reserve)).toContain('Calculated');
+    expect(await text(reserve)).toContain('{Budget} * 1.15');
+    expect(await reserve.getByRole('textbox').count()).toBe(0);
+    expect(await frame.getByLabel('Budget with reserve').count()).toBe(0);
+    expect(await text(frame.getByTestId(`field-${id('Creator')}`))).toContain('Alice Admin');
+    for (const name of ['Updated', 'Created date', 'Creator']) {
+      expect(await text(frame.getByTestId(`field-${id(name)}`))).toContain('Automatic');
+      expect(await frame.getByTestId(`field-${id(name)}`).getByRole('textbox').count()).toBe(0);
+    }
+    // Paul browses DEMO and OPS, not HR ("People team" has an o too); OPS is chosen already.
+    const picker = frame.getByLabel('Depends on');
+    await picker.fill('o');
+    await visible(frame.getByRole('option', { name: 'DEMO · Demo project', exact: true }));
+    expect(await frame.getByRole('option', { name: /HR|People team/ }).count()).toBe(0);
+    await frame.getByRole('option', { name: 'DEMO · Demo project', exact: true }).click();
+    await frame.getByRole('button', { name: 'Save' }).click();
+    await flagWithTitle(page, 'Saved 1 field');
+    expect((await demo('projectAdmin')).values[id('Depends on')]).toEqual(['OPS', 'DEMO']);
     expect(shell.problems).toEqual([]);
   });
 
