@@ -97,6 +97,33 @@ describe('Projectrak Administration', () => {
     expect(shell.problems).toEqual([]);
   });
 
+  it('creates a formula field: its expression is checked as it is typed and by the server, naming the problem', async () => {
+    const shell = await suite.open(USERS.admin, FIELDS);
+    const { app: frame, page: shellPage } = shell;
+    await (await visible(frame.getByRole('button', { name: 'Create field' }))).click();
+    const dialog = await visible(frame.getByRole('dialog'));
+    await dialog.getByLabel(/^Name/).fill('Reserve');
+    await choose(dialog.getByLabel(/^Type/), 'Form', 'Formula', frame);
+    await dialog.getByLabel(/^Formula/).fill('{Budget} *');
+    await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+    expect(await text(dialog)).toContain('Expected a number, a {field}, min, max or "(" at character 11, found the end.');
+    expect(callsTo(shell, 'createField')).toHaveLength(0);
+
+    // Which fields exist only the server knows: its answer names the formula and the field.
+    await dialog.getByLabel(/^Formula/).fill('{Budgets} * 0.1');
+    await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+    expect(await text(dialog.getByTestId('field-form-error'))).toContain('Formula Reserve: there is no field named "Budgets"');
+
+    await dialog.getByLabel(/^Formula/).fill('{Budget} * 0.1');
+    await choose(dialog.getByLabel('Decimals'), '2', '2', frame);
+    await dialog.getByLabel('Prefix').fill('€');
+    await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+    expect(await flagWithTitle(shellPage, 'Created Reserve')).toContain("It now shows on every project's Projectrak page.");
+    expect(await suite.app.field('Reserve')).toEqual({ id: expect.any(Number), name: 'Reserve', type: 'formula', expression: '{Budget} * 0.1', decimals: 2, prefix: '€' });
+    expect(callsTo(shell, 'createField')).toHaveLength(2);
+    expect(shell.problems).toEqual([]);
+  });
+
   it('edits a field keeping its type and option ids, and shows server errors next to the form', async () => {
     const shell = await suite.open(USERS.admin, FIELDS);
     const { app: frame, page: shellPage } = shell;
