@@ -119,7 +119,10 @@ describe('Projectrak Administration', () => {
     await dialog.getByLabel('Prefix').fill('€');
     await dialog.getByRole('button', { name: 'Create', exact: true }).click();
     expect(await flagWithTitle(shellPage, 'Created Reserve')).toContain("It now shows on every project's Projectrak page.");
-    expect(await suite.app.field('Reserve')).toEqual({ id: expect.any(Number), name: 'Reserve', type: 'formula', expression: '{Budget} * 0.1', decimals: 2, prefix: '€' });
+    const reserve = await suite.app.field('Reserve');
+    expect(reserve).toEqual({ id: expect.any(Number), name: 'Reserve', type: 'formula', expression: '{Budget} * 0.1', decimals: 2, prefix: '€' });
+    // The list shows the expression where options would be, and the decimals.
+    expect(await text(frame.getByTestId(`field-row-${reserve.id}`))).toMatch(/Reserve\s*Formula\s*\{Budget\} \* 0\.1\s*2\b/);
     expect(callsTo(shell, 'createField')).toHaveLength(2);
     expect(shell.problems).toEqual([]);
   });

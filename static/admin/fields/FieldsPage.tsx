@@ -110,11 +110,13 @@ export function FieldsPage() {
                       <OptionLozenge key={option.id} name={option.name} colour={option.colour} disabled={!option.enabled} />
                     ))}
                   </Inline>
+                ) : field.type === 'formula' ? (
+                  <code data-testid="field-expression">{field.expression}</code>
                 ) : (
                   <Subtle>—</Subtle>
                 ),
               },
-              { key: 'decimals', content: field.type === 'number' ? String(field.decimals ?? 0) : <Subtle>—</Subtle> },
+              { key: 'decimals', content: field.type === 'number' || field.type === 'formula' ? String(field.decimals ?? 0) : <Subtle>—</Subtle> },
               {
                 key: 'actions',
                 content: (
