@@ -51,6 +51,20 @@ describe('formula fields over the REST API', () => {
   });
 });
 
+describe('formula and automatic fields in the bulk route', () => {
+  it('PATCH /projects/fields naming a formula or an automatic field refuses that project, naming the field, and saves the others', async () => {
+    const { call } = api();
+    await call('POST', '/fields', { body: { name: 'Twice', type: 'formula', expression: '{Budget} * 2' } });
+    await call('POST', '/fields', { body: { name: 'Updated', type: 'updated' } });
+    const answer = await call('PATCH', '/projects/fields', { body: { projects: { DEMO: { Twice: '2', Budget: 1 }, OPS: { Updated: '2026-01-01' }, HR: { Budget: 3 } } } });
+    expect(answer.status).toBe(200);
+    expect(answer.json.results.DEMO).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: 'Nothing was saved. Twice: is calculated from other fields by its formula and cannot be set' } });
+    expect(answer.json.results.OPS).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: 'Nothing was saved. Updated: is filled by the app and cannot be set' } });
+    expect(answer.json.results.HR).toMatchObject({ ok: true, changes: [expect.objectContaining({ name: 'Budget' })] });
+    expect(byName((await call('GET', '/projects/HR/fields')).json.fields).Twice?.value).toBe('6');
+  });
+});
+
 describe('option value ids, number affixes and related projects over the REST API', () => {
   it('a list option set by its value id reads back and is answered by name; a number never carries its prefix', async () => {
     const { call } = api();
