@@ -106,3 +106,23 @@ describe('checkedErrors', () => {
     expect(checkedErrors(errors, budget, text('23'))).toBe(errors);
   });
 });
+
+describe('drafts of related projects and computed fields', () => {
+  const dependsOn: FieldDefinitionDto = { id: 6, name: 'Depends on', type: 'project' };
+  const risks: FieldDefinitionDto = { id: 7, name: 'Risks', type: 'multiproject' };
+  const margin: FieldDefinitionDto = { id: 8, name: 'Margin', type: 'formula', expression: '{Budget} * 2' };
+  const updated: FieldDefinitionDto = { id: 9, name: 'Updated', type: 'updated' };
+
+  it('related projects start from their keys and are saved as keys (one, or several without repeats)', () => {
+    expect(initialDraft(dependsOn, 'OPS')).toEqual({ kind: 'projects', keys: ['OPS'] });
+    expect(initialDraft(risks, undefined)).toEqual({ kind: 'projects', keys: [] });
+    const plan = planSave([dependsOn, risks], { 6: 'OPS' }, { 6: { kind: 'projects', keys: [] }, 7: { kind: 'projects', keys: ['HR', 'DEMO', 'HR'] } });
+    expect(plan).toEqual({ values: { 6: null, 7: ['HR', 'DEMO'] }, errors: {} });
+  });
+
+  it('formulas and automatic fields are never part of a save, whatever their draft says', () => {
+    expect(isChanged(margin, '4.00', text('5'))).toBe(false);
+    expect(isChanged(updated, '2026-01-01', text(''))).toBe(false);
+    expect(planSave([margin, updated], { 8: '4.00' }, { 8: text('5'), 9: text('2026-01-02') })).toEqual({ values: {}, errors: {} });
+  });
+});
