@@ -300,6 +300,29 @@ describe('the Projectrak project page', () => {
     expect(shell.problems).toEqual([]);
   });
 
+  it("shows a number's prefix and suffix around its value and its input, never in what is saved", async () => {
+    const price = await suite.app.invokeOk('admin', 'createField', { name: 'Price', type: 'number', decimals: 2, prefix: '$', suffix: 'USD' });
+    try {
+      const view = await demo();
+      await suite.app.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: view.revision, values: { [price.id]: 12.5 } });
+      const viewer = await suite.open(USERS.viewer, DEMO_PAGE);
+      expect(await text(viewer.app.getByTestId(`field-${price.id}`))).toBe('Price $ 12.50 USD');
+      await viewer.close();
+
+      const editor = await suite.open(USERS.projectAdmin, DEMO_PAGE);
+      const input = editor.app.getByLabel('Price');
+      expect(await input.inputValue()).toBe('12.50');
+      expect(await text(editor.app.getByTestId(`field-${price.id}`))).toMatch(/\$.*USD/);
+      await input.fill('13');
+      await editor.app.getByRole('button', { name: 'Save' }).click();
+      await flagWithTitle(editor.page, 'Saved 1 field');
+      expect((await demo()).values[String(price.id)]).toBe(13);
+      expect(editor.problems).toEqual([]);
+    } finally {
+      await suite.app.invokeOk('admin', 'deleteField', { id: price.id });
+    }
+  });
+
   it('tells someone who cannot browse the project that it is not there for them', async () => {
     const shell = await suite.open(USERS.viewer, '/?module=projectrak-project-page&project=HR');
     const { app: frame, page } = shell;
