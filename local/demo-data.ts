@@ -4,7 +4,7 @@ import type { ForgeHost } from './host';
 /**
  * Demo data of a fresh host, made through the app's real entry points: the install event seeds
  * the field catalog (and one field of each kind it lacks is added: a formula, related projects,
- * the automatic fields), a webhook to the demo receiver (when one is given), and two saves on DEMO's
+ * the automatic fields, a field only some people see), a webhook to the demo receiver (when one is given), and two saves on DEMO's
  * project page (as the Jira admin) give the project values, change records like the seed's
  * example, and their deliveries.
  */
@@ -37,6 +37,16 @@ export async function seedDemoData(host: ForgeHost, adminAccountId: string, rece
     { name: 'Updated', type: 'updated' },
     { name: 'Created date', type: 'created' },
     { name: 'Creator', type: 'creator' },
+    // Field values security: seen by DEMO's administrators and its Developers (Tom), edited by the administrators; Vera does not see it.
+    {
+      name: 'Cost centre',
+      type: 'text',
+      description: 'Seen by the project administrators and Developers; edited by the administrators.',
+      access: {
+        view: { everyone: false, projectAdmins: true, roles: [{ id: 10001, name: 'Developers' }], groups: [], users: [] },
+        edit: { everyone: false, projectAdmins: true, roles: [], groups: [], users: [] },
+      },
+    },
   ]) {
     const created = await call('createField', field);
     if (!created.ok) throw new Error(`demo data: createField ${field.name} failed: ${created.error?.message ?? 'unknown'}`);
@@ -49,7 +59,7 @@ export async function seedDemoData(host: ForgeHost, adminAccountId: string, rece
     return String(field.id);
   };
   const saves: Record<string, unknown>[] = [
-    { [idOf('Status')]: 'On track', [idOf('Budget')]: 25, [idOf('Start date')]: '2026-01-05', [idOf('Owner')]: adminAccountId, [idOf('Tags')]: ['Strategic'], [idOf('Summary')]: 'Replace the legacy *billing* pipeline.', [idOf('Depends on')]: ['OPS'] },
+    { [idOf('Status')]: 'On track', [idOf('Budget')]: 25, [idOf('Start date')]: '2026-01-05', [idOf('Owner')]: adminAccountId, [idOf('Tags')]: ['Strategic'], [idOf('Summary')]: 'Replace the legacy *billing* pipeline.', [idOf('Depends on')]: ['OPS'], [idOf('Cost centre')]: 'CC-4100' },
     { [idOf('Status')]: 'Done', [idOf('Budget')]: 23 },
   ];
   let revision = view.value.revision;

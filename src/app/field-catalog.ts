@@ -1,4 +1,5 @@
 import { resolveFormulas } from '../domain/fields/computed-fields';
+import { isDefaultFieldAccess, type FieldAccess } from '../shared/field-access';
 import { buildDefaultCatalog } from '../domain/fields/default-catalog';
 import { fieldDefinitionSchema, type FieldDefinition } from '../domain/fields/field-definition';
 import { fieldCatalogRecordSchema, parseStoredRecord, type FieldCatalogRecord } from '../domain/records';
@@ -143,6 +144,7 @@ export async function createField(deps: FieldCatalogDeps, input: CreateFieldInpu
       ...(input.decimals !== undefined ? { decimals: input.decimals } : input.type === 'number' || input.type === 'formula' ? { decimals: 0 } : {}),
       ...affixes(input),
       ...(input.expression !== undefined ? { expression: input.expression.trim() } : {}),
+      ...accessRules(input.access),
     });
     const next = [...fields, definition];
     assertFormulasValid(next);
@@ -156,7 +158,7 @@ export async function updateField(deps: FieldCatalogDeps, input: UpdateFieldInpu
     if (!current) throw notFound(`There is no field with id ${input.id}. It may have been deleted; reload the list.`);
     if (input.name !== undefined) assertUniqueName(fields, input.name, current.id);
     const { options, nextOptionId } = assignOptionIds(input.options, current.options, record.nextOptionId);
-    const { description: _oldDescription, prefix: _oldPrefix, suffix: _oldSuffix, ...rest } = current;
+    const { description: _oldDescription, prefix: _oldPrefix, suffix: _oldSuffix, access: oldAccess, ...rest } = current;
     const description = input.description !== undefined ? input.description.trim() : current.description;
     const definition = validateDefinition({
       ...rest,
@@ -166,6 +168,7 @@ export async function updateField(deps: FieldCatalogDeps, input: UpdateFieldInpu
       ...(input.decimals !== undefined ? { decimals: input.decimals } : {}),
       ...affixes({ prefix: input.prefix ?? current.prefix, suffix: input.suffix ?? current.suffix }),
       ...(input.expression !== undefined ? { expression: input.expression.trim() } : {}),
+      ...accessRules(input.access ?? oldAccess),
     });
     // A renamed field keeps the formulas that use it: their references follow the new name.
     const renamed = definition.name !== current.name;
@@ -181,6 +184,11 @@ export async function updateField(deps: FieldCatalogDeps, input: UpdateFieldInpu
     assertFormulasValid(next);
     return { fields: next, nextFieldId: record.nextFieldId, nextOptionId, result: definition };
   });
+}
+
+/** Who sees and edits a field's values: stored only when not the default. */
+function accessRules(access: FieldAccess | undefined): { access?: FieldAccess } {
+  return access && !isDefaultFieldAccess(access) ? { access } : {};
 }
 
 /** Prefix and suffix as sent: trimmed, and an empty one is none. */

@@ -40,14 +40,14 @@ export interface ApiSaveOutcome {
   readonly changes: readonly ApiFieldChange[];
 }
 
-export type ApiProjectFieldsDeps = Pick<ProjectFieldsDeps, 'catalog' | 'projects' | 'changes' | 'publisher' | 'jira' | 'clock' | 'ids' | 'accountId'>;
+export type ApiProjectFieldsDeps = Pick<ProjectFieldsDeps, 'catalog' | 'projects' | 'changes' | 'publisher' | 'jira' | 'membership' | 'clock' | 'ids' | 'accountId'>;
 
 /** The view's definitions as the domain takes them (the view's arrays are read-only copies). */
 function definitionsOf(fields: ProjectFieldsView['fields']): FieldDefinition[] {
   return fields.map(({ options, ...rest }) => (options ? { ...rest, options: [...options] } : rest));
 }
 
-export async function readProjectFields(deps: Pick<ProjectFieldsDeps, 'catalog' | 'projects' | 'jira'>, projectKey: string): Promise<ApiProjectFields> {
+export async function readProjectFields(deps: Pick<ProjectFieldsDeps, 'catalog' | 'projects' | 'jira' | 'membership' | 'accountId'>, projectKey: string): Promise<ApiProjectFields> {
   const view = await getProjectFields(deps, projectKey);
   return {
     project: view.project,

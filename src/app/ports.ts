@@ -108,7 +108,22 @@ export interface ChangeEventPublisher {
 export interface ProjectAccess {
   readonly project: ProjectRefRecord;
   readonly canBrowse: boolean;
+  /** A Jira admin or one of the project's administrators (who edit fields without rules of their own). */
   readonly canEdit: boolean;
+  readonly isJiraAdmin: boolean;
+  /** Jira's "Administer Projects" in this project. */
+  readonly isProjectAdmin: boolean;
+}
+
+/**
+ * What Jira says about a person's groups and project roles (field values security), asked as the
+ * app: people without "Browse users and groups" may still be in a field's audience.
+ */
+export interface JiraMembership {
+  /** Ids of the person's groups. */
+  groupIdsOf(accountId: string): Promise<Set<string>>;
+  /** Which of these roles the person acts in, in the project: named, or through one of their groups. */
+  rolesOf(projectKeyOrId: string, accountId: string, roleIds: readonly number[], groupIds: ReadonlySet<string>): Promise<Set<number>>;
 }
 
 export interface UserSummary {

@@ -1,8 +1,10 @@
 import { diffFieldValues } from '../domain/fields/change-diff';
 import { computedValues, formulaKinds } from '../domain/fields/computed-fields';
+import { accessOf, fieldPermissions, membershipNeeded, type FieldPermission } from '../domain/fields/field-access';
 import type { FieldDefinition } from '../domain/fields/field-definition';
 import { parseFieldInput, projectKeysOf, unknownProject, type StoredValue } from '../domain/fields/field-values';
 import type { FieldChangeRecord, ProjectFieldsRecord } from '../domain/records';
+import { describeAudience } from '../shared/field-access';
 import { isComputedFieldType } from '../shared/field-types';
 import type { ProjectFieldsView, SaveProjectFieldsInput, SaveProjectFieldsOutcome } from '../shared/resolver-contract';
 import { AppError, forbidden, invalidInput, notFound } from './app-error';
@@ -15,6 +17,7 @@ import {
   type FieldChangeStore,
   type IdGenerator,
   type JiraAsUser,
+  type JiraMembership,
   type ProjectAccess,
   type ProjectFieldsStore,
 } from './ports';
@@ -26,6 +29,8 @@ export interface ProjectFieldsDeps {
   readonly publisher: ChangeEventPublisher;
   /** Jira as the user of this invocation. */
   readonly jira: JiraAsUser;
+  /** Their groups and project roles, for fields whose values only some people see or edit. */
+  readonly membership: JiraMembership;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   /** The platform's principal: the user who saves. */
@@ -39,27 +44,49 @@ async function requireAccess(jira: JiraAsUser, projectKey: string): Promise<Proj
   return access;
 }
 
+/**
+ * What this person may do with each field here (field values security). Jira is asked about their
+ * groups and roles only when some field names groups or roles, and never for a Jira admin.
+ */
+async function permissionsHere(deps: Pick<ProjectFieldsDeps, 'membership' | 'accountId'>, access: ProjectAccess, fields: readonly FieldDefinition[]): Promise<Map<number, FieldPermission>> {
+  const need = access.isJiraAdmin ? { roles: false, groups: false } : membershipNeeded(fields);
+  // A role's actors may be groups: roles need the groups too.
+  const groupIds = need.roles || need.groups ? await deps.membership.groupIdsOf(deps.accountId) : new Set<string>();
+  const roleIdsNamed = [...new Set(fields.flatMap((f) => (f.access ? [...f.access.view.roles, ...f.access.edit.roles].map((r) => r.id) : [])))];
+  const roleIds = need.roles ? await deps.membership.rolesOf(String(access.project.id), deps.accountId, roleIdsNamed, groupIds) : new Set<number>();
+  return fieldPermissions(fields, { accountId: deps.accountId, jiraAdmin: access.isJiraAdmin, canBrowse: access.canBrowse, projectAdmin: access.isProjectAdmin, roleIds, groupIds });
+}
+
 /** Stored values of fields that still exist (and are not computed), keyed by field id. */
 function currentValues(record: ProjectFieldsRecord | undefined, fields: readonly FieldDefinition[]): Record<string, StoredValue> {
   const known = new Set(fields.filter((f) => !isComputedFieldType(f.type)).map((f) => String(f.id)));
   return Object.fromEntries(Object.entries(record?.values ?? {}).filter(([id]) => known.has(id))) as Record<string, StoredValue>;
 }
 
-export async function getProjectFields(deps: Pick<ProjectFieldsDeps, 'catalog' | 'projects' | 'jira'>, projectKey: string): Promise<ProjectFieldsView> {
+export async function getProjectFields(deps: Pick<ProjectFieldsDeps, 'catalog' | 'projects' | 'jira' | 'membership' | 'accountId'>, projectKey: string): Promise<ProjectFieldsView> {
   const access = await requireAccess(deps.jira, projectKey);
   const [catalog, record] = await Promise.all([loadFieldCatalog(deps.catalog), deps.projects.load(access.project.id)]);
-  const { fields } = catalog;
-  const stored = currentValues(record, fields);
+  const permissions = await permissionsHere(deps, access, catalog.fields);
+  // Formulas are worked out from every field (a formula is only shown to who sees its inputs).
+  const all = catalog.fields;
+  const stored = currentValues(record, all);
   // Formulas and automatic fields are worked out on every read: never stored, so never stale.
-  const computed = computedValues(fields, stored, { updatedAt: record?.updatedAt, createdAt: catalog.record.installedAt, createdBy: catalog.record.installedBy });
-  const kinds = formulaKinds(fields);
+  const computed = computedValues(all, stored, { updatedAt: record?.updatedAt, createdAt: catalog.record.installedAt, createdBy: catalog.record.installedBy });
+  const kinds = formulaKinds(all);
+  // Only the fields this person may see, without their rules (who else sees them is not theirs to know).
+  const visible = all.filter((f) => permissions.get(f.id)?.view === true);
+  const shown = new Set(visible.map((f) => String(f.id)));
+  const only = <T>(record: Readonly<Record<string, T>>) => Object.fromEntries(Object.entries(record).filter(([id]) => shown.has(id)));
+  const editable = visible.filter((f) => permissions.get(f.id)?.edit === true).map((f) => f.id);
+  const visibleKinds = only(kinds);
   return {
     project: access.project,
-    canEdit: access.canEdit,
+    canEdit: editable.length > 0,
+    editableFieldIds: editable,
     revision: record?.revision ?? 0,
-    fields,
-    values: { ...stored, ...computed },
-    ...(Object.keys(kinds).length > 0 ? { formulaKinds: kinds } : {}),
+    fields: visible.map(({ access: _rules, ...definition }) => definition),
+    values: only({ ...stored, ...computed }),
+    ...(Object.keys(visibleKinds).length > 0 ? { formulaKinds: visibleKinds } : {}),
   };
 }
 
@@ -70,9 +97,9 @@ export async function getProjectFields(deps: Pick<ProjectFieldsDeps, 'catalog' |
  */
 export async function saveProjectFields(deps: ProjectFieldsDeps, input: SaveProjectFieldsInput): Promise<SaveProjectFieldsOutcome> {
   const access = await requireAccess(deps.jira, input.projectKey);
-  if (!access.canEdit) throw forbidden(`You can view the fields of ${access.project.key} but not edit them. Jira admins and the project's administrators can.`);
-
   const [{ fields }, record] = await Promise.all([loadFieldCatalog(deps.catalog), deps.projects.load(access.project.id)]);
+  const permissions = await permissionsHere(deps, access, fields);
+  if (![...permissions.values()].some((p) => p.edit)) throw forbidden(`You can view the fields of ${access.project.key} but not edit them. Jira admins and the project's administrators can.`);
   const revision = record?.revision ?? 0;
   if (input.baseRevision !== revision) throw staleRevision(access.project.key);
 
@@ -83,8 +110,14 @@ export async function saveProjectFields(deps: ProjectFieldsDeps, input: SaveProj
   // Parsed by the entry point into a plain record (its input type is `unknown` until then).
   for (const [id, raw] of Object.entries(input.values as Readonly<Record<string, unknown>>)) {
     const definition = byId.get(id);
-    if (!definition) {
+    const permission = definition ? permissions.get(definition.id) : undefined;
+    // A field this person may not see is, for them, no field at all: the answer tells nothing of it.
+    if (!definition || permission?.view !== true) {
       fieldErrors[id] = `There is no field with id ${id}. It may have been deleted; reload the page.`;
+      continue;
+    }
+    if (!permission.edit && !isComputedFieldType(definition.type)) {
+      fieldErrors[id] = `You can see ${definition.name} but not edit it. ${describeAudience(accessOf(definition).edit)} can${accessOf(definition).edit.everyone ? '' : ', and Jira admins'}.`;
       continue;
     }
     const parsed = parseFieldInput(definition, raw, before[id]);

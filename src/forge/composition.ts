@@ -12,6 +12,7 @@ import type { WebhookAdminDeps } from '../app/webhooks';
 import { createCoalescingPublisher, createKvsFanOutInbox } from './fan-out-inbox';
 import { createHttpSender } from './http-sender';
 import { createJiraAsUser } from './jira-as-user';
+import { createJiraMembership } from './jira-membership';
 import { createKvsDeliveryStore } from './kvs-delivery-store';
 import { createKvsFieldCatalogStore } from './kvs-field-catalog-store';
 import { createKvsFieldCleanupStore } from './kvs-field-cleanup-store';
@@ -38,6 +39,7 @@ export function userActionDeps(accountId: string, jira: JiraAsUser): UserActionD
     changes: createKvsFieldChangeStore(),
     publisher: createCoalescingPublisher(createWakeUpQueue(), systemClock),
     jira,
+    membership: createJiraMembership(),
     webhooks: createKvsWebhookStore(),
     secrets: createKvsWebhookSecretStore(),
     states: createKvsWebhookStateStore(),

@@ -72,7 +72,8 @@ export function createJiraAsApp(accountId: string): JiraAsUser {
       const isAdmin = answer.globalPermissions?.includes('ADMINISTER') === true;
       // The app sees every project; one the owner cannot browse is "not there" for them.
       if (!canBrowse) return undefined;
-      return { project: ref, canBrowse, canEdit: isAdmin || grantedProjects(answer, 'ADMINISTER_PROJECTS').has(ref.id) };
+      const isProjectAdmin = grantedProjects(answer, 'ADMINISTER_PROJECTS').has(ref.id);
+      return { project: ref, canBrowse, canEdit: isAdmin || isProjectAdmin, isJiraAdmin: isAdmin, isProjectAdmin };
     },
 
     async searchProjects(query) {

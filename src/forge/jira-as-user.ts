@@ -41,12 +41,13 @@ export function createJiraAsUser(): JiraAsUser {
         }),
       );
       // A clear refusal of the check itself is a "no"; a failure was thrown above.
-      if (checkResponse.status === 401 || checkResponse.status === 403 || checkResponse.status === 404) return { project: ref, canBrowse: false, canEdit: false };
+      if (checkResponse.status === 401 || checkResponse.status === 403 || checkResponse.status === 404) return { project: ref, canBrowse: false, canEdit: false, isJiraAdmin: false, isProjectAdmin: false };
       const check = await body(checkWhat, checkResponse, permissionCheck);
       const granted = (permission: string) => grantedProjects(check, permission).has(ref.id);
       const isAdmin = check.globalPermissions?.includes('ADMINISTER') === true;
       const canBrowse = granted('BROWSE_PROJECTS');
-      return { project: ref, canBrowse, canEdit: canBrowse && (isAdmin || granted('ADMINISTER_PROJECTS')) };
+      const isProjectAdmin = canBrowse && granted('ADMINISTER_PROJECTS');
+      return { project: ref, canBrowse, canEdit: canBrowse && (isAdmin || isProjectAdmin), isJiraAdmin: isAdmin, isProjectAdmin };
     },
 
     searchProjects: (query) => searchProjectRefs(jira, http, query),

@@ -73,7 +73,10 @@ export interface SessionDto {
 
 export interface ProjectFieldsView {
   readonly project: ProjectRef;
+  /** Whether this person may edit any field here. */
   readonly canEdit: boolean;
+  /** The fields this person may edit (field values security); the others are shown read-only. Absent from older answers: all, when `canEdit`. */
+  readonly editableFieldIds?: readonly number[];
   /** Per-project counter, +1 on every saved change; a save names the revision it was based on. */
   readonly revision: number;
   readonly fields: readonly FieldDefinitionDto[];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AFFIX_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, FIELD_NAME_MAX_LENGTH, MAX_DECIMALS, MAX_OPTIONS_PER_FIELD, OPTION_NAME_MAX_LENGTH, OPTION_VALUE_ID, OPTION_VALUE_ID_RULE } from './field-rules';
+import { fieldAccessSchema } from './field-access';
 import { FORMULA_MAX_LENGTH } from './field-formula';
 import { FIELD_TYPES } from './field-types';
 import { webhookPayloadSchemas } from './webhooks-contract';
@@ -41,6 +42,8 @@ export const resolverPayloadSchemas = {
     prefix: affix('prefix'),
     suffix: affix('suffix'),
     expression: expression.optional(),
+    /** Who sees and edits its values; absent: everyone who browses the project sees, its administrators edit. */
+    access: fieldAccessSchema.optional(),
   }),
   updateField: z.strictObject({
     id: fieldId,
@@ -51,6 +54,7 @@ export const resolverPayloadSchemas = {
     prefix: affix('prefix'),
     suffix: affix('suffix'),
     expression: expression.optional(),
+    access: fieldAccessSchema.optional(),
   }),
   countFieldUsage: z.strictObject({ id: fieldId }),
   deleteField: z.strictObject({ id: fieldId }),

@@ -7,7 +7,24 @@ import { isComputed } from '../common/field-types';
 import { Subtle } from '../common/layout';
 
 /** One field on the page: its label, an "Unsaved" mark, its editor or value, and its message or help. */
-export function FieldBlock({ field, editing: pageEditing, changed, error, hint, children }: { readonly field: FieldDefinitionDto; readonly editing: boolean; readonly changed: boolean; readonly error: string | undefined; readonly hint: string | undefined; readonly children: ReactNode }) {
+export function FieldBlock({
+  field,
+  editing: pageEditing,
+  viewOnly = false,
+  changed,
+  error,
+  hint,
+  children,
+}: {
+  readonly field: FieldDefinitionDto;
+  readonly editing: boolean;
+  /** On a page the person edits, a field that is theirs to read only (field values security). */
+  readonly viewOnly?: boolean;
+  readonly changed: boolean;
+  readonly error: string | undefined;
+  readonly hint: string | undefined;
+  readonly children: ReactNode;
+}) {
   // Formulas and automatic fields are read-only for everyone: a label for reading, their hint kept.
   const computed = isComputed(field.type);
   const editing = pageEditing && !computed;
@@ -27,6 +44,7 @@ export function FieldBlock({ field, editing: pageEditing, changed, error, hint, 
         )}
         {changed ? <Lozenge appearance="inprogress">Unsaved</Lozenge> : null}
         {computed ? <Lozenge testId={`${id}-read-only`}>{field.type === 'formula' ? 'Calculated' : 'Automatic'}</Lozenge> : null}
+        {viewOnly ? <Lozenge testId={`${id}-view-only`}>View only</Lozenge> : null}
       </div>
       <div style={{ marginTop: token('space.050') }}>{children}</div>
       <div id={messageId}>

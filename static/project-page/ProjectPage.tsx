@@ -140,16 +140,20 @@ function FieldsForm({ state, data }: { readonly state: ProjectFieldsState; reado
       style={{ maxWidth: 720 }}
     >
       <Stack gap="space.300">
-        {data.fields.map((field) => (
+        {data.fields.map((field) => {
+          // Field values security: on a page this person edits, some fields may be theirs to read only.
+          const fieldEditing = editing && (data.editableFieldIds?.includes(field.id) ?? true);
+          return (
           <FieldBlock
             key={field.id}
             field={field}
-            editing={editing}
+            editing={fieldEditing}
+            viewOnly={editing && !fieldEditing && !isComputed(field.type)}
             changed={changedFields.includes(field)}
             error={errors[String(field.id)]}
-            hint={editing || isComputed(field.type) ? hintFor(field, drafts[String(field.id)]) : undefined}
+            hint={fieldEditing || isComputed(field.type) ? hintFor(field, drafts[String(field.id)]) : undefined}
           >
-            {editing && !isComputed(field.type) ? (
+            {fieldEditing && !isComputed(field.type) ? (
               <Suspense fallback={<FieldValue field={field} value={data.values[String(field.id)]} names={userNames} />}>
                 <FieldEditor
                 field={field}
@@ -168,7 +172,8 @@ function FieldsForm({ state, data }: { readonly state: ProjectFieldsState; reado
               <FieldValue field={field} value={data.values[String(field.id)]} names={userNames} kind={data.formulaKinds?.[String(field.id)]} />
             )}
           </FieldBlock>
-        ))}
+          );
+        })}
       </Stack>
     </form>
   );

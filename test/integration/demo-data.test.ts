@@ -27,3 +27,19 @@ describe('demo data', () => {
     expect(valueOf('creator')).toBe(DEMO_USERS.admin.accountId);
   });
 });
+
+describe('demo data: a field only some people see', () => {
+  it('Cost centre is edited by the project admin, read by Tom (a Developer of DEMO), and not there for Vera', async () => {
+    const paul = await t.invokeOk('projectAdmin', 'getProjectFields', { projectKey: 'DEMO' });
+    const costCentre = paul.fields.find((f) => f.name === 'Cost centre');
+    expect(costCentre).toBeDefined();
+    expect(paul.values[String(costCentre?.id)]).toBe('CC-4100');
+    expect(paul.editableFieldIds).toContain(costCentre?.id);
+    const tom = await t.invokeOk('teammate', 'getProjectFields', { projectKey: 'DEMO' });
+    expect(tom.values[String(costCentre?.id)]).toBe('CC-4100');
+    expect(tom.editableFieldIds ?? []).not.toContain(costCentre?.id);
+    const vera = await t.invokeOk('viewer', 'getProjectFields', { projectKey: 'DEMO' });
+    expect(vera.fields.some((f) => f.name === 'Cost centre')).toBe(false);
+    expect(JSON.stringify(vera)).not.toContain('CC-4100');
+  });
+});

@@ -1,2 +1,2 @@
 export { createJiraSite, type JiraStandIn } from './jira-site';
-export { DEMO_PROJECTS, DEMO_USERS, type SiteProject, type SiteUser } from './demo-site';
+export { DEMO_GROUPS, DEMO_PROJECTS, DEMO_ROLES, DEMO_USERS, type SiteGroup, type SiteProject, type SiteRole, type SiteUser } from './demo-site';

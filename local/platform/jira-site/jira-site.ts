@@ -1,5 +1,5 @@
 import { jsonResponse, type PlatformRequest, type PlatformService } from '../forge-seam';
-import { admins, DEMO_PROJECTS, DEMO_USERS, type SiteProject, type SiteUser } from './demo-site';
+import { admins, DEMO_GROUPS, DEMO_PROJECTS, DEMO_ROLES, DEMO_USERS, type SiteGroup, type SiteProject, type SiteRole, type SiteUser } from './demo-site';
 
 const PERMISSIONS = {
   ADMINISTER: { id: '0', name: 'Administer Jira', type: 'GLOBAL', description: 'Manage Jira: projects, users, schemes and apps.' },
@@ -19,7 +19,8 @@ const ENDPOINT_SCOPES: readonly { readonly method: string; readonly path: RegExp
   { method: 'GET', path: /^\/rest\/api\/3\/myself$/, scope: 'read:jira-user' },
   { method: 'GET', path: /^\/rest\/api\/3\/project\/search$/, scope: 'read:jira-work' },
   { method: 'GET', path: /^\/rest\/api\/3\/project\/[^/]+$/, scope: 'read:jira-work' },
-  { method: 'GET', path: /^\/rest\/api\/3\/user(\/search|\/bulk)?$/, scope: 'read:jira-user' },
+  { method: 'GET', path: /^\/rest\/api\/3\/user(\/search|\/bulk|\/groups)?$/, scope: 'read:jira-user' },
+  { method: 'GET', path: /^\/rest\/api\/3\/project\/[^/]+\/role\/\d+$/, scope: 'read:jira-work' },
   { method: 'GET', path: /^\/rest\/api\/3\/mypermissions$/, scope: 'read:jira-work' },
   { method: 'POST', path: /^\/rest\/api\/3\/permissions\/check$/, scope: 'read:jira-work' },
 ];
@@ -32,6 +33,8 @@ const scopeMismatch = () => jsonResponse(401, { code: 401, message: 'Unauthorize
 export interface JiraSiteOptions {
   readonly users?: readonly SiteUser[];
   readonly projects?: readonly SiteProject[];
+  readonly groups?: readonly SiteGroup[];
+  readonly roles?: readonly SiteRole[];
   /** `permissions.scopes` of the manifest; undefined: every endpoint is allowed (unit tests of the stand-in). */
   readonly scopes?: readonly string[];
   /** Where the site's product events go (the host's trigger delivery). */
@@ -59,6 +62,8 @@ const realWait: LatencyWait = (ms) => new Promise((resolve) => setTimeout(resolv
 export function createJiraSite(seed: JiraSiteOptions = {}) {
   const users = new Map<string, SiteUser>((seed.users ?? Object.values(DEMO_USERS)).map((u) => [u.accountId, u]));
   const projects = new Map<number, SiteProject>((seed.projects ?? DEMO_PROJECTS).map((p) => [p.id, p]));
+  const groups = new Map<string, SiteGroup>((seed.groups ?? DEMO_GROUPS).map((g) => [g.groupId, g]));
+  const roles = new Map<number, SiteRole>((seed.roles ?? DEMO_ROLES).map((r) => [r.id, r]));
   /** Projects in the trash: gone for every REST call until restored. */
   const trash = new Map<number, SiteProject>();
   const scopes = seed.scopes === undefined ? undefined : new Set(seed.scopes);
@@ -130,6 +135,42 @@ export function createJiraSite(seed: JiraSiteOptions = {}) {
     if (method === 'GET' && path === '/rest/api/3/user') {
       const user = users.get(q.get('accountId') ?? '');
       return user ? jsonResponse(200, userJson(user)) : jiraError(404, `Specified user does not exist or you do not have required permissions`);
+    }
+    if (method === 'GET' && path === '/rest/api/3/user/groups') {
+      // As Jira: the groups of a person; needs "Browse users and groups" (the app has it).
+      if (actor !== 'app' && actor.browseUsers === false) return jiraError(403, 'You do not have the permission to browse users and groups.');
+      const user = users.get(q.get('accountId') ?? '');
+      if (!user) return jiraError(404, 'Specified user does not exist or you do not have required permissions');
+      return jsonResponse(200, (user.groups ?? []).flatMap((id) => {
+        const g = groups.get(id);
+        return g ? [{ name: g.name, groupId: g.groupId, self: `https://local.atlassian.net/rest/api/3/group?groupId=${g.groupId}` }] : [];
+      }));
+    }
+    const projectRole = /^\/rest\/api\/3\/project\/([^/]+)\/role\/(\d+)$/.exec(path);
+    if (method === 'GET' && projectRole) {
+      // As Jira: a role's actors in a project; needs Administer Projects there or Administer Jira (the app has both).
+      const p = findProject(decodeURIComponent(projectRole[1] ?? ''));
+      if (!p || !has(actor, 'BROWSE_PROJECTS', p)) return jiraError(404, 'No project could be found with key or id ' + decodeURIComponent(projectRole[1] ?? '') + '.');
+      if (!has(actor, 'ADMINISTER_PROJECTS', p)) return jiraError(403, 'You cannot view the roles of this project.');
+      const role = roles.get(Number(projectRole[2]));
+      if (!role) return jiraError(404, `No project role with id ${projectRole[2] ?? ''}.`);
+      const actors = p.roles?.[role.id] ?? { users: [], groups: [] };
+      return jsonResponse(200, {
+        self: `https://local.atlassian.net/rest/api/3/project/${p.id}/role/${role.id}`,
+        id: role.id,
+        name: role.name,
+        description: role.description,
+        actors: [
+          ...actors.users.flatMap((accountId, i) => {
+            const u = users.get(accountId);
+            return u ? [{ id: 20_000 + i, displayName: u.displayName, type: 'atlassian-user-role-actor', actorUser: { accountId } }] : [];
+          }),
+          ...actors.groups.flatMap((groupId, i) => {
+            const g = groups.get(groupId);
+            return g ? [{ id: 30_000 + i, displayName: g.name, type: 'atlassian-group-role-actor', name: g.name, actorGroup: { name: g.name, displayName: g.name, groupId } }] : [];
+          }),
+        ],
+      });
     }
     if (method === 'GET' && path === '/rest/api/3/user/search') {
       if (actor !== 'app' && actor.browseUsers === false) return jiraError(403, 'You do not have the permission to browse users.');
