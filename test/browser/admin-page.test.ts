@@ -127,6 +127,28 @@ describe('Projectrak Administration', () => {
     expect(shell.problems).toEqual([]);
   });
 
+  it("sets an option's value id apart from its name, refusing one that is another option's name", async () => {
+    const shell = await suite.open(USERS.admin, FIELDS);
+    const { app: frame, page: shellPage } = shell;
+    await (await visible(frame.getByRole('button', { name: 'Edit Tags' }))).click();
+    const dialog = await visible(frame.getByRole('dialog'));
+    await dialog.getByLabel('Value id of Customer').fill('Internal');
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    expect(await text(dialog)).toContain('"Internal" is the name of another option.');
+    expect(callsTo(shell, 'updateField')).toHaveLength(0);
+    await dialog.getByLabel('Value id of Customer').fill('CUST');
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    expect(await flagWithTitle(shellPage, 'Saved Tags')).toBe('');
+    const tags = await suite.app.field('Tags');
+    expect(tags.options?.map((o) => [o.name, o.valueId])).toEqual([
+      ['Strategic', undefined],
+      ['Customer', 'CUST'],
+      ['Internal', undefined],
+      ['Compliance', undefined],
+    ]);
+    expect(shell.problems).toEqual([]);
+  });
+
   it('edits a field keeping its type and option ids, and shows server errors next to the form', async () => {
     const shell = await suite.open(USERS.admin, FIELDS);
     const { app: frame, page: shellPage } = shell;
