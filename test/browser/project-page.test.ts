@@ -310,7 +310,8 @@ describe('the Projectrak project page', () => {
       await viewer.close();
 
       const editor = await suite.open(USERS.projectAdmin, DEMO_PAGE);
-      const input = editor.app.getByLabel('Price');
+      await visible(editor.app.getByRole('button', { name: 'Save' }));
+      const input = editor.app.getByLabel('Price', { exact: true });
       expect(await input.inputValue()).toBe('12.50');
       expect(await text(editor.app.getByTestId(`field-${price.id}`))).toMatch(/\$.*USD/);
       await input.fill('13');
