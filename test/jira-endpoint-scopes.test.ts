@@ -109,6 +109,6 @@ describe('Jira endpoints and the scopes manifest.yml grants', () => {
 
   it('without read:jira-user the user endpoints are reported', () => {
     const reported = missingScopes(sites, scopes.filter((s) => s !== 'read:jira-user'));
-    expect(new Set(reported.map((r) => r.split(' (')[0]))).toEqual(new Set(['GET /rest/api/3/myself', 'GET /rest/api/3/user', 'GET /rest/api/3/user/search', 'GET /rest/api/3/user/bulk']));
+    expect(new Set(reported.map((r) => r.split(' (')[0]))).toEqual(new Set(['GET /rest/api/3/myself', 'GET /rest/api/3/user', 'GET /rest/api/3/user/search', 'GET /rest/api/3/user/bulk', 'GET /rest/api/3/user/groups', 'GET /rest/api/3/groups/picker']));
   });
 });
