@@ -144,6 +144,29 @@ export interface JiraAsUser {
   getUsers(accountIds: readonly string[]): Promise<UserSummary[]>;
 }
 
+/** A project role as the site has it (one list for every project). */
+export interface ProjectRoleSummary {
+  readonly id: number;
+  readonly name: string;
+  readonly description?: string;
+}
+
+export interface GroupSummary {
+  readonly id: string;
+  readonly name: string;
+}
+
+/**
+ * Jira's project roles and groups, asked as the user, to choose a field's audience on the admin
+ * page (field values security). Separate from JiraAsUser: only admins choose audiences.
+ */
+export interface JiraDirectory {
+  /** Every project role of the site, by name (Jira asks for "Administer Jira"). */
+  listProjectRoles(): Promise<ProjectRoleSummary[]>;
+  /** Groups whose name contains `query` (empty: the first ones), at most 20 (Jira's group picker). */
+  searchGroups(query: string): Promise<GroupSummary[]>;
+}
+
 export interface ApiTokenStore {
   findByHash(hash: string): Promise<ApiTokenRecord | undefined>;
   save(record: ApiTokenRecord): Promise<void>;

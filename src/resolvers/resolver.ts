@@ -7,6 +7,7 @@ import type { ResolverDefs } from '../shared/resolver-contract';
 import { adminOnly, handle } from './handle';
 import { webhookResolvers } from './webhook-resolvers';
 import { apiTokenResolvers } from './api-token-resolvers';
+import { fieldAccessResolvers } from './field-access-resolvers';
 
 /**
  * The one resolver function of both Custom UI pages: every name of the shared contract, each
@@ -15,6 +16,7 @@ import { apiTokenResolvers } from './api-token-resolvers';
 const handlers = {
   ...webhookResolvers,
   ...apiTokenResolvers,
+  ...fieldAccessResolvers,
 
   getSession: handle('getSession', (deps) => getSession(deps.jira, deps.accountId)),
 

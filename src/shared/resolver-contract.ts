@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { resolverPayloadSchemas } from './resolver-schemas';
 import type { FieldTypeId } from './field-types';
 import type { ResolverResult } from './result';
+import type { FieldAccess } from './field-access';
 
 /**
  * The one contract between the Custom UI (`static/`) and the resolver function (`src/resolvers/`).
@@ -39,6 +40,21 @@ export interface FieldDefinitionDto {
   readonly suffix?: string;
   /** Formula fields: the expression, other fields named in braces. */
   readonly expression?: string;
+  /** Who sees and edits its values; only in the admin's list, and only when not the default. */
+  readonly access?: FieldAccess;
+}
+
+/** A project role of the site (the same list in every project). */
+export interface ProjectRoleDto {
+  readonly id: number;
+  readonly name: string;
+  readonly description?: string;
+}
+
+/** A Jira group, by its id (names can change). */
+export interface GroupDto {
+  readonly id: string;
+  readonly name: string;
 }
 
 /**
@@ -138,6 +154,10 @@ export type ResolverDefs = WebhookResolverDefs & ApiTokenResolverDefs & {
   /** Projects the user can browse whose key or name contains the query: what a related-projects field offers. */
   searchBrowsableProjects: (input: ResolverInput<'searchBrowsableProjects'>) => ResolverResult<{ projects: ProjectRef[] }>;
   getUsers: (input: ResolverInput<'getUsers'>) => ResolverResult<{ users: UserDto[] }>;
+  /** The site's project roles, to choose who sees or edits a field (admins). */
+  listProjectRoles: () => ResolverResult<{ roles: ProjectRoleDto[] }>;
+  /** Jira groups whose name contains the query (empty: the first ones), to choose who sees or edits a field (admins). */
+  searchGroups: (input: ResolverInput<'searchGroups'>) => ResolverResult<{ groups: GroupDto[] }>;
 };
 
 export type ResolverName = keyof ResolverDefs;

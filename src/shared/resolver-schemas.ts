@@ -68,6 +68,8 @@ export const resolverPayloadSchemas = {
   searchUsers: z.strictObject({ query: z.string().max(100) }),
   searchBrowsableProjects: z.strictObject({ query: z.string().max(100) }),
   getUsers: z.strictObject({ accountIds: z.array(z.string().min(1).max(128)).max(200) }),
+  listProjectRoles: z.unknown(),
+  searchGroups: z.strictObject({ query: z.string().max(100) }),
   ...webhookPayloadSchemas,
   ...apiTokenPayloadSchemas,
 } satisfies Record<string, z.ZodType>;

@@ -68,6 +68,8 @@ const validPayloads = (): Record<ResolverName, unknown> => ({
   searchUsers: { query: 'a' },
   searchBrowsableProjects: { query: 'D' },
   getUsers: { accountIds: [t.accountId('admin')] },
+  listProjectRoles: undefined,
+  searchGroups: { query: 'fin' },
   listWebhooks: undefined,
   getWebhook: { id: webhookId },
   createWebhook: { name: 'Sneaky', url: 'https://hooks.example.com/sneaky' },

@@ -78,6 +78,8 @@ const validPayloads = (): Record<keyof typeof resolverPayloadSchemas, Record<str
   searchUsers: { query: 'a' },
   searchBrowsableProjects: { query: 'D' },
   getUsers: { accountIds: [t.accountId('admin')] },
+  listProjectRoles: undefined,
+  searchGroups: { query: 'fin' },
   listWebhooks: undefined,
   getWebhook: { id: webhookId },
   createWebhook: { name: 'Fuzzed hook', url: 'https://hooks.example.com/new' },

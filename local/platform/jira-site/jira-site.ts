@@ -22,6 +22,8 @@ const ENDPOINT_SCOPES: readonly { readonly method: string; readonly path: RegExp
   { method: 'GET', path: /^\/rest\/api\/3\/user(\/search|\/bulk|\/groups)?$/, scope: 'read:jira-user' },
   { method: 'GET', path: /^\/rest\/api\/3\/project\/[^/]+\/role\/\d+$/, scope: 'read:jira-work' },
   { method: 'GET', path: /^\/rest\/api\/3\/mypermissions$/, scope: 'read:jira-work' },
+  { method: 'GET', path: /^\/rest\/api\/3\/role$/, scope: 'manage:jira-configuration' },
+  { method: 'GET', path: /^\/rest\/api\/3\/groups\/picker$/, scope: 'read:jira-user' },
   { method: 'POST', path: /^\/rest\/api\/3\/permissions\/check$/, scope: 'read:jira-work' },
 ];
 
@@ -170,6 +172,27 @@ export function createJiraSite(seed: JiraSiteOptions = {}) {
             return g ? [{ id: 30_000 + i, displayName: g.name, type: 'atlassian-group-role-actor', name: g.name, actorGroup: { name: g.name, displayName: g.name, groupId } }] : [];
           }),
         ],
+      });
+    }
+    if (method === 'GET' && path === '/rest/api/3/role') {
+      // As Jira: every project role of the site; needs Administer Jira.
+      if (!has(actor, 'ADMINISTER')) return jiraError(403, 'You do not have permission to view project roles.');
+      return jsonResponse(
+        200,
+        [...roles.values()].map((r) => ({ self: `https://local.atlassian.net/rest/api/3/role/${r.id}`, name: r.name, id: r.id, description: r.description, actors: [] })),
+      );
+    }
+    if (method === 'GET' && path === '/rest/api/3/groups/picker') {
+      // As Jira: groups whose name contains the query, sorted; without "Browse users and groups" the list is empty.
+      const query = (q.get('query') ?? '').toLowerCase();
+      const maxResults = Math.max(0, Math.min(Number(q.get('maxResults') ?? 20), 1000));
+      const browses = actor === 'app' || actor.browseUsers !== false;
+      const found = browses ? [...groups.values()].filter((g) => g.name.toLowerCase().includes(query)).sort((a, b) => a.name.localeCompare(b.name)) : [];
+      const shown = found.slice(0, maxResults);
+      return jsonResponse(200, {
+        header: `Showing ${shown.length} of ${found.length} matching groups`,
+        total: found.length,
+        groups: shown.map((g) => ({ name: g.name, html: g.name, labels: [], groupId: g.groupId })),
       });
     }
     if (method === 'GET' && path === '/rest/api/3/user/search') {
