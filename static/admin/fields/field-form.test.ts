@@ -1,6 +1,22 @@
 import { describe, expect, it } from '@jest/globals';
 import type { FieldDefinitionDto } from '../../../src/shared/resolver-contract';
-import { addOption, emptyForm, formFromField, moveOption, removeOption, toCreateInput, toUpdateInput, updateOption, validateForm, withType, type FieldFormState } from './field-form';
+import { DEFAULT_FIELD_ACCESS, NOBODY, type FieldAccess } from '../../../src/shared/field-access';
+import {
+  addOption,
+  editorsNotAmongViewers,
+  emptyForm,
+  formFromField,
+  moveOption,
+  removeOption,
+  setAudienceEveryone,
+  toCreateInput,
+  toUpdateInput,
+  updateAudience,
+  updateOption,
+  validateForm,
+  withType,
+  type FieldFormState,
+} from './field-form';
 
 const status: FieldDefinitionDto = {
   id: 10000,
@@ -101,6 +117,7 @@ describe('resolver inputs', () => {
         { id: 2, name: 'At risk', colour: 'yellow', enabled: false },
         { name: 'Done', colour: 'green', enabled: true },
       ],
+      access: DEFAULT_FIELD_ACCESS,
     });
   });
 });
@@ -141,5 +158,66 @@ describe('formula, prefix and suffix, option value ids', () => {
     expect(toUpdateInput(price, { ...state, prefix: '' })).toMatchObject({ prefix: '', suffix: 'USD', decimals: 2 });
     const region: FieldDefinitionDto = { id: 6, name: 'Region', type: 'list', options: [{ id: 1, name: 'Europe', colour: 'blue', enabled: true, valueId: 'EU' }] };
     expect(toUpdateInput(region, formFromField(region)).options).toEqual([{ id: 1, name: 'Europe', colour: 'blue', enabled: true, valueId: 'EU' }]);
+  });
+});
+
+describe('who can see and edit values', () => {
+  const developers = { id: 10001, name: 'Developers' };
+  const finance = { id: 'group-finance', name: 'finance' };
+
+  it('untouched, a new field has the default rules and sends none', () => {
+    const state = form({ name: 'Budget', type: 'number' });
+    expect(state.access).toEqual(DEFAULT_FIELD_ACCESS);
+    expect(toCreateInput(state)).not.toHaveProperty('access');
+  });
+
+  it('choosing a role as the viewers sends it, without the picks kept for everyone', () => {
+    const chosen = setAudienceEveryone(form({ name: 'Budget', type: 'number' }), 'view', false);
+    // A first choice starts from the project's administrators.
+    expect(chosen.access.view).toEqual({ ...NOBODY, projectAdmins: true });
+    const state = updateAudience(chosen, 'view', { projectAdmins: false, roles: [developers] });
+    expect(toCreateInput(state).access).toEqual({ view: { ...NOBODY, roles: [developers] }, edit: DEFAULT_FIELD_ACCESS.edit });
+    // Back to everyone: the role is kept in the form (a second switch finds it) but not sent.
+    const everyone = setAudienceEveryone(state, 'view', true);
+    expect(everyone.access.view.roles).toEqual([developers]);
+    expect(toCreateInput(everyone)).not.toHaveProperty('access');
+    expect(setAudienceEveryone(everyone, 'view', false).access.view).toEqual({ ...NOBODY, roles: [developers] });
+  });
+
+  it('editing a field starts from its rules and always sends them, so the default clears them', () => {
+    const access: FieldAccess = { view: { ...NOBODY, groups: [finance] }, edit: { ...NOBODY, groups: [finance], users: ['acc-1'] } };
+    const salary: FieldDefinitionDto = { id: 7, name: 'Salary band', type: 'text', access };
+    const state = formFromField(salary);
+    expect(state.access).toEqual(access);
+    expect(toUpdateInput(salary, state).access).toEqual(access);
+    const opened = setAudienceEveryone(setAudienceEveryone(state, 'view', true), 'edit', false);
+    expect(toUpdateInput(salary, updateAudience(opened, 'edit', { groups: [], users: [], projectAdmins: true })).access).toEqual(DEFAULT_FIELD_ACCESS);
+  });
+
+  it('formulas and automatic fields send the default edit rule whatever the form holds', () => {
+    const state = updateAudience(setAudienceEveryone(form({ name: 'Margin', type: 'formula', expression: '{Budget}' }), 'edit', false), 'edit', { users: ['acc-1'] });
+    expect(toCreateInput(state)).not.toHaveProperty('access');
+    const viewed = updateAudience(setAudienceEveryone(state, 'view', false), 'view', { roles: [developers] });
+    expect(toCreateInput(viewed).access?.edit).toEqual(DEFAULT_FIELD_ACCESS.edit);
+  });
+
+  it('says which editors are not among the viewers as written', () => {
+    const viewDevelopers = { ...NOBODY, roles: [developers] };
+    expect(editorsNotAmongViewers(DEFAULT_FIELD_ACCESS)).toEqual([]);
+    expect(editorsNotAmongViewers({ view: viewDevelopers, edit: { ...NOBODY, projectAdmins: true } })).toEqual(['project administrators']);
+    expect(editorsNotAmongViewers({ view: viewDevelopers, edit: { ...NOBODY, roles: [developers], groups: [finance], users: ['a', 'b'] } })).toEqual(['group finance', '2 people']);
+    expect(editorsNotAmongViewers({ view: viewDevelopers, edit: { ...NOBODY, everyone: true } })).toEqual(['everyone who can browse the project']);
+    expect(editorsNotAmongViewers({ view: { ...viewDevelopers, users: ['a'] }, edit: { ...NOBODY, users: ['a', 'c'] } })).toEqual(['1 person']);
+  });
+
+  it('refuses more roles, groups or people than a rule holds, naming the audience', () => {
+    const roles = Array.from({ length: 21 }, (_, i) => ({ id: i + 1, name: `Role ${i + 1}` }));
+    const tooMany = updateAudience(setAudienceEveryone(form({ name: 'Budget', type: 'number' }), 'view', false), 'view', { roles });
+    expect(validateForm(tooMany, [])).toEqual({ view: 'Choose at most 20 roles (21 now).' });
+    const users = Array.from({ length: 51 }, (_, i) => `acc-${i}`);
+    const editors = updateAudience(setAudienceEveryone(form({ name: 'Budget', type: 'number' }), 'edit', false), 'edit', { users });
+    expect(validateForm(editors, [])).toEqual({ edit: 'Choose at most 50 people (51 now).' });
+    // Hidden for a formula: its edit rule is not checked.
+    expect(validateForm({ ...editors, type: 'formula', expression: '{Budget}' }, [])).toEqual({});
   });
 });

@@ -1,5 +1,5 @@
 import type { CreateFieldInput, FieldDefinitionDto, FieldTypeId, UpdateFieldInput } from '../../../src/shared/resolver-contract';
-import { hasOptions } from '../../common/field-types';
+import { hasOptions, isComputed } from '../../common/field-types';
 import { NAMED_COLOURS } from '../../common/colours';
 import {
   AFFIX_MAX_LENGTH,
@@ -16,6 +16,7 @@ import {
   textProblem,
 } from '../../../src/shared/field-rules';
 import { parseFormula } from '../../../src/shared/field-formula';
+import { DEFAULT_FIELD_ACCESS, FIELD_AUDIENCE_LIMITS, isDefaultFieldAccess, NOBODY, type FieldAccess, type FieldAudience } from '../../../src/shared/field-access';
 
 /**
  * The create/edit form of a field definition as plain data: its state, its checks (the backend's
@@ -45,6 +46,11 @@ export interface FieldFormState {
   readonly suffix: string;
   /** Formula fields: the expression, other fields named in braces. */
   readonly expression: string;
+  /**
+   * Who sees and who edits the values. While "everyone who can browse the project" is chosen, the
+   * other picks of that audience are kept (going back to a chosen audience finds them) but not sent.
+   */
+  readonly access: FieldAccess;
 }
 
 export interface FieldFormErrors {
@@ -61,6 +67,9 @@ export interface FieldFormErrors {
   readonly optionNames?: Readonly<Record<string, string>>;
   /** Per option, by its key. */
   readonly optionValueIds?: Readonly<Record<string, string>>;
+  /** About who can see values, and who can edit them. */
+  readonly view?: string;
+  readonly edit?: string;
 }
 
 let keySequence = 0;
@@ -87,7 +96,7 @@ const STARTER_OPTIONS: Partial<Record<FieldTypeId, readonly (readonly [string, s
 };
 
 export function emptyForm(): FieldFormState {
-  return { name: '', type: null, description: '', decimals: 0, options: [], prefix: '', suffix: '', expression: '' };
+  return { name: '', type: null, description: '', decimals: 0, options: [], prefix: '', suffix: '', expression: '', access: DEFAULT_FIELD_ACCESS };
 }
 
 export function formFromField(field: FieldDefinitionDto): FieldFormState {
@@ -100,7 +109,67 @@ export function formFromField(field: FieldDefinitionDto): FieldFormState {
     prefix: field.prefix ?? '',
     suffix: field.suffix ?? '',
     expression: field.expression ?? '',
+    access: field.access ?? DEFAULT_FIELD_ACCESS,
   };
+}
+
+// ---------------------------------------------------------------- who sees and edits values
+
+export type AudienceKey = keyof FieldAccess;
+
+/** Everyone who can browse the project, or the chosen people. */
+export function setAudienceEveryone(state: FieldFormState, which: AudienceKey, everyone: boolean): FieldFormState {
+  const current = state.access[which];
+  const next: FieldAudience = { ...current, everyone };
+  // Choosing people for the first time starts from the project's administrators, as Jira's defaults do.
+  const nothingChosen = !current.projectAdmins && current.roles.length === 0 && current.groups.length === 0 && current.users.length === 0;
+  return { ...state, access: { ...state.access, [which]: !everyone && nothingChosen ? { ...next, projectAdmins: true } : next } };
+}
+
+export function updateAudience(state: FieldFormState, which: AudienceKey, change: Partial<Omit<FieldAudience, 'everyone'>>): FieldFormState {
+  return { ...state, access: { ...state.access, [which]: { ...state.access[which], ...change } } };
+}
+
+/** The audience as sent: everyone alone, or the chosen people. */
+export function audienceInput(audience: FieldAudience): FieldAudience {
+  return audience.everyone ? { ...NOBODY, everyone: true } : { ...audience, everyone: false };
+}
+
+/**
+ * What is sent as the field's rules. Formulas and automatic fields are never edited by anyone, so
+ * their edit rule stays the default one.
+ */
+export function accessInput(state: FieldFormState, type: FieldTypeId): FieldAccess {
+  return { view: audienceInput(state.access.view), edit: isComputed(type) ? DEFAULT_FIELD_ACCESS.edit : audienceInput(state.access.edit) };
+}
+
+/**
+ * Editors the chosen viewers do not name: they edit only if some other rule lets them see the
+ * values (an editor must be a viewer). Answers their descriptions, such as "role Developers"; empty
+ * when every editor is among the viewers as written.
+ */
+export function editorsNotAmongViewers(access: FieldAccess): string[] {
+  const view = audienceInput(access.view);
+  const edit = audienceInput(access.edit);
+  if (view.everyone) return [];
+  if (edit.everyone) return ['everyone who can browse the project'];
+  return [
+    ...(edit.projectAdmins && !view.projectAdmins ? ['project administrators'] : []),
+    ...edit.roles.filter((r) => !view.roles.some((v) => v.id === r.id)).map((r) => `role ${r.name}`),
+    ...edit.groups.filter((g) => !view.groups.some((v) => v.id === g.id)).map((g) => `group ${g.name}`),
+    ...(() => {
+      const people = edit.users.filter((u) => !view.users.includes(u)).length;
+      return people === 0 ? [] : [people === 1 ? '1 person' : `${people} people`];
+    })(),
+  ];
+}
+
+function audienceProblem(audience: FieldAudience): string | undefined {
+  if (audience.everyone) return undefined;
+  if (audience.roles.length > FIELD_AUDIENCE_LIMITS.roles) return `Choose at most ${FIELD_AUDIENCE_LIMITS.roles} roles (${audience.roles.length} now).`;
+  if (audience.groups.length > FIELD_AUDIENCE_LIMITS.groups) return `Choose at most ${FIELD_AUDIENCE_LIMITS.groups} groups (${audience.groups.length} now).`;
+  if (audience.users.length > FIELD_AUDIENCE_LIMITS.users) return `Choose at most ${FIELD_AUDIENCE_LIMITS.users} people (${audience.users.length} now).`;
+  return undefined;
 }
 
 /** Choosing a type on a new field: option types get a starter list when none was typed yet. */
@@ -194,6 +263,10 @@ export function validateForm(state: FieldFormState, otherNames: readonly string[
     }
     if (Object.keys(optionValueIds).length > 0) errors.optionValueIds = optionValueIds;
   }
+  const viewProblem = audienceProblem(state.access.view);
+  if (viewProblem) errors.view = viewProblem;
+  const editProblem = state.type !== null && isComputed(state.type) ? undefined : audienceProblem(state.access.edit);
+  if (editProblem) errors.edit = editProblem;
   return errors;
 }
 
@@ -219,6 +292,8 @@ export function toCreateInput(state: FieldFormState): CreateFieldInput {
     ...(isNumeric(state.type) && state.prefix.trim() ? { prefix: state.prefix.trim() } : {}),
     ...(isNumeric(state.type) && state.suffix.trim() ? { suffix: state.suffix.trim() } : {}),
     ...(state.type === 'formula' ? { expression: state.expression.trim() } : {}),
+    // Untouched rules are the default, which the backend assumes when none are sent.
+    ...(isDefaultFieldAccess(accessInput(state, state.type)) ? {} : { access: accessInput(state, state.type) }),
   };
 }
 
@@ -232,6 +307,8 @@ export function toUpdateInput(field: FieldDefinitionDto, state: FieldFormState):
     // An empty prefix or suffix clears it.
     ...(isNumeric(field.type) ? { decimals: state.decimals, prefix: state.prefix.trim(), suffix: state.suffix.trim() } : {}),
     ...(field.type === 'formula' ? { expression: state.expression.trim() } : {}),
+    // Always sent: going back to the default clears the field's rules.
+    access: accessInput(state, field.type),
   };
 }
 
