@@ -119,7 +119,7 @@ describe('formulas: kinds that do not go together', () => {
     ['1 / {Effort}', /cannot divide a number and a duration/],
     ['-{Start date}', /a date cannot be negated/],
     ['min({Budget}, {Start date})', /min needs arguments of one kind, got a number and a date/],
-    ['{Owner} * 2', /\{Owner\} is a user field; formulas can use number, date, duration and formula fields/],
+    ['{Owner} * 2', /\{Owner\} is a user field; formulas can use number, date, duration, formula, Updated and Created date fields/],
     ['{Nope} * 2', /there is no field named "Nope"/],
   ])('%s', (source, message) => {
     const parsed = parseFormula(source);

@@ -11,7 +11,7 @@ import type { FieldTypeId } from './field-types';
  *   unary      := "-" unary | primary
  *   primary    := number | "{" field name "}" | ("min" | "max") "(" expression ("," expression)* ")" | "(" expression ")"
  *
- * Kinds: number +-*\/ number is a number; duration +- duration a duration; duration * or / number
+ * The automatic Updated and Created date fields are dates. Kinds: number +-*\/ number is a number; duration +- duration a duration; duration * or / number
  * a duration (number * duration too); duration / duration a number; date - date the days between
  * them (a number); min and max take arguments of one kind and give that kind. Anything else is a
  * type mismatch. A reference to an empty field, or a division by zero, makes the result empty.
@@ -223,6 +223,8 @@ const ARTICLE: Record<FormulaKind, string> = { number: 'a number', duration: 'a 
 /** The kind of a field usable in formulas, or undefined for types formulas cannot use. */
 function operandKind(operand: FormulaOperand): FormulaKind | undefined {
   if (operand.type === 'number' || operand.type === 'duration' || operand.type === 'date') return operand.type;
+  // The automatic date fields are dates too: `{Updated} - {Start date}`.
+  if (operand.type === 'updated' || operand.type === 'created') return 'date';
   if (operand.type === 'formula') return operand.kind;
   return undefined;
 }
@@ -238,7 +240,7 @@ export function formulaKind(node: FormulaNode, lookup: (name: string) => Formula
         const operand = lookup(n.name);
         if (!operand) throw new Mismatch(`there is no field named "${n.name}"`);
         const kind = operandKind(operand);
-        if (!kind) throw new Mismatch(`{${operand.name}} is a ${operand.type} field; formulas can use number, date, duration and formula fields`);
+        if (!kind) throw new Mismatch(`{${operand.name}} is a ${operand.type} field; formulas can use number, date, duration, formula, Updated and Created date fields`);
         return kind;
       }
       case 'neg': {

@@ -38,7 +38,7 @@ export const FIELD_TYPE_HINTS: Readonly<Record<FieldTypeId, string>> = {
   multiuser: 'Any number of people on the site.',
   project: 'One Jira project, such as a dependency; people choose among the projects they can browse.',
   multiproject: 'Any number of Jira projects, such as dependencies or risks.',
-  formula: 'Calculated from number, date and duration fields; read-only, and never sent to webhooks.',
+  formula: 'Calculated from number, date, duration and other formula fields; read-only, and never sent to webhooks.',
   updated: 'The date of the last save of the project\'s fields; filled by the app, never sent to webhooks.',
   created: 'The date the project came to Projectrak (the app\'s install); filled by the app.',
   creator: 'Who brought the project to Projectrak (the app\'s installer); filled by the app.',

@@ -234,6 +234,7 @@ describe('automatic fields', () => {
     await create({ name: 'Updated', type: 'updated' });
     await create({ name: 'Created date', type: 'created' });
     await create({ name: 'Creator', type: 'creator' });
+    await create({ name: 'Days since install', type: 'formula', expression: '{Updated} - {Created date}' });
     await hook('all');
     await hook('updated-only', { fieldIds: [(await fieldNamed('Updated')).id] });
 
@@ -244,7 +245,7 @@ describe('automatic fields', () => {
     expect(await save({ Budget: 1 })).toMatchObject({ ok: true });
     const saveDay = today();
     expect(saveDay).not.toBe(installDay);
-    expect(await valuesByName('viewer')).toMatchObject({ Updated: saveDay, 'Created date': installDay });
+    expect(await valuesByName('viewer')).toMatchObject({ Updated: saveDay, 'Created date': installDay, 'Days since install': '3' });
 
     const refused = await save({ Updated: '2026-01-01', Creator: DEMO_USERS.viewer.accountId });
     expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });

@@ -45,6 +45,14 @@ describe('computedValues: formulas and automatic fields worked out on read', () 
     expect(values).toEqual({ 10: '19.50', 11: '10', 12: '1.9500', 20: '2026-01-20', 21: '2025-12-01', 22: 'acc-1' });
   });
 
+  it('Updated and Created date are dates a formula can use', () => {
+    const age = field(30, 'Days since update', 'formula', { expression: '{Updated} - {Created date}' });
+    const withAge = [...fields, age];
+    expect(resolveFormulas(withAge).ok).toBe(true);
+    expect(computedValues(withAge, {}, { updatedAt: Date.UTC(2026, 0, 20, 12), createdAt: Date.UTC(2025, 11, 31, 23) })[30]).toBe('20');
+    expect(computedValues(withAge, {}, { createdAt: Date.UTC(2025, 11, 31) })[30]).toBeUndefined();
+  });
+
   it('leaves out what cannot be worked out: empty inputs, a project never saved, an unknown install', () => {
     expect(computedValues(fields, { 1: 25 }, {})).toEqual({});
   });

@@ -135,6 +135,7 @@ export function computedValues(fields: readonly FieldDefinition[], stored: Reado
     const field = lookup(name);
     if (!field) return undefined;
     if (field.type === 'number' || field.type === 'duration' || field.type === 'date') return formulaValueOf(field.type, stored[String(field.id)]);
+    if (field.type === 'updated' || field.type === 'created') return formulaValueOf('date', automaticValue(field, facts) ?? undefined);
     if (field.type === 'formula') {
       const kind = formulas.get(field.id)?.kind;
       return kind ? formulaValueOfText(kind, resultOf(field)) : undefined;
@@ -143,24 +144,22 @@ export function computedValues(fields: readonly FieldDefinition[], stored: Reado
   };
 
   for (const field of fields) {
-    let value: string | null | undefined;
-    switch (field.type) {
-      case 'formula':
-        value = resultOf(field);
-        break;
-      case 'updated':
-        value = facts.updatedAt !== undefined ? utcDay(facts.updatedAt) : null;
-        break;
-      case 'created':
-        value = facts.createdAt !== undefined ? utcDay(facts.createdAt) : null;
-        break;
-      case 'creator':
-        value = facts.createdBy ?? null;
-        break;
-      default:
-        value = undefined;
-    }
+    const value = field.type === 'formula' ? resultOf(field) : automaticValue(field, facts);
     if (typeof value === 'string') out[String(field.id)] = value;
   }
   return out;
+}
+
+/** An automatic field's value in payload format; null when the app does not know it, undefined for other types. */
+function automaticValue(field: FieldDefinition, facts: AutomaticFacts): string | null | undefined {
+  switch (field.type) {
+    case 'updated':
+      return facts.updatedAt !== undefined ? utcDay(facts.updatedAt) : null;
+    case 'created':
+      return facts.createdAt !== undefined ? utcDay(facts.createdAt) : null;
+    case 'creator':
+      return facts.createdBy ?? null;
+    default:
+      return undefined;
+  }
 }

@@ -13,6 +13,7 @@ import { FormModal } from '../common/FormModal';
 import { useFormSave } from '../common/use-form-save';
 import { emptyForm, formFromField, hasErrors, toCreateInput, toUpdateInput, validateForm, withType, type FieldFormErrors, type FieldFormState } from './field-form';
 import { OptionsEditor } from './OptionsEditor';
+import { FieldAccessEditor } from './FieldAccessEditor';
 
 interface TypeOption {
   readonly value: FieldTypeId;
@@ -150,7 +151,7 @@ export function FieldFormModal({ field, otherNames, onClose, onSaved }: FieldFor
               <ErrorMessage>{errors.expression}</ErrorMessage>
             ) : (
               <HelperMessage>
-                Number, date, duration and other formula fields in braces, such as {'{Budget}'}; + - * / and parentheses; min(…) and max(…). A date minus a date gives the days between them. Shown read-only on projects and never sent to webhooks.
+                Number, date, duration, Updated, Created date and other formula fields in braces, such as {'{Budget}'}; + - * / and parentheses; min(…) and max(…). A date minus a date gives the days between them. Shown read-only on projects and never sent to webhooks.
               </HelperMessage>
             )}
           </div>
@@ -200,6 +201,8 @@ export function FieldFormModal({ field, otherNames, onClose, onSaved }: FieldFor
       ) : null}
 
       {type !== null && hasOptions(type) ? <OptionsEditor state={state} errors={errors} disabled={saving} onChange={change} /> : null}
+
+      <FieldAccessEditor state={state} type={type} errors={errors} disabled={saving} onChange={change} />
     </FormModal>
   );
 }
