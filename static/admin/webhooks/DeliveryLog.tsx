@@ -1,7 +1,7 @@
 import Button from '@atlaskit/button/new';
 import Lozenge from '@atlaskit/lozenge';
 import { token } from '@atlaskit/tokens';
-import { Suspense, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import type { DeliverySummaryDto } from '../../../src/shared/webhooks-contract';
 import { Inline, Loading, PageError, Subtle } from '../../common/layout';
 import { ChunkBoundary, chunk, lazyFrom } from '../../common/lazy-chunk';
@@ -10,7 +10,7 @@ import { deliveryState, deliverySummary, filterLabel } from './delivery-text';
 import { When } from './WebhookStatus';
 
 // The status filter (Atlaskit's select), the cancel dialog and a delivery's attempts are chunks of
-// their own: the log shows without them, they follow at once (the filter) or when asked for.
+// their own: the log shows without them, they follow right after it (the filter) or when asked for.
 const StatusFilterSelect = lazyFrom(
   chunk(() => import('./DeliveryStatusFilter')),
   (m) => m.DeliveryStatusFilter,
@@ -28,15 +28,25 @@ const DeliveryAttempts = lazyFrom(
 export function DeliveryLog({ log, canSend, url }: { readonly log: DeliveryLogState; readonly canSend: boolean; /** The webhook's URL, to name its host in failures. */ readonly url: string }) {
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const toggle = (id: string) => setExpanded((open) => (open.has(id) ? new Set([...open].filter((x) => x !== id)) : new Set([...open, id])));
+  // The filter's code is fetched once the first page of deliveries is shown: the log comes first.
+  const [filterWanted, setFilterWanted] = useState(false);
+  useEffect(() => {
+    if (!log.loading) setFilterWanted(true);
+  }, [log.loading]);
+  const placeholder = <div style={{ height: 40 }} aria-hidden="true" />;
 
   return (
     <div data-testid="delivery-log">
       <div style={{ width: 220, marginBottom: token('space.150') }}>
-        <ChunkBoundary>
-          <Suspense fallback={<div style={{ height: 40 }} aria-hidden="true" />}>
-            <StatusFilterSelect filter={log.filter} onChange={log.setFilter} />
-          </Suspense>
-        </ChunkBoundary>
+        {filterWanted ? (
+          <ChunkBoundary>
+            <Suspense fallback={placeholder}>
+              <StatusFilterSelect filter={log.filter} onChange={log.setFilter} />
+            </Suspense>
+          </ChunkBoundary>
+        ) : (
+          placeholder
+        )}
       </div>
       {log.loading ? <Loading label="Loading deliveries…" /> : null}
       {!log.loading && log.error && log.deliveries.length === 0 ? <PageError title="The delivery log could not be loaded" message={log.error.message} /> : null}

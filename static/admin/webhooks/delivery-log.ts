@@ -1,5 +1,11 @@
 import type { DeliverySummaryDto } from '../../../src/shared/webhooks-contract';
 
+/** Deliveries per page of the log. */
+export const DELIVERY_PAGE_SIZE = 20;
+
+/** The log's first request: admin/main.tsx starts it beside the page's other data on a webhook's own address. */
+export const firstPageQuery = (webhookId: string) => ({ webhookId, limit: DELIVERY_PAGE_SIZE });
+
 /**
  * A refreshed first page merged into the log already shown (newest first): deliveries in the
  * fresh page replace their old copies, new ones go on top, and the older pages loaded with

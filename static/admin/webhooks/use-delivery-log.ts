@@ -3,11 +3,10 @@ import type { DeliveryStatus, DeliverySummaryDto } from '../../../src/shared/web
 import { call, type CallError } from '../../common/api';
 import { flag } from '../../common/flags';
 import { usePolling } from '../../common/use-polling';
-import { mergeFirstPage, upsertDelivery } from './delivery-log';
+import { firstPageQuery, mergeFirstPage, upsertDelivery } from './delivery-log';
 import { resendSentence } from './delivery-text';
 import { POLL_MS } from './use-webhooks';
 
-const PAGE_SIZE = 20;
 
 export type StatusFilter = DeliveryStatus | 'all';
 
@@ -47,7 +46,7 @@ export function useDeliveryLog(webhookId: string, onChanged: () => void): Delive
   // The filter a response was asked for: answers for an older filter are dropped.
   const asked = useRef(filter);
 
-  const query = useCallback((status: StatusFilter, after?: string) => call('listDeliveries', { webhookId, limit: PAGE_SIZE, ...(status === 'all' ? {} : { status }), ...(after ? { cursor: after } : {}) }), [webhookId]);
+  const query = useCallback((status: StatusFilter, after?: string) => call('listDeliveries', { ...firstPageQuery(webhookId), ...(status === 'all' ? {} : { status }), ...(after ? { cursor: after } : {}) }), [webhookId]);
 
   const loadFirst = useCallback(
     async (status: StatusFilter, quiet: boolean) => {
