@@ -186,26 +186,26 @@ describe('Projectrak Administration', () => {
 
   it('deletes a field after saying how many projects lose their value', async () => {
     // A field of its own, with a value on DEMO only, saved as a project page saves it.
-    const costCentre = await suite.app.invokeOk('admin', 'createField', { name: 'Cost centre', type: 'text' });
+    const costCode = await suite.app.invokeOk('admin', 'createField', { name: 'Cost code', type: 'text' });
     const demo = await suite.app.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
-    await suite.app.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: demo.revision, values: { [costCentre.id]: 'CC-1234' } });
+    await suite.app.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: demo.revision, values: { [costCode.id]: 'CC-1234' } });
 
     const shell = await suite.open(USERS.admin, FIELDS);
     const { app: frame, page: shellPage } = shell;
-    await (await visible(frame.getByRole('button', { name: 'Delete Cost centre' }))).click();
+    await (await visible(frame.getByRole('button', { name: 'Delete Cost code' }))).click();
     const dialog = await visible(frame.getByRole('dialog'));
-    expect(await text(dialog.getByTestId('delete-field-usage'))).toBe('1 project has a value for Cost centre. Deleting the field removes those values for good; webhooks are not notified of the removal.');
+    expect(await text(dialog.getByTestId('delete-field-usage'))).toBe('1 project has a value for Cost code. Deleting the field removes those values for good; webhooks are not notified of the removal.');
     await screenshot(shellPage, 'admin-delete-field');
     await dialog.getByRole('button', { name: 'Delete field' }).click();
-    expect(await flagWithTitle(shellPage, 'Deleted Cost centre')).toContain('Its values are being removed from 1 project.');
-    await gone(frame.getByTestId(`field-row-${costCentre.id}`));
+    expect(await flagWithTitle(shellPage, 'Deleted Cost code')).toContain('Its values are being removed from 1 project.');
+    await gone(frame.getByTestId(`field-row-${costCode.id}`));
     // The values go in the background (a queue consumer); the page shows the progress.
-    expect(await text(await visible(frame.getByTestId(`field-cleanup-${costCentre.id}`)))).toMatch(/^Remov(ing|ed) values of Cost centre/);
+    expect(await text(await visible(frame.getByTestId(`field-cleanup-${costCode.id}`)))).toMatch(/^Remov(ing|ed) values of Cost code/);
 
-    expect(await catalogNames()).not.toContain('Cost centre');
+    expect(await catalogNames()).not.toContain('Cost code');
     const after = await suite.app.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
-    expect(after.fields.map((f) => f.id)).not.toContain(costCentre.id);
-    expect(after.values).not.toHaveProperty(String(costCentre.id));
+    expect(after.fields.map((f) => f.id)).not.toContain(costCode.id);
+    expect(after.values).not.toHaveProperty(String(costCode.id));
     expect(shell.problems).toEqual([]);
   });
 
