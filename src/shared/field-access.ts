@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FIELD_AUDIENCE_LIMITS } from './field-audience-words';
 
 /**
  * Field values security (Projectrak's): per field, who may see its values and who may edit them.
@@ -8,7 +9,9 @@ import { z } from 'zod';
  * Shared by the app and the admin page.
  */
 
-export const FIELD_AUDIENCE_LIMITS = { roles: 20, groups: 20, users: 50 } as const;
+// The plain values and words are in a module without zod, so the admin page's field list and form
+// use them without loading zod; they are exported from here too.
+export { DEFAULT_FIELD_ACCESS, describeAudience, FIELD_AUDIENCE_LIMITS, isDefaultFieldAccess, NOBODY } from './field-audience-words';
 
 const jiraName = z.string().trim().min(1).max(255);
 
@@ -28,27 +31,3 @@ export type FieldAudience = z.infer<typeof fieldAudienceSchema>;
 
 export const fieldAccessSchema = z.strictObject({ view: fieldAudienceSchema, edit: fieldAudienceSchema });
 export type FieldAccess = z.infer<typeof fieldAccessSchema>;
-
-const nobody: FieldAudience = { everyone: false, projectAdmins: false, roles: [], groups: [], users: [] };
-
-/** A field without rules of its own: everyone who browses the project sees it; its administrators edit it. */
-export const DEFAULT_FIELD_ACCESS: FieldAccess = { view: { ...nobody, everyone: true }, edit: { ...nobody, projectAdmins: true } };
-
-export const NOBODY: FieldAudience = nobody;
-
-/** Whether the access is the default one (stored fields leave it out then). */
-export function isDefaultFieldAccess(access: FieldAccess): boolean {
-  return JSON.stringify(access) === JSON.stringify(DEFAULT_FIELD_ACCESS);
-}
-
-/** The audience in words, for the admin page and error messages ("Everyone who can browse the project", "Project administrators, role Developers"). */
-export function describeAudience(audience: FieldAudience): string {
-  if (audience.everyone) return 'Everyone who can browse the project';
-  const parts = [
-    ...(audience.projectAdmins ? ['Project administrators'] : []),
-    ...audience.roles.map((r) => `role ${r.name}`),
-    ...audience.groups.map((g) => `group ${g.name}`),
-    ...(audience.users.length > 0 ? [audience.users.length === 1 ? '1 person' : `${audience.users.length} people`] : []),
-  ];
-  return parts.length > 0 ? parts.join(', ') : 'Jira admins only';
-}

@@ -4,7 +4,8 @@ import PageHeader from '@atlaskit/page-header';
 import { token } from '@atlaskit/tokens';
 import { Suspense, useState } from 'react';
 import type { FieldDefinitionDto } from '../../../src/shared/resolver-contract';
-import { FIELD_TYPE_LABELS, hasOptions } from '../../common/field-types';
+import { describeAudience } from '../../../src/shared/field-audience-words';
+import { FIELD_TYPE_LABELS, hasOptions, isComputed } from '../../common/field-types';
 import { Inline, Loading, PageError, Subtle } from '../../common/layout';
 import { OptionLozenge } from '../../common/OptionLozenge';
 import { ChunkBoundary, chunk, lazyFrom } from '../../common/lazy-chunk';
@@ -98,6 +99,14 @@ export function FieldsPage() {
                       {field.name}
                     </div>
                     {field.description ? <Subtle style={{ font: token('font.body.small') }}>{field.description}</Subtle> : null}
+                    {field.access ? (
+                      <Subtle style={{ font: token('font.body.small') }}>
+                        <span data-testid="field-access-summary">
+                          Seen by: {describeAudience(field.access.view)}
+                          {isComputed(field.type) ? '' : ` · Edited by: ${describeAudience(field.access.edit)}`}
+                        </span>
+                      </Subtle>
+                    ) : null}
                   </div>
                 ),
               },

@@ -16,7 +16,8 @@ import {
   textProblem,
 } from '../../../src/shared/field-rules';
 import { parseFormula } from '../../../src/shared/field-formula';
-import { DEFAULT_FIELD_ACCESS, FIELD_AUDIENCE_LIMITS, isDefaultFieldAccess, NOBODY, type FieldAccess, type FieldAudience } from '../../../src/shared/field-access';
+import type { FieldAccess, FieldAudience } from '../../../src/shared/field-access';
+import { DEFAULT_FIELD_ACCESS, FIELD_AUDIENCE_LIMITS, isDefaultFieldAccess, NOBODY } from '../../../src/shared/field-audience-words';
 
 /**
  * The create/edit form of a field definition as plain data: its state, its checks (the backend's
