@@ -6,7 +6,8 @@
  * each load in a new browser context (a cold cache, as a first visit). For each page it measures,
  * from the shell's navigation start:
  *
- * - `usableMs`: until the page is usable (its data shown and, for editors, every field's editor);
+ * - `usableMs`: until the page is usable (its data shown and, for editors, every field's editor),
+ *   as the page itself notes it when its DOM changes to usable (`watchUsable`);
  * - `frameHtmlMs`: until the app frame's HTML has arrived, before any of the app's script is
  *   fetched (the host's share and the baseline of the same run: `usableRatio` = usable / frame HTML);
  * - `scriptGzipKb`: the app's scripts fetched before it was usable, as their built files compress
@@ -22,7 +23,7 @@ import { cpus, loadavg } from 'node:os';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type Frame } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { DEMO_USERS } from '../local/platform/jira-site';
 import { USER_COOKIE } from '../local/ui';
 
@@ -36,74 +37,78 @@ interface PageCase {
   readonly id: string;
   readonly user: keyof typeof DEMO_USERS;
   readonly path: string;
-  /** Resolves once the page in `frame` is usable. */
-  usable(frame: Frame): Promise<void>;
+  /** The page is usable once this selector matches in the app's frame… */
+  readonly selector: string;
+  /** …and, for editors, every field that can be edited holds its editor. */
+  readonly everyEditor?: boolean;
 }
 
-/** In the page: every field block that can be edited holds its editor (whose id is the block's test id) — not the value shown while editors load. */
-const EVERY_EDITOR_READY = () => {
-  const { document, CSS } = globalThis as unknown as {
-    document: { querySelectorAll(s: string): Iterable<{ getAttribute(n: string): string | null; querySelector(s: string): unknown }> };
-    CSS: { escape(s: string): string };
+/**
+ * Runs in every frame before its own scripts (`addInitScript`): in the app's frame it checks on
+ * every change of the DOM whether the page is usable, and notes when (`performance.now()` of the
+ * frame), so the moment is the page's own, not when the driver noticed. Plain JavaScript on
+ * purpose: it is not compiled for the page.
+ */
+const watchUsable = (page: PageCase): string => `(() => {
+  if (!location.pathname.startsWith('/app/')) return;
+  const { selector, everyEditor } = ${JSON.stringify({ selector: page.selector, everyEditor: page.everyEditor === true })};
+  const usable = () => {
+    if (!document.querySelector(selector)) return false;
+    if (!everyEditor) return true;
+    // Formulas and automatic fields have no editor: their block says it is read-only.
+    const blocks = [...document.querySelectorAll('[data-field-name]')];
+    return blocks.length > 0 && blocks.every((b) => b.querySelector('[data-testid$="-read-only"]') || b.querySelector('#' + CSS.escape(b.getAttribute('data-testid') || '')));
   };
-  const blocks = [...document.querySelectorAll('[data-field-name]')];
-  // Formulas and automatic fields have no editor: their block says it is read-only. (No named
-  // function in here: the bench's compiler would wrap it in a helper the page does not have.)
-  return blocks.length > 0 && blocks.every((block) => block.querySelector('[data-testid$="-read-only"]') !== null || block.querySelector(`#${CSS.escape(block.getAttribute('data-testid') ?? '')}`) !== null);
+  // Checked on every change of the page's DOM, as React commits it (an animation frame would wait
+  // for the main thread, which may be busy compiling the next chunk).
+  const observer = new MutationObserver(() => {
+    if (!usable()) return;
+    window.__benchUsableAt = performance.now();
+    observer.disconnect();
+  });
+  observer.observe(document, { childList: true, subtree: true, attributes: true });
+})();`;
+
+/**
+ * Read in the app's frame once it is usable: its time origin, when it became usable and when its
+ * HTML and scripts arrived. A function, not a string: the frame's CSP refuses evaluated strings.
+ * (No named function inside: the bench's compiler would wrap it in a helper the page lacks.)
+ */
+const frameTiming = (): FrameTiming => {
+  const { performance: perf, __benchUsableAt } = globalThis as unknown as {
+    performance: { timeOrigin: number; getEntriesByType(type: string): readonly { name: string; responseEnd: number }[] };
+    __benchUsableAt: number;
+  };
+  return {
+    origin: perf.timeOrigin,
+    usableAt: __benchUsableAt,
+    htmlEnd: perf.getEntriesByType('navigation')[0]?.responseEnd ?? null,
+    scripts: perf
+      .getEntriesByType('resource')
+      .filter((e) => e.name.includes('/app/') && new URL(e.name).pathname.endsWith('.js'))
+      .map((e) => ({ name: new URL(e.name).pathname, end: e.responseEnd })),
+  };
 };
 
+interface FrameTiming {
+  readonly origin: number;
+  readonly usableAt: number;
+  readonly htmlEnd: number | null;
+  readonly scripts: readonly { readonly name: string; readonly end: number }[];
+}
+
 const CASES: readonly PageCase[] = [
-  {
-    id: 'projectPageEditor',
-    user: 'projectAdmin',
-    path: '/?module=projectrak-project-page&project=DEMO',
-    usable: async (frame) => {
-      await frame.getByRole('button', { name: 'Save' }).waitFor();
-      await frame.waitForFunction(EVERY_EDITOR_READY, undefined, { polling: 'raf' });
-    },
-  },
-  {
-    // The same page up to the moment its values and Save show (the editors of lists, people and
-    // dates, a chunk of their own, may still be loading: those fields show their values meanwhile).
-    id: 'projectPageEditorValuesShown',
-    user: 'projectAdmin',
-    path: '/?module=projectrak-project-page&project=DEMO',
-    usable: async (frame) => {
-      await frame.getByRole('button', { name: 'Save' }).waitFor();
-      await frame.locator('[data-field-name]').first().waitFor();
-    },
-  },
-  {
-    id: 'projectPageViewer',
-    user: 'viewer',
-    path: '/?module=projectrak-project-page&project=DEMO',
-    usable: async (frame) => void (await frame.locator('[data-field-name]').first().waitFor()),
-  },
-  {
-    id: 'adminWebhooks',
-    user: 'admin',
-    path: '/?module=projectrak-admin&route=webhooks',
-    usable: async (frame) => void (await frame.locator('[data-testid^="webhook-row-"]').first().waitFor()),
-  },
-  {
-    id: 'adminFields',
-    user: 'admin',
-    path: '/?module=projectrak-admin&route=fields',
-    usable: async (frame) => void (await frame.getByTestId('fields-table--table').waitFor()),
-  },
-  {
-    id: 'adminApiTokens',
-    user: 'admin',
-    path: '/?module=projectrak-admin&route=api-tokens',
-    usable: async (frame) => void (await frame.locator('[data-testid="api-tokens-table--table"], [data-testid="no-api-tokens"]').first().waitFor()),
-  },
-  {
-    // A webhook's own address (reload or a shared link): its detail with the delivery log.
-    id: 'adminWebhookDetail',
-    user: 'admin',
-    path: '/?module=projectrak-admin&route=webhooks/{demoWebhookId}',
-    usable: async (frame) => void (await frame.locator('li[data-testid^="delivery-"]').first().waitFor()),
-  },
+  // Values, Save and every field's editor (those of lists, people and dates are a chunk of their own).
+  { id: 'projectPageEditor', user: 'projectAdmin', path: '/?module=projectrak-project-page&project=DEMO', selector: '[data-testid="save-fields"]', everyEditor: true },
+  // The same page up to the moment its values and Save show (the editors may still be loading:
+  // those fields show their values meanwhile).
+  { id: 'projectPageEditorValuesShown', user: 'projectAdmin', path: '/?module=projectrak-project-page&project=DEMO', selector: '[data-field-name]' },
+  { id: 'projectPageViewer', user: 'viewer', path: '/?module=projectrak-project-page&project=DEMO', selector: '[data-field-name]' },
+  { id: 'adminWebhooks', user: 'admin', path: '/?module=projectrak-admin&route=webhooks', selector: '[data-testid^="webhook-row-"]' },
+  { id: 'adminFields', user: 'admin', path: '/?module=projectrak-admin&route=fields', selector: '[data-testid="fields-table--table"]' },
+  { id: 'adminApiTokens', user: 'admin', path: '/?module=projectrak-admin&route=api-tokens', selector: '[data-testid="api-tokens-table--table"], [data-testid="no-api-tokens"]' },
+  // A webhook's own address (reload or a shared link): its detail with the delivery log.
+  { id: 'adminWebhookDetail', user: 'admin', path: '/?module=projectrak-admin&route=webhooks/{demoWebhookId}', selector: 'li[data-testid^="delivery-"]' },
 ];
 
 interface Call {
@@ -124,9 +129,9 @@ async function measure(browser: Browser, baseUrl: string, page: PageCase, demoWe
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
   try {
     await context.addCookies([{ name: USER_COOKIE, value: encodeURIComponent(DEMO_USERS[page.user].accountId), url: baseUrl }]);
+    await context.addInitScript({ content: watchUsable(page) });
     const tab = await context.newPage();
     let start = 0;
-    const scripts: { readonly url: string; readonly doneMs: number; readonly gzip: number }[] = [];
     const calls: Call[] = [];
     const pendingCalls = new Map<unknown, Call>();
     tab.on('request', (request) => {
@@ -140,30 +145,27 @@ async function measure(browser: Browser, baseUrl: string, page: PageCase, demoWe
       const call = pendingCalls.get(request);
       if (call) call.endMs = performance.now() - start;
     });
-    let frameHtmlMs: number | undefined;
-    tab.on('requestfinished', (request) => {
-      const url = request.url();
-      if (!url.includes('/app/')) return;
-      if (request.resourceType() === 'document') frameHtmlMs ??= performance.now() - start;
-      if (request.resourceType() !== 'script') return;
-      // The built file's size (asset names carry a content hash): reading each body back over the
-      // browser's protocol would load the machine while it is measured.
-      const gzip = SCRIPT_GZIP.get(basename(new URL(url).pathname));
-      if (gzip === undefined) throw new Error(`${url} is not a script of static/dist: was the UI rebuilt while measuring?`);
-      scripts.push({ url, doneMs: performance.now() - start, gzip });
-    });
     start = performance.now();
     await tab.goto(`${baseUrl}${page.path.replace('{demoWebhookId}', encodeURIComponent(demoWebhookId))}`, { waitUntil: 'commit' });
     const frameElement = await tab.waitForSelector('[data-testid="app-frame"]');
     const frame = await frameElement.contentFrame();
     if (!frame) throw new Error('the shell has no app frame');
-    await page.usable(frame).catch(async (error: unknown) => {
+    await frame.waitForFunction(() => (globalThis as { __benchUsableAt?: number }).__benchUsableAt !== undefined, undefined, { timeout: 30_000 }).catch((error: unknown) => {
       throw new Error(`${page.id}: not usable (${frame.url()}): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
     });
-    const usableMs = performance.now() - start;
-    if (frameHtmlMs === undefined) throw new Error(`${page.id}: the app frame's HTML was never fetched`);
-    const before = scripts.filter((s) => s.doneMs <= usableMs);
-    return { usableMs, frameHtmlMs, scriptGzipBytes: before.reduce((sum, s) => sum + s.gzip, 0), scripts: before.length, calls };
+    const timing = await frame.evaluate(frameTiming);
+    // Both pages' clocks start at their own navigation: the shell's is the user's start.
+    const shellOrigin = await tab.evaluate(() => (globalThis as unknown as { performance: { timeOrigin: number } }).performance.timeOrigin);
+    const sinceShell = (frameMs: number) => timing.origin + frameMs - shellOrigin;
+    if (timing.htmlEnd === null) throw new Error(`${page.id}: the app frame has no navigation timing`);
+    const before = timing.scripts.filter((s) => s.end <= timing.usableAt);
+    const gzipOf = (name: string): number => {
+      const gzip = SCRIPT_GZIP.get(basename(name));
+      if (gzip === undefined) throw new Error(`${name} is not a script of static/dist: was the UI rebuilt while measuring?`);
+      return gzip;
+    };
+    // The calls were timed from just before the shell was asked for: the same start, give or take the request's departure.
+    return { usableMs: sinceShell(timing.usableAt), frameHtmlMs: sinceShell(timing.htmlEnd), scriptGzipBytes: before.reduce((sum, s) => sum + gzipOf(s.name), 0), scripts: before.length, calls };
   } finally {
     await context.close();
   }
