@@ -1,6 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { describe, expect, it, jest } from '@jest/globals';
-import { DEFAULT_FIELD_ACCESS, NOBODY } from '../../src/shared/field-access';
+import { DEMO_GROUPS } from '../../local/platform/jira-site';
+import { NOBODY } from '../../src/shared/field-access';
 import { browserSuite, callsTo, USERS } from './harness';
 import { choose, flagWithTitle, gone, text, visible } from './ui-helpers';
 
@@ -50,8 +51,15 @@ describe('field values security in the admin field form', () => {
     // A first choice starts from the project's administrators; Alice wants the Developers only.
     await see.getByLabel("The project's administrators").uncheck();
     await choose(see.getByLabel('Project roles'), 'Dev', 'Developers', frame);
-    // The editors (the project's administrators) are no viewers as written: the form says so.
-    expect(await text(dialog.getByTestId('field-access-warning'))).toContain('Not among who can see values: project administrators');
+    // Editors besides the project's administrators: a group and a person, both found in Jira.
+    // Chosen with the keyboard, as the search answers (the menus open near the foot of the dialog).
+    for (const [label, typed, option] of [['Groups', 'fin', 'finance'], ['People', 'Vera', 'Vera Viewer']] as const) {
+      await edit.getByLabel(label, { exact: true }).fill(typed);
+      await visible(frame.getByRole('option', { name: option, exact: true }));
+      await edit.getByLabel(label, { exact: true }).press('Enter');
+    }
+    // None of the editors is a viewer as written: the form says so.
+    expect(await text(dialog.getByTestId('field-access-warning'))).toContain('Not among who can see values: project administrators, group finance, 1 person.');
 
     // axe on the form with the rules open.
     const results = await new AxeBuilder({ page }).analyze();
@@ -64,14 +72,18 @@ describe('field values security in the admin field form', () => {
     await flagWithTitle(page, `Saved ${FIELD}`);
     await gone(dialog);
     const saved = await suite.app.field(FIELD);
-    expect(saved.access).toEqual({ view: { ...NOBODY, roles: [{ id: 10001, name: 'Developers' }] }, edit: DEFAULT_FIELD_ACCESS.edit });
+    const finance = DEMO_GROUPS.find((g) => g.name === 'finance');
+    expect(saved.access).toEqual({
+      view: { ...NOBODY, roles: [{ id: 10001, name: 'Developers' }] },
+      edit: { ...NOBODY, projectAdmins: true, groups: [{ id: finance?.groupId, name: 'finance' }], users: [USERS.viewer.accountId] },
+    });
     const update = callsTo(shell, 'updateField');
     expect(update).toHaveLength(1);
-    expect(await text(frame.getByTestId(`field-row-${fieldId}`).getByTestId('field-access-summary'))).toBe('Seen by: role Developers · Edited by: Project administrators');
+    expect(await text(frame.getByTestId(`field-row-${fieldId}`).getByTestId('field-access-summary'))).toBe('Seen by: role Developers · Edited by: Project administrators, group finance, 1 person');
     expect(shell.problems).toEqual([]);
   });
 
-  it('now Vera does not get the field on DEMO, while Tom (a Developer) sees it, read-only', async () => {
+  it('now Vera does not get the field on DEMO (an editor who is no viewer), while Tom (a Developer) sees it, read-only', async () => {
     const vera = await suite.open(USERS.viewer, DEMO_PAGE);
     await visible(vera.app.getByText('Project fields of Demo project (DEMO)'));
     await visible(vera.app.locator('[data-field-name="Budget"]'));
