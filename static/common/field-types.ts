@@ -49,3 +49,11 @@ export const hasOptions = isOptionFieldType;
 
 /** The types whose values the app works out (formulas, automatic fields): always read-only. */
 export const isComputed = isComputedFieldType;
+
+/**
+ * The fields a webhook's field filter offers: those whose changes are sent. Formulas and the
+ * automatic fields never cause a request, so a webhook limited to them would get nothing.
+ */
+export function fieldsThatSend<F extends { readonly type: FieldTypeId }>(fields: readonly F[]): F[] {
+  return fields.filter((f) => !isComputedFieldType(f.type));
+}

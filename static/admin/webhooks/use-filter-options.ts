@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { FieldDefinitionDto } from '../../../src/shared/resolver-contract';
 import { call } from '../../common/api';
+import { fieldsThatSend } from '../../common/field-types';
 
 export interface FilterOptions {
   readonly loading: boolean;
@@ -10,7 +11,7 @@ export interface FilterOptions {
   readonly problem: string | null;
 }
 
-/** The projects (from Jira) and project fields (the catalog) a webhook can be limited to. */
+/** The projects (from Jira) and project fields (the catalog, those whose changes are sent) a webhook can be limited to. */
 export function useFilterOptions(): FilterOptions {
   const [options, setOptions] = useState<FilterOptions>({ loading: true, projects: [], fields: [], problem: null });
 
@@ -22,7 +23,8 @@ export function useFilterOptions(): FilterOptions {
       setOptions({
         loading: false,
         projects: projects.ok ? projects.value.projects : [],
-        fields: fields.ok ? fields.value.fields : [],
+        // Formulas and automatic fields never cause a request: a filter on them would send nothing.
+        fields: fields.ok ? fieldsThatSend(fields.value.fields) : [],
         problem: failed ? failed.message : null,
       });
     });
