@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { createDelivery } from '../src/domain/delivery-lifecycle';
 import { deliveryIdFor } from '../src/domain/delivery-policy';
 import { deliveryRecordSchema, type DeliveryRecord } from '../src/domain/records';
 import { buildSignatureHeaders } from '../src/domain/signing';
@@ -591,8 +592,7 @@ export async function measureDrainMemory(receiver: BenchReceiver, deliveries: nu
       );
     const now = Date.now();
     const records = Array.from({ length: deliveries }, (_, i) =>
-      deliveryRecordSchema.parse({
-        schemaVersion: 1,
+      createDelivery({
         deliveryId: deliveryIdFor(`bench-drain-${i}`, hook.id),
         webhookId: hook.id,
         changeId: `bench-drain-${i}`,
@@ -600,16 +600,8 @@ export async function measureDrainMemory(receiver: BenchReceiver, deliveries: nu
         project: { id: 20_000 + i, key: bulkProjectKey(i), name: `Bench project ${i}` },
         fieldNames: ['Budget'],
         order: now + i,
-        status: 'pending',
-        createdAt: now,
-        dueAt: now,
-        attempts: 0,
-        roundStart: 0,
-        inFlight: 0,
-        lastAttemptAt: null,
-        lastStatusCode: null,
-        lastError: null,
-        body: body(i),
+        body: { inline: body(i) },
+        nowMs: now,
       }),
     );
     await asApp(() => createKvsDeliveryStore().saveMany(records));
