@@ -26,7 +26,8 @@ export interface FormulaProblem {
   readonly message: string;
 }
 
-const byName = (fields: readonly FieldDefinition[]) => {
+/** How a formula finds the field it names: by name, ignoring case and surrounding spaces. */
+export const fieldByName = (fields: readonly FieldDefinition[]) => {
   const map = new Map(fields.map((f) => [f.name.trim().toLowerCase(), f]));
   return (name: string) => map.get(name.trim().toLowerCase());
 };
@@ -43,7 +44,7 @@ interface Resolved {
  * naming the formula field.
  */
 export function resolveFormulas(fields: readonly FieldDefinition[]): { ok: true; formulas: ReadonlyMap<number, Resolved> } | { ok: false; problem: FormulaProblem } {
-  const lookup = byName(fields);
+  const lookup = fieldByName(fields);
   const resolved = new Map<number, Resolved>();
   class Problem extends Error {
     constructor(readonly problem: FormulaProblem) {
@@ -119,7 +120,7 @@ export function computedValues(fields: readonly FieldDefinition[], stored: Reado
   const out: Record<string, string> = {};
   const resolved = resolveFormulas(fields);
   const formulas = resolved.ok ? resolved.formulas : new Map<number, Resolved>();
-  const lookup = byName(fields);
+  const lookup = fieldByName(fields);
   const results = new Map<number, string | null>();
 
   const resultOf = (field: FieldDefinition): string | null => {

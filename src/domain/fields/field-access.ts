@@ -1,6 +1,7 @@
 import { DEFAULT_FIELD_ACCESS, type FieldAccess, type FieldAudience } from '../../shared/field-access';
 import { isComputedFieldType } from '../../shared/field-types';
 import { formulaReferences, parseFormula } from '../../shared/field-formula';
+import { fieldByName } from './computed-fields';
 import type { FieldDefinition } from './field-definition';
 
 /**
@@ -45,7 +46,7 @@ function inAudience(audience: FieldAudience, who: AccessSubject): boolean {
  * out from (its value would tell theirs).
  */
 export function fieldPermissions(fields: readonly FieldDefinition[], who: AccessSubject): Map<number, FieldPermission> {
-  const byName = new Map(fields.map((f) => [f.name.toLowerCase(), f]));
+  const lookup = fieldByName(fields);
   const own = new Map<number, FieldPermission>();
   for (const f of fields) {
     const access = accessOf(f);
@@ -60,7 +61,7 @@ export function fieldPermissions(fields: readonly FieldDefinition[], who: Access
     // A formula that does not parse shows no value: nothing to hide.
     if (!parsed.ok) return true;
     return formulaReferences(parsed.value).every((name) => {
-      const input = byName.get(name.toLowerCase());
+      const input = lookup(name);
       // Unknown (the catalog check refuses it) or a cycle (refused too): not shown.
       if (!input || path.has(input.id)) return false;
       return seesInputs(input, new Set([...path, input.id]));
