@@ -1,6 +1,6 @@
 import { diffFieldValues } from '../domain/fields/change-diff';
 import { computedValues, formulaKinds } from '../domain/fields/computed-fields';
-import { accessOf, fieldPermissions, membershipNeeded, type FieldPermission } from '../domain/fields/field-access';
+import { accessOf, fieldPermissions, membershipNeeded, rolesNamed, type FieldPermission } from '../domain/fields/field-access';
 import type { FieldDefinition } from '../domain/fields/field-definition';
 import { parseFieldInput, projectKeysOf, unknownProject, type StoredValue } from '../domain/fields/field-values';
 import type { FieldChangeRecord, ProjectFieldsRecord } from '../domain/records';
@@ -52,8 +52,7 @@ async function permissionsHere(deps: Pick<ProjectFieldsDeps, 'membership' | 'acc
   const need = access.isJiraAdmin ? { roles: false, groups: false } : membershipNeeded(fields);
   // A role's actors may be groups: roles need the groups too.
   const groupIds = need.roles || need.groups ? await deps.membership.groupIdsOf(deps.accountId) : new Set<string>();
-  const roleIdsNamed = [...new Set(fields.flatMap((f) => (f.access ? [...f.access.view.roles, ...f.access.edit.roles].map((r) => r.id) : [])))];
-  const roleIds = need.roles ? await deps.membership.rolesOf(String(access.project.id), deps.accountId, roleIdsNamed, groupIds) : new Set<number>();
+  const roleIds = need.roles ? await deps.membership.rolesOf(String(access.project.id), deps.accountId, rolesNamed(fields), groupIds) : new Set<number>();
   return fieldPermissions(fields, { accountId: deps.accountId, jiraAdmin: access.isJiraAdmin, canBrowse: access.canBrowse, projectAdmin: access.isProjectAdmin, roleIds, groupIds });
 }
 

@@ -72,6 +72,14 @@ export function fieldPermissions(fields: readonly FieldDefinition[], who: Access
 
 /** What Jira has to be asked about the person for these fields: their roles in the project, their groups. */
 export function membershipNeeded(fields: readonly FieldDefinition[]): { readonly roles: boolean; readonly groups: boolean } {
-  const audiences = fields.flatMap((f) => (f.access ? [f.access.view, f.access.edit] : []));
-  return { roles: audiences.some((a) => a.roles.length > 0), groups: audiences.some((a) => a.groups.length > 0) };
+  return { roles: rolesNamed(fields).length > 0, groups: audiencesOf(fields).some((a) => a.groups.length > 0) };
+}
+
+/** The ids of the project roles some field's rules name (what Jira is asked about). */
+export function rolesNamed(fields: readonly FieldDefinition[]): number[] {
+  return [...new Set(audiencesOf(fields).flatMap((a) => a.roles.map((r) => r.id)))];
+}
+
+function audiencesOf(fields: readonly FieldDefinition[]): FieldAudience[] {
+  return fields.flatMap((f) => (f.access ? [f.access.view, f.access.edit] : []));
 }
