@@ -378,6 +378,29 @@ describe('drain: stale index results', () => {
     expect(ports.states.commits.some((c) => c.conditional)).toBe(true);
   });
 
+  it('a stale listing of the very ids a wake-up names: the failed claim reads them by key, and the drain finishes', async () => {
+    const ports = world(changes([1, 2], 1));
+    ports.deliveries.index.freeze();
+    const cancelled = cancelDelivery(stored(ports, 'msg_p1_0'), 'admin-account', T0);
+    if (!cancelled.ok) throw new Error(cancelled.reason);
+    await ports.deliveries.saveMany([cancelled.delivery]);
+
+    await drain(ports, {}, ['msg_p1_0', 'msg_p2_0']);
+
+    expect(sentIds(ports)).toEqual(['msg_p2_0']);
+    expect(stored(ports, 'msg_p1_0')).toMatchObject({ status: 'cancelled', attempts: 0 });
+    expect(ports.deliveries.readsByKey).toContain('msg_p1_0');
+  });
+
+  it("a wake-up's ids that the listing shows due are not read by key a second time", async () => {
+    const ports = world(changes([1, 2, 3], 1));
+
+    await drain(ports, {}, ['msg_p1_0', 'msg_p2_0', 'msg_p3_0']);
+
+    expect(sentIds(ports)).toHaveLength(3);
+    expect(ports.deliveries.readsByKey.filter((id) => id.startsWith('msg_p'))).toEqual([]);
+  });
+
   it('a delivery the index does not show yet is found by the id its wake-up carries', async () => {
     const ports = world(changes([1], 1));
     ports.deliveries.index.hidden.add('msg_p1_0');

@@ -70,8 +70,10 @@ interface DrainRun {
   readonly secrets: { readonly current: string; readonly previous: string | undefined };
   webhook: WebhookRecord;
   state: WebhookStateRecord;
-  /** Ids to read by key before the next pick: the index may not show them yet. */
+  /** Ids to read by key before the next pick unless a listing made meanwhile shows them: the index may not show them yet. */
   known: Set<string>;
+  /** Ids to read by key before the next pick whatever a listing shows: a write found them changed (the listing may be what is stale). */
+  readonly stale: Set<string>;
   /** Deliveries as this run last wrote them: newer than what a lagging index lists. */
   readonly written: Map<string, DeliveryRecord>;
   /**
@@ -177,6 +179,7 @@ async function startDrain(deps: DrainDeps, message: { readonly webhookId: string
     webhook,
     state,
     known: new Set([...message.deliveryIds, ...lease.state.inbox]),
+    stale: new Set(),
     written: new Map(),
     listing: { complete: false, lagging: false, listAgain: true },
     view: new Map(),
@@ -270,8 +273,9 @@ function chunkSize(webhook: WebhookRecord): number {
 
 /** Over budget: what this run knows of goes to the next drain by key (the index may not show it yet). */
 function handOver(run: DrainRun): void {
-  run.state = { ...run.state, inbox: mergeIds([...run.known], run.state.inbox).slice(0, STATE_INBOX_MAX) };
+  run.state = { ...run.state, inbox: mergeIds([...run.known, ...run.stale], run.state.inbox).slice(0, STATE_INBOX_MAX) };
   run.known.clear();
+  run.stale.clear();
 }
 
 /**
@@ -284,10 +288,18 @@ function handOver(run: DrainRun): void {
 async function readPending(run: DrainRun): Promise<{ pending: DeliveryRecord[]; listed: boolean }> {
   const { deps, webhookId } = run;
   const now = deps.clock.now();
-  const ids = [...new Set([...run.known, ...dueBlockedIds(run.state.blocked, now)])];
+  const ids = [...new Set([...run.known, ...run.stale, ...dueBlockedIds(run.state.blocked, now)])];
+  const stale = new Set(run.stale);
   run.known.clear();
-  const [byKey, listed] = await Promise.all([ids.length > 0 ? deps.deliveries.loadMany(ids) : [], run.listing.listAgain ? deps.deliveries.listPending(webhookId, LISTING) : undefined]);
+  run.stale.clear();
+  const listed = run.listing.listAgain ? await deps.deliveries.listPending(webhookId, LISTING) : undefined;
   const listedIds = new Set(listed?.records.map((r) => r.deliveryId));
+  // A listed record due now needs no read by key: if the index showed it stale, its claim's
+  // condition fails and it is read by key then (see claim). What the listing did not show, showed
+  // as not due (a redelivery may have made it due), or a write found changed is read by key.
+  const dueListed = new Set(listed?.records.filter((r) => isSendable(run.written.get(r.deliveryId) ?? r, now)).map((r) => r.deliveryId));
+  const toRead = ids.filter((id) => stale.has(id) || !dueListed.has(id));
+  const byKey = toRead.length > 0 ? await deps.deliveries.loadMany(toRead) : [];
   if (listed) {
     const view = new Map(listed.records.map((r) => [r.deliveryId, run.written.get(r.deliveryId) ?? r]));
     for (const id of listedIds) run.unlisted.delete(id);
@@ -303,9 +315,10 @@ async function readPending(run: DrainRun): Promise<{ pending: DeliveryRecord[]; 
     if (!listedIds.has(record.deliveryId)) run.unlisted.add(record.deliveryId);
   }
   const found = new Set(byKey.map((d) => d.deliveryId));
+  const gone = new Set(toRead.filter((id) => !found.has(id)));
   // Gone by key (past retention) though an index page may still list it: not pending any more.
-  for (const id of ids) if (!found.has(id)) run.view.delete(id);
-  run.state = { ...run.state, blocked: pruneBlocked(run.state.blocked, run.view, new Set(ids.filter((id) => !found.has(id)))) };
+  for (const id of gone) run.view.delete(id);
+  run.state = { ...run.state, blocked: pruneBlocked(run.state.blocked, run.view, gone) };
   for (const [id, d] of run.view) if (d.webhookId !== webhookId || d.status !== 'pending') run.view.delete(id);
   if (listed) {
     // A full page that the index still shows as due but this run has done (or moved) hides what
@@ -324,7 +337,7 @@ async function deferFollowers(run: DrainRun, defer: readonly { readonly delivery
     run.tally.deferred += moved.length;
   } catch (error) {
     if (!(error instanceof StaleDeliveriesError)) throw error;
-    for (const d of defer) run.known.add(d.delivery.deliveryId);
+    for (const d of defer) run.stale.add(d.delivery.deliveryId);
   }
 }
 
@@ -410,7 +423,7 @@ async function claim(run: DrainRun, lanes: readonly (readonly DeliveryRecord[])[
     await commitWork(run, () => ({ deliveries: claimed.flat(), attempts: interrupted, expected: new Map(picked.map((d) => [d.deliveryId, d])) }));
   } catch (error) {
     if (!(error instanceof StaleDeliveriesError)) throw error;
-    for (const d of picked) run.known.add(d.deliveryId);
+    for (const d of picked) run.stale.add(d.deliveryId);
     run.listing.listAgain = true;
     return undefined;
   }

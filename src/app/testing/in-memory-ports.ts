@@ -236,6 +236,8 @@ export type InMemoryDeliveryStore = DeliveryStore & {
   attemptsOf(deliveryId: string): AttemptRecord[];
   /** Conditional write of deliveries (the state store's commit uses it). */
   stillAsRead(expected: DeliveryRecord): boolean;
+  /** Every id read by key with `loadMany`, in order (what reads cost). */
+  readonly readsByKey: string[];
 };
 
 const stillAs = (stored: DeliveryRecord | undefined, expected: DeliveryRecord) =>
@@ -283,8 +285,10 @@ export function inMemoryDeliveryStore(initial: readonly DeliveryRecord[] = []): 
     },
   };
 
+  const readsByKey: string[] = [];
   const store: InMemoryDeliveryStore = {
     records,
+    readsByKey,
     attemptRecords,
     bodies,
     index,
@@ -295,6 +299,7 @@ export function inMemoryDeliveryStore(initial: readonly DeliveryRecord[] = []): 
       return d ? read(d) : undefined;
     },
     async loadMany(ids) {
+      readsByKey.push(...ids);
       return ids.flatMap((id) => {
         const d = records.get(id);
         return d ? [read(d)] : [];
