@@ -28,8 +28,56 @@ function resourceEnvironment(dir: string, first: boolean) {
   };
 }
 
+interface BuiltChunk {
+  readonly type: 'chunk' | 'asset';
+  readonly fileName: string;
+  readonly facadeModuleId?: string | null;
+  readonly imports?: readonly string[];
+  readonly dynamicImports?: readonly string[];
+  readonly viteMetadata?: { readonly importedCss: ReadonlySet<string> };
+}
+
+/**
+ * A page's first script (`<dir>/main.tsx`, static/common/boot.ts) is small: it asks for the
+ * page's data and theme, then imports the page's code from `<dir>/app.tsx`. This plugin links
+ * that code and its styles from the HTML (`modulepreload`, `stylesheet`), so the browser fetches
+ * them beside the first script instead of once it has run.
+ */
+const preloadPageCode = {
+  name: 'projectrak-preload-page-code',
+  transformIndexHtml: {
+    order: 'post' as const,
+    handler(_html: string, ctx: { readonly path: string; readonly bundle?: Record<string, BuiltChunk>; readonly chunk?: BuiltChunk }) {
+      const { bundle, chunk: entry } = ctx;
+      if (!bundle || !entry) return [];
+      const dir = ctx.path.replace(/^\/+/, '').split('/')[0] ?? '';
+      const app = (entry.dynamicImports ?? []).map((file) => bundle[file]).find((c) => c?.facadeModuleId?.endsWith(`/${dir}/app.tsx`));
+      if (!app) throw new Error(`vite.config.ts: ${dir}/main.tsx does not import ${dir}/app.tsx`);
+      // The entry's own imports are linked by Vite already.
+      const linked = new Set<string>([entry.fileName, ...(entry.imports ?? [])]);
+      const scripts: string[] = [];
+      const styles = new Set<string>();
+      const visit = (file: string): void => {
+        const chunk = bundle[file];
+        if (linked.has(file) || !chunk) return;
+        linked.add(file);
+        for (const imported of chunk.imports ?? []) visit(imported);
+        scripts.push(file);
+        for (const css of chunk.viteMetadata?.importedCss ?? []) styles.add(css);
+      };
+      visit(app.fileName);
+      const href = (file: string) => `./${file.slice(dir.length + 1)}`;
+      return [
+        ...scripts.map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: href(file) }, injectTo: 'head' as const })),
+        ...[...styles].map((file) => ({ tag: 'link', attrs: { rel: 'stylesheet', crossorigin: true, href: href(file) }, injectTo: 'head' as const })),
+      ];
+    },
+  },
+};
+
 const config = {
   root: 'static',
+  plugins: [preloadPageCode],
   // Forge serves a resource under a path of its own: every asset URL must be relative.
   base: './',
   // Vite's built-in oxc transform compiles TSX (no React plugin is needed for a build).

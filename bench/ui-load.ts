@@ -1,5 +1,6 @@
 /**
- * First load of the Custom UI pages in a browser: `npm run bench:ui` (`-- --runs 3` for fewer).
+ * First load of the Custom UI pages in a browser: `npm run bench:ui` (`-- --runs 3` for fewer,
+ * `-- --out <file>` to write the results elsewhere than bench/results.json).
  *
  * The whole app in the offline host (as `npm start` runs it, demo data, a fresh state) in a process
  * of its own (bench/ui-host.ts), the built pages (`npm run build:ui` first) in Debian's Chromium,
@@ -285,11 +286,13 @@ async function main(): Promise<void> {
     await host.stop();
   }
 
-  const path = join(__dirname, 'results.json');
+  const outArg = process.argv.indexOf('--out');
+  const path = outArg >= 0 ? (process.argv[outArg + 1] ?? '') : join(__dirname, 'results.json');
+  if (path === '') throw new Error('--out needs a file name');
   const previous = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
   const ui = { measuredAt: new Date().toISOString(), app: commitOf(), loadAverageAtStart: Number(loadAtStart.toFixed(2)), runs, goals: { usableMs: GOAL_USABLE_MS, scriptGzipKb: GOAL_SCRIPT_GZIP_KB }, pages: results };
   writeFileSync(path, `${JSON.stringify({ ...previous, ui }, null, 2)}\n`);
-  console.log('Wrote ui to bench/results.json.');
+  console.log(`Wrote ui to ${path}.`);
 }
 
 main().catch((error: unknown) => {

@@ -1,14 +1,14 @@
 import { view } from '@forge/bridge';
 import { prefetch } from '../common/api';
-import { startApp } from '../common/start';
-import { AdminApp } from './AdminApp';
-import { pageChunk } from './pages';
+import { bootPage, enableTheme } from '../common/boot';
+import { detailChunk, pageChunk } from './page-chunks';
 import { locationFromPath } from './routes';
-import { detailChunk } from './webhooks/chunks';
 import { firstPageQuery } from './webhooks/delivery-log';
 
-// The session, the first subpage's data and its code load side by side with the page's theme
-// instead of one after the other (the page's first `call`s take these answers).
+// The page's first script, kept small (static/common/boot.ts): the theme, the session, the shown
+// subpage's data and its code are asked for side by side while the page's own code (app.tsx,
+// fetched beside this script) loads; the page's first `call`s take these answers.
+const themeReady = enableTheme();
 prefetch('getSession');
 void view
   .createHistory()
@@ -32,4 +32,4 @@ void view
   })
   .catch(() => undefined);
 
-void startApp(<AdminApp />);
+bootPage(() => import('./app'), themeReady);

@@ -1,17 +1,7 @@
-import { chunk, lazyFrom, type Chunk } from '../common/lazy-chunk';
-import type { AdminRoute } from './routes';
+import { lazyFrom } from '../common/lazy-chunk';
+import { subpageChunks } from './page-chunks';
 
-// Each subpage is a chunk of its own: opening one subpage never loads another's code (tables,
-// forms, the delivery log). main.tsx starts the shown subpage's chunk beside its data.
-const webhooks = chunk(() => import('./webhooks/WebhooksPage'));
-const fields = chunk(() => import('./fields/FieldsPage'));
-const apiTokens = chunk(() => import('./api-tokens/ApiTokensPage'));
-
-export const WebhooksPage = lazyFrom(webhooks, (m) => m.WebhooksPage);
-export const FieldsPage = lazyFrom(fields, (m) => m.FieldsPage);
-export const ApiTokensPage = lazyFrom(apiTokens, (m) => m.ApiTokensPage);
-
-const CHUNKS: Readonly<Record<AdminRoute, Chunk<unknown>>> = { webhooks, fields, 'api-tokens': apiTokens };
-
-/** The chunk of a subpage, to start loading before the page renders it. */
-export const pageChunk = (route: AdminRoute) => CHUNKS[route];
+// The subpages as React views, each taken from its own chunk (page-chunks.ts).
+export const WebhooksPage = lazyFrom(subpageChunks.webhooks, (m) => m.WebhooksPage);
+export const FieldsPage = lazyFrom(subpageChunks.fields, (m) => m.FieldsPage);
+export const ApiTokensPage = lazyFrom(subpageChunks.apiTokens, (m) => m.ApiTokensPage);

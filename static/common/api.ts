@@ -31,13 +31,17 @@ const keyOf = (name: string, args: readonly unknown[]): string => `${name}:${JSO
 /**
  * Starts a read the page will make first, while its code and theme still load, so start-up calls
  * run side by side instead of one after the other. The first `call` with the same name and
- * payload (within a few seconds) takes this answer; later calls go to the backend as usual.
+ * payload (within a few seconds) takes this answer; later calls go to the backend as usual. The
+ * answer is returned too, so a read that depends on it can be started as soon as it arrives.
  * Only for reads: nothing may change because a page was opened.
  */
-export function prefetch<K extends ResolverName>(name: K, ...args: Parameters<ResolverDefs[K]>): void {
+export function prefetch<K extends ResolverName>(name: K, ...args: Parameters<ResolverDefs[K]>): Promise<CallResult<ResolverValue<K>>> {
   const key = keyOf(name, args);
-  if (prefetched.has(key)) return;
-  prefetched.set(key, { answer: send(name, ...args), at: Date.now() });
+  const known = prefetched.get(key);
+  if (known) return known.answer as Promise<CallResult<ResolverValue<K>>>;
+  const answer = send(name, ...args);
+  prefetched.set(key, { answer, at: Date.now() });
+  return answer;
 }
 
 function takePrefetched(name: string, args: readonly unknown[]): Promise<CallResult<unknown>> | undefined {

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { FieldDefinitionDto, ProjectFieldsView, UserDto } from '../../src/shared/resolver-contract';
 import { call, type CallError } from '../common/api';
 import { flag } from '../common/flags';
+import { accountIdsIn } from './people';
 import { checkedErrors, initialDraft, isChanged, planSave, rebaseDrafts, type Draft } from './drafts';
 
 export type PageState =
@@ -24,17 +25,6 @@ interface Editing {
 }
 
 const fieldsWord = (n: number) => (n === 1 ? '1 field' : `${n} fields`);
-
-/** Account ids held by user fields, whose display names the page needs. */
-function accountIdsIn(view: ProjectFieldsView): string[] {
-  const ids = new Set<string>();
-  for (const field of view.fields) {
-    if (field.type !== 'user' && field.type !== 'multiuser' && field.type !== 'creator') continue;
-    const value = view.values[String(field.id)];
-    for (const id of Array.isArray(value) ? value : [value]) if (typeof id === 'string' && id !== '') ids.add(id);
-  }
-  return [...ids];
-}
 
 /** A fresh start on `view`: every draft its stored value, no messages. */
 const editingOf = (view: ProjectFieldsView, banner: Banner | null = null): Editing => ({
