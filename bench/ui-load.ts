@@ -7,14 +7,18 @@
  * each load in a new browser context (a cold cache, as a first visit). For each page it measures,
  * from the shell's navigation start:
  *
- * - `usableMs`: until the page is usable (its data shown and, for editors, every field's editor),
+ * - `usableMs`: until the page is usable (its data shown and, for editors, every field's input:
+ *   its editor, or for dates, options, people and projects the picker's light stand-in, which
+ *   takes focus and typing and loads the picker's chunk when first reached),
  *   as the page itself notes it when its DOM changes to usable (`watchUsable`);
  * - `frameHtmlMs`: until the app frame's HTML has arrived, before any of the app's script is
  *   fetched (the host's share and the baseline of the same run: `usableRatio` = usable / frame HTML);
  * - `scriptGzipKb`: the app's scripts fetched before it was usable, as their built files compress
  *   with gzip (the host serves them plain; a CDN, as Forge's, sends them compressed);
  * - the start-up resolver calls with their start and end: `parallel` says whether the first two
- *   ran side by side (the second began before the first answered).
+ *   ran side by side (the second began before the first answered);
+ * - for editors, `pickersLoadedMs`: when the pickers' chunk had arrived (after the page was
+ *   usable: it loads once the browser is idle).
  *
  * Nothing passes or fails here: the numbers go to bench/results.json under `ui`.
  */
@@ -40,7 +44,7 @@ interface PageCase {
   readonly path: string;
   /** The page is usable once this selector matches in the app's frame… */
   readonly selector: string;
-  /** …and, for editors, every field that can be edited holds its editor. */
+  /** …and, for editors, every field that can be edited holds its input (`#field-<id>`: an editor or a picker's stand-in). */
   readonly everyEditor?: boolean;
 }
 
@@ -99,11 +103,10 @@ interface FrameTiming {
 }
 
 const CASES: readonly PageCase[] = [
-  // Values, Save and every field's editor (those of lists, people and dates are a chunk of their own).
+  // Values, Save and every field's input (the pickers of lists, people and dates are a chunk of
+  // their own, loaded when such a field is first reached or the browser is idle: their fields
+  // show a stand-in meanwhile, so the page is usable without it).
   { id: 'projectPageEditor', user: 'projectAdmin', path: '/?module=projectrak-project-page&project=DEMO', selector: '[data-testid="save-fields"]', everyEditor: true },
-  // The same page up to the moment its values and Save show (the editors may still be loading:
-  // those fields show their values meanwhile).
-  { id: 'projectPageEditorValuesShown', user: 'projectAdmin', path: '/?module=projectrak-project-page&project=DEMO', selector: '[data-field-name]' },
   { id: 'projectPageViewer', user: 'viewer', path: '/?module=projectrak-project-page&project=DEMO', selector: '[data-field-name]' },
   { id: 'adminWebhooks', user: 'admin', path: '/?module=projectrak-admin&route=webhooks', selector: '[data-testid^="webhook-row-"]' },
   { id: 'adminFields', user: 'admin', path: '/?module=projectrak-admin&route=fields', selector: '[data-testid="fields-table--table"]' },
@@ -124,6 +127,8 @@ interface Sample {
   readonly scriptGzipBytes: number;
   readonly scripts: number;
   readonly calls: readonly Call[];
+  /** For editors: when the pickers' chunk had arrived (loaded once the page is idle, or when a picker's field is first reached). */
+  readonly pickersMs?: number;
 }
 
 async function measure(browser: Browser, baseUrl: string, page: PageCase, demoWebhookId: string): Promise<Sample> {
@@ -155,6 +160,12 @@ async function measure(browser: Browser, baseUrl: string, page: PageCase, demoWe
       throw new Error(`${page.id}: not usable (${frame.url()}): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
     });
     const timing = await frame.evaluate(frameTiming);
+    // After it is usable, an editor's page loads the pickers when the browser is idle: when they arrived.
+    const pickersEnd = page.everyEditor
+      ? await frame
+          .waitForFunction(() => (globalThis as unknown as { performance: { getEntriesByType(type: string): readonly { name: string; responseEnd: number }[] } }).performance.getEntriesByType('resource').find((e) => /\/editing-[^/]*\.js$/.test(e.name) && e.responseEnd > 0)?.responseEnd, undefined, { timeout: 15_000 })
+          .then(async (handle) => (await handle.jsonValue()) as number)
+      : undefined;
     // Both pages' clocks start at their own navigation: the shell's is the user's start.
     const shellOrigin = await tab.evaluate(() => (globalThis as unknown as { performance: { timeOrigin: number } }).performance.timeOrigin);
     const sinceShell = (frameMs: number) => timing.origin + frameMs - shellOrigin;
@@ -166,7 +177,14 @@ async function measure(browser: Browser, baseUrl: string, page: PageCase, demoWe
       return gzip;
     };
     // The calls were timed from just before the shell was asked for: the same start, give or take the request's departure.
-    return { usableMs: sinceShell(timing.usableAt), frameHtmlMs: sinceShell(timing.htmlEnd), scriptGzipBytes: before.reduce((sum, s) => sum + gzipOf(s.name), 0), scripts: before.length, calls };
+    return {
+      usableMs: sinceShell(timing.usableAt),
+      frameHtmlMs: sinceShell(timing.htmlEnd),
+      scriptGzipBytes: before.reduce((sum, s) => sum + gzipOf(s.name), 0),
+      scripts: before.length,
+      calls,
+      ...(pickersEnd === undefined ? {} : { pickersMs: sinceShell(pickersEnd) }),
+    };
   } finally {
     await context.close();
   }
@@ -273,9 +291,10 @@ async function main(): Promise<void> {
         scripts: last?.scripts ?? 0,
         startupCalls: calls,
         parallel: samples.every((s) => ranInParallel(s.calls)),
+        ...(page.everyEditor ? { pickersLoadedMs: round(median(samples.map((s) => s.pickersMs ?? Number.NaN))) } : {}),
       };
       rows.push(
-        `${page.id.padEnd(20)} usable ${String(round(usable)).padStart(5)} ms (goal < ${GOAL_USABLE_MS})  frame HTML ${String(round(frameHtml)).padStart(4)} ms  x${round(usable / frameHtml, 2)}  script ${round(scriptKb, 1)} KB gzip (goal <= ${GOAL_SCRIPT_GZIP_KB})  start-up calls ${calls.map((c) => `${c.functionKey} ${c.startMs}-${c.endMs ?? '?'}`).join(', ')}`,
+        `${page.id.padEnd(20)} usable ${String(round(usable)).padStart(5)} ms (goal < ${GOAL_USABLE_MS})  frame HTML ${String(round(frameHtml)).padStart(4)} ms  x${round(usable / frameHtml, 2)}  script ${round(scriptKb, 1)} KB gzip (goal <= ${GOAL_SCRIPT_GZIP_KB})${page.everyEditor ? `  pickers loaded ${round(median(samples.map((s) => s.pickersMs ?? Number.NaN)))} ms` : ''}  start-up calls ${calls.map((c) => `${c.functionKey} ${c.startMs}-${c.endMs ?? '?'}`).join(', ')}`,
       );
     }
     console.log(`UI first load at ${commitOf()}, median of ${runs} cold loads per page (${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadAtStart.toFixed(2)} at the start):`);

@@ -1,49 +1,33 @@
-import { DatePicker } from '@atlaskit/datetime-picker';
-import Select, { type FormatOptionLabelMeta } from '@atlaskit/select';
 import Textfield from '@atlaskit/textfield';
 import { token } from '@atlaskit/tokens';
+import { useRef, useState, type ComponentType, type MouseEvent } from 'react';
+import { flushSync } from 'react-dom';
 import type { FieldDefinitionDto, UserDto } from '../../src/shared/resolver-contract';
-import { ColourSwatch, OptionLozenge } from '../common/OptionLozenge';
+import { chunk } from '../common/chunk';
 import { formatDuration, numberToInput, parseDuration, parseNumber } from '../common/values';
-import type { Draft } from './drafts';
+import { parseDraft, type Draft } from './drafts';
+import { FieldValue } from './FieldValue';
+import type { PickerEditorProps, PickerStart } from './PickerEditor';
 import { RichTextEditor, type TextEditorProps } from './RichTextEditor';
-import { ProjectPicker } from './ProjectPicker';
-import { UserPicker } from './UserPicker';
-
-export interface ChoiceOption {
-  readonly value: number;
-  readonly label: string;
-  readonly colour: string;
-  readonly enabled: boolean;
-}
-
-/** All options of a field as choices; an id the field no longer has still shows, plainly. */
-export function choicesOf(field: FieldDefinitionDto): readonly ChoiceOption[] {
-  return (field.options ?? []).map((o) => ({ value: o.id, label: o.name, colour: o.colour, enabled: o.enabled }));
-}
-
-function choiceFor(field: FieldDefinitionDto, id: number): ChoiceOption {
-  return choicesOf(field).find((c) => c.value === id) ?? { value: id, label: 'Removed option', colour: 'grey', enabled: false };
-}
-
-/** In the menu and in a single select: the option's lozenge. */
-function formatChoice(option: ChoiceOption) {
-  return <OptionLozenge name={option.label} colour={option.colour} disabled={!option.enabled} />;
-}
-
-/** Chips of a multi-select already have a background: a swatch reads better there than a lozenge. */
-function formatMultiChoice(option: ChoiceOption, meta: FormatOptionLabelMeta<ChoiceOption>) {
-  if (meta.context === 'menu') return formatChoice(option);
-  return (
-    <span style={{ display: 'inline-flex', alignItems: 'center', gap: token('space.075'), font: token('font.body.small') }}>
-      <ColourSwatch colour={option.colour} />
-      {option.enabled ? option.label : `${option.label} (disabled)`}
-    </span>
-  );
-}
+import { userLabel } from './user-label';
 
 /** Editors of one value share a width; lists of values and paragraphs take the full line. */
-const SHORT = { maxWidth: 360 } as const;
+export const SHORT = { maxWidth: 360 } as const;
+
+/**
+ * The editors of dates, options, people and projects (Atlaskit's date picker and selects, with
+ * date-fns and their popups: about 100 KB gzip) are a chunk of their own. The page is usable
+ * without them: those fields show a light stand-in (StandIn below), and the chunk loads when
+ * someone first reaches one of them, or earlier when the browser has nothing else to do.
+ */
+const pickers = chunk(() => import('./editing'));
+
+/** Starts loading the pickers' chunk, e.g. once the page has shown itself and the browser is idle. */
+export const warmPickers = pickers.warm;
+
+/** Whether a field's editor is one of the pickers (the others are light text editors). */
+export const hasPicker = (field: FieldDefinitionDto): boolean =>
+  field.type === 'date' || field.type === 'list' || field.type === 'status' || field.type === 'priority' || field.type === 'multilist' || field.type === 'user' || field.type === 'multiuser' || field.type === 'project' || field.type === 'multiproject';
 
 export interface FieldEditorProps {
   readonly field: FieldDefinitionDto;
@@ -104,115 +88,15 @@ export function FieldEditor(props: FieldEditorProps) {
         </div>
       );
     case 'date':
-      return (
-        <div style={SHORT}>
-          <DatePicker
-            id={inputId}
-            value={text}
-            onChange={(value) => {
-              setText(value);
-              onBlur();
-            }}
-            dateFormat="YYYY-MM-DD"
-            placeholder="yyyy-mm-dd"
-            isInvalid={invalid}
-            isDisabled={disabled}
-            aria-describedby={describedBy}
-            clearControlLabel={`Clear ${field.name}`}
-            shouldShowCalendarButton
-            openCalendarLabel={`Choose ${field.name}`}
-          />
-        </div>
-      );
     case 'list':
     case 'status':
-    case 'priority': {
-      const id = draft.kind === 'option' ? draft.id : null;
-      return (
-        <div style={SHORT}>
-          <Select<ChoiceOption, false>
-            inputId={inputId}
-            // Disabled options are never offered, but a value holding one still shows it.
-            options={choicesOf(field).filter((c) => c.enabled)}
-            value={id === null ? null : choiceFor(field, id)}
-            onChange={(option) => {
-              onDraft({ kind: 'option', id: option ? option.value : null });
-              onBlur();
-            }}
-            formatOptionLabel={formatChoice}
-            isClearable
-            isInvalid={invalid}
-            isDisabled={disabled}
-            aria-describedby={describedBy}
-            placeholder="Choose…"
-          />
-        </div>
-      );
-    }
-    case 'multilist': {
-      const ids = draft.kind === 'options' ? draft.ids : [];
-      return (
-        <Select<ChoiceOption, true>
-          inputId={inputId}
-          isMulti
-          options={choicesOf(field).filter((c) => c.enabled)}
-          value={ids.map((id) => choiceFor(field, id))}
-          onChange={(options) => {
-            onDraft({ kind: 'options', ids: options.map((o) => o.value) });
-            onBlur();
-          }}
-          formatOptionLabel={formatMultiChoice}
-          isClearable
-          isInvalid={invalid}
-          isDisabled={disabled}
-          aria-describedby={describedBy}
-          placeholder="Choose…"
-        />
-      );
-    }
+    case 'priority':
+    case 'multilist':
     case 'user':
-    case 'multiuser': {
-      const accountIds = draft.kind === 'user' ? (draft.accountId ? [draft.accountId] : []) : draft.kind === 'users' ? draft.accountIds : [];
-      const isMulti = field.type === 'multiuser';
-      return (
-        <div style={isMulti ? undefined : SHORT}>
-          <UserPicker
-            inputId={inputId}
-            isMulti={isMulti}
-            accountIds={accountIds}
-            names={props.names}
-            onChange={(chosen) => {
-              onDraft(isMulti ? { kind: 'users', accountIds: chosen } : { kind: 'user', accountId: chosen[0] ?? null });
-              onBlur();
-            }}
-            onUsersFound={props.onUsersFound}
-            isInvalid={invalid}
-            isDisabled={disabled}
-            describedBy={describedBy}
-          />
-        </div>
-      );
-    }
+    case 'multiuser':
     case 'project':
-    case 'multiproject': {
-      const isMulti = field.type === 'multiproject';
-      return (
-        <div style={isMulti ? undefined : SHORT}>
-          <ProjectPicker
-            inputId={inputId}
-            isMulti={isMulti}
-            keys={draft.kind === 'projects' ? draft.keys : []}
-            onChange={(keys) => {
-              onDraft({ kind: 'projects', keys: isMulti ? keys : keys.slice(0, 1) });
-              onBlur();
-            }}
-            isInvalid={invalid}
-            isDisabled={disabled}
-            describedBy={describedBy}
-          />
-        </div>
-      );
-    }
+    case 'multiproject':
+      return <PickerField {...props} />;
     // Worked out by the app: the page shows their values read-only, never an editor.
     case 'formula':
     case 'updated':
@@ -254,5 +138,137 @@ function TextEntry({ inputId, describedBy, text, invalid, disabled, setText, onB
       aria-describedby={describedBy}
       autoComplete="off"
     />
+  );
+}
+
+/**
+ * A picker's field: its stand-in until the person first reaches it, then the picker itself
+ * (PickerEditor.tsx), which takes the focus and what was typed meanwhile.
+ */
+function PickerField(props: FieldEditorProps) {
+  const [Picker, setPicker] = useState<ComponentType<PickerEditorProps> | null>(null);
+  const [failed, setFailed] = useState(false);
+  const [typed, setTyped] = useState('');
+  const focused = useRef(false);
+  const clicked = useRef(false);
+  const asked = useRef(false);
+
+  const engage = () => {
+    if (asked.current) return;
+    asked.current = true;
+    setFailed(false);
+    pickers.preload().then(
+      // At once, in the same task: no keystroke may land in a stand-in that is on its way out.
+      (module) => flushSync(() => setPicker(() => module.PickerEditor)),
+      () => {
+        asked.current = false;
+        setFailed(true);
+      },
+    );
+  };
+
+  if (Picker) {
+    const start: PickerStart = { focus: focused.current, typed, openMenu: focused.current && clicked.current && typed === '' };
+    return <Picker {...props} start={start} />;
+  }
+  return (
+    <div style={props.field.type.startsWith('multi') ? undefined : SHORT}>
+      <StandIn
+        {...props}
+        typed={typed}
+        onTyped={setTyped}
+        onFocus={() => {
+          focused.current = true;
+          engage();
+        }}
+        onBlur={() => {
+          focused.current = false;
+          clicked.current = false;
+        }}
+        onClick={() => {
+          clicked.current = true;
+        }}
+      />
+      {failed ? (
+        <p role="alert" style={{ margin: `${token('space.050')} 0 0`, font: token('font.body.small'), color: token('color.text.danger') }}>
+          This editor could not be loaded: check the connection, then click the field again or reload the page.
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * What a picker's field shows before the picker arrives: its value, in a box like the picker's,
+ * around a real input (the field's label points at it). Focusing it asks for the picker; what is
+ * typed meanwhile is kept and handed over.
+ */
+function StandIn({
+  field,
+  inputId,
+  describedBy,
+  draft,
+  invalid,
+  disabled,
+  names,
+  typed,
+  onTyped,
+  onFocus,
+  onBlur,
+  onClick,
+}: FieldEditorProps & {
+  readonly typed: string;
+  readonly onTyped: (text: string) => void;
+  readonly onFocus: () => void;
+  readonly onBlur: () => void;
+  readonly onClick: () => void;
+}) {
+  const input = useRef<HTMLInputElement | null>(null);
+  const parsed = parseDraft(field, draft);
+  const value = parsed.ok ? parsed.value : null;
+  const empty = value === null || (Array.isArray(value) && value.length === 0);
+  const valueId = `${inputId}-value`;
+  // A click anywhere in the box reaches the input, as it does in the picker.
+  const reach = (event: MouseEvent) => {
+    if (disabled) return;
+    onClick();
+    if (event.target !== input.current) {
+      event.preventDefault();
+      input.current?.focus();
+    }
+  };
+  return (
+    <div className="pp-stand-in" data-invalid={invalid || undefined} data-disabled={disabled || undefined} onMouseDown={reach} onPointerEnter={warmPickers} data-testid={`${inputId}-stand-in`}>
+      {typed === '' && !empty ? (
+        <div className="pp-stand-in-value" id={valueId}>
+          {/* A date shows as the date picker shows it (as typed, yyyy-mm-dd), one person by name; the rest as read. */}
+          {field.type === 'date' && draft.kind === 'text' ? (
+            <span>{draft.text}</span>
+          ) : field.type === 'user' && typeof value === 'string' ? (
+            <span>{userLabel(value, names)}</span>
+          ) : (
+            <FieldValue field={field} value={value} names={names} />
+          )}
+        </div>
+      ) : null}
+      <input
+        ref={input}
+        id={inputId}
+        className="pp-stand-in-input"
+        role="combobox"
+        aria-expanded={false}
+        aria-autocomplete="list"
+        aria-describedby={[typed === '' && !empty ? valueId : '', describedBy].filter(Boolean).join(' ')}
+        aria-invalid={invalid || undefined}
+        value={typed}
+        placeholder={empty ? (field.type === 'date' ? 'yyyy-mm-dd' : 'Choose…') : undefined}
+        onChange={(event) => onTyped(event.currentTarget.value)}
+        onFocus={onFocus}
+        onBlur={onBlur}
+        disabled={disabled}
+        autoComplete="off"
+      />
+      <span className="pp-stand-in-chevron" aria-hidden="true" />
+    </div>
   );
 }

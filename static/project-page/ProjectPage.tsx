@@ -1,6 +1,6 @@
 import Button from '@atlaskit/button/new';
 import EmptyState from '@atlaskit/empty-state';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { token } from '@atlaskit/tokens';
 import type { ProjectFieldsView } from '../../src/shared/resolver-contract';
 import { Loading, PageError, PageFrame, Stack, Subtle } from '../common/layout';
@@ -8,17 +8,15 @@ import { Notice } from '../common/Notice';
 import { isComputed } from '../common/field-types';
 import { initialDraft } from './drafts';
 import { FieldBlock } from './FieldBlock';
+import { FieldEditor, hasPicker, warmPickers } from './FieldEditor';
 import { hintFor } from './field-hints';
 import { FieldValue } from './FieldValue';
 import './project-page.css';
 import { useAskBeforeLeaving, useStickyHeader } from './page-behaviour';
 import { useProjectFields, type ProjectFieldsState } from './use-project-fields';
 
-// The editors (date picker, selects) are a chunk of their own: viewers never load them, and
-// editors get the page's frame and values before them.
-const FieldEditor = lazy(() => import('./editing').then((m) => ({ default: m.FieldEditor })));
-// Messages about a save come with the editors (they use Atlaskit's section message, as the
-// editors use its popups): one chunk, so nothing the two share lands in the page's first script.
+// Messages about a save come with the pickers (they use Atlaskit's section message, as the
+// pickers use its popups): one chunk, so nothing the two share lands in the page's first script.
 const BannerMessage = lazy(() => import('./editing').then((m) => ({ default: m.BannerMessage })));
 
 /**
@@ -129,6 +127,18 @@ function ReadyPage({ state, data }: { readonly state: ProjectFieldsState; readon
 function FieldsForm({ state, data }: { readonly state: ProjectFieldsState; readonly data: ProjectFieldsView }) {
   const { drafts, errors, saving, reloading, userNames, changedFields } = state;
   const editing = data.canEdit;
+  const pickers = editing && data.fields.some(hasPicker);
+  // The page is usable with the pickers' stand-ins; their chunk loads once the browser is idle
+  // (or when someone reaches one of them first), so the first click on one rarely waits.
+  useEffect(() => {
+    if (!pickers) return undefined;
+    if (typeof window.requestIdleCallback !== 'function') {
+      const timer = window.setTimeout(warmPickers, 1000);
+      return () => window.clearTimeout(timer);
+    }
+    const idle = window.requestIdleCallback(warmPickers, { timeout: 3000 });
+    return () => window.cancelIdleCallback(idle);
+  }, [pickers]);
   return (
     <form
       aria-label={`Project fields of ${data.project.name}`}
@@ -154,8 +164,7 @@ function FieldsForm({ state, data }: { readonly state: ProjectFieldsState; reado
             hint={fieldEditing || isComputed(field.type) ? hintFor(field, drafts[String(field.id)]) : undefined}
           >
             {fieldEditing && !isComputed(field.type) ? (
-              <Suspense fallback={<FieldValue field={field} value={data.values[String(field.id)]} names={userNames} />}>
-                <FieldEditor
+              <FieldEditor
                 field={field}
                 inputId={`field-${field.id}`}
                 describedBy={`field-${field.id}-message`}
@@ -166,8 +175,7 @@ function FieldsForm({ state, data }: { readonly state: ProjectFieldsState; reado
                 onDraft={(draft) => state.setDraft(field, draft)}
                 onBlur={() => state.check(field)}
                 onUsersFound={state.rememberUsers}
-                />
-              </Suspense>
+              />
             ) : (
               <FieldValue field={field} value={data.values[String(field.id)]} names={userNames} kind={data.formulaKinds?.[String(field.id)]} />
             )}

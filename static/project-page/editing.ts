@@ -1,3 +1,3 @@
-/** What only editors need, one chunk loaded by ProjectPage: the field editors and the save messages. */
-export { FieldEditor } from './FieldEditor';
+/** What only editors need, one chunk: the pickers (dates, options, people, projects) and the save messages. */
+export { PickerEditor } from './PickerEditor';
 export { BannerMessage } from './BannerMessage';

@@ -87,7 +87,18 @@ describe('accessibility (axe) of every page state', () => {
         await visible(frame.getByRole('dialog'));
       },
     },
+    // The pickers' fields show light stand-ins until someone reaches them (FieldEditor.tsx)…
     { name: 'project page, edit', user: USERS.projectAdmin, path: '/?module=projectrak-project-page&project=DEMO', show: async (frame) => void (await visible(frame.getByLabel('Budget'))) },
+    {
+      // …then the picker itself, here with its menu open.
+      name: "project page, edit, a picker's menu open",
+      user: USERS.projectAdmin,
+      path: '/?module=projectrak-project-page&project=DEMO',
+      show: async (frame) => {
+        await (await visible(frame.getByLabel('Status'))).fill('a');
+        await visible(frame.getByRole('option').first());
+      },
+    },
     {
       name: 'project page, edit with unsaved changes',
       user: USERS.projectAdmin,

@@ -157,6 +157,8 @@ export interface ShellPage {
   readonly invocations: PageInvocation[];
   /** Calls of this resolver from the page wait until the returned function is called (to see progress in the page). */
   hold(functionKey: keyof ResolverDefs): Promise<() => void>;
+  /** Lets the requests held by the option `holdRequests` go on. */
+  releaseHeld(): void;
   close(): Promise<void>;
 }
 
@@ -164,6 +166,8 @@ export interface ShellOptions {
   readonly colorMode?: 'light' | 'dark';
   /** The browser window's size (default 1440 x 1000). */
   readonly viewport?: { readonly width: number; readonly height: number };
+  /** Requests to these URLs (e.g. a chunk of the app's code) wait, from the first load on, until `releaseHeld()`. */
+  readonly holdRequests?: RegExp;
 }
 
 /** Opens the shell at `path` as `user` (the cookie the shell's user switcher sets). */
@@ -184,6 +188,15 @@ export async function openShell(browser: Browser, app: RunningApp, user: DemoUse
     externalRequests.push(url);
     return route.abort();
   });
+  let releaseHeld: () => void = () => undefined;
+  const held = new Promise<void>((done) => (releaseHeld = done));
+  if (options.holdRequests) {
+    await context.route(options.holdRequests, async (route) => {
+      await held;
+      // The page may be gone by then (the test closed it while the request waited).
+      await route.fallback().catch(() => undefined);
+    });
+  }
   const page = await context.newPage();
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console.error: ${message.text()}`);
@@ -218,7 +231,11 @@ export async function openShell(browser: Browser, app: RunningApp, user: DemoUse
       });
       return release;
     },
-    close: () => context.close(),
+    releaseHeld,
+    close: async () => {
+      releaseHeld();
+      await context.close();
+    },
   };
 }
 

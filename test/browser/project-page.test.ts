@@ -396,6 +396,39 @@ describe('the Projectrak project page', () => {
     expect(shell.problems).toEqual([]);
   });
 
+  it("is usable before the pickers' code arrives: their fields show their values and hand the focus and what was typed to the picker", async () => {
+    // The pickers (dates, options, people, projects) are a chunk of their own, held back here.
+    const shell = await suite.open(USERS.projectAdmin, DEMO_PAGE, { holdRequests: /\/assets\/editing-[^/]*\.(js|css)$/ });
+    const { app: frame, page } = shell;
+    await visible(frame.getByLabel('Budget'));
+    for (const name of ['Status', 'Start date', 'Owner', 'Stakeholders', 'Tags', 'Depends on']) expect(await frame.getByTestId(`field-${id(name)}-stand-in`).count()).toBe(1);
+    expect(await text(frame.getByTestId(`field-${id('Status')}`))).toContain('Done');
+    expect(await text(frame.getByTestId(`field-${id('Start date')}`))).toContain('2026-01-05');
+    expect(await text(frame.getByTestId(`field-${id('Owner')}`))).toContain('Alice Admin');
+    expect(await text(frame.getByTestId(`field-${id('Tags')}`))).toMatch(/Strategic.*Legacy/);
+    // Text, numbers and durations are editable at once.
+    await frame.getByLabel('Budget').fill('31');
+    expect(await text(frame.getByTestId('unsaved-count'))).toBe('1 unsaved change');
+    // Reached by keyboard and typed into before the picker arrives: nothing is lost.
+    await frame.getByLabel('Status').focus();
+    await page.keyboard.type('ris');
+    shell.releaseHeld();
+    await visible(frame.getByRole('option', { name: 'At risk', exact: true }));
+    expect(await frame.getByTestId(`field-${id('Status')}-stand-in`).count()).toBe(0);
+    expect(await frame.locator(':focus').getAttribute('id')).toBe(`field-${id('Status')}`);
+    await page.keyboard.type('k');
+    expect(await frame.getByLabel('Status').inputValue()).toBe('risk');
+    await page.keyboard.press('Enter');
+    expect(await text(frame.getByTestId(`field-${id('Status')}`))).toContain('At risk');
+    expect(await text(frame.getByTestId('unsaved-count'))).toBe('2 unsaved changes');
+    // Another picker's field, clicked: its picker opens as a click on it would.
+    await frame.getByTestId(`field-${id('Start date')}-stand-in`).click();
+    await visible(frame.getByRole('grid'));
+    expect(await frame.locator(':focus').getAttribute('id')).toBe(`field-${id('Start date')}`);
+    await page.keyboard.press('Escape');
+    expect(shell.problems).toEqual([]);
+  });
+
   it('fits a phone: the title keeps its words, the header stays small, nothing scrolls sideways', async () => {
     const shell = await suite.open(USERS.projectAdmin, DEMO_PAGE, { viewport: PHONE });
     const { app: frame, page } = shell;
