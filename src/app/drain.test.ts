@@ -537,6 +537,22 @@ describe('drain: reruns and disabling', () => {
     ]);
   });
 
+  it('a stored secret that does not decode: nothing is sent, the deliveries wait, the lease is let go, the log says why', async () => {
+    const ports = world(changes([1], 1));
+    ports.secrets.current.set(HOOK, 'whsec_not*base64');
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+
+    const report = await drain(ports);
+    const logged = error.mock.calls.map((c) => String(c[0]));
+    error.mockRestore();
+
+    expect(report.outcome).toBe('no-secret');
+    expect(ports.http.requests).toEqual([]);
+    expect(stored(ports, 'msg_p1_0')).toMatchObject({ status: 'pending', attempts: 0, inFlight: 0 });
+    expect(ports.states.records.get(HOOK)).toMatchObject({ leaseOwner: '', leaseUntil: 0 });
+    expect(logged).toEqual([expect.stringContaining('has a signing secret that does not decode')]);
+  });
+
   it('a disabled webhook sends nothing', async () => {
     const ports = world(changes([1], 1), { active: false });
     const report = await drain(ports);

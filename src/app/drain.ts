@@ -3,8 +3,9 @@ import { attemptRecord, claimAttempt, deferDelivery, giveBackClaim, interruptAtt
 import { checkPredecessor, dueBlockedIds, isSendable, pickDeliveries, pruneBlocked, type PredecessorCheck, type PredecessorLookup } from '../domain/delivery-order';
 import { ATTEMPT_TIMEOUT_MS, CIRCUIT_BREAKER_FAILURES, DRAIN_BUDGET, deliveryIdFor, LEASE_MS, planAfterAttempt, planMissingBody, planRefusedUrl, recordOutcome, type AttemptPlan } from '../domain/delivery-policy';
 import { STATE_INBOX_MAX, type AttemptRecord, type DeliveryRecord, type FieldChangeRecord, type WebhookRecord, type WebhookStateRecord } from '../domain/records';
-import { buildSignatureHeaders } from '../domain/signing';
-import { checkWebhookUrl } from '../domain/url-policy';
+import { buildSignatureHeaders, parseWebhookSecret, type SigningKey } from '../domain/signing';
+import { err, ok, type Result } from '../domain/result';
+import { checkWebhookUrl, type CheckedWebhookUrl, type UrlPolicyViolation } from '../domain/url-policy';
 import { planNextWakeUp } from '../domain/wake-policy';
 import { mergeIds } from '../domain/webhook-lease';
 import { StaleDeliveriesError, type Clock, type DeliveryStore, type FanOutChangeStore, type HttpResult, type HttpSender, type WakeUpQueue, type WebhookSecretStore, type WebhookStateStore, type WebhookStore } from './ports';
@@ -67,8 +68,11 @@ interface DrainRun {
   readonly deps: DrainDeps;
   readonly webhookId: string;
   readonly startedAt: number;
-  readonly secrets: { readonly current: string; readonly previous: string | undefined };
+  /** The signing secrets, decoded once per run. */
+  readonly keys: { readonly current: SigningKey; readonly previous: SigningKey | undefined };
   webhook: WebhookRecord;
+  /** The URL policy's verdict on the webhook's URL, worked out once per webhook record read. */
+  urlVerdict: Result<CheckedWebhookUrl, UrlPolicyViolation>;
   state: WebhookStateRecord;
   /** Ids to read by key before the next pick unless a listing made meanwhile shows them: the index may not show them yet. */
   known: Set<string>;
@@ -166,8 +170,10 @@ async function startDrain(deps: DrainDeps, message: { readonly webhookId: string
   const state = { ...lease.state, wakeAt: lease.state.wakeAt <= now ? 0 : lease.state.wakeAt, inbox: [] };
   // The previous secret signs too only while a rotation's overlap lasts: otherwise it is not read.
   const secrets = await deps.secrets.load(webhookId, { previous: webhook.previousSecretUntil !== null && now < webhook.previousSecretUntil });
-  if (!secrets) {
-    console.error(`drain: webhook ${webhookId} has no signing secret; its deliveries wait`);
+  // Decoded once for the whole run; a stored secret that does not decode is as good as none.
+  const keys = secrets ? signingKeys(secrets) : err('has no signing secret');
+  if (!keys.ok) {
+    console.error(`drain: webhook ${webhookId} ${keys.error}; its deliveries wait`);
     await letGoOfLease(deps.states, deps.ownerId, state, false);
     return emptyReport('no-secret');
   }
@@ -175,8 +181,9 @@ async function startDrain(deps: DrainDeps, message: { readonly webhookId: string
     deps,
     webhookId,
     startedAt: now,
-    secrets,
+    keys: keys.value,
     webhook,
+    urlVerdict: checkWebhookUrl(webhook.url, { allowLoopback: deps.allowLoopback }),
     state,
     known: new Set([...message.deliveryIds, ...lease.state.inbox]),
     stale: new Set(),
@@ -194,6 +201,16 @@ async function startDrain(deps: DrainDeps, message: { readonly webhookId: string
     slots: slots(webhook.maxInFlight),
     writes: Promise.resolve(),
   };
+}
+
+/** The run's signing keys, or what is wrong with the stored secrets. */
+function signingKeys(secrets: { readonly current: string; readonly previous: string | undefined }): Result<DrainRun['keys'], string> {
+  const current = parseWebhookSecret(secrets.current);
+  if (!current.ok) return err(`has a signing secret that does not decode (${current.error.message})`);
+  if (secrets.previous === undefined) return ok({ current: { key: current.value }, previous: undefined });
+  const previous = parseWebhookSecret(secrets.previous);
+  if (!previous.ok) return err(`has a previous signing secret that does not decode (${previous.error.message})`);
+  return ok({ current: { key: current.value }, previous: { key: previous.value } });
 }
 
 /**
@@ -438,7 +455,7 @@ async function claim(run: DrainRun, lanes: readonly (readonly DeliveryRecord[])[
  * (CIRCUIT_BREAKER_FAILURES failures in a row; tests and redeliveries still go).
  */
 async function send(run: DrainRun, lanes: readonly (readonly DeliveryRecord[])[]): Promise<Sent[]> {
-  const policy = checkWebhookUrl(run.webhook.url, { allowLoopback: run.deps.allowLoopback });
+  const policy = run.urlVerdict;
   // A change's deliveries share one stored body: read once per chunk for all of them.
   const refs = lanes.flat().flatMap((d) => (d.body === undefined && d.bodyRef ? [d.bodyRef] : []));
   const bodies = refs.length > 0 ? await run.deps.deliveries.loadBodies(refs) : new Map<string, string>();
@@ -482,9 +499,9 @@ async function send(run: DrainRun, lanes: readonly (readonly DeliveryRecord[])[]
 
 /** One signed POST and what its result means for the delivery. */
 async function post(run: DrainRun, claimed: DeliveryRecord, url: string, body: string): Promise<NonNullable<Sent['outcome']>> {
-  const { deps, webhook, secrets } = run;
+  const { deps, webhook, keys } = run;
   const startedAt = deps.clock.now();
-  const signing = [secrets.current, ...(secrets.previous && webhook.previousSecretUntil !== null && startedAt < webhook.previousSecretUntil ? [secrets.previous] : [])];
+  const signing = [keys.current, ...(keys.previous && webhook.previousSecretUntil !== null && startedAt < webhook.previousSecretUntil ? [keys.previous] : [])];
   const headers = buildSignatureHeaders({ deliveryId: claimed.deliveryId, timestampSeconds: Math.floor(startedAt / 1000), body, secrets: signing, attempt: claimed.inFlight, userAgent: deps.userAgent });
   const sent: HttpResult = await deps.http.post(url, headers, body, ATTEMPT_TIMEOUT_MS);
   const endedAt = deps.clock.now();
@@ -605,6 +622,7 @@ async function finishDrain(run: DrainRun, workLeft: boolean): Promise<DrainRepor
   run.held = new Set();
   run.fanOutPending = false;
   run.webhook = (await deps.webhooks.load(webhookId)) ?? { ...run.webhook, active: false };
+  run.urlVerdict = checkWebhookUrl(run.webhook.url, { allowLoopback: deps.allowLoopback });
   return undefined;
 }
 

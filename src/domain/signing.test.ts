@@ -65,6 +65,12 @@ describe('signPayload', () => {
     expect(signPayload({ msgId: vector.msgId, timestampSeconds: vector.timestampSeconds, body: vector.body, secrets: [vector.secret] })).toBe(vector.signature);
   });
 
+  it('signs the same with a key decoded once as with its secret (what a drain does for its whole run)', () => {
+    const decoded = parseWebhookSecret(vector.secret);
+    if (!decoded.ok) throw new Error(decoded.error.message);
+    expect(signPayload({ msgId: vector.msgId, timestampSeconds: vector.timestampSeconds, body: vector.body, secrets: [{ key: decoded.value }] })).toBe(vector.signature);
+  });
+
   it('signs with every secret, newest first, separated by one space', () => {
     const single = (secret: string): string => signPayload({ msgId: 'd1', timestampSeconds: 1, body, secrets: [secret] });
     const rotated = signPayload({ msgId: 'd1', timestampSeconds: 1, body, secrets: [newSecret, previousSecret] });

@@ -56,6 +56,14 @@ export function parseWebhookSecret(secret: string): Result<Buffer, SecretError> 
   return ok(key);
 }
 
+/**
+ * A `whsec_` secret decoded once: a drain signs every attempt of its run with the same keys
+ * instead of decoding the secret again for each one.
+ */
+export interface SigningKey {
+  readonly key: Buffer;
+}
+
 export type SignInput = {
   /** The delivery id (`webhook-id`): no `.`, so the signed content cannot be re-split. */
   readonly msgId: string;
@@ -63,8 +71,8 @@ export type SignInput = {
   readonly timestampSeconds: number;
   /** The exact request body that is sent. */
   readonly body: string;
-  /** `whsec_` secrets, newest first; two while a secret is being rotated. */
-  readonly secrets: readonly string[];
+  /** `whsec_` secrets (or their keys, decoded once), newest first; two while a secret is being rotated. */
+  readonly secrets: readonly (string | SigningKey)[];
 };
 
 /** The `webhook-signature` value: one `v1,<base64>` per secret, separated by one space. */
@@ -77,7 +85,7 @@ export function signPayload({ msgId, timestampSeconds, body, secrets }: SignInpu
   }
   if (secrets.length === 0) throw new RangeError('Signing needs at least one webhook secret.');
   const content = signedContent(msgId, String(timestampSeconds), body);
-  return secrets.map((secret) => `${SIGNATURE_VERSION},${hmacBase64(keyOf(secret), content)}`).join(' ');
+  return secrets.map((secret) => `${SIGNATURE_VERSION},${hmacBase64(typeof secret === 'string' ? keyOf(secret) : secret.key, content)}`).join(' ');
 }
 
 /** The request headers of DESIGN.md section 5, exactly; names in lower case. */
@@ -96,7 +104,7 @@ export type SignatureHeadersInput = {
   /** Unix seconds of this attempt: new on every attempt. */
   readonly timestampSeconds: number;
   readonly body: string;
-  readonly secrets: readonly string[];
+  readonly secrets: readonly (string | SigningKey)[];
   /** 1-based attempt number. */
   readonly attempt: number;
   /** `projectrak-webhooks/<version>`. */
