@@ -363,13 +363,18 @@ describe('drain: stale index results', () => {
     expect([...ports.deliveries.records.values()].every((d) => d.status === 'delivered' && d.attempts === 1)).toBe(true);
   });
 
-  it('claims on a stale listing are conditional: nothing is written, the deliveries are read again by key', async () => {
+  /** Two projects' deliveries; the index froze, then an admin cancelled project 1's: the index still lists it as pending. */
+  async function cancelledBehindAFrozenIndex(): Promise<InMemoryPorts> {
     const ports = world(changes([1, 2], 1));
     ports.deliveries.index.freeze();
-    // An admin cancelled one meanwhile; the index has not caught up.
     const cancelled = cancelDelivery(stored(ports, 'msg_p1_0'), 'admin-account', T0);
     if (!cancelled.ok) throw new Error(cancelled.reason);
     await ports.deliveries.saveMany([cancelled.delivery]);
+    return ports;
+  }
+
+  it('claims on a stale listing are conditional: nothing is written, the deliveries are read again by key', async () => {
+    const ports = await cancelledBehindAFrozenIndex();
 
     await drain(ports);
 
@@ -379,11 +384,7 @@ describe('drain: stale index results', () => {
   });
 
   it('a stale listing of the very ids a wake-up names: the failed claim reads them by key, and the drain finishes', async () => {
-    const ports = world(changes([1, 2], 1));
-    ports.deliveries.index.freeze();
-    const cancelled = cancelDelivery(stored(ports, 'msg_p1_0'), 'admin-account', T0);
-    if (!cancelled.ok) throw new Error(cancelled.reason);
-    await ports.deliveries.saveMany([cancelled.delivery]);
+    const ports = await cancelledBehindAFrozenIndex();
 
     await drain(ports, {}, ['msg_p1_0', 'msg_p2_0']);
 
