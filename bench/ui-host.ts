@@ -3,7 +3,7 @@
  * traffic (a message per request and response) would otherwise share the host's event loop and
  * slow the very pages being measured. Started by bench/ui-load.ts; prints a line
  * `ui-host ready { baseUrl, demoWebhookId }` once it serves, logs to stderr, and stops when its
- * stdin closes.
+ * stdin closes. `BENCH_UI_DIST` (set by `bench:ui -- --dist <dir>`) serves another build of the UI.
  */
 import '../local/install-egress';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +14,17 @@ import { DEMO_USERS } from '../local/platform/jira-site';
 
 async function main(): Promise<void> {
   const stateDir = mkdtempSync(join(tmpdir(), 'projectrak-bench-ui-'));
-  const app = await startLocalApp({ databaseFile: ':memory:', stateDir, port: 0, receiverPort: 0, allowLoopback: true, demoWebhook: true, log: (line) => process.stderr.write(`${line}\n`) });
+  const uiDistDir = process.env.BENCH_UI_DIST;
+  const app = await startLocalApp({
+    databaseFile: ':memory:',
+    stateDir,
+    port: 0,
+    receiverPort: 0,
+    allowLoopback: true,
+    demoWebhook: true,
+    ...(uiDistDir ? { uiDistDir } : {}),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
   let stopping = false;
   const stop = async (): Promise<void> => {
     if (stopping) return;

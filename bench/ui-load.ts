@@ -1,6 +1,7 @@
 /**
  * First load of the Custom UI pages in a browser: `npm run bench:ui` (`-- --runs 3` for fewer,
- * `-- --out <file>` to write the results elsewhere than bench/results.json).
+ * `-- --out <file>` to write the results elsewhere than bench/results.json, `-- --dist <dir>` to
+ * measure another build of the UI than static/dist, e.g. an older commit's on the same machine).
  *
  * The whole app in the offline host (as `npm start` runs it, demo data, a fresh state) in a process
  * of its own (bench/ui-host.ts), the built pages (`npm run build:ui` first) in Debian's Chromium,
@@ -25,7 +26,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
@@ -33,6 +34,11 @@ import { DEMO_USERS } from '../local/platform/jira-site';
 import { USER_COOKIE } from '../local/ui';
 
 const REPO_ROOT = join(__dirname, '..');
+/** The built UI measured: static/dist, or another build (`--dist <dir>`, e.g. an older commit's, to compare on the same machine at the same time). */
+const DIST = ((): string => {
+  const at = process.argv.indexOf('--dist');
+  return at >= 0 ? resolve(process.argv[at + 1] ?? '') : join(REPO_ROOT, 'static/dist');
+})();
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The goals of issue 18, printed beside the numbers. */
 const GOAL_USABLE_MS = 1000;
@@ -173,7 +179,7 @@ async function measure(browser: Browser, baseUrl: string, page: PageCase, demoWe
     const before = timing.scripts.filter((s) => s.end <= timing.usableAt);
     const gzipOf = (name: string): number => {
       const gzip = SCRIPT_GZIP.get(basename(name));
-      if (gzip === undefined) throw new Error(`${name} is not a script of static/dist: was the UI rebuilt while measuring?`);
+      if (gzip === undefined) throw new Error(`${name} is not a script of the build measured: was the UI rebuilt while measuring?`);
       return gzip;
     };
     // The calls were timed from just before the shell was asked for: the same start, give or take the request's departure.
@@ -206,8 +212,9 @@ function ranInParallel(calls: readonly Call[]): boolean {
 /** Every built script's gzip size (level 9), by file name. */
 const SCRIPT_GZIP = new Map<string, number>();
 
-/** The commit measured, and whether the UI's sources differ from it. */
+/** The commit measured, and whether the UI's sources differ from it (or the other build measured, `--dist`). */
 function commitOf(): string {
+  if (DIST !== join(REPO_ROOT, 'static/dist')) return `the build in ${DIST}`;
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     const dirty = execFileSync('git', ['status', '--porcelain', '--', 'static', 'vite.config.ts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
@@ -229,7 +236,7 @@ const READY = 'ui-host ready ';
 
 /** The offline host in a process of its own (bench/ui-host.ts), so the browser driver does not share its event loop. */
 async function startHost(): Promise<HostProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'ui-host.ts')], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'ui-host.ts')], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, BENCH_UI_DIST: DIST } });
   const log: string[] = [];
   createInterface({ input: child.stderr }).on('line', (line) => log.push(line));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -255,13 +262,13 @@ async function main(): Promise<void> {
   const runs = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 7;
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number of at least 1, got ${process.argv[runsArg + 1] ?? ''}`);
   for (const dir of ['admin', 'project-page']) {
-    if (!existsSync(join(REPO_ROOT, 'static/dist', dir, 'index.html'))) throw new Error(`static/dist/${dir} is missing: npm run build:ui first.`);
+    if (!existsSync(join(DIST, dir, 'index.html'))) throw new Error(`${join(DIST, dir)} is missing: npm run build:ui first.`);
   }
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
 
   for (const dir of ['admin', 'project-page']) {
-    for (const file of readdirSync(join(REPO_ROOT, 'static/dist', dir, 'assets'))) {
-      if (file.endsWith('.js')) SCRIPT_GZIP.set(file, gzipSync(readFileSync(join(REPO_ROOT, 'static/dist', dir, 'assets', file)), { level: 9 }).length);
+    for (const file of readdirSync(join(DIST, dir, 'assets'))) {
+      if (file.endsWith('.js')) SCRIPT_GZIP.set(file, gzipSync(readFileSync(join(DIST, dir, 'assets', file)), { level: 9 }).length);
     }
   }
 

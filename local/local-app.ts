@@ -27,6 +27,8 @@ export interface LocalAppOptions {
   readonly trustCertificates?: readonly string[];
   /** `--egress-latency`: ms every outbound request of the app waits (a receiver that far away). */
   readonly egressLatencyMs?: number;
+  /** The built Custom UI to serve (default static/dist; bench:ui's `--dist` compares another build). */
+  readonly uiDistDir?: string;
 }
 
 export interface LocalApp {
@@ -59,7 +61,7 @@ export async function startLocalApp(options: LocalAppOptions): Promise<LocalApp>
 
   const admin = host.jira.demo.users.admin;
   const ui = createUiRoutes({
-    distDir: join(REPO_ROOT, 'static/dist'),
+    distDir: options.uiDistDir ?? join(REPO_ROOT, 'static/dist'),
     resources: host.manifest.uiModules.map((m) => ({
       key: m.resourceKey,
       dir: m.resourcePath.replace(/^static\/dist\//, ''),
