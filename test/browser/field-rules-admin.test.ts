@@ -62,9 +62,12 @@ describe('field values security in the admin field form', () => {
     expect(await text(dialog.getByTestId('field-access-warning'))).toContain('Not among who can see values: project administrators, group finance, 1 person.');
 
     // axe on the form with the rules open.
-    const results = await new AxeBuilder({ page }).analyze();
-    // axe did look inside the app's frame (its targets there are ["iframe", ...]), so no violation means something.
-    expect(results.passes.some((rule) => rule.nodes.some((node) => node.target.length > 1))).toBe(true);
+    // axe must look inside the app's frame (its targets there are ["iframe", ...]), so that no
+    // violation means something; on a busy machine a run can miss the frame, so it runs again.
+    const insideFrame = (r: Awaited<ReturnType<AxeBuilder['analyze']>>) => r.passes.some((rule) => rule.nodes.some((node) => node.target.length > 1));
+    let results = await new AxeBuilder({ page }).analyze();
+    for (let run = 1; run < 3 && !insideFrame(results); run++) results = await new AxeBuilder({ page }).analyze();
+    expect(insideFrame(results)).toBe(true);
     const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
     expect(serious).toEqual([]);
 
