@@ -77,6 +77,16 @@ export function PickerEditor(props: PickerEditorProps) {
   }, [start, inputId, field.type]);
   const text = draft.kind === 'text' ? draft.text : '';
   const setText = (value: string) => onDraft({ kind: 'text', text: value });
+  /** What both option selects share: the stand-in's input id and menu state, validity, the field's description. */
+  const selectProps = {
+    inputId,
+    isClearable: true,
+    isInvalid: invalid,
+    isDisabled: disabled,
+    'aria-describedby': describedBy,
+    placeholder: 'Choose…',
+    defaultMenuIsOpen: start.openMenu,
+  } as const;
 
   switch (field.type) {
     case 'date':
@@ -107,7 +117,7 @@ export function PickerEditor(props: PickerEditorProps) {
       return (
         <div style={SHORT}>
           <Select<ChoiceOption, false>
-            inputId={inputId}
+            {...selectProps}
             // Disabled options are never offered, but a value holding one still shows it.
             options={choicesOf(field).filter((c) => c.enabled)}
             value={id === null ? null : choiceFor(field, id)}
@@ -116,12 +126,6 @@ export function PickerEditor(props: PickerEditorProps) {
               onBlur();
             }}
             formatOptionLabel={formatChoice}
-            isClearable
-            isInvalid={invalid}
-            isDisabled={disabled}
-            aria-describedby={describedBy}
-            placeholder="Choose…"
-            defaultMenuIsOpen={start.openMenu}
           />
         </div>
       );
@@ -130,7 +134,7 @@ export function PickerEditor(props: PickerEditorProps) {
       const ids = draft.kind === 'options' ? draft.ids : [];
       return (
         <Select<ChoiceOption, true>
-          inputId={inputId}
+          {...selectProps}
           isMulti
           options={choicesOf(field).filter((c) => c.enabled)}
           value={ids.map((id) => choiceFor(field, id))}
@@ -139,12 +143,6 @@ export function PickerEditor(props: PickerEditorProps) {
             onBlur();
           }}
           formatOptionLabel={formatMultiChoice}
-          isClearable
-          isInvalid={invalid}
-          isDisabled={disabled}
-          aria-describedby={describedBy}
-          placeholder="Choose…"
-          defaultMenuIsOpen={start.openMenu}
         />
       );
     }
