@@ -1,13 +1,8 @@
 import { AsyncSelect } from '@atlaskit/select';
 import { useCallback } from 'react';
 import type { UserDto } from '../../src/shared/resolver-contract';
-import { call } from '../common/api';
+import { searchPeople, type PersonOption } from '../common/search-people';
 import { userLabel } from './user-label';
-
-export interface UserOption {
-  readonly value: string;
-  readonly label: string;
-}
 
 export interface UserPickerProps {
   readonly inputId: string;
@@ -24,16 +19,7 @@ export interface UserPickerProps {
 
 /** Finds people on the site by name (`searchUsers`); shows chosen ones by display name. */
 export function UserPicker({ inputId, isMulti, accountIds, names, onChange, onUsersFound, isInvalid, isDisabled, describedBy }: UserPickerProps) {
-  const loadOptions = useCallback(
-    async (query: string): Promise<UserOption[]> => {
-      if (query.trim() === '') return [];
-      const result = await call('searchUsers', { query: query.trim() });
-      if (!result.ok) return [];
-      onUsersFound(result.value.users);
-      return result.value.users.map((u) => ({ value: u.accountId, label: u.displayName }));
-    },
-    [onUsersFound],
-  );
+  const loadOptions = useCallback((query: string): Promise<PersonOption[]> => searchPeople(query, onUsersFound), [onUsersFound]);
 
   const selected = accountIds.map((id) => ({ value: id, label: userLabel(id, names) }));
   const common = {
@@ -51,8 +37,8 @@ export function UserPicker({ inputId, isMulti, accountIds, names, onChange, onUs
   };
 
   return isMulti ? (
-    <AsyncSelect<UserOption, true> {...common} isMulti value={selected} onChange={(options) => onChange(options.map((o) => o.value))} />
+    <AsyncSelect<PersonOption, true> {...common} isMulti value={selected} onChange={(options) => onChange(options.map((o) => o.value))} />
   ) : (
-    <AsyncSelect<UserOption, false> {...common} value={selected[0] ?? null} onChange={(option) => onChange(option ? [option.value] : [])} />
+    <AsyncSelect<PersonOption, false> {...common} value={selected[0] ?? null} onChange={(option) => onChange(option ? [option.value] : [])} />
   );
 }

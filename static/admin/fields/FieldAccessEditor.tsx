@@ -8,6 +8,7 @@ import type { FieldTypeId, ProjectRoleDto } from '../../../src/shared/resolver-c
 import { call } from '../../common/api';
 import { isComputed } from '../../common/field-types';
 import { menuAboveModal } from '../../common/portal';
+import { searchPeople } from '../../common/search-people';
 import { editorsNotAmongViewers, setAudienceEveryone, updateAudience, type AudienceKey, type FieldFormErrors, type FieldFormState } from './field-form';
 
 interface Choice<V> {
@@ -134,16 +135,7 @@ function AudienceSection({ which, state, errors, disabled, onChange, roles, peop
     return result.ok ? result.value.groups.map((g) => ({ value: g.id, label: g.name })) : [];
   }, []);
   const { remember } = people;
-  const loadPeople = useCallback(
-    async (query: string): Promise<Choice<string>[]> => {
-      if (query.trim() === '') return [];
-      const result = await call('searchUsers', { query: query.trim() });
-      if (!result.ok) return [];
-      remember(result.value.users);
-      return result.value.users.map((u) => ({ value: u.accountId, label: u.displayName }));
-    },
-    [remember],
-  );
+  const loadPeople = useCallback((query: string): Promise<Choice<string>[]> => searchPeople(query, remember), [remember]);
 
   return (
     <fieldset style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }} data-testid={`field-${which}-access`} aria-describedby={id('help')}>
