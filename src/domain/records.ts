@@ -280,12 +280,13 @@ export const deliveryRecordSchema = z.object({
   /** Attempt numbers used so far (1-based numbers; claimed before sending). */
   attempts: z.number().int().nonnegative(),
   /** Attempts before the current round: a redelivery starts the retry schedule anew. */
-  roundStart: z.number().int().nonnegative(),
+  roundStart: z.number().int().nonnegative().default(0),
   /** The attempt number claimed and not yet recorded (0: none in flight). */
   inFlight: z.number().int().nonnegative(),
-  lastAttemptAt: epochMs.nullable(),
-  lastStatusCode: z.number().int().nullable(),
-  lastError: z.string().nullable(),
+  // Stored only once set (src/forge/stored-delivery.ts leaves default values out of a write).
+  lastAttemptAt: epochMs.nullable().default(null),
+  lastStatusCode: z.number().int().nullable().default(null),
+  lastError: z.string().nullable().default(null),
   /**
    * The request body, fixed at creation: every attempt sends the same bytes. Kept once per change
    * and body in a record of its own (`bodyRef`), shared by the change's deliveries; inline (`body`)
@@ -298,6 +299,8 @@ export const deliveryRecordSchema = z.object({
   /** An admin gave it up (null: the app did, when its webhook was deleted). */
   cancelledBy: accountId.nullable().default(null),
   cancelledAt: epochMs.nullable().default(null),
+  /** Status, attempts, in flight and due in one value, as last written: what a compare-and-set checks (absent in records written before it). */
+  stamp: z.string().max(64).optional(),
 });
 export type DeliveryRecord = z.infer<typeof deliveryRecordSchema>;
 

@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import { kvs, Filter, FilterConditions, Sort, WhereConditions } from '@forge/kvs';
 import { invalidInput } from '../app/app-error';
 import type { DeliveryStore } from '../app/ports';
@@ -6,6 +5,7 @@ import { isConditionalCheckFailed, isInvalidCursor } from '../app/storage-errors
 import { RETENTION_DAYS } from '../domain/delivery-policy';
 import { attemptRecordSchema, deliveryBodyRecordSchema, deliveryRecordSchema, parseStoredRecord, StoredRecordError, type AttemptRecord, type DeliveryBodyRecord, type DeliveryRecord } from '../domain/records';
 import { ENTITY, INDEX, storageKeys } from './storage-keys';
+import { deliveryStillAsRead, sameDelivery, toStoredDelivery, type StoredDelivery } from './stored-delivery';
 
 const PAGE = 100;
 const BATCH = 25;
@@ -48,7 +48,7 @@ function batches<T>(records: readonly T[]): T[][] {
 }
 
 export function createKvsDeliveryStore(): DeliveryStore {
-  const deliveries = kvs.entity<DeliveryRecord>(ENTITY.delivery);
+  const deliveries = kvs.entity<StoredDelivery>(ENTITY.delivery);
 
   async function loadMany(ids: readonly string[]): Promise<DeliveryRecord[]> {
     const found: DeliveryRecord[] = [];
@@ -62,7 +62,7 @@ export function createKvsDeliveryStore(): DeliveryStore {
 
   async function saveMany(records: readonly DeliveryRecord[]): Promise<void> {
     for (const batch of batches(records)) {
-      const result = await kvs.batchSet(batch.map((d) => ({ key: storageKeys.delivery(d.deliveryId), value: d, entityName: ENTITY.delivery, options: retention })));
+      const result = await kvs.batchSet(batch.map((d) => ({ key: storageKeys.delivery(d.deliveryId), value: toStoredDelivery(d), entityName: ENTITY.delivery, options: retention })));
       if (result.failedKeys.length > 0) {
         const first = result.failedKeys[0];
         throw new Error(`Storing ${result.failedKeys.length} deliveries failed: ${first?.error.code ?? ''} ${first?.error.message ?? ''}`);
@@ -121,7 +121,7 @@ export function createKvsDeliveryStore(): DeliveryStore {
         try {
           let tx = kvs.transact();
           for (const d of batch) {
-            tx = tx.set(storageKeys.delivery(d.deliveryId), d, { entityName: ENTITY.delivery, conditions: new Filter<DeliveryRecord>().and('deliveryId', FilterConditions.notExists()) }, retention);
+            tx = tx.set(storageKeys.delivery(d.deliveryId), toStoredDelivery(d), { entityName: ENTITY.delivery, conditions: new Filter<StoredDelivery>().and('deliveryId', FilterConditions.notExists()) }, retention);
           }
           await tx.execute();
           created.push(...batch.map((d) => d.deliveryId));
@@ -131,7 +131,7 @@ export function createKvsDeliveryStore(): DeliveryStore {
           if (existing.size === 0) throw error;
           for (const d of batch.filter((r) => !existing.has(r.deliveryId))) {
             try {
-              await deliveries.set(storageKeys.delivery(d.deliveryId), d, { keyPolicy: 'FAIL_IF_EXISTS', ...retention });
+              await deliveries.set(storageKeys.delivery(d.deliveryId), toStoredDelivery(d), { keyPolicy: 'FAIL_IF_EXISTS', ...retention });
               created.push(d.deliveryId);
             } catch (single) {
               if ((await deliveries.get(storageKeys.delivery(d.deliveryId))) === undefined) throw single;
@@ -226,17 +226,12 @@ export function createKvsDeliveryStore(): DeliveryStore {
 
     async replaceIf(expected, next) {
       const key = storageKeys.delivery(next.deliveryId);
-      const stillAsRead = new Filter<DeliveryRecord>()
-        .and('status', FilterConditions.equalTo(expected.status))
-        .and('attempts', FilterConditions.equalTo(expected.attempts))
-        .and('inFlight', FilterConditions.equalTo(expected.inFlight))
-        .and('dueAt', FilterConditions.equalTo(expected.dueAt));
       try {
-        await kvs.transact().set(key, next, { entityName: ENTITY.delivery, conditions: stillAsRead }, retention).execute();
+        await kvs.transact().set(key, toStoredDelivery(next), { entityName: ENTITY.delivery, conditions: deliveryStillAsRead(expected) }, retention).execute();
         return true;
       } catch (error) {
         const stored = await deliveries.get(key);
-        if (stored !== undefined && isDeepStrictEqual(parse(key, stored), next)) return true; // committed; the answer was lost
+        if (stored !== undefined && sameDelivery(parse(key, stored), next)) return true; // committed; the answer was lost
         if (isConditionalCheckFailed(error)) return false;
         throw error;
       }

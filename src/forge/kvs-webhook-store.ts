@@ -18,6 +18,7 @@ import {
   type WebhookStateRecord,
 } from '../domain/records';
 import { ENTITY, storageKeys } from './storage-keys';
+import { deliveryStillAsRead, toStoredDelivery } from './stored-delivery';
 
 const retention = { ttl: { value: RETENTION_DAYS, unit: 'DAYS' as const } };
 
@@ -330,14 +331,6 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
     return { found, unread: new Set(result.failedKeys.map((f) => f.key)) };
   }
 
-  /** A delivery still as read: what a claim depends on (any write by another moves one of these). */
-  const deliveryIs = (d: DeliveryRecord) =>
-    new Filter<DeliveryRecord>()
-      .and('status', FilterConditions.equalTo(d.status))
-      .and('attempts', FilterConditions.equalTo(d.attempts))
-      .and('inFlight', FilterConditions.equalTo(d.inFlight))
-      .and('dueAt', FilterConditions.equalTo(d.dueAt));
-
   const versionIs = (version: number) =>
     version === 0 ? new Filter<WebhookStateRecord>().and('webhookId', FilterConditions.notExists()) : new Filter<WebhookStateRecord>().and('version', FilterConditions.equalTo(version));
 
@@ -350,7 +343,7 @@ export function createKvsWebhookStateStore(): WebhookStateStore {
         continue;
       }
       const was = expectedDeliveries?.get(write.record.deliveryId);
-      tx = tx.set(storageKeys.delivery(write.record.deliveryId), write.record, { entityName: ENTITY.delivery, ...(was ? { conditions: deliveryIs(was) } : {}) }, retention);
+      tx = tx.set(storageKeys.delivery(write.record.deliveryId), toStoredDelivery(write.record), { entityName: ENTITY.delivery, ...(was ? { conditions: deliveryStillAsRead(was) } : {}) }, retention);
     }
     try {
       await tx.execute();
