@@ -6,7 +6,8 @@ import { parseFieldInput, projectKeysOf, unknownProject, type StoredValue } from
 import type { FieldChangeRecord, ProjectFieldsRecord } from '../domain/records';
 import { describeAudience } from '../shared/field-access';
 import { isComputedFieldType } from '../shared/field-types';
-import type { ProjectFieldsView, SaveProjectFieldsInput, SaveProjectFieldsOutcome } from '../shared/resolver-contract';
+import { accountIdsIn } from '../shared/people-in-values';
+import type { ProjectFieldsView, ProjectPageView, SaveProjectFieldsInput, SaveProjectFieldsOutcome } from '../shared/resolver-contract';
 import { AppError, forbidden, invalidInput, notFound } from './app-error';
 import { loadFieldCatalog } from './field-catalog';
 import {
@@ -87,6 +88,25 @@ export async function getProjectFields(deps: Pick<ProjectFieldsDeps, 'catalog' |
     values: only({ ...stored, ...computed }),
     ...(Object.keys(visibleKinds).length > 0 ? { formulaKinds: visibleKinds } : {}),
   };
+}
+
+/**
+ * The project page's start in one answer: the fields and values as `getProjectFields`, and the
+ * names of the people they mention, asked of Jira as the user once the values are known (the
+ * page would otherwise wait for the values, then ask again). The names are a convenience: when
+ * Jira will not give them (no permission to browse users, Jira down), the page still shows its
+ * fields, its people as "Unknown user", as it did when it asked for them separately.
+ */
+export async function getProjectPage(deps: Pick<ProjectFieldsDeps, 'catalog' | 'projects' | 'jira' | 'membership' | 'accountId'>, projectKey: string): Promise<ProjectPageView> {
+  const view = await getProjectFields(deps, projectKey);
+  const accountIds = accountIdsIn(view);
+  if (accountIds.length === 0) return { ...view, users: [] };
+  try {
+    return { ...view, users: await deps.jira.getUsers(accountIds) };
+  } catch (error) {
+    console.warn(`project page of ${view.project.key}: the names of ${accountIds.length} people could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    return { ...view, users: [] };
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { makeResolver } from '@forge/resolver';
 import { countFieldUsage, createField, deleteField, loadFieldCatalog, updateField } from '../app/field-catalog';
 import { listFieldCleanups } from '../app/field-cleanup';
-import { getProjectFields, saveProjectFields } from '../app/project-fields';
+import { getProjectPage, saveProjectFields } from '../app/project-fields';
 import { getSession } from '../app/session';
 import type { ResolverDefs } from '../shared/resolver-contract';
 import { adminOnly, handle } from './handle';
@@ -45,7 +45,7 @@ const handlers = {
     adminOnly,
   ),
 
-  getProjectFields: handle('getProjectFields', (deps, input) => getProjectFields(deps, input.projectKey)),
+  getProjectFields: handle('getProjectFields', (deps, input) => getProjectPage(deps, input.projectKey)),
 
   saveProjectFields: handle('saveProjectFields', (deps, input) => saveProjectFields(deps, input)),
 

@@ -102,6 +102,15 @@ export interface ProjectFieldsView {
   readonly formulaKinds?: Readonly<Record<string, 'number' | 'duration' | 'date'>>;
 }
 
+/**
+ * What the project page shows (`getProjectFields`): the fields and values, and the names of the
+ * people the values mention (user, multiuser and creator fields), so the page needs no second call
+ * for them. `users` is empty when Jira would not say (the page then shows "Unknown user").
+ */
+export interface ProjectPageView extends ProjectFieldsView {
+  readonly users: readonly UserDto[];
+}
+
 export interface SaveProjectFieldsOutcome {
   readonly revision: number;
   /** Ids of the fields whose value really changed; empty when the save changed nothing. */
@@ -148,7 +157,7 @@ export type ResolverDefs = WebhookResolverDefs & ApiTokenResolverDefs & {
   deleteField: (input: ResolverInput<'deleteField'>) => ResolverResult<DeleteFieldOutcome>;
   /** Cleanups of deleted fields' values, newest first: running ones and those finished lately. */
   listFieldCleanups: () => ResolverResult<{ cleanups: FieldCleanupDto[] }>;
-  getProjectFields: (input: ResolverInput<'getProjectFields'>) => ResolverResult<ProjectFieldsView>;
+  getProjectFields: (input: ResolverInput<'getProjectFields'>) => ResolverResult<ProjectPageView>;
   saveProjectFields: (input: SaveProjectFieldsInput) => ResolverResult<SaveProjectFieldsOutcome>;
   searchUsers: (input: ResolverInput<'searchUsers'>) => ResolverResult<{ users: UserDto[] }>;
   /** Projects the user can browse whose key or name contains the query: what a related-projects field offers. */

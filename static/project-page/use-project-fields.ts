@@ -3,7 +3,6 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { FieldDefinitionDto, ProjectFieldsView, UserDto } from '../../src/shared/resolver-contract';
 import { call, type CallError } from '../common/api';
 import { flag } from '../common/flags';
-import { accountIdsIn } from './people';
 import { checkedErrors, initialDraft, isChanged, planSave, rebaseDrafts, type Draft } from './drafts';
 
 export type PageState =
@@ -56,17 +55,14 @@ export function useProjectFields() {
     });
   }, []);
 
-  /** The project's fields and values, with the names of the people they mention. */
+  /** The project's fields and values, with the names of the people they mention (one answer). */
   const fetchView = useCallback(
     async (key: string): Promise<{ ok: true; view: ProjectFieldsView } | { ok: false; error: CallError }> => {
       const result = await call('getProjectFields', { projectKey: key });
       if (!result.ok) return { ok: false, error: result.error };
-      const accountIds = accountIdsIn(result.value);
-      if (accountIds.length > 0) {
-        const users = await call('getUsers', { accountIds });
-        if (users.ok) rememberUsers(users.value.users);
-      }
-      return { ok: true, view: result.value };
+      const { users, ...view } = result.value;
+      rememberUsers(users);
+      return { ok: true, view };
     },
     [rememberUsers],
   );

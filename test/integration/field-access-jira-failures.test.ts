@@ -115,4 +115,20 @@ describe('user lookups', () => {
     t = await startTestHost();
     expect(await t.invoke('teammate', 'searchUsers', { query: 'ali' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
+
+  it.each<[string, Fault]>([
+    ['Jira fails the names (503)', (r) => (isJira(r, 'GET', '/rest/api/3/user/bulk') ? jiraStatus(503) : undefined)],
+    ['Jira refuses the names (403)', (r) => (isJira(r, 'GET', '/rest/api/3/user/bulk') ? jiraStatus(403) : undefined)],
+    ['the names fail on the network', (r) => (isJira(r, 'GET', '/rest/api/3/user/bulk') ? 'network' : undefined)],
+  ])("%s: the project page's fields are still answered, without the names", async (_case, fault) => {
+    const { t, arm } = await hostWithFault(fault);
+    const view = await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
+    const owner = view.fields.find((f) => f.name === 'Owner')!;
+    await t.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 0, values: { [owner.id]: t.accountId('teammate') } });
+    expect((await t.invokeOk('viewer', 'getProjectFields', { projectKey: 'DEMO' })).users).not.toEqual([]);
+    arm();
+    const read = await t.invokeOk('viewer', 'getProjectFields', { projectKey: 'DEMO' });
+    expect(read.values[String(owner.id)]).toBe(t.accountId('teammate'));
+    expect(read.users).toEqual([]);
+  });
 });

@@ -77,6 +77,19 @@ describe('project fields: the save path', () => {
     expect(await changeRecords(13647)).toHaveLength(0);
   });
 
+  it("the page's answer names the people its values mention, so the page needs no second call for them", async () => {
+    const view = await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
+    const owner = field(view, 'Owner');
+    await t.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 0, values: { [owner.id]: t.accountId('teammate') } });
+    const read = await t.invokeOk('viewer', 'getProjectFields', { projectKey: 'DEMO' });
+    expect(read.values[String(owner.id)]).toBe(t.accountId('teammate'));
+    expect(read.users).toContainEqual(expect.objectContaining({ accountId: t.accountId('teammate'), displayName: 'Tom Teammate' }));
+    // Only the people the values hold: not everyone Jira knows.
+    const mentioned = new Set(Object.values(read.values).flat().filter((v): v is string => typeof v === 'string'));
+    expect(read.users.every((u) => mentioned.has(u.accountId))).toBe(true);
+    expect(read.users.map((u) => u.accountId)).not.toContain(t.accountId('projectAdmin'));
+  });
+
   it('a user who cannot browse the project gets not found', async () => {
     const result = await t.invoke('viewer', 'getProjectFields', { projectKey: 'HR' });
     expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'NOT_FOUND' }) });
