@@ -33,7 +33,8 @@ describe('a stored delivery', () => {
     const base = aDelivery({ attempts: 1, inFlight: 1, dueAt: 1_000_000 });
     const stamps = new Set([base, { ...base, status: 'delivered' as const }, { ...base, attempts: 2 }, { ...base, inFlight: 0 }, { ...base, dueAt: 1_000_001 }, { ...base, attempts: 11, inFlight: 1 }, { ...base, attempts: 1, inFlight: 11 }].map(deliveryStamp));
     expect(stamps.size).toBe(7);
-    expect(deliveryStamp({ ...base, lastError: 'other' })).toBe(deliveryStamp(base));
+    const otherError: DeliveryRecord = { ...base, lastError: 'other' };
+    expect(deliveryStamp(otherError)).toBe(deliveryStamp(base));
   });
 
   it('is checked by its stamp when it was read with one, value by value when written before stamps', () => {
