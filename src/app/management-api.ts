@@ -159,9 +159,9 @@ function onceLoadedProjects(store: ProjectFieldsStore): ProjectFieldsStore {
       }
       return record;
     },
-    saveWithChange: (next, change, expectedRevision) => {
+    saveWithChange: (next, change, expectedRevision, note) => {
       loaded.delete(next.projectId);
-      return store.saveWithChange(next, change, expectedRevision);
+      return store.saveWithChange(next, change, expectedRevision, note);
     },
   };
 }

@@ -4,6 +4,7 @@ import type {
   ApiTokenRecord,
   AttemptRecord,
   DeliveryRecord,
+  FanOutInboxRecord,
   FieldCatalogRecord,
   FieldChangeRecord,
   ProjectFieldsRecord,
@@ -33,6 +34,23 @@ export class ConcurrentWriteError extends Error {
   }
 }
 
+/** The shared wake-up's inbox changed between reading it and the save's write: read it again (nothing was written). */
+export class InboxNoteOutdatedError extends Error {
+  constructor() {
+    super('the fan-out inbox changed meanwhile');
+    this.name = 'InboxNoteOutdatedError';
+  }
+}
+
+/**
+ * A save's change id added to the inbox of the `field-changes` wake-up on its way, written in the
+ * save's own transaction (one write instead of two), only if the inbox is still as read.
+ */
+export interface FanOutInboxNote {
+  readonly expected: FanOutInboxRecord;
+  readonly next: FanOutInboxRecord;
+}
+
 export interface FieldCatalogStore {
   /** undefined until the catalog has been created (install seeds it). */
   load(): Promise<FieldCatalogRecord | undefined>;
@@ -44,9 +62,11 @@ export interface ProjectFieldsStore {
   load(projectId: number): Promise<ProjectFieldsRecord | undefined>;
   /**
    * Writes the new values and the change record together, only if the stored revision is still
-   * `expectedRevision` (0: no values stored yet). Throws ConcurrentWriteError otherwise.
+   * `expectedRevision` (0: no values stored yet). Throws ConcurrentWriteError otherwise. With a
+   * `note`, the inbox is written in the same transaction; InboxNoteOutdatedError (nothing written)
+   * when only the inbox had changed.
    */
-  saveWithChange(next: ProjectFieldsRecord, change: FieldChangeRecord, expectedRevision: number): Promise<void>;
+  saveWithChange(next: ProjectFieldsRecord, change: FieldChangeRecord, expectedRevision: number, note?: FanOutInboxNote): Promise<void>;
   /** Keeps name and key fresh for payloads; no-op when the project has no values. */
   updateProjectRef(project: ProjectRefRecord): Promise<void>;
   deleteProject(projectId: number): Promise<void>;
@@ -97,6 +117,11 @@ export interface FieldChangeStore {
 export interface ChangeEventPublisher {
   /** Puts one `field-changes` event on the queue. */
   publishFieldChange(changeId: string): Promise<void>;
+  /**
+   * While a wake-up is on its way: the note that hands it this change, for the save to write with
+   * its values (then nothing is published afterwards). undefined: publish afterwards.
+   */
+  noteWithSave?(changeId: string): Promise<FanOutInboxNote | undefined>;
   /**
    * The changes are pushed together after the saves (a bulk request): each is stored as `pushed`
    * at once, with no write per change to say so. A push that then fails is caught by the

@@ -12,6 +12,7 @@ import { AppError, forbidden, invalidInput, notFound } from './app-error';
 import { loadFieldCatalog } from './field-catalog';
 import {
   ConcurrentWriteError,
+  InboxNoteOutdatedError,
   type ChangeEventPublisher,
   type Clock,
   type FieldCatalogStore,
@@ -181,12 +182,14 @@ export async function saveProjectFields(deps: ProjectFieldsDeps, input: SaveProj
     ...(record?.lastChangeId !== undefined ? { previousChangeId: record.lastChangeId } : {}),
   };
   assertStorable(next, change);
+  let noted: boolean;
   try {
-    await deps.projects.saveWithChange(next, change, revision);
+    noted = await saveNotingChange(deps, next, change, revision);
   } catch (error) {
     if (error instanceof ConcurrentWriteError) throw staleRevision(access.project.key);
     throw error;
   }
+  if (noted) return { revision: nextRevision, changedFieldIds: changes.map((c) => c.id) };
 
   // The change is saved; the event follows. The record stays `pending` until the fan-out has
   // made its deliveries (no write to mark it pushed: a save costs its one transaction and the
@@ -198,6 +201,34 @@ export async function saveProjectFields(deps: ProjectFieldsDeps, input: SaveProj
     console.warn(`save: change ${changeId} saved, event push deferred to the sweeper: ${error instanceof Error ? error.message : String(error)}`);
   }
   return { revision: nextRevision, changedFieldIds: changes.map((c) => c.id) };
+}
+
+/** Saves noting their change in the same write, tried at most this often before publishing afterwards. */
+const NOTE_TRIES = 3;
+
+/**
+ * Writes the values and the change; while a `field-changes` wake-up is on its way, the change id
+ * goes into its inbox in the same transaction (one write, no event). Answers whether it did: if
+ * not, the caller publishes. Saves of other projects noting at the same moment make the inbox's
+ * condition fail: read it again, a few times, then save without the note.
+ */
+async function saveNotingChange(deps: Pick<ProjectFieldsDeps, 'projects' | 'publisher'>, next: ProjectFieldsRecord, change: FieldChangeRecord, revision: number): Promise<boolean> {
+  for (let attempt = 0; attempt < NOTE_TRIES && deps.publisher.noteWithSave; attempt += 1) {
+    const note = await deps.publisher.noteWithSave(change.changeId).catch((error: unknown) => {
+      // The note is an optimisation: without it the change is published after the save.
+      console.warn(`save: the fan-out inbox could not be read, the change is published after the save: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    if (!note) break;
+    try {
+      await deps.projects.saveWithChange(next, change, revision, note);
+      return true;
+    } catch (error) {
+      if (!(error instanceof InboxNoteOutdatedError)) throw error;
+    }
+  }
+  await deps.projects.saveWithChange(next, change, revision);
+  return false;
 }
 
 /**

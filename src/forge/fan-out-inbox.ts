@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { kvs, Filter, FilterConditions } from '@forge/kvs';
-import type { ChangeEventPublisher, Clock, FanOutInbox, WakeUpQueue } from '../app/ports';
+import type { ChangeEventPublisher, Clock, FanOutInbox, FanOutInboxNote, WakeUpQueue } from '../app/ports';
 import { fanOutInboxSchema, parseStoredRecord, type FanOutInboxRecord } from '../domain/records';
 import { PushRefusedError } from './queues';
 import { ENTITY, storageKeys } from './storage-keys';
@@ -11,6 +11,23 @@ export const INBOX_WAKE_WINDOW_MS = 60_000;
 /** Ids one inbox holds (about 40 KB); one fan-out run takes 100 of them. */
 const INBOX_MAX = 1000;
 const TAKE_MAX = 100;
+
+/**
+ * A note written with a save keeps the save's transaction within one 10 KB write unit: a longer
+ * inbox (a burst the fan-out has not caught up with) is added to by a write of its own instead.
+ */
+const NOTE_MAX_IDS = 100;
+
+type Transaction = ReturnType<typeof kvs.transact>;
+
+/** Adds the inbox's conditional write (still at the version read) to a transaction. */
+export function withInboxWrite(tx: Transaction, note: FanOutInboxNote): Transaction {
+  const condition =
+    note.expected.version === 0
+      ? new Filter<FanOutInboxRecord>().and('version', FilterConditions.notExists())
+      : new Filter<FanOutInboxRecord>().and('version', FilterConditions.equalTo(note.expected.version));
+  return tx.set(storageKeys.fanOutInbox(), note.next, { entityName: ENTITY.fanOutInbox, conditions: condition });
+}
 
 const EMPTY: FanOutInboxRecord = { schemaVersion: 1, version: 0, wakePushedAt: 0, changeIds: [] };
 
@@ -25,12 +42,8 @@ function inboxEntity() {
 
   /** Writes `next` if the version is still `current.version`; answers whether it did (a lost answer counts). */
   async function writeIf(current: FanOutInboxRecord, next: FanOutInboxRecord): Promise<boolean> {
-    const condition =
-      current.version === 0
-        ? new Filter<FanOutInboxRecord>().and('version', FilterConditions.notExists())
-        : new Filter<FanOutInboxRecord>().and('version', FilterConditions.equalTo(current.version));
     try {
-      await kvs.transact().set(key, next, { entityName: ENTITY.fanOutInbox, conditions: condition }).execute();
+      await withInboxWrite(kvs.transact(), { expected: current, next }).execute();
       return true;
     } catch (error) {
       const stored = await load();
@@ -51,13 +64,19 @@ function inboxEntity() {
  */
 export function createCoalescingPublisher(queue: WakeUpQueue, clock: Clock): ChangeEventPublisher {
   const inbox = inboxEntity();
+  const wakeOnItsWay = (current: FanOutInboxRecord, now: number) => current.wakePushedAt > 0 && now - current.wakePushedAt < INBOX_WAKE_WINDOW_MS;
   return {
+    async noteWithSave(changeId) {
+      const current = await inbox.load();
+      if (!wakeOnItsWay(current, clock.now()) || current.changeIds.length >= NOTE_MAX_IDS) return undefined;
+      return { expected: current, next: { ...current, version: current.version + 1, changeIds: [...current.changeIds, changeId] } };
+    },
+
     async publishFieldChange(changeId) {
       for (let attempt = 0; attempt < 5; attempt += 1) {
         const current = await inbox.load();
         const now = clock.now();
-        const wakeOnItsWay = current.wakePushedAt > 0 && now - current.wakePushedAt < INBOX_WAKE_WINDOW_MS;
-        if (wakeOnItsWay && current.changeIds.length < INBOX_MAX) {
+        if (wakeOnItsWay(current, now) && current.changeIds.length < INBOX_MAX) {
           const next = { ...current, version: current.version + 1, changeIds: [...current.changeIds, changeId] };
           if (await inbox.writeIf(current, next)) return;
           continue;

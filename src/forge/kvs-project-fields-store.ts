@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { kvs, Filter, FilterConditions, WhereConditions } from '@forge/kvs';
-import { ConcurrentWriteError, type FanOutChangeStore, type FieldChangeStore, type ProjectFieldsStore } from '../app/ports';
+import { ConcurrentWriteError, InboxNoteOutdatedError, type FanOutChangeStore, type FieldChangeStore, type ProjectFieldsStore } from '../app/ports';
 import { RETENTION_DAYS } from '../domain/delivery-policy';
 import {
   fieldChangeRecordSchema,
@@ -12,6 +12,7 @@ import {
   type ProjectFieldsRecord,
 } from '../domain/records';
 import { isConditionalCheckFailed } from '../app/storage-errors';
+import { withInboxWrite } from './fan-out-inbox';
 import { planWriteRequests } from './kvs-limits';
 import { ENTITY, INDEX, storageKeys } from './storage-keys';
 
@@ -67,7 +68,7 @@ export function createKvsProjectFieldsStore(): ProjectFieldsStore {
   return {
     load,
 
-    async saveWithChange(next, change, expectedRevision) {
+    async saveWithChange(next, change, expectedRevision, note) {
       const key = storageKeys.projectFields(next.projectId);
       const changeKey = storageKeys.fieldChange(change.changeId);
       try {
@@ -80,20 +81,22 @@ export function createKvsProjectFieldsStore(): ProjectFieldsStore {
             if ((await values.get(key)) === undefined) throw error;
           });
         }
-        await kvs
+        const tx = kvs
           .transact()
           .set(key, next, {
             entityName: ENTITY.projectFields,
             conditions: new Filter<ProjectFieldsRecord>().and('revision', FilterConditions.equalTo(expectedRevision)),
           })
-          .set(changeKey, change, { entityName: ENTITY.fieldChange }, changeRetention)
-          .execute();
+          .set(changeKey, change, { entityName: ENTITY.fieldChange }, changeRetention);
+        await (note ? withInboxWrite(tx, note) : tx).execute();
       } catch (error) {
         if (error instanceof ConcurrentWriteError) throw error;
         const stored = await load(next.projectId);
         // The transaction committed and only its answer was lost: that is this save, not a conflict.
         if (stored?.lastChangeId === change.changeId) return;
         if ((stored?.revision ?? 0) !== expectedRevision) throw new ConcurrentWriteError(`The fields of project ${next.projectKey}`);
+        // The values were as expected, so the condition that failed was the inbox's (another save noted its change first).
+        if (note && isConditionalCheckFailed(error)) throw new InboxNoteOutdatedError();
         throw error;
       }
     },

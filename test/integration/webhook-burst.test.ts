@@ -45,6 +45,34 @@ describe('a burst of saves', () => {
   });
 });
 
+describe('saves while a fan-out wake-up is on its way', () => {
+  it('note their change in the same write as their values (one write unit each, no event), also when they save at the same moment', async () => {
+    const t = await f.start();
+    await f.createHook('noted');
+    const projects = f.addProjects(5);
+    await t.host.queues.stop();
+    // The first save pushes the wake-up; the ones after it hand their change to its inbox.
+    await f.saveDemo({ Budget: 1 });
+    t.host.resetUsage();
+    for (let i = 2; i <= 20; i += 1) await f.saveDemo({ Budget: i });
+    const oneByOne = t.host.usage().total;
+    expect(oneByOne.queueEvents).toBe(0);
+    expect(oneByOne.kvsWriteUnits).toBe(19);
+
+    // Five projects at once: their notes race for the inbox, the losers read it again.
+    for (const key of projects) await f.saveProject(key, { Budget: 0 });
+    t.host.resetUsage();
+    await Promise.all(projects.map((key) => f.saveProject(key, { Budget: 1 })));
+    expect(t.host.usage().total.queueEvents).toBe(0);
+
+    t.host.queues.start();
+    await t.host.settle(60_000);
+    const budgets = f.receiver.received('noted').map((r) => JSON.parse(r.body).data as { project: { key: string }; fields: { value: { current: string } }[] });
+    expect(budgets.filter((d) => d.project.key === 'DEMO')).toHaveLength(20);
+    for (const key of projects) expect(budgets.filter((d) => d.project.key === key).map((d) => d.fields[0]?.value.current).sort()).toEqual(['0.000', '1.000']);
+  });
+});
+
 describe('the installation’s event rate', () => {
   it('a fan-out whose drain wake-ups the rate refuses finishes anyway; the sweeper wakes the rest, nothing is lost', async () => {
     // Exaggerated: 12 queue events a minute for the whole installation.
