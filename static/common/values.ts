@@ -1,4 +1,5 @@
 import { formatFixedDecimals } from '../../src/shared/decimal-text';
+import { DAY_FORMAT, dateTimeFormat, numberFormat } from './formats';
 import { characterCount, checkNumberText, decimalsAllowed, isCalendarDate, isIsoDateText, NUMBER_MAX_SIGNIFICANT_DIGITS, TEXT_MAX_LENGTH, TEXTAREA_MAX_LENGTH, textProblem } from '../../src/shared/field-rules';
 
 /**
@@ -62,7 +63,7 @@ export function numberToInput(value: number, decimals: number): string {
 
 /** The number for reading, grouped in the reader's locale, always with the field's decimals. */
 export function formatNumber(value: number, decimals: number, locale?: string): string {
-  return new Intl.NumberFormat(locale, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(value);
+  return numberFormat(locale, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(value);
 }
 
 export function parseDate(input: string): Parsed<string | null> {
@@ -78,7 +79,7 @@ export function formatDate(isoDate: string, locale?: string): string {
   if (!isCalendarDate(isoDate)) return isoDate;
   const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
   const date = new Date(Date.UTC(year, month - 1, day));
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+  return dateTimeFormat(locale, DAY_FORMAT).format(date);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { FieldDefinitionDto, FieldValueDto } from '../../src/shared/resolve
 import { Inline, Subtle } from '../common/layout';
 import { OptionLozenge } from '../common/OptionLozenge';
 import { RichText } from '../common/RichText';
+import { numberFormat } from '../common/formats';
 import { formatDate, formatDuration, formatNumber } from '../common/values';
 import { storedValue } from './drafts';
 import { userLabel } from './user-label';
@@ -23,7 +24,7 @@ function formulaText(field: FieldDefinitionDto, text: string, kind: FormulaResul
   }
   const decimals = field.decimals ?? 0;
   // Intl formats decimal text exactly (a double could not hold every result the formula gives).
-  const formatted = new Intl.NumberFormat(undefined, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(text as unknown as number);
+  const formatted = numberFormat(undefined, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(text as unknown as number);
   return withAffixes(field, formatted);
 }
 

@@ -1,4 +1,5 @@
 import { API_TOKEN_NAME_MAX_LENGTH } from '../../../src/shared/api-tokens-contract';
+import { dateTimeFormat } from '../../common/formats';
 
 /** Texts of the API tokens page that are worth a test: the curl line, dates and the name check. */
 
@@ -9,7 +10,7 @@ export function curlExample(baseUrl: string, token = '<API token>'): string {
 
 export function formatWhen(ms: number | null): string {
   if (ms === null) return 'Never';
-  return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return dateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
 }
 
 /** The form's own check of a token name, before anything is sent; null when it is fine. */

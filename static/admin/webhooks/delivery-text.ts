@@ -1,5 +1,6 @@
 import { MAX_ATTEMPTS } from '../../../src/domain/retry-schedule';
 import type { AttemptDto, DeliverySummaryDto } from '../../../src/shared/webhooks-contract';
+import { dateTimeFormat } from '../../common/formats';
 
 /**
  * What went wrong and what a delivery is doing, in plain words for a Jira admin. The raw error
@@ -80,10 +81,10 @@ export function failureText(failure: { readonly url: string; readonly statusCode
 /** "14:05" today, "Dec 3, 14:05" on another day, in the browser's time zone (or the one given). */
 export function clockTime(at: number, now: number, timeZone?: string): string {
   const zone = timeZone ? { timeZone } : {};
-  const time = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...zone }).format(at);
-  const day = (ms: number) => new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', ...zone }).format(ms);
+  const time = dateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...zone }).format(at);
+  const day = (ms: number) => dateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', ...zone }).format(ms);
   if (day(at) === day(now)) return time;
-  return `${new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', ...zone }).format(at)}, ${time}`;
+  return `${dateTimeFormat('en-US', { month: 'short', day: 'numeric', ...zone }).format(at)}, ${time}`;
 }
 
 export type StateAppearance = 'success' | 'removed' | 'inprogress' | 'moved' | 'default';
