@@ -5,7 +5,7 @@ import { AppError, invalidInput } from './app-error';
 import type { BulkSaveItem, BulkSaveJob } from './bulk-save-record';
 import { loadFieldCatalog } from './field-catalog';
 import { bulkResultError, onceLoadedCatalog, patchProjectFields, resolveFieldRefs, type ApiProjectFieldsDeps, type BulkProjectResult } from './management-api';
-import type { ChangeEventPublisher, WakeUpQueue } from './ports';
+import type { ChangeEventPublisher, ProjectFieldsStore, ProjectSave, SaveOutcome, WakeUpQueue } from './ports';
 import { requireJiraAdmin } from './session';
 
 /**
@@ -65,6 +65,50 @@ export interface BulkSaveView {
   readonly pending: string[];
   /** Every project done so far (saved or refused), as the 200 answer says them. */
   readonly results: BulkResults;
+}
+
+/** Projects a bulk request saves side by side (two writes each: 12 share one of Forge's 25-operation transactions). */
+export const SAVES_AT_ONCE = 12;
+
+/**
+ * The saves running side by side share their writes: a save's write waits until every running
+ * save has reached its write (or ended without one), then all of them go in one transaction
+ * (storage/ports: `saveManyWithChanges`, which tells each save its own outcome). A bulk request
+ * of 100 projects so costs about 9 write requests instead of 100.
+ */
+function sharedWrites(store: ProjectFieldsStore): { store: ProjectFieldsStore; run<T>(save: () => Promise<T>): Promise<T> } {
+  let running = 0;
+  let waiting: { save: ProjectSave; done: (outcome: SaveOutcome) => void }[] = [];
+  const writeIfAllWaiting = () => {
+    if (waiting.length === 0 || waiting.length < running) return;
+    const batch = waiting;
+    waiting = [];
+    store.saveManyWithChanges(batch.map((w) => w.save)).then(
+      (outcomes) => batch.forEach((w, i) => w.done(outcomes[i] ?? { ok: false, error: new Error('saveManyWithChanges answered fewer outcomes than saves') })),
+      (error: unknown) => batch.forEach((w) => w.done({ ok: false, error })),
+    );
+  };
+  return {
+    store: {
+      ...store,
+      saveWithChange: (next, change, expectedRevision, note) => {
+        if (note) return store.saveWithChange(next, change, expectedRevision, note);
+        return new Promise<void>((resolve, reject) => {
+          waiting.push({ save: { next, change, expectedRevision }, done: (outcome) => (outcome.ok ? resolve() : reject(outcome.error)) });
+          writeIfAllWaiting();
+        });
+      },
+    },
+    async run(save) {
+      running += 1;
+      try {
+        return await save();
+      } finally {
+        running -= 1;
+        writeIfAllWaiting();
+      }
+    },
+  };
 }
 
 /** Saves that record their change ids for one wake-up afterwards, instead of a push each. */
@@ -160,32 +204,42 @@ export async function saveManyProjects(deps: BulkSaveDeps, projects: Readonly<Re
     }
   }
 
-  // 2. Saves while the budget lasts.
+  // 2. Saves while the budget lasts, SAVES_AT_ONCE side by side: their Jira checks overlap and
+  // their writes share a transaction.
   const changeIds: string[] = [];
-  const saveDeps = { ...deps, publisher: collectingPublisher(changeIds), catalog };
+  const writes = sharedWrites(deps.projects);
+  const saveDeps = { ...deps, projects: writes.store, publisher: collectingPublisher(changeIds), catalog };
   let next = 0;
   let rateLimited: string | undefined;
-  try {
-    for (; next < valid.length; next += 1) {
-      if (deps.clock.now() - started >= budgetMs) break;
+  const refused = new Set<string>();
+  const worker = async () => {
+    while (next < valid.length && rateLimited === undefined && deps.clock.now() - started < budgetMs) {
       const { key, values } = valid[next] as (typeof valid)[number];
+      next += 1;
       try {
-        results.set(key, await saveOne(saveDeps, key, values));
+        results.set(key, await writes.run(() => saveOne(saveDeps, key, values)));
       } catch (error) {
         if (!isStorageRateLimited(error)) throw error;
         // Forge's storage rate: this project saved nothing, and the rest are not tried now.
         rateLimited = "Forge's storage rate limit was reached. Nothing was saved for this project; send it again in a moment.";
-        break;
+        refused.add(key);
       }
     }
+  };
+  try {
+    // Every worker ends before the answer (and before an unknown error is rethrown), so no save runs on unseen.
+    const ended = await Promise.allSettled(Array.from({ length: SAVES_AT_ONCE }, worker));
+    const failed = ended.find((e): e is PromiseRejectedResult => e.status === 'rejected');
+    if (failed) throw failed.reason;
   } finally {
     // Whatever happened, the changes already saved get their wake-up now (not the sweeper's, minutes later).
     await wakeFanOut(deps.queue, changeIds);
   }
 
-  const left = valid.slice(next);
+  const left = valid.filter(({ key }) => !results.has(key));
   if (rateLimited !== undefined) {
-    left.forEach(({ key }, i) => results.set(key, { ok: false, error: { code: 'UNAVAILABLE', message: i === 0 ? rateLimited : `Not attempted: ${rateLimited}` } }));
+    const message = rateLimited;
+    for (const { key } of left) results.set(key, { ok: false, error: { code: 'UNAVAILABLE', message: refused.has(key) ? message : `Not attempted: ${message}` } });
   }
   if (left.length === 0 || rateLimited !== undefined) return { kind: 'done', results: inOrder(keys, results), ...countOf(results.values()) };
 

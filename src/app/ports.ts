@@ -51,6 +51,15 @@ export interface FanOutInboxNote {
   readonly next: FanOutInboxRecord;
 }
 
+/** One project's save: its new values and change record, conditional on the revision read. */
+export interface ProjectSave {
+  readonly next: ProjectFieldsRecord;
+  readonly change: FieldChangeRecord;
+  readonly expectedRevision: number;
+}
+
+export type SaveOutcome = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
+
 export interface FieldCatalogStore {
   /** undefined until the catalog has been created (install seeds it). */
   load(): Promise<FieldCatalogRecord | undefined>;
@@ -67,6 +76,11 @@ export interface ProjectFieldsStore {
    * when only the inbox had changed.
    */
   saveWithChange(next: ProjectFieldsRecord, change: FieldChangeRecord, expectedRevision: number, note?: FanOutInboxNote): Promise<void>;
+  /**
+   * Several projects' saves in one transaction (a bulk request): what each would be alone, in
+   * order. When one fails its condition, each is tried alone; a storage 429 fails them all.
+   */
+  saveManyWithChanges(saves: readonly ProjectSave[]): Promise<SaveOutcome[]>;
   /** Keeps name and key fresh for payloads; no-op when the project has no values. */
   updateProjectRef(project: ProjectRefRecord): Promise<void>;
   deleteProject(projectId: number): Promise<void>;

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { kvs, Filter, FilterConditions, WhereConditions } from '@forge/kvs';
-import { ConcurrentWriteError, InboxNoteOutdatedError, type FanOutChangeStore, type FieldChangeStore, type ProjectFieldsStore } from '../app/ports';
+import { ConcurrentWriteError, InboxNoteOutdatedError, type ProjectSave, type SaveOutcome, type FanOutChangeStore, type FieldChangeStore, type ProjectFieldsStore } from '../app/ports';
 import { RETENTION_DAYS } from '../domain/delivery-policy';
 import {
   fieldChangeRecordSchema,
@@ -11,9 +11,9 @@ import {
   type PushState,
   type ProjectFieldsRecord,
 } from '../domain/records';
-import { isConditionalCheckFailed } from '../app/storage-errors';
+import { isConditionalCheckFailed, isStorageRateLimited } from '../app/storage-errors';
 import { withInboxWrite } from './fan-out-inbox';
-import { planWriteRequests } from './kvs-limits';
+import { ITEM_OVERHEAD_BYTES, KVS_WRITE_LIMITS, planWriteRequests } from './kvs-limits';
 import { ENTITY, INDEX, storageKeys } from './storage-keys';
 
 const PAGE = 100;
@@ -65,40 +65,71 @@ export function createKvsProjectFieldsStore(): ProjectFieldsStore {
     throw new ConcurrentWriteError(`The fields of project ${projectId}`);
   }
 
+  /** A project's first save: an empty revision-0 record if none exists, so the save is one conditional transaction like every other. */
+  async function createEmpty(next: ProjectFieldsRecord): Promise<void> {
+    const key = storageKeys.projectFields(next.projectId);
+    const { lastChangeId: _none, ...empty } = next;
+    await values.set(key, { ...empty, revision: 0, values: {} }, { keyPolicy: 'FAIL_IF_EXISTS' }).catch(async (error: unknown) => {
+      // Only "it exists already" is expected here; anything else is a real failure.
+      if ((await values.get(key)) === undefined) throw error;
+    });
+  }
+
+  const saveWithChange: ProjectFieldsStore['saveWithChange'] = async (next, change, expectedRevision, note) => {
+    try {
+      if (expectedRevision === 0) await createEmpty(next);
+      const tx = withSave(kvs.transact(), { next, change, expectedRevision });
+      await (note ? withInboxWrite(tx, note) : tx).execute();
+    } catch (error) {
+      if (error instanceof ConcurrentWriteError) throw error;
+      const stored = await load(next.projectId);
+      // The transaction committed and only its answer was lost: that is this save, not a conflict.
+      if (stored?.lastChangeId === change.changeId) return;
+      if ((stored?.revision ?? 0) !== expectedRevision) throw new ConcurrentWriteError(`The fields of project ${next.projectKey}`);
+      // The values were as expected, so the condition that failed was the inbox's (another save noted its change first).
+      if (note && isConditionalCheckFailed(error)) throw new InboxNoteOutdatedError();
+      throw error;
+    }
+  };
+
+  /** Saves in one transaction; when it fails, each alone (which says which failed, and saves the others). */
+  async function saveGroup(saves: readonly ProjectSave[]): Promise<SaveOutcome[]> {
+    try {
+      for (const save of saves) if (save.expectedRevision === 0) await createEmpty(save.next);
+      let tx = kvs.transact();
+      for (const save of saves) tx = withSave(tx, save);
+      await tx.execute();
+      return saves.map(() => ({ ok: true as const }));
+    } catch (error) {
+      // Forge's storage rate: nothing of the transaction was written, and each alone now would meet it too.
+      if (isStorageRateLimited(error)) return saves.map(() => ({ ok: false as const, error }));
+    }
+    const outcomes: SaveOutcome[] = [];
+    for (const save of saves) {
+      try {
+        await saveWithChange(save.next, save.change, save.expectedRevision);
+        outcomes.push({ ok: true });
+      } catch (error) {
+        outcomes.push({ ok: false, error });
+      }
+    }
+    return outcomes;
+  }
+
   return {
     load,
 
-    async saveWithChange(next, change, expectedRevision, note) {
-      const key = storageKeys.projectFields(next.projectId);
-      const changeKey = storageKeys.fieldChange(change.changeId);
-      try {
-        if (expectedRevision === 0) {
-          // First save of the project: create an empty revision-0 record if none exists, so the
-          // save below is one conditional transaction like every other.
-          const { lastChangeId: _none, ...empty } = next;
-          await values.set(key, { ...empty, revision: 0, values: {} }, { keyPolicy: 'FAIL_IF_EXISTS' }).catch(async (error: unknown) => {
-            // Only "it exists already" is expected here; anything else is a real failure.
-            if ((await values.get(key)) === undefined) throw error;
-          });
-        }
-        const tx = kvs
-          .transact()
-          .set(key, next, {
-            entityName: ENTITY.projectFields,
-            conditions: new Filter<ProjectFieldsRecord>().and('revision', FilterConditions.equalTo(expectedRevision)),
-          })
-          .set(changeKey, change, { entityName: ENTITY.fieldChange }, changeRetention);
-        await (note ? withInboxWrite(tx, note) : tx).execute();
-      } catch (error) {
-        if (error instanceof ConcurrentWriteError) throw error;
-        const stored = await load(next.projectId);
-        // The transaction committed and only its answer was lost: that is this save, not a conflict.
-        if (stored?.lastChangeId === change.changeId) return;
-        if ((stored?.revision ?? 0) !== expectedRevision) throw new ConcurrentWriteError(`The fields of project ${next.projectKey}`);
-        // The values were as expected, so the condition that failed was the inbox's (another save noted its change first).
-        if (note && isConditionalCheckFailed(error)) throw new InboxNoteOutdatedError();
-        throw error;
-      }
+    saveWithChange,
+
+    async saveManyWithChanges(saves) {
+      const outcomes: SaveOutcome[] = [];
+      // Two writes per save: as many saves per transaction as Forge's operations and bytes allow.
+      const groups = planWriteRequests(saves, (save) => ({ key: storageKeys.projectFields(save.next.projectId), value: [save.next, save.change] }), {
+        maxOperations: Math.floor(KVS_WRITE_LIMITS.maxOperations / 2),
+        maxRequestBytes: KVS_WRITE_LIMITS.maxRequestBytes - ITEM_OVERHEAD_BYTES,
+      });
+      for (const group of groups) outcomes.push(...(await saveGroup(group)));
+      return outcomes;
     },
 
     async updateProjectRef(project) {
@@ -181,6 +212,16 @@ function updatedAtOf(value: unknown): number {
 }
 
 const changeRetention = { ttl: { value: RETENTION_DAYS, unit: 'DAYS' as const } };
+
+/** A save's two writes (values, conditional on the revision read, and the change record) added to a transaction. */
+function withSave(tx: ReturnType<typeof kvs.transact>, save: ProjectSave): ReturnType<typeof kvs.transact> {
+  return tx
+    .set(storageKeys.projectFields(save.next.projectId), save.next, {
+      entityName: ENTITY.projectFields,
+      conditions: new Filter<ProjectFieldsRecord>().and('revision', FilterConditions.equalTo(save.expectedRevision)),
+    })
+    .set(storageKeys.fieldChange(save.change.changeId), save.change, { entityName: ENTITY.fieldChange }, changeRetention);
+}
 
 /** Change records: kept 30 days (TTL), found by id, and by push state for the sweeper and the fan-out. */
 export function createKvsFieldChangeStore(): FieldChangeStore & FanOutChangeStore {
