@@ -1,5 +1,4 @@
 import { view } from '@forge/bridge';
-import { warmFormats } from './formats';
 
 /**
  * A page's first script is small on purpose (its `main.tsx`): it asks for the product's theme
@@ -25,13 +24,8 @@ export function enableTheme(): Promise<void> {
   );
 }
 
-/**
- * Runs the page's code once it has arrived; when it cannot arrive, says so in plain HTML. Meanwhile
- * (the page's calls are on their way) the browser loads its locale data for the page's dates and
- * numbers (static/common/formats.ts), which the first render would otherwise wait for.
- */
+/** Runs the page's code once it has arrived; when it cannot arrive, says so in plain HTML. */
 export function bootPage(load: () => Promise<PageModule>, themeReady: Promise<void>): void {
-  warmFormats();
   load().then(
     (page) => page.start(themeReady),
     () => showLoadFailure(),

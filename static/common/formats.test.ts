@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { DAY_FORMAT, dateTimeFormat, numberFormat } from './formats';
 
 describe('kept Intl formatters', () => {

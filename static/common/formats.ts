@@ -2,8 +2,10 @@
  * Intl formatters, made once per locale and options and kept. The first Intl formatter a page
  * makes loads the browser's locale data: 70-150 ms of main thread in Chromium on the bench
  * machine (measured in a fresh page), and a few ms for each formatter after it. So formatters are
- * kept, and a page's first script warms the one its first render needs (`warmFormats`) while the
- * page waits for its data, instead of paying for it in the render after the data arrive.
+ * kept, and the project page's first script warms the ones its first render needs (`warmFormats`)
+ * while the page waits for its data, instead of paying for them in the render after the data
+ * arrive. (Admin pages do not: several show no date or number at first, and the work would only
+ * compete with theirs.)
  * Nothing here may import anything: it is in the pages' first script.
  */
 
