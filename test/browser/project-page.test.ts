@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it, jest } from '@jest/globals';
+import type { Page } from 'playwright-core';
 import type { FieldDefinitionDto, ProjectFieldsView } from '../../src/shared/resolver-contract';
 import { browserSuite, callsTo, project, USERS } from './harness';
 import { choose, docsScreenshot, flagWithTitle, gone, PHONE, screenshot, text, visible, type PageElement, type PageGlobals } from './ui-helpers';
@@ -461,6 +462,20 @@ describe('the Projectrak project page', () => {
     expect(shell.problems).toEqual([]);
   });
 
+  /**
+   * The pickers' chunk loads once the page is idle. Leaving the page while it loads aborts the
+   * request, which the shell records as a failed request; the tests that leave wait for it first.
+   */
+  async function pickersArrived(page: Page): Promise<void> {
+    const frame = page.frames().find((f) => f.url().includes('/app/project-page/'));
+    if (!frame) throw new Error('the shell shows no project page');
+    await frame.waitForFunction(() =>
+      (globalThis as unknown as { performance: { getEntriesByType(type: string): readonly { name: string; responseEnd: number }[] } }).performance
+        .getEntriesByType('resource')
+        .some((e) => /\/editing-[^/]*\.js$/.test(e.name) && e.responseEnd > 0),
+    );
+  }
+
   it('asks before unsaved edits are left, by the shell\'s navigation or the browser\'s', async () => {
     const shell = await suite.open(USERS.projectAdmin, DEMO_PAGE);
     const { app: frame, page } = shell;
@@ -472,6 +487,7 @@ describe('the Projectrak project page', () => {
     });
     // Nothing edited: the shell's link leaves without a question.
     await visible(frame.getByLabel('Budget'));
+    await pickersArrived(page);
     await page.getByTestId('nav-projectrak-project-page-OPS').click();
     await page.waitForURL(/project=OPS/);
     await visible(frame.getByText('Project fields of Operations (OPS)'));
@@ -479,6 +495,7 @@ describe('the Projectrak project page', () => {
 
     await page.goBack();
     const budget = await visible(frame.getByLabel('Budget'));
+    await pickersArrived(page);
     // Typed as a person types (the browser asks only on a page the user has interacted with).
     await budget.click();
     await budget.press('Control+A');
