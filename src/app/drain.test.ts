@@ -249,6 +249,8 @@ describe('drain: claims and interruptions', () => {
       [3, 'delivered'],
     ]);
     expect(stored(ports, 'msg_a')).toMatchObject({ status: 'delivered', attempts: 3, inFlight: 0 });
+    // The health counts both attempts the log shows: the interrupted one as not confirmed (a failure).
+    expect(ports.states.records.get(HOOK)?.hours).toEqual([expect.objectContaining({ attempts: 2, failures: 1 })]);
   });
 
   it('a drain killed mid-request: the next drain retries at once, the dead one records nothing once its lease is gone', async () => {
@@ -361,6 +363,26 @@ describe('drain: stale index results', () => {
 
     expect(ports.http.requests).toHaveLength(6);
     expect([...ports.deliveries.records.values()].every((d) => d.status === 'delivered' && d.attempts === 1)).toBe(true);
+  });
+
+  it("more than a page pending, with claims a dead run left beyond it, under a lagging index: the drain plans a wake-up, and the next one takes the claims", async () => {
+    const due = Array.from({ length: 100 }, (_, i) => aDelivery({ deliveryId: `msg_due_${String(i).padStart(3, '0')}`, webhookId: HOOK, projectId: 1_000 + i, order: T0 - 200_000 + i }));
+    // Claimed by a run that died (its event is retried): due again only when the claims run out.
+    const claimed = Array.from({ length: 10 }, (_, i) => aDelivery({ deliveryId: `msg_claimed_${i}`, webhookId: HOOK, projectId: 2_000 + i, order: T0 - 100_000 + i, attempts: 1, inFlight: 1, dueAt: T0 + 120_000 }));
+    const ports = world([...due, ...claimed]);
+    // The index shows the deliveries as they were when the drain started (it lags every write).
+    ports.deliveries.index.freeze();
+
+    await drain(ports);
+
+    expect(sentIds(ports)).toHaveLength(100);
+    const wake = ports.queue.drainWakes.at(-1);
+    expect(wake).toBeDefined();
+    ports.deliveries.index.catchUp();
+    ports.clock.advance((wake?.delaySeconds ?? 0) * 1000);
+    await drain(ports, { ownerId: 'drain-2' });
+    expect(sentIds(ports)).toHaveLength(110);
+    expect(claimed.map((d) => stored(ports, d.deliveryId))).toEqual(claimed.map(() => expect.objectContaining({ status: 'delivered', attempts: 2 })));
   });
 
   /** Two projects' deliveries; the index froze, then an admin cancelled project 1's: the index still lists it as pending. */

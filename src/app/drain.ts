@@ -1,7 +1,7 @@
 import { classifyOutcome, shouldAutoDisable } from '../domain/classify-outcome';
 import { attemptRecord, claimAttempt, deferDelivery, giveBackClaim, interruptAttempt, settleAttempt } from '../domain/delivery-lifecycle';
 import { checkPredecessor, dueBlockedIds, isSendable, pickDeliveries, pruneBlocked, type PredecessorCheck, type PredecessorLookup } from '../domain/delivery-order';
-import { ATTEMPT_TIMEOUT_MS, CIRCUIT_BREAKER_FAILURES, DRAIN_BUDGET, deliveryIdFor, LEASE_MS, planAfterAttempt, planMissingBody, planRefusedUrl, recordOutcome, type AttemptPlan } from '../domain/delivery-policy';
+import { addToHealth, ATTEMPT_TIMEOUT_MS, CIRCUIT_BREAKER_FAILURES, DRAIN_BUDGET, deliveryIdFor, LEASE_MS, planAfterAttempt, planMissingBody, planRefusedUrl, recordOutcome, type AttemptPlan } from '../domain/delivery-policy';
 import { STATE_INBOX_MAX, type AttemptRecord, type DeliveryRecord, type FieldChangeRecord, type WebhookRecord, type WebhookStateRecord } from '../domain/records';
 import { buildSignatureHeaders, parseWebhookSecret, type SigningKey } from '../domain/signing';
 import { err, ok, type Result } from '../domain/result';
@@ -340,7 +340,8 @@ async function readPending(run: DrainRun): Promise<{ pending: DeliveryRecord[]; 
   if (listed) {
     // A full page that the index still shows as due but this run has done (or moved) hides what
     // comes after it: the drain looks again in a moment rather than take the webhook for drained.
-    const lagging = !listed.complete && listed.records.some((r) => isSendable(r, now) && !isSendable(run.view.get(r.deliveryId) ?? r, now));
+    // (As this run knows it: what it wrote, else what it read; the view no longer holds what is done.)
+    const lagging = !listed.complete && listed.records.some((r) => isSendable(r, now) && !isSendable(run.written.get(r.deliveryId) ?? run.view.get(r.deliveryId) ?? r, now));
     run.listing = { complete: listed.complete, lagging, listAgain: false };
   }
   return { pending: [...run.view.values()], listed: listed !== undefined };
@@ -437,7 +438,14 @@ async function claim(run: DrainRun, lanes: readonly (readonly DeliveryRecord[])[
   const claimed = lanes.map((lane) => lane.map(claimOne));
   const picked = lanes.flat();
   try {
-    await commitWork(run, () => ({ deliveries: claimed.flat(), attempts: interrupted, expected: new Map(picked.map((d) => [d.deliveryId, d])) }));
+    await commitWork(run, () => ({
+      deliveries: claimed.flat(),
+      attempts: interrupted,
+      expected: new Map(picked.map((d) => [d.deliveryId, d])),
+      // An interrupted attempt was most likely sent (claims are written just before sending), and
+      // nothing confirmed it: the webhook's health counts it as a failed attempt, as the log shows it.
+      state: (state) => ({ ...state, hours: interrupted.reduce((hours) => addToHealth(hours, now, true), state.hours) }),
+    }));
   } catch (error) {
     if (!(error instanceof StaleDeliveriesError)) throw error;
     for (const d of picked) run.stale.add(d.deliveryId);
@@ -577,10 +585,19 @@ async function disableIfAsked(run: DrainRun, plan: AttemptPlan): Promise<void> {
  * another (`build` runs when it is this write's turn, on the state as the writes before left it);
  * takes the ids handed over meanwhile.
  */
-function commitWork(run: DrainRun, build: () => { deliveries: readonly DeliveryRecord[]; attempts: readonly AttemptRecord[]; expected?: ReadonlyMap<string, DeliveryRecord> }): Promise<void> {
+function commitWork(
+  run: DrainRun,
+  build: () => {
+    deliveries: readonly DeliveryRecord[];
+    attempts: readonly AttemptRecord[];
+    expected?: ReadonlyMap<string, DeliveryRecord>;
+    /** What the write changes in the state besides (kept only if the write holds). */
+    state?: (state: WebhookStateRecord) => WebhookStateRecord;
+  },
+): Promise<void> {
   const write = run.writes.then(async () => {
-    const { deliveries, attempts, expected } = build();
-    const stored = await run.deps.states.commit(run.deps.ownerId, run.state, deliveries, attempts, expected ? { expected } : {});
+    const { deliveries, attempts, expected, state } = build();
+    const stored = await run.deps.states.commit(run.deps.ownerId, state ? state(run.state) : run.state, deliveries, attempts, expected ? { expected } : {});
     for (const id of stored.inbox) run.known.add(id);
     run.state = { ...stored, inbox: [] };
     for (const d of deliveries) {

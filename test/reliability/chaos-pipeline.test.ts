@@ -81,6 +81,13 @@ it(`${SAVES} saves x ${HOOKS.length} webhooks under chaos: no attempt number twi
   for (let step = 0; step < 5; step += 1) await t.host.advanceClock(5 * 60 * SECOND);
   await t.host.settle(60_000);
 
+  // Attempts the log shows as interrupted (claimed, outcome never recorded), straight from storage.
+  const logged = (t.host.db.prepare("SELECT value FROM kvs_values WHERE key LIKE 'attempt:%'").all() as { value: string }[]).map(
+    (row) => JSON.parse(row.value) as { deliveryId: string; attempt: number; outcome: string },
+  );
+  // Every request the receivers saw is in the log.
+  expect(logged.length).toBeGreaterThanOrEqual(receiver.received().length);
+  const interrupted = logged.filter((a) => a.outcome === 'interrupted');
   for (const hook of HOOKS) {
     const got = receiver.received(hook);
     // No attempt number made twice: each webhook-id#attempt reached the receiver once.
@@ -92,9 +99,21 @@ it(`${SAVES} saves x ${HOOKS.length} webhooks under chaos: no attempt number twi
     expect(delivered.length).toBe(SAVES);
     const revisions = new Set(delivered.map((r) => (JSON.parse(r.body) as { data: { revision: number } }).data.revision));
     expect(revisions.size).toBe(SAVES);
-    // Status counts exact: the webhook's health counts what the receiver saw, failures included.
+    // Status counts exact: the webhook's health counts what the receiver saw, failures included,
+    // and every attempt the log shows: an interrupted one (its drain could not record the outcome,
+    // e.g. a storage 429) counts as a failure whatever the receiver answered, and as an attempt
+    // even if its request never left (a claim given back that could not be written).
+    const ours = new Set(got.map((r) => r.webhookId));
+    const interruptedHere = interrupted.filter((a) => ours.has(a.deliveryId));
+    const answers = new Map(got.map((r) => [`${r.webhookId}#${r.attempt}`, r.answered]));
+    const interruptedUnseen = interruptedHere.filter((a) => !answers.has(`${a.deliveryId}#${a.attempt}`)).length;
+    const interruptedAnswered200 = interruptedHere.filter((a) => answers.get(`${a.deliveryId}#${a.attempt}`) === 200).length;
     const webhook = await t.invokeOk('admin', 'getWebhook', { id: ids.get(hook) ?? '' });
-    expect(webhook.health).toEqual({ attempts24h: got.length, failures24h: got.filter((r) => r.answered !== 200).length, pending: 0 });
+    expect(webhook.health).toEqual({
+      attempts24h: got.length + interruptedUnseen,
+      failures24h: got.filter((r) => r.answered !== 200).length + interruptedAnswered200 + interruptedUnseen,
+      pending: 0,
+    });
     expect(webhook.active).toBe(true);
   }
   // The receivers' 429s really happened, and the platform's chaos really ran.
