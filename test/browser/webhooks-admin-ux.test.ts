@@ -312,6 +312,25 @@ describe('outgoing webhooks: layout, focus, addresses and plain words', () => {
     expect(stored.deliveries).toHaveLength(1);
     expect(shell.problems).toEqual([]);
   });
+
+  it("a webhook's own address does not load the dialogs' code while its log loads (the title takes the focus); a pointer in the page does", async () => {
+    const shell = await suite.open(USERS.admin, `${WEBHOOKS}/${hook('warehouse').id}`);
+    const { app: frame, page } = shell;
+    const dialogs: string[] = [];
+    page.on('request', (request) => {
+      if (/\/WebhookDialogs-[^/]*\.js$/.test(new URL(request.url()).pathname)) dialogs.push(request.url());
+    });
+    await page.reload();
+    const title = await visible(frame.getByRole('heading', { level: 1, name: 'Warehouse sync' }));
+    await visible(frame.getByTestId('delivery-log').locator('li').first());
+    expect(await isFocused(title)).toBe(true);
+    await new Promise((done) => setTimeout(done, 500));
+    expect(dialogs).toEqual([]);
+    // The pointer comes into the page: the first click on Edit or Delete should find the code there.
+    await frame.getByTestId('webhook-summary').hover();
+    expect(await waitFor(async () => dialogs.length > 0, 10_000)).toBe(true);
+    await shell.close();
+  });
 });
 
 /** Polls a check until it is true (focus moves after React renders), or answers false after a while. */

@@ -1,7 +1,7 @@
 import Button from '@atlaskit/button/new';
 import PageHeader from '@atlaskit/page-header';
 import { token } from '@atlaskit/tokens';
-import { Suspense, useEffect, useRef, useState } from 'react';
+import { Suspense, useEffect, useRef, useState, type FocusEvent } from 'react';
 import { Loading, PageError, Subtle } from '../../common/layout';
 import { ChunkBoundary } from '../../common/lazy-chunk';
 import { useResolverQuery } from '../../common/use-resolver-query';
@@ -49,6 +49,11 @@ export function WebhooksPage({ openId, onOpenWebhook }: WebhooksPageProps) {
   const warmUp = () => {
     dialogsChunk.warm();
     detailChunk.warm();
+  };
+  // Not when the page itself moves the focus to its title (opening a webhook does): that is no
+  // sign of a click to come, and the dialogs' code would compete with the delivery log's.
+  const warmUpOnFocus = (event: FocusEvent<HTMLElement>) => {
+    if (!(event.target instanceof HTMLHeadingElement)) warmUp();
   };
 
   // When a dialog closes, the modal gives the focus back to what opened it. After a create the
@@ -102,7 +107,7 @@ export function WebhooksPage({ openId, onOpenWebhook }: WebhooksPageProps) {
   if (openId !== null) {
     if (open) {
       return (
-        <section aria-label={`Webhook ${open.name}`} data-testid="webhook-detail-page" onPointerMove={warmUp} onFocus={warmUp}>
+        <section aria-label={`Webhook ${open.name}`} data-testid="webhook-detail-page" onPointerMove={warmUp} onFocus={warmUpOnFocus}>
           <ChunkBoundary>
             <Suspense fallback={<Loading label="Loading the webhook…" />}>
               <WebhookDetail
@@ -135,7 +140,7 @@ export function WebhooksPage({ openId, onOpenWebhook }: WebhooksPageProps) {
   }
 
   return (
-    <section aria-label="Outgoing webhooks" data-testid="webhooks-page" onPointerMove={warmUp} onFocus={warmUp}>
+    <section aria-label="Outgoing webhooks" data-testid="webhooks-page" onPointerMove={warmUp} onFocus={warmUpOnFocus}>
       <PageHeader
         breadcrumbs={<Subtle>Projectrak Administration</Subtle>}
         actions={
