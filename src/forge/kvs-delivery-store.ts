@@ -9,6 +9,8 @@ import { deliveryStillAsRead, sameDelivery, toStoredDelivery, type StoredDeliver
 
 const PAGE = 100;
 const BATCH = 25;
+/** Index pages `earliestDue` reads past stale entries: as many as one drain run's budget of attempts (500) can leave. */
+const EARLIEST_DUE_PAGES = 20;
 /** Keeps one write request well inside Forge's request size (records carry their body). */
 const MAX_BATCH_BYTES = 400 * 1024;
 const retention = { ttl: { value: RETENTION_DAYS, unit: 'DAYS' as const } };
@@ -157,8 +159,19 @@ export function createKvsDeliveryStore(): DeliveryStore {
 
     async earliestDue(webhookId) {
       // Checked by key: a stale index entry of a delivery already done would wake drains for nothing.
-      const listed = await fresh(await pending(INDEX.deliveryByWebhookDue, [webhookId, 'pending'], undefined, BATCH), (d) => d.status === 'pending');
-      return listed.length > 0 ? Math.min(...listed.map((d) => d.dueAt)) : undefined;
+      // A page of nothing but stale entries (a drain has just delivered them) says nothing of what
+      // comes after it: read on, a few pages at most.
+      let cursor: string | undefined;
+      for (let page = 0; page < EARLIEST_DUE_PAGES; page += 1) {
+        let query = deliveries.query().index(INDEX.deliveryByWebhookDue, { partition: [webhookId, 'pending'] }).where(WhereConditions.greaterThanEqualTo(0)).sort(Sort.ASC).limit(BATCH);
+        if (cursor) query = query.cursor(cursor);
+        const listed = await query.getMany();
+        const current = await fresh(parsePage(listed.results, 'deliveries'), (d) => d.status === 'pending');
+        if (current.length > 0) return Math.min(...current.map((d) => d.dueAt));
+        cursor = listed.nextCursor;
+        if (!cursor) return undefined;
+      }
+      return undefined;
     },
 
     async dueAnywhere(nowMs, limit) {
