@@ -78,6 +78,8 @@ describe('the offline bridge', () => {
     await callBridge(frame, 'navigate', { target: 'module', moduleKey: 'projectrak-project-page', projectKey: 'OPS', type: 'same-tab' });
     await shell.page.waitForURL(/module=projectrak-project-page&project=OPS/);
     await visible(shell.app.getByText('Project fields of Operations (OPS)'));
-    expect(shell.problems).toEqual([]);
+    // Leaving a page aborts the calls it still had on their way (its start-up calls: the webhooks
+    // page asks for its data before its code has loaded), as any browser does; nothing else failed.
+    expect(shell.problems.filter((problem) => !/^request failed: \S+\/_bridge\/invoke \(net::ERR_ABORTED\)$/.test(problem))).toEqual([]);
   });
 });
