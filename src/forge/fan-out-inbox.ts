@@ -29,9 +29,6 @@ export function withInboxWrite(tx: Transaction, note: FanOutInboxNote): Transact
   return tx.set(storageKeys.fanOutInbox(), note.next, { entityName: ENTITY.fanOutInbox, conditions: condition });
 }
 
-/** The inbox with one more change id, as the next version. */
-const withChangeId = (current: FanOutInboxRecord, changeId: string): FanOutInboxRecord => ({ ...current, version: current.version + 1, changeIds: [...current.changeIds, changeId] });
-
 const EMPTY: FanOutInboxRecord = { schemaVersion: 1, version: 0, wakePushedAt: 0, changeIds: [] };
 
 function inboxEntity() {
@@ -72,7 +69,7 @@ export function createCoalescingPublisher(queue: WakeUpQueue, clock: Clock): Cha
     async noteWithSave(changeId) {
       const current = await inbox.load();
       if (!wakeOnItsWay(current, clock.now()) || current.changeIds.length >= NOTE_MAX_IDS) return undefined;
-      return { expected: current, next: withChangeId(current, changeId) };
+      return { expected: current, next: { ...current, version: current.version + 1, changeIds: [...current.changeIds, changeId] } };
     },
 
     async publishFieldChange(changeId) {
@@ -80,7 +77,8 @@ export function createCoalescingPublisher(queue: WakeUpQueue, clock: Clock): Cha
         const current = await inbox.load();
         const now = clock.now();
         if (wakeOnItsWay(current, now) && current.changeIds.length < INBOX_MAX) {
-          if (await inbox.writeIf(current, withChangeId(current, changeId))) return;
+          const next = { ...current, version: current.version + 1, changeIds: [...current.changeIds, changeId] };
+          if (await inbox.writeIf(current, next)) return;
           continue;
         }
         if ((await queue.wakeFanOut([changeId])).kind === 'refused') throw new PushRefusedError(`change ${changeId}`);

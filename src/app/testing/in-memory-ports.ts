@@ -327,13 +327,8 @@ export function inMemoryDeliveryStore(initial: readonly DeliveryRecord[] = []): 
       return { records: list, complete: list.length < limit };
     },
     async earliestDue(webhookId) {
-      // As the KVS adapter: index pages of 25, read on past pages of stale entries (20 at most).
-      const listed = pendingIndexed(webhookId, undefined, 25 * 20);
-      for (let at = 0; at < listed.length; at += 25) {
-        const current = fresh(listed.slice(at, at + 25), (d) => d.status === 'pending');
-        if (current.length > 0) return Math.min(...current.map((d) => d.dueAt));
-      }
-      return undefined;
+      const listed = fresh(pendingIndexed(webhookId, undefined, 25), (d) => d.status === 'pending');
+      return listed.length > 0 ? Math.min(...listed.map((d) => d.dueAt)) : undefined;
     },
     async dueAnywhere(nowMs, limit) {
       return fresh(pendingIndexed(undefined, nowMs, limit), (d) => d.status === 'pending' && d.dueAt <= nowMs);
