@@ -282,10 +282,14 @@ function startChunk(run: DrainRun, lanes: readonly (readonly DeliveryRecord[])[]
   return { projects: new Set(lanes.flat().map((d) => d.project.id)), settled };
 }
 
-/** Claims per chunk: a multiple of the webhook's in-flight limit, so no round of sends runs half full. */
+/**
+ * Claims per chunk: a full write (#16: twelve claims fit one 10 KB unit, their results two, and
+ * 12 deliveries with their attempts and the state are 25 operations, a transaction's most). The
+ * chunk need not be a multiple of the in-flight limit: lanes wait for a slot, and the next chunk's
+ * lanes queue behind, so no slot stays idle at a chunk's end.
+ */
 function chunkSize(webhook: WebhookRecord): number {
-  const n = webhook.maxInFlight;
-  return n >= CLAIMS_PER_WRITE ? n : n * Math.floor(CLAIMS_PER_WRITE / n);
+  return Math.max(webhook.maxInFlight, CLAIMS_PER_WRITE);
 }
 
 /** Over budget: what this run knows of goes to the next drain by key (the index may not show it yet). */
