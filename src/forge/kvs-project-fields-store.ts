@@ -65,19 +65,8 @@ export function createKvsProjectFieldsStore(): ProjectFieldsStore {
     throw new ConcurrentWriteError(`The fields of project ${projectId}`);
   }
 
-  /** A project's first save: an empty revision-0 record if none exists, so the save is one conditional transaction like every other. */
-  async function createEmpty(next: ProjectFieldsRecord): Promise<void> {
-    const key = storageKeys.projectFields(next.projectId);
-    const { lastChangeId: _none, ...empty } = next;
-    await values.set(key, { ...empty, revision: 0, values: {} }, { keyPolicy: 'FAIL_IF_EXISTS' }).catch(async (error: unknown) => {
-      // Only "it exists already" is expected here; anything else is a real failure.
-      if ((await values.get(key)) === undefined) throw error;
-    });
-  }
-
   const saveWithChange: ProjectFieldsStore['saveWithChange'] = async (next, change, expectedRevision, note) => {
     try {
-      if (expectedRevision === 0) await createEmpty(next);
       const tx = withSave(kvs.transact(), { next, change, expectedRevision });
       await (note ? withInboxWrite(tx, note) : tx).execute();
     } catch (error) {
@@ -95,7 +84,6 @@ export function createKvsProjectFieldsStore(): ProjectFieldsStore {
   /** Saves in one transaction; when it fails, each alone (which says which failed, and saves the others). */
   async function saveGroup(saves: readonly ProjectSave[]): Promise<SaveOutcome[]> {
     try {
-      for (const save of saves) if (save.expectedRevision === 0) await createEmpty(save.next);
       let tx = kvs.transact();
       for (const save of saves) tx = withSave(tx, save);
       await tx.execute();
@@ -213,12 +201,22 @@ function updatedAtOf(value: unknown): number {
 
 const changeRetention = { ttl: { value: RETENTION_DAYS, unit: 'DAYS' as const } };
 
+/**
+ * The condition of a save: the revision it read. A project's first save (revision 0) finds no
+ * record, or an empty one an earlier version of the app wrote before the first save; no separate
+ * write creates one first.
+ */
+function asExpected(revision: number) {
+  if (revision === 0) return new Filter<ProjectFieldsRecord>().or('revision', FilterConditions.notExists()).or('revision', FilterConditions.equalTo(0));
+  return new Filter<ProjectFieldsRecord>().and('revision', FilterConditions.equalTo(revision));
+}
+
 /** A save's two writes (values, conditional on the revision read, and the change record) added to a transaction. */
 function withSave(tx: ReturnType<typeof kvs.transact>, save: ProjectSave): ReturnType<typeof kvs.transact> {
   return tx
     .set(storageKeys.projectFields(save.next.projectId), save.next, {
       entityName: ENTITY.projectFields,
-      conditions: new Filter<ProjectFieldsRecord>().and('revision', FilterConditions.equalTo(save.expectedRevision)),
+      conditions: asExpected(save.expectedRevision),
     })
     .set(storageKeys.fieldChange(save.change.changeId), save.change, { entityName: ENTITY.fieldChange }, changeRetention);
 }

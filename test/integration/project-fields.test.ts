@@ -1,5 +1,6 @@
 import type { FieldDefinitionDto, ProjectFieldsView } from '../../src/shared/resolver-contract';
-import { changeRecords, startTestHost, type TestHost } from '../support/host-fixture';
+import { kvs } from '@forge/kvs';
+import { asApp, changeRecords, startTestHost, type TestHost } from '../support/host-fixture';
 
 let t: TestHost;
 
@@ -67,6 +68,44 @@ describe('project fields: the save path', () => {
     const after = await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
     expect(after.values[String(budget.id)]).toBe(1);
     expect(after.revision).toBe(1);
+  });
+
+  it("a project's first save is one write like any other: no record is created before it", async () => {
+    const view = await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
+    const budget = field(view, 'Budget');
+    // Each save with no fan-out wake-up on its way (so each publishes one), counted alone.
+    const requestsOf = async (save: () => Promise<unknown>) => {
+      await t.host.settle();
+      t.host.resetUsage();
+      await save();
+      return t.host.usage().total.kvsRequests;
+    };
+    const first = await requestsOf(() => t.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 0, values: { [budget.id]: 1 } }));
+    const second = await requestsOf(() => t.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 1, values: { [budget.id]: 2 } }));
+    expect(first).toBe(second);
+    expect((await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' })).revision).toBe(2);
+  });
+
+  it('a first save writes over the empty revision-0 record an earlier version created before it', async () => {
+    const view = await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' });
+    const budget = field(view, 'Budget');
+    await asApp(() =>
+      kvs.entity('project-fields').set('project:13647', {
+        schemaVersion: 1,
+        projectId: 13647,
+        projectKey: 'DEMO',
+        projectName: 'Demo project',
+        revision: 0,
+        values: {},
+        updatedAt: 0,
+        updatedBy: t.accountId('admin'),
+      }),
+    );
+    const saved = await t.invokeOk('admin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 0, values: { [budget.id]: 3 } });
+    expect(saved.revision).toBe(1);
+    const stale = await t.invoke('projectAdmin', 'saveProjectFields', { projectKey: 'DEMO', baseRevision: 0, values: { [budget.id]: 4 } });
+    expect(stale).toEqual({ ok: false, error: expect.objectContaining({ code: 'STALE_REVISION' }) });
+    expect((await t.invokeOk('admin', 'getProjectFields', { projectKey: 'DEMO' })).values[String(budget.id)]).toBe(3);
   });
 
   it('a viewer reads but cannot save', async () => {
