@@ -20,7 +20,13 @@ function resourceEnvironment(dir: string, first: boolean) {
       emptyOutDir: first,
       // The HTML lands at <dir>/index.html (its path under `root`), so its assets go beside it.
       assetsDir: `${dir}/assets`,
-      rollupOptions: { input: `${dir}/index.html` },
+      rollupOptions: {
+        input: `${dir}/index.html`,
+        // The contracts in src/shared declare their zod schemas at the top level; a page that takes
+        // only a constant from one (the API tokens page: the name's length) would otherwise carry
+        // zod and every schema (23 KB gzip) and build them all at start. Schemas nobody uses go.
+        treeshake: { manualPureFunctions: ['z'] },
+      },
       // Which chunks each page loads, outside the resource's directory (Forge uploads that one):
       // the size budget test (test/ui-size-budget.test.ts) reads it.
       manifest: `.vite/${dir}.json`,
