@@ -1,5 +1,6 @@
 import { parseFieldInput } from '../domain/fields/field-values';
 import type { FieldDefinition } from '../domain/fields/field-definition';
+import type { ProjectFieldsRecord } from '../domain/records';
 import { isStorageRateLimited } from './storage-errors';
 import { AppError, invalidInput } from './app-error';
 import type { BulkSaveItem, BulkSaveJob } from './bulk-save-record';
@@ -71,31 +72,47 @@ export interface BulkSaveView {
 export const SAVES_AT_ONCE = 12;
 
 /**
- * The saves running side by side share their writes: a save's write waits until every running
- * save has reached its write (or ended without one), then all of them go in one transaction
- * (storage/ports: `saveManyWithChanges`, which tells each save its own outcome). A bulk request
- * of 100 projects so costs about 9 write requests instead of 100.
+ * The saves running side by side share their reads and writes: a save's read of its project's
+ * record, or its write, waits until every running save is waiting too (or has ended), then the
+ * reads go in one batch and the writes in one transaction (storage/ports: `loadMany`,
+ * `saveManyWithChanges`, which tells each save its own outcome). A bulk request of 100 projects
+ * so costs about 9 read and 9 write requests instead of 100 each.
  */
-function sharedWrites(store: ProjectFieldsStore): { store: ProjectFieldsStore; run<T>(save: () => Promise<T>): Promise<T> } {
+function sharedStorage(store: ProjectFieldsStore): { store: ProjectFieldsStore; run<T>(save: () => Promise<T>): Promise<T> } {
   let running = 0;
-  let waiting: { save: ProjectSave; done: (outcome: SaveOutcome) => void }[] = [];
-  const writeIfAllWaiting = () => {
-    if (waiting.length === 0 || waiting.length < running) return;
-    const batch = waiting;
-    waiting = [];
-    store.saveManyWithChanges(batch.map((w) => w.save)).then(
-      (outcomes) => batch.forEach((w, i) => w.done(outcomes[i] ?? { ok: false, error: new Error('saveManyWithChanges answered fewer outcomes than saves') })),
-      (error: unknown) => batch.forEach((w) => w.done({ ok: false, error })),
-    );
+  let reads: { projectId: number; resolve: (record: ProjectFieldsRecord | undefined) => void; reject: (error: unknown) => void }[] = [];
+  let writes: { save: ProjectSave; done: (outcome: SaveOutcome) => void }[] = [];
+  const goIfAllWaiting = () => {
+    if (reads.length + writes.length === 0 || reads.length + writes.length < running) return;
+    const [readBatch, writeBatch] = [reads, writes];
+    reads = [];
+    writes = [];
+    if (readBatch.length > 0) {
+      store.loadMany([...new Set(readBatch.map((r) => r.projectId))]).then(
+        (records) => readBatch.forEach((r) => r.resolve(records.get(r.projectId))),
+        (error: unknown) => readBatch.forEach((r) => r.reject(error)),
+      );
+    }
+    if (writeBatch.length > 0) {
+      store.saveManyWithChanges(writeBatch.map((w) => w.save)).then(
+        (outcomes) => writeBatch.forEach((w, i) => w.done(outcomes[i] ?? { ok: false, error: new Error('saveManyWithChanges answered fewer outcomes than saves') })),
+        (error: unknown) => writeBatch.forEach((w) => w.done({ ok: false, error })),
+      );
+    }
   };
   return {
     store: {
       ...store,
+      load: (projectId) =>
+        new Promise<ProjectFieldsRecord | undefined>((resolve, reject) => {
+          reads.push({ projectId, resolve, reject });
+          goIfAllWaiting();
+        }),
       saveWithChange: (next, change, expectedRevision, note) => {
         if (note) return store.saveWithChange(next, change, expectedRevision, note);
         return new Promise<void>((resolve, reject) => {
-          waiting.push({ save: { next, change, expectedRevision }, done: (outcome) => (outcome.ok ? resolve() : reject(outcome.error)) });
-          writeIfAllWaiting();
+          writes.push({ save: { next, change, expectedRevision }, done: (outcome) => (outcome.ok ? resolve() : reject(outcome.error)) });
+          goIfAllWaiting();
         });
       },
     },
@@ -105,7 +122,7 @@ function sharedWrites(store: ProjectFieldsStore): { store: ProjectFieldsStore; r
         return await save();
       } finally {
         running -= 1;
-        writeIfAllWaiting();
+        goIfAllWaiting();
       }
     },
   };
@@ -204,11 +221,11 @@ export async function saveManyProjects(deps: BulkSaveDeps, projects: Readonly<Re
     }
   }
 
-  // 2. Saves while the budget lasts, SAVES_AT_ONCE side by side: their Jira checks overlap and
-  // their writes share a transaction.
+  // 2. Saves while the budget lasts, SAVES_AT_ONCE side by side: their Jira checks overlap, their
+  // reads share a batch and their writes a transaction.
   const changeIds: string[] = [];
-  const writes = sharedWrites(deps.projects);
-  const saveDeps = { ...deps, projects: writes.store, publisher: collectingPublisher(changeIds), catalog };
+  const shared = sharedStorage(deps.projects);
+  const saveDeps = { ...deps, projects: shared.store, publisher: collectingPublisher(changeIds), catalog };
   let next = 0;
   let rateLimited: string | undefined;
   const refused = new Set<string>();
@@ -217,7 +234,7 @@ export async function saveManyProjects(deps: BulkSaveDeps, projects: Readonly<Re
       const { key, values } = valid[next] as (typeof valid)[number];
       next += 1;
       try {
-        results.set(key, await writes.run(() => saveOne(saveDeps, key, values)));
+        results.set(key, await shared.run(() => saveOne(saveDeps, key, values)));
       } catch (error) {
         if (!isStorageRateLimited(error)) throw error;
         // Forge's storage rate: this project saved nothing, and the rest are not tried now.

@@ -69,6 +69,8 @@ export interface FieldCatalogStore {
 
 export interface ProjectFieldsStore {
   load(projectId: number): Promise<ProjectFieldsRecord | undefined>;
+  /** Several projects' records in as few reads as Forge allows (a bulk request): the ones that exist, by project id. */
+  loadMany(projectIds: readonly number[]): Promise<Map<number, ProjectFieldsRecord>>;
   /**
    * Writes the new values and the change record together, only if the stored revision is still
    * `expectedRevision` (0: no values stored yet). Throws ConcurrentWriteError otherwise. With a

@@ -17,6 +17,8 @@ import { ITEM_OVERHEAD_BYTES, KVS_WRITE_LIMITS, planWriteRequests } from './kvs-
 import { ENTITY, INDEX, storageKeys } from './storage-keys';
 
 const PAGE = 100;
+/** Keys per batch read (Forge's most). */
+const BATCH_GET = 25;
 
 export function createKvsProjectFieldsStore(): ProjectFieldsStore {
   const values = kvs.entity<ProjectFieldsRecord>(ENTITY.projectFields);
@@ -25,6 +27,18 @@ export function createKvsProjectFieldsStore(): ProjectFieldsStore {
     const key = storageKeys.projectFields(projectId);
     const value = await values.get(key);
     return value === undefined ? undefined : parseStoredRecord(projectFieldsRecordSchema, 'project fields', key, value);
+  }
+
+  async function loadMany(projectIds: readonly number[]): Promise<Map<number, ProjectFieldsRecord>> {
+    const found = new Map<number, ProjectFieldsRecord>();
+    for (let i = 0; i < projectIds.length; i += BATCH_GET) {
+      const result = await kvs.batchGet<unknown>(projectIds.slice(i, i + BATCH_GET).map((id) => ({ key: storageKeys.projectFields(id), entityName: ENTITY.projectFields })));
+      for (const item of result.successfulKeys) {
+        const record = parseStoredRecord(projectFieldsRecordSchema, 'project fields', item.key, item.value);
+        found.set(record.projectId, record);
+      }
+    }
+    return found;
   }
 
   async function* allProjects(): AsyncGenerator<{ key: string; record: ProjectFieldsRecord }> {
@@ -106,6 +120,7 @@ export function createKvsProjectFieldsStore(): ProjectFieldsStore {
 
   return {
     load,
+    loadMany,
 
     saveWithChange,
 

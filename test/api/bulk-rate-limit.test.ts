@@ -11,6 +11,8 @@ let failSaves = 0;
 let refusePushes = 0;
 /** Save transactions sent (passed, refused or not). */
 let saveTransactions = 0;
+/** Reads of project records (one key or a batch). */
+let projectReads = 0;
 const token = 'prw_bulk-rate-limit-0123456789abcdef';
 
 beforeEach(async () => {
@@ -18,6 +20,7 @@ beforeEach(async () => {
   failSaves = 0;
   refusePushes = 0;
   saveTransactions = 0;
+  projectReads = 0;
   let base = 'http://127.0.0.1';
   t = await startTestHost({
     baseUrl: () => base,
@@ -28,6 +31,7 @@ beforeEach(async () => {
       }
       // Forge's storage answers 429 to the save transactions while `failSaves` says so.
       if (request.path === '/api/v1/transaction' && request.body?.includes('"project-fields"')) saveTransactions += 1;
+      if ((request.path === '/api/v1/entity/get' || request.path === '/api/v1/batch/get') && request.body?.includes('"project-fields"')) projectReads += 1;
       if (request.path === '/api/v1/transaction' && request.body?.includes('"project-fields"') && failSaves > 0) {
         if (passSaves > 0) {
           passSaves -= 1;
@@ -75,13 +79,14 @@ describe('the platform’s storage rate limit on the management API', () => {
     expect(await changeRecords(30_000 + 2 * SAVES_AT_ONCE - 1)).toEqual([]);
   });
 
-  it('bulk: projects saved side by side share their write, SAVES_AT_ONCE per transaction', async () => {
+  it('bulk: projects saved side by side share their read and their write, SAVES_AT_ONCE per batch and per transaction', async () => {
     const keys = ['DEMO', ...Array.from({ length: 2 * SAVES_AT_ONCE }, (_, i) => `SW${i}`)];
     keys.slice(1).forEach((key, i) => t.host.jira.addProject({ id: 31_000 + i, key, name: `Shared ${i}`, projectTypeKey: 'business', browsers: [], admins: [] }));
     const answer = await patch('/projects/fields', { projects: Object.fromEntries(keys.map((key, i) => [key, { Budget: i + 1 }])) });
     expect(answer.status).toBe(200);
     expect(await answer.json()).toMatchObject({ changed: keys.length, failed: 0 });
     expect(saveTransactions).toBe(3);
+    expect(projectReads).toBe(3);
     await t.host.settle();
     for (const id of [13647, 31_000, 31_000 + 2 * SAVES_AT_ONCE - 1]) expect(await changeRecords(id)).toHaveLength(1);
   });
