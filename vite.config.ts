@@ -18,6 +18,10 @@ function resourceEnvironment(dir: string, first: boolean) {
       outDir: 'dist',
       // Both builds write into static/dist: the first one empties it.
       emptyOutDir: first,
+      // The admin page's styles in one file, linked from its HTML: a subpage's chunk then waits for
+      // no stylesheet of its own (Vite holds a chunk back until its styles have loaded, and on the
+      // host those requests queue behind the page's resolver calls). 28 KB gzip, no script.
+      cssCodeSplit: dir !== 'admin',
       // The HTML lands at <dir>/index.html (its path under `root`), so its assets go beside it.
       assetsDir: `${dir}/assets`,
       rollupOptions: {
@@ -47,7 +51,8 @@ interface BuiltChunk {
  * A page's first script (`<dir>/main.tsx`, static/common/boot.ts) is small: it asks for the
  * page's data and theme, then imports the page's code from `<dir>/app.tsx`. This plugin links
  * that code and its styles from the HTML (`modulepreload`, `stylesheet`), so the browser fetches
- * them beside the first script instead of once it has run.
+ * them beside the first script instead of once it has run, and with them the chunks most of the
+ * views that first script may start share (sharedViewCode).
  */
 const preloadPageCode = {
   name: 'projectrak-preload-page-code',
@@ -72,6 +77,7 @@ const preloadPageCode = {
         for (const css of chunk.viteMetadata?.importedCss ?? []) styles.add(css);
       };
       visit(app.fileName);
+      for (const file of sharedViewCode(bundle, entry, app.fileName)) visit(file);
       const href = (file: string) => `./${file.slice(dir.length + 1)}`;
       return [
         ...scripts.map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: href(file) }, injectTo: 'head' as const })),
@@ -80,6 +86,29 @@ const preloadPageCode = {
     },
   },
 };
+
+/**
+ * The chunks most of the views the first script may start need (the admin page's subpages and a
+ * webhook's own address: table, lozenge, box…), so the HTML links them beside the page's code:
+ * otherwise they are asked for only once the first script has run, beside the view's data, and
+ * the host answers them behind its resolver calls. What only one or two views need is still
+ * fetched when the view starts; each page's budget (test/ui-size-budget.test.ts) counts both.
+ */
+function sharedViewCode(bundle: Record<string, BuiltChunk>, entry: BuiltChunk, appFile: string): string[] {
+  const views = (entry.dynamicImports ?? []).filter((file) => file !== appFile && !bundle[file]?.facadeModuleId?.includes('/node_modules/'));
+  const needed = new Map<string, number>();
+  for (const view of views) {
+    const seen = new Set<string>();
+    const walk = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const imported of bundle[file]?.imports ?? []) walk(imported);
+    };
+    for (const imported of bundle[view]?.imports ?? []) walk(imported);
+    for (const file of seen) needed.set(file, (needed.get(file) ?? 0) + 1);
+  }
+  return [...needed].filter(([, count]) => views.length > 1 && count * 2 > views.length).map(([file]) => file);
+}
 
 const config = {
   root: 'static',
