@@ -5,7 +5,7 @@ import { isConditionalCheckFailed, isInvalidCursor } from '../app/storage-errors
 import { RETENTION_DAYS } from '../domain/delivery-policy';
 import { attemptRecordSchema, deliveryBodyRecordSchema, deliveryRecordSchema, parseStoredRecord, StoredRecordError, type AttemptRecord, type DeliveryBodyRecord, type DeliveryRecord } from '../domain/records';
 import { ENTITY, INDEX, storageKeys } from './storage-keys';
-import { deliveryStillAsRead, sameDelivery, toStoredDelivery, type StoredDelivery } from './stored-delivery';
+import { deliveryStillAsRead, fromStoredDelivery, sameDelivery, toStoredDelivery, type StoredDelivery } from './stored-delivery';
 
 const PAGE = 100;
 const BATCH = 25;
@@ -15,7 +15,7 @@ const EARLIEST_DUE_PAGES = 20;
 const MAX_BATCH_BYTES = 400 * 1024;
 const retention = { ttl: { value: RETENTION_DAYS, unit: 'DAYS' as const } };
 
-const parse = (key: string, value: unknown) => parseStoredRecord(deliveryRecordSchema, 'delivery', key, value);
+const parse = (key: string, value: unknown) => parseStoredRecord(deliveryRecordSchema, 'delivery', key, fromStoredDelivery(storageKeys.deliveryIdOf(key), value));
 
 /** Index pages skip a record of an unexpected shape (and say so) rather than stopping every delivery. */
 function parsePage(items: readonly { key: string; value: unknown }[], where: string): DeliveryRecord[] {
@@ -123,7 +123,7 @@ export function createKvsDeliveryStore(): DeliveryStore {
         try {
           let tx = kvs.transact();
           for (const d of batch) {
-            tx = tx.set(storageKeys.delivery(d.deliveryId), toStoredDelivery(d), { entityName: ENTITY.delivery, conditions: new Filter<StoredDelivery>().and('deliveryId', FilterConditions.notExists()) }, retention);
+            tx = tx.set(storageKeys.delivery(d.deliveryId), toStoredDelivery(d), { entityName: ENTITY.delivery, conditions: new Filter<StoredDelivery>().and('webhookId', FilterConditions.notExists()) }, retention);
           }
           await tx.execute();
           created.push(...batch.map((d) => d.deliveryId));

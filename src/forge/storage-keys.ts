@@ -55,6 +55,8 @@ export const storageKeys = {
   bulkSaveItem: (id: string, index: number): string => `bulk-save-item:${id}:${String(index).padStart(3, '0')}`,
   bulkSaveClaim: (id: string): string => `bulk-save-claim:${id}`,
   delivery: (deliveryId: string): string => `delivery:${deliveryId}`,
+  /** The delivery id a delivery's key holds (its stored value leaves it out). */
+  deliveryIdOf: (key: string): string => key.slice('delivery:'.length),
   /** A change's request body, shared by its deliveries (`bodyRefFor`). */
   deliveryBody: (bodyRef: string): string => `delivery-body:${bodyRef}`,
   /** Attempt numbers padded so keys sort in attempt order. */

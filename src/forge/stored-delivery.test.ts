@@ -1,8 +1,8 @@
 import { aDelivery } from '../app/testing/in-memory-ports';
 import { deliveryRecordSchema, type DeliveryRecord } from '../domain/records';
-import { deliveryStamp, deliveryStillAsRead, sameDelivery, toStoredDelivery } from './stored-delivery';
+import { deliveryStamp, deliveryStillAsRead, fromStoredDelivery, sameDelivery, toStoredDelivery } from './stored-delivery';
 
-const readBack = (record: DeliveryRecord) => deliveryRecordSchema.parse(JSON.parse(JSON.stringify(toStoredDelivery(record))));
+const readBack = (record: DeliveryRecord) => deliveryRecordSchema.parse(fromStoredDelivery(record.deliveryId, JSON.parse(JSON.stringify(toStoredDelivery(record)))));
 const conditionsOf = (filter: ReturnType<typeof deliveryStillAsRead>) => ({ and: filter.filters() as unknown as { property: string; values: unknown[] }[] });
 
 describe('a stored delivery', () => {
@@ -18,10 +18,17 @@ describe('a stored delivery', () => {
 
   it('leaves out only what parsing restores', () => {
     const stored = toStoredDelivery(aDelivery());
-    for (const key of ['roundStart', 'lastAttemptAt', 'lastStatusCode', 'lastError', 'ordered', 'cancelledBy', 'cancelledAt']) expect(stored).not.toHaveProperty(key);
+    for (const key of ['schemaVersion', 'deliveryId', 'roundStart', 'lastAttemptAt', 'lastStatusCode', 'lastError', 'ordered', 'cancelledBy', 'cancelledAt']) expect(stored).not.toHaveProperty(key);
     for (const key of ['status', 'attempts', 'inFlight', 'dueAt', 'webhookId', 'createdAt']) expect(stored).toHaveProperty(key);
     const set = toStoredDelivery(aDelivery({ roundStart: 1, lastError: 'x', ordered: false }));
     expect(set).toMatchObject({ roundStart: 1, lastError: 'x', ordered: false });
+  });
+
+  it('reads a record written before its id and schema version were left out, with its own values', () => {
+    const record = aDelivery();
+    const { stamp: _stamp, ...older } = record;
+    expect(deliveryRecordSchema.parse(fromStoredDelivery('msg_other', JSON.parse(JSON.stringify(older))))).toEqual(deliveryRecordSchema.parse(older));
+    expect(() => deliveryRecordSchema.parse(fromStoredDelivery(record.deliveryId, { ...older, schemaVersion: 2 }))).toThrow();
   });
 
   it('is smaller than the record it stores, stamp included', () => {

@@ -13,6 +13,7 @@ import type { DeliveryRecord } from '../domain/records';
 
 /** Values the record schema restores when absent: written only when they differ. */
 const DEFAULTS: Partial<Record<keyof DeliveryRecord, unknown>> = {
+  schemaVersion: 1,
   roundStart: 0,
   lastAttemptAt: null,
   lastStatusCode: null,
@@ -34,16 +35,25 @@ export function deliveryStamp(d: Pick<DeliveryRecord, 'status' | 'attempts' | 'i
 /** A delivery as written: its values apart from defaults (parsing restores them), and its stamp. */
 export type StoredDelivery = Partial<DeliveryRecord>;
 
-/** The record as stored: without default values, with the stamp of what it holds. */
+/** The record as stored: without default values or its id (the key holds it), with the stamp of what it holds. */
 export function toStoredDelivery(record: DeliveryRecord): StoredDelivery {
   const stored: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
-    if (key === 'stamp' || value === undefined) continue;
+    if (key === 'stamp' || key === 'deliveryId' || value === undefined) continue;
     if (key in DEFAULTS && DEFAULTS[key as keyof DeliveryRecord] === value) continue;
     stored[key] = value;
   }
   stored.stamp = deliveryStamp(record);
   return stored as StoredDelivery;
+}
+
+/**
+ * A stored value as the record schema reads it: the id from its key, the schema version when left
+ * out. A record written before either was left out carries its own, which win.
+ */
+export function fromStoredDelivery(deliveryId: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return { schemaVersion: 1, deliveryId, ...value };
 }
 
 /** The same delivery, apart from its stamp (which a record read back carries and one built in memory may not). */

@@ -279,7 +279,7 @@ async function asWrittenBeforeStamps(deliveryId: string): Promise<Stored> {
     const key = `delivery:${deliveryId}`;
     const { stamp, ...rest } = (await deliveries().get(key)) ?? {};
     expect(stamp).toEqual(expect.any(String));
-    const older = { roundStart: 0, lastAttemptAt: null, lastStatusCode: null, lastError: null, ordered: true, cancelledBy: null, cancelledAt: null, ...rest };
+    const older = { schemaVersion: 1, deliveryId, roundStart: 0, lastAttemptAt: null, lastStatusCode: null, lastError: null, ordered: true, cancelledBy: null, cancelledAt: null, ...rest };
     await deliveries().set(key, older, { ttl: { value: 30, unit: 'DAYS' } });
     return older;
   });
