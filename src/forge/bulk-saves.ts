@@ -3,13 +3,12 @@ import { kvs } from '@forge/kvs';
 import { bulkSaveItemSchema, bulkSaveJobSchema, type BulkSaveItem, type BulkSaveJob, type BulkSaveMessage } from '../app/bulk-save-record';
 import type { BulkSaveQueue, BulkSaveStore } from '../app/bulk-save';
 import { parseStoredRecord } from '../domain/records';
+import { KVS_BATCH_GET_KEYS } from './kvs-batch-read';
 import { QUEUE_KEYS } from './queues';
 import { storageKeys } from './storage-keys';
 
 /** A bulk save's outcome is kept a week, then expires. */
 const retention = { ttl: { value: 7, unit: 'DAYS' as const } };
-/** Forge reads at most 25 keys per batch. */
-const BATCH_GET = 25;
 /** Items written at once (separate requests: a batch of large items could pass a transaction's size). */
 const PARALLEL_WRITES = 10;
 
@@ -33,8 +32,8 @@ export function createKvsBulkSaveStore(): BulkSaveStore {
     async loadItems(job) {
       const keys = job.projectKeys.map((_, index) => storageKeys.bulkSaveItem(job.id, index));
       const items: BulkSaveItem[] = [];
-      for (let i = 0; i < keys.length; i += BATCH_GET) {
-        const page = await kvs.batchGet<unknown>(keys.slice(i, i + BATCH_GET).map((key) => ({ key })));
+      for (let i = 0; i < keys.length; i += KVS_BATCH_GET_KEYS) {
+        const page = await kvs.batchGet<unknown>(keys.slice(i, i + KVS_BATCH_GET_KEYS).map((key) => ({ key })));
         if (page.failedKeys.length > 0) throw new Error(`bulk save ${job.id}: ${page.failedKeys.length} items could not be read (${page.failedKeys[0]?.error?.message ?? 'no reason given'})`);
         for (const found of page.successfulKeys) items.push(parseItem(found.key, found.value));
       }

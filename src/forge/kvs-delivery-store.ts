@@ -3,7 +3,8 @@ import { invalidInput } from '../app/app-error';
 import type { DeliveryStore } from '../app/ports';
 import { isConditionalCheckFailed, isInvalidCursor } from '../app/storage-errors';
 import { RETENTION_DAYS } from '../domain/delivery-policy';
-import { attemptRecordSchema, deliveryBodyRecordSchema, deliveryRecordSchema, parseStoredRecord, StoredRecordError, type AttemptRecord, type DeliveryBodyRecord, type DeliveryRecord } from '../domain/records';
+import { attemptRecordSchema, deliveryBodyRecordSchema, deliveryRecordSchema, parseStoredRecord, StoredRecordError, type DeliveryBodyRecord, type DeliveryRecord } from '../domain/records';
+import { batchGetAll } from './kvs-batch-read';
 import { ENTITY, INDEX, storageKeys } from './storage-keys';
 import { deliveryStillAsRead, fromStoredDelivery, sameDelivery, toStoredDelivery, type StoredDelivery } from './stored-delivery';
 
@@ -53,13 +54,7 @@ export function createKvsDeliveryStore(): DeliveryStore {
   const deliveries = kvs.entity<StoredDelivery>(ENTITY.delivery);
 
   async function loadMany(ids: readonly string[]): Promise<DeliveryRecord[]> {
-    const found: DeliveryRecord[] = [];
-    for (let i = 0; i < ids.length; i += BATCH) {
-      const chunk = ids.slice(i, i + BATCH);
-      const result = await kvs.batchGet<unknown>(chunk.map((id) => ({ key: storageKeys.delivery(id), entityName: ENTITY.delivery })));
-      found.push(...parsePage(result.successfulKeys, 'deliveries'));
-    }
-    return found;
+    return parsePage(await batchGetAll(ids.map((id) => storageKeys.delivery(id)), ENTITY.delivery), 'deliveries');
   }
 
   async function saveMany(records: readonly DeliveryRecord[]): Promise<void> {
@@ -207,13 +202,8 @@ export function createKvsDeliveryStore(): DeliveryStore {
     },
 
     async loadAttempts(deliveryId, attempts) {
-      const numbers = Array.from({ length: attempts }, (_, i) => i + 1);
-      const found: AttemptRecord[] = [];
-      for (let i = 0; i < numbers.length; i += BATCH) {
-        const result = await kvs.batchGet<unknown>(numbers.slice(i, i + BATCH).map((n) => ({ key: storageKeys.attempt(deliveryId, n) })));
-        for (const item of result.successfulKeys) found.push(parseStoredRecord(attemptRecordSchema, 'delivery attempt', item.key, item.value));
-      }
-      return found.sort((a, b) => a.attempt - b.attempt);
+      const items = await batchGetAll(Array.from({ length: attempts }, (_, i) => storageKeys.attempt(deliveryId, i + 1)));
+      return items.map((item) => parseStoredRecord(attemptRecordSchema, 'delivery attempt', item.key, item.value)).sort((a, b) => a.attempt - b.attempt);
     },
 
     async saveBodies(bodies) {
@@ -228,13 +218,8 @@ export function createKvsDeliveryStore(): DeliveryStore {
     },
 
     async loadBodies(refs) {
-      const found = new Map<string, string>();
-      const unique = [...new Set(refs)];
-      for (let i = 0; i < unique.length; i += BATCH) {
-        const result = await kvs.batchGet<unknown>(unique.slice(i, i + BATCH).map((ref) => ({ key: storageKeys.deliveryBody(ref) })));
-        for (const item of result.successfulKeys) found.set(item.key.slice(storageKeys.deliveryBody('').length), parseStoredRecord(deliveryBodyRecordSchema, 'delivery body', item.key, item.value).body);
-      }
-      return found;
+      const items = await batchGetAll([...new Set(refs)].map((ref) => storageKeys.deliveryBody(ref)));
+      return new Map(items.map((item) => [item.key.slice(storageKeys.deliveryBody('').length), parseStoredRecord(deliveryBodyRecordSchema, 'delivery body', item.key, item.value).body]));
     },
 
     async replaceIf(expected, next) {

@@ -14,11 +14,10 @@ import {
 import { isConditionalCheckFailed, isStorageRateLimited } from '../app/storage-errors';
 import { withInboxWrite } from './fan-out-inbox';
 import { ITEM_OVERHEAD_BYTES, KVS_WRITE_LIMITS, planWriteRequests } from './kvs-limits';
+import { batchGetAll } from './kvs-batch-read';
 import { ENTITY, INDEX, storageKeys } from './storage-keys';
 
 const PAGE = 100;
-/** Keys per batch read (Forge's most). */
-const BATCH_GET = 25;
 
 export function createKvsProjectFieldsStore(): ProjectFieldsStore {
   const values = kvs.entity<ProjectFieldsRecord>(ENTITY.projectFields);
@@ -30,15 +29,9 @@ export function createKvsProjectFieldsStore(): ProjectFieldsStore {
   }
 
   async function loadMany(projectIds: readonly number[]): Promise<Map<number, ProjectFieldsRecord>> {
-    const found = new Map<number, ProjectFieldsRecord>();
-    for (let i = 0; i < projectIds.length; i += BATCH_GET) {
-      const result = await kvs.batchGet<unknown>(projectIds.slice(i, i + BATCH_GET).map((id) => ({ key: storageKeys.projectFields(id), entityName: ENTITY.projectFields })));
-      for (const item of result.successfulKeys) {
-        const record = parseStoredRecord(projectFieldsRecordSchema, 'project fields', item.key, item.value);
-        found.set(record.projectId, record);
-      }
-    }
-    return found;
+    const items = await batchGetAll(projectIds.map((id) => storageKeys.projectFields(id)), ENTITY.projectFields);
+    const records = items.map((item) => parseStoredRecord(projectFieldsRecordSchema, 'project fields', item.key, item.value));
+    return new Map(records.map((record) => [record.projectId, record]));
   }
 
   async function* allProjects(): AsyncGenerator<{ key: string; record: ProjectFieldsRecord }> {
@@ -298,13 +291,8 @@ export function createKvsFieldChangeStore(): FieldChangeStore & FanOutChangeStor
       return [...pending, ...pushed].sort((a, b) => a.timestamp - b.timestamp).slice(0, limit);
     },
     async loadMany(changeIds) {
-      const found: FieldChangeRecord[] = [];
-      for (let i = 0; i < changeIds.length; i += 25) {
-        const chunk = changeIds.slice(i, i + 25);
-        const result = await kvs.batchGet<unknown>(chunk.map((id) => ({ key: storageKeys.fieldChange(id), entityName: ENTITY.fieldChange })));
-        for (const item of result.successfulKeys) found.push(parseChange(item.key, item.value));
-      }
-      return found;
+      const items = await batchGetAll(changeIds.map((id) => storageKeys.fieldChange(id)), ENTITY.fieldChange);
+      return items.map((item) => parseChange(item.key, item.value));
     },
     async markFannedOut(changes) {
       const open = changes.filter((c) => c.pushState !== 'fanned-out');

@@ -17,6 +17,7 @@ import {
   type WebhookRecord,
   type WebhookStateRecord,
 } from '../domain/records';
+import { batchGetAll } from './kvs-batch-read';
 import { ENTITY, storageKeys } from './storage-keys';
 import { deliveryStillAsRead, toStoredDelivery } from './stored-delivery';
 
@@ -63,12 +64,8 @@ export function createKvsWebhookStore(): WebhookStore {
   }
 
   async function loadMany(ids: readonly string[]): Promise<WebhookRecord[]> {
-    const records: WebhookRecord[] = [];
-    for (let i = 0; i < ids.length; i += 25) {
-      const result = await kvs.batchGet<unknown>(ids.slice(i, i + 25).map((id) => ({ key: storageKeys.webhook(id), entityName: ENTITY.webhook })));
-      for (const item of result.successfulKeys) records.push(parse(item.key, item.value));
-    }
-    return records.sort((a, b) => a.createdAt - b.createdAt);
+    const items = await batchGetAll(ids.map((id) => storageKeys.webhook(id)), ENTITY.webhook);
+    return items.map((item) => parse(item.key, item.value)).sort((a, b) => a.createdAt - b.createdAt);
   }
 
   async function registry(): Promise<Registry> {
