@@ -19,11 +19,26 @@ export async function text(locator: Locator): Promise<string> {
   return (await locator.innerText()).replace(/\s+/g, ' ').trim();
 }
 
-/** Picks an option of an Atlaskit (react-select) Select by typing part of its name. */
+/**
+ * Picks an option of an Atlaskit (react-select) Select by typing part of its name, and waits until
+ * the select shows it. A pick that did not take (seen once in CI, under load, not reproduced) is
+ * tried again, at most three times, and said on the console so a CI log shows it.
+ */
 export async function choose(select: Locator, typed: string, option: string, page: Page | FrameLocator): Promise<void> {
-  // Typing opens the menu (a click may land on the shown value, which covers the input).
-  await select.fill(typed);
-  await (await visible(page.getByRole('option', { name: option, exact: true }))).click();
+  // react-select: the input sits in its input container, inside the value container that shows the pick.
+  const shown = select.locator('xpath=../..').filter({ hasText: option });
+  for (let attempt = 1; ; attempt += 1) {
+    // Typing opens the menu (a click may land on the shown value, which covers the input).
+    await select.fill(typed);
+    await (await visible(page.getByRole('option', { name: option, exact: true }))).click();
+    try {
+      await shown.waitFor({ state: 'visible', timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw new Error(`choose: "${option}" did not show as picked after ${attempt} tries`, { cause: error });
+      console.warn(`choose: "${option}" did not show as picked after try ${attempt}; trying again`);
+    }
+  }
 }
 
 /** The flags the shell shows, newest first. */
