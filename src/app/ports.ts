@@ -345,8 +345,11 @@ export interface DeliveryStore {
   saveBodies(bodies: readonly { readonly ref: string; readonly body: string }[]): Promise<void>;
   /** The bodies stored under these keys (a key past retention is missing from the answer). */
   loadBodies(refs: readonly string[]): Promise<Map<string, string>>;
-  /** Writes `next` only if the stored delivery is still as `expected` (status, attempts, attempt in flight, due time); answers whether it did. */
-  replaceIf(expected: DeliveryRecord, next: DeliveryRecord): Promise<boolean>;
+  /**
+   * Writes `next` (and `attempt`, its log row, in the same write) only if the stored delivery is
+   * still as `expected` (status, attempts, attempt in flight, due time); answers whether it did.
+   */
+  replaceIf(expected: DeliveryRecord, next: DeliveryRecord, attempt?: AttemptRecord): Promise<boolean>;
   /** Cancels every pending delivery of a (deleted) webhook; answers how many. */
   cancelPendingOfWebhook(webhookId: string, nowMs: number): Promise<number>;
 }

@@ -242,7 +242,7 @@ export async function cancelDelivery(deps: WebhookAdminDeps, deliveryId: string)
     const delivery = await requireDelivery(deps, deliveryId);
     const step = cancelStep(delivery, deps.accountId, deps.clock.now());
     if (!step.ok) throw new AppError('CONFLICT', step.reason);
-    if (await deps.deliveries.replaceIf(delivery, step.delivery)) {
+    if (await deps.deliveries.replaceIf(delivery, step.delivery, step.interrupted)) {
       // The drain reads it by key and lets the project's next delivery go.
       await wakeDrain(deps, delivery.webhookId, [deliveryId]);
       return toDeliverySummary(step.delivery);

@@ -127,8 +127,18 @@ describe('cancelDelivery', () => {
     if (!result.ok) expect(result.reason).toMatch(/being sent right now/);
   });
 
-  it('cancels a claim whose drain is gone (the claim ran out)', () => {
-    expect(cancelDelivery(claimAttempt(created(), NOW), 'admin-1', NOW + CLAIM_MS).ok).toBe(true);
+  it('cancels a claim whose drain is gone (the claim ran out), logging its attempt as interrupted', () => {
+    const result = cancelDelivery(claimAttempt(created(), NOW), 'admin-1', NOW + CLAIM_MS);
+    expect(result).toEqual({
+      ok: true,
+      delivery: expect.objectContaining({ status: 'cancelled', attempts: 1, inFlight: 0, cancelledBy: 'admin-1', lastError: INTERRUPTED_ERROR }),
+      interrupted: expect.objectContaining({ deliveryId: created().deliveryId, attempt: 1, outcome: 'interrupted', error: INTERRUPTED_ERROR }),
+    });
+  });
+
+  it('logs no attempt when none was in flight', () => {
+    const result = cancelDelivery({ ...created(), attempts: 2, dueAt: NOW + 300_000 }, 'admin-1', NOW);
+    expect(result.ok && result.interrupted).toBe(undefined);
   });
 });
 

@@ -116,12 +116,21 @@ export type StepResult = { readonly ok: true; readonly delivery: DeliveryRecord 
 
 /**
  * An admin gives a pending delivery up: its project's later changes go on without it. Not while
- * an attempt is in flight (its outcome is a moment away), nor once it is final.
+ * an attempt is in flight (its outcome is a moment away), nor once it is final. A claim whose drain
+ * died (it ran out) is cancelled with it, and its attempt is logged as interrupted, as the next
+ * drain would have logged it: the log keeps one row per attempt number taken.
  */
-export function cancelDelivery(delivery: DeliveryRecord, by: string | null, nowMs: number): StepResult {
+export function cancelDelivery(
+  delivery: DeliveryRecord,
+  by: string | null,
+  nowMs: number,
+): { readonly ok: true; readonly delivery: DeliveryRecord; readonly interrupted?: AttemptRecord } | StepRefusal {
   if (delivery.status !== 'pending') return { ok: false, reason: `This delivery is ${delivery.status} already; only a pending delivery can be cancelled.` };
   if (delivery.inFlight > 0 && delivery.dueAt > nowMs) return { ok: false, reason: 'An attempt of this delivery is being sent right now. Wait for its outcome, then cancel it if it is still pending.' };
-  return { ok: true, delivery: { ...delivery, status: 'cancelled', inFlight: 0, cancelledBy: by, cancelledAt: nowMs } };
+  const cancelled = { ...delivery, status: 'cancelled' as const, inFlight: 0, cancelledBy: by, cancelledAt: nowMs };
+  if (delivery.inFlight === 0) return { ok: true, delivery: cancelled };
+  const { attempt } = interruptAttempt(delivery, nowMs);
+  return { ok: true, delivery: { ...cancelled, lastError: INTERRUPTED_ERROR }, interrupted: attempt };
 }
 
 /**

@@ -222,10 +222,11 @@ export function createKvsDeliveryStore(): DeliveryStore {
       return new Map(items.map((item) => [item.key.slice(storageKeys.deliveryBody('').length), parseStoredRecord(deliveryBodyRecordSchema, 'delivery body', item.key, item.value).body]));
     },
 
-    async replaceIf(expected, next) {
+    async replaceIf(expected, next, attempt) {
       const key = storageKeys.delivery(next.deliveryId);
       try {
-        await kvs.transact().set(key, toStoredDelivery(next), { entityName: ENTITY.delivery, conditions: deliveryStillAsRead(expected) }, retention).execute();
+        const tx = kvs.transact().set(key, toStoredDelivery(next), { entityName: ENTITY.delivery, conditions: deliveryStillAsRead(expected) }, retention);
+        await (attempt ? tx.set(storageKeys.attempt(attempt.deliveryId, attempt.attempt), attempt, undefined, retention) : tx).execute();
         return true;
       } catch (error) {
         const stored = await deliveries.get(key);

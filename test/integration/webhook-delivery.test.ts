@@ -324,3 +324,26 @@ describe('a delivery stored before stamps', () => {
     expect(await storedDelivery(id)).toMatchObject({ status: 'cancelled', cancelledBy: t.accountId('admin') });
   });
 });
+
+describe('cancelling a delivery whose drain died mid-attempt', () => {
+  it('logs the attempt the dead drain took as interrupted, so the log keeps a row for every attempt number', async () => {
+    const t = f.host();
+    await f.createHook('left-claim');
+    f.receiver.respondWith('left-claim', { status: 503 });
+    await f.saveDemo({ Budget: 9 });
+    await t.host.settle();
+    const id = String(f.receiver.received('left-claim')[0]?.headers['webhook-id']);
+    // As a drain that died after claiming attempt 2 leaves it: the number taken, no outcome, the claim run out.
+    const older = await asWrittenBeforeStamps(id);
+    await asApp(() => deliveries().set(`delivery:${id}`, { ...older, attempts: 2, inFlight: 2, dueAt: Date.now() - 1 }, { ttl: { value: 30, unit: 'DAYS' } }));
+
+    await t.invokeOk('admin', 'cancelDelivery', { deliveryId: id });
+    const detail = await t.invokeOk('admin', 'getDelivery', { deliveryId: id });
+    expect(detail).toMatchObject({ status: 'cancelled', attempts: 2, cancelledBy: t.accountId('admin') });
+    expect(detail.attemptLog.map((a) => [a.attempt, a.outcome])).toEqual([
+      [2, 'interrupted'],
+      [1, 'retry'],
+    ]);
+    expect(await storedDelivery(id)).toMatchObject({ inFlight: 0, status: 'cancelled' });
+  });
+});

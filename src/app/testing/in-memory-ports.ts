@@ -364,11 +364,12 @@ export function inMemoryDeliveryStore(initial: readonly DeliveryRecord[] = []): 
     async loadBodies(refs) {
       return new Map(refs.flatMap((ref) => (bodies.has(ref) ? [[ref, bodies.get(ref) as string] as const] : [])));
     },
-    async replaceIf(expected, next) {
+    async replaceIf(expected, next, attempt) {
       const stored = records.get(next.deliveryId);
       if (stored && isDeepStrictEqual(stored, next)) return true;
       if (!stillAs(stored, expected)) return false;
       records.set(next.deliveryId, copy(next));
+      if (attempt) attemptRecords.set(`${attempt.deliveryId}#${attempt.attempt}`, copy(attempt));
       return true;
     },
     async cancelPendingOfWebhook(webhookId, nowMs) {
