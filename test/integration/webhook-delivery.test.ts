@@ -287,15 +287,19 @@ async function asWrittenBeforeStamps(deliveryId: string): Promise<Stored> {
 
 const storedDelivery = (deliveryId: string) => asApp(() => deliveries().get(`delivery:${deliveryId}`));
 
+/** A webhook whose receiver answers 503, and the id of the delivery one save made for it (attempt 1 failed, pending). */
+async function retryingDelivery(hookName: string, budget: number): Promise<{ t: ReturnType<typeof f.host>; hook: Awaited<ReturnType<typeof f.createHook>>; id: string }> {
+  const t = f.host();
+  const hook = await f.createHook(hookName);
+  f.receiver.respondWith(hookName, { status: 503 });
+  await f.saveDemo({ Budget: budget });
+  await t.host.settle();
+  return { t, hook, id: String(f.receiver.received(hookName)[0]?.headers['webhook-id']) };
+}
+
 describe('a delivery stored before stamps', () => {
   it('is retried, delivered and stored again with a stamp', async () => {
-    const t = f.host();
-    const hook = await f.createHook('older');
-    f.receiver.respondWith('older', { status: 503 });
-    await f.saveDemo({ Budget: 7 });
-    await t.host.settle();
-    const [first] = f.receiver.received('older');
-    const id = String(first?.headers['webhook-id']);
+    const { t, hook, id } = await retryingDelivery('older', 7);
     const older = await asWrittenBeforeStamps(id);
     expect(older).toMatchObject({ status: 'pending', attempts: 1, inFlight: 0 });
 
@@ -313,12 +317,7 @@ describe('a delivery stored before stamps', () => {
   });
 
   it('is cancelled by an admin (the condition checks its values one by one)', async () => {
-    const t = f.host();
-    await f.createHook('older-cancel');
-    f.receiver.respondWith('older-cancel', { status: 503 });
-    await f.saveDemo({ Budget: 8 });
-    await t.host.settle();
-    const id = String(f.receiver.received('older-cancel')[0]?.headers['webhook-id']);
+    const { t, id } = await retryingDelivery('older-cancel', 8);
     await asWrittenBeforeStamps(id);
     await t.invokeOk('admin', 'cancelDelivery', { deliveryId: id });
     expect(await storedDelivery(id)).toMatchObject({ status: 'cancelled', cancelledBy: t.accountId('admin') });
@@ -327,12 +326,7 @@ describe('a delivery stored before stamps', () => {
 
 describe('cancelling a delivery whose drain died mid-attempt', () => {
   it('logs the attempt the dead drain took as interrupted, so the log keeps a row for every attempt number', async () => {
-    const t = f.host();
-    await f.createHook('left-claim');
-    f.receiver.respondWith('left-claim', { status: 503 });
-    await f.saveDemo({ Budget: 9 });
-    await t.host.settle();
-    const id = String(f.receiver.received('left-claim')[0]?.headers['webhook-id']);
+    const { t, id } = await retryingDelivery('left-claim', 9);
     // As a drain that died after claiming attempt 2 leaves it: the number taken, no outcome, the claim run out.
     const older = await asWrittenBeforeStamps(id);
     await asApp(() => deliveries().set(`delivery:${id}`, { ...older, attempts: 2, inFlight: 2, dueAt: Date.now() - 1 }, { ttl: { value: 30, unit: 'DAYS' } }));
