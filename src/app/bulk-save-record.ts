@@ -43,6 +43,8 @@ export const bulkSaveJobSchema = z.object({
   /** Every project of the request, in its order (items are numbered by this position). */
   projectKeys: z.array(z.string()).max(100),
   finishedAt: z.number().nullable(),
+  /** When a consumer run last handed the rest on (pushing the next wake-up); absent until one has. */
+  lastRunAt: z.number().optional(),
 });
 export type BulkSaveJob = z.infer<typeof bulkSaveJobSchema>;
 

@@ -57,7 +57,8 @@ export type BulkSaveAnswer =
 
 export interface BulkSaveView {
   readonly id: string;
-  readonly status: 'running' | 'finished';
+  /** `stopped`: the platform gave up on the wake-up of the projects still pending; nobody saves them. */
+  readonly status: 'running' | 'finished' | 'stopped';
   readonly createdAt: number;
   readonly finishedAt: number | null;
   readonly changed: number;
@@ -67,6 +68,12 @@ export interface BulkSaveView {
   /** Every project done so far (saved or refused), as the 200 answer says them. */
   readonly results: BulkResults;
 }
+
+/**
+ * Forge retries a consumer's event for at most 24 hours after it was pushed, then drops it. A job
+ * whose last wake-up was pushed longer ago than that (plus a last run's time) is run by nobody.
+ */
+export const BULK_WAKE_LIFETIME_MS = 24 * 60 * 60 * 1000 + 15 * 60 * 1000;
 
 /** Projects a bulk request saves side by side (two writes each: 12 share one of Forge's 25-operation transactions). */
 export const SAVES_AT_ONCE = 12;
@@ -352,6 +359,8 @@ export async function continueBulkSave(deps: BulkConsumerDeps, id: string, optio
   }
   const left = pending.length - saved;
   if (left > 0) {
+    // Noted before the push: how long the next wake-up can still run is counted from here.
+    await deps.bulkSaves.saveJob({ ...job, lastRunAt: deps.clock.now() });
     // A failed push throws: the platform runs this event again, which goes on from here too.
     await deps.bulkSaveQueue.wake(id);
     return { outcome: 'continues', saved, left };
@@ -361,7 +370,7 @@ export async function continueBulkSave(deps: BulkConsumerDeps, id: string, optio
 }
 
 /** GET /bulk-saves/{id}: where a handed-over request stands. */
-export async function readBulkSave(deps: { readonly bulkSaves: BulkSaveStore }, id: string): Promise<BulkSaveView> {
+export async function readBulkSave(deps: { readonly bulkSaves: BulkSaveStore; readonly clock: { now(): number } }, id: string): Promise<BulkSaveView> {
   const job = await deps.bulkSaves.loadJob(id);
   if (!job) throw new AppError('NOT_FOUND', `There is no bulk save ${id}. Their outcomes are kept for 7 days.`);
   const items = await deps.bulkSaves.loadItems(job);
@@ -373,7 +382,7 @@ export async function readBulkSave(deps: { readonly bulkSaves: BulkSaveStore }, 
   }
   return {
     id: job.id,
-    status: job.finishedAt === null ? 'running' : 'finished',
+    status: job.finishedAt !== null ? 'finished' : deps.clock.now() - (job.lastRunAt ?? job.createdAt) > BULK_WAKE_LIFETIME_MS ? 'stopped' : 'running',
     createdAt: job.createdAt,
     finishedAt: job.finishedAt,
     ...countOf(results.values()),

@@ -106,7 +106,9 @@ export const answerSchemas = {
   }),
   bulkSave: z.object({
     id: z.string(),
-    status: z.enum(['running', 'finished']),
+    status: z.enum(['running', 'finished', 'stopped']).meta({
+      description: 'running: projects are still being saved; finished: every project has its result; stopped: the platform gave up running the rest (its wake-up failed for 24 hours), so the pending projects were not saved: send them again',
+    }),
     createdAt: z.number(),
     finishedAt: z.number().nullable(),
     changed: z.number().int(),

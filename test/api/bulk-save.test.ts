@@ -1,7 +1,8 @@
 import { SAVES_AT_ONCE } from '../../src/app/bulk-save';
 import type { PlatformRequest } from '../../local/platform/forge-seam';
 import { startHostServer, type HostServer } from '../../local/server';
-import { changeRecords, startTestHost, type TestHost } from '../support/host-fixture';
+import { kvs } from '@forge/kvs';
+import { asApp, changeRecords, startTestHost, type TestHost } from '../support/host-fixture';
 import { fetchDocument, recordAnswer, useContractCheck } from './contract';
 
 /**
@@ -23,6 +24,8 @@ let bulkPush: 'pass' | 'refuse' | 'lose-answer' = 'pass';
 let beforeBulkPush: (() => void) | undefined;
 /** While set, the bulk-saves consumer's platform calls wait for it. */
 let holdConsumer: Promise<void> | undefined;
+/** While set, every storage call of the bulk-saves consumer fails (a consumer that cannot run). */
+let failConsumer = false;
 /** Each Jira call: the invocation that made it and the virtual time it started. */
 let jiraCalls: { invocation: string; kind: string; at: number }[] = [];
 
@@ -32,12 +35,16 @@ beforeEach(async () => {
   bulkPush = 'pass';
   beforeBulkPush = undefined;
   holdConsumer = undefined;
+  failConsumer = false;
   jiraCalls = [];
   let base = 'http://127.0.0.1';
   t = await startTestHost({
     baseUrl: () => base,
     interceptPlatform: async (request, next) => {
       if (request.invocation?.functionKey === 'bulk-saves-fn' && holdConsumer) await holdConsumer;
+      if (request.invocation?.functionKey === 'bulk-saves-fn' && failConsumer && request.options.type === 'kvs') {
+        return new Response(JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: 'Storage is unavailable' }), { status: 500, headers: { 'content-type': 'application/json' } });
+      }
       if (isBulkPush(request)) {
         beforeBulkPush?.();
         if (bulkPush === 'refuse') return new Response(JSON.stringify({ message: 'Service unavailable' }), { status: 503, headers: { 'content-type': 'application/json' } });
@@ -141,6 +148,9 @@ describe('PATCH /projects/fields over its time budget', () => {
     expect(consumerRuns.size).toBeGreaterThan(1);
     const outcome = await api('GET', answer.json.location);
     expect(outcome.json).toMatchObject({ status: 'finished', changed: 100, failed: 0, pending: [] });
+    // Each run that handed the rest on noted when: the next wake-up's 24 hours count from there.
+    const job = await asApp(() => kvs.get<{ createdAt: number; lastRunAt?: number }>(`bulk-save:${String(answer.json.id)}`));
+    expect(job?.lastRunAt).toBeGreaterThan(job?.createdAt ?? Number.POSITIVE_INFINITY);
   });
 
   it('checks every project before saving any: a bad value late in the request is answered at once, never handed over', async () => {
@@ -224,6 +234,26 @@ describe('PATCH /projects/fields over its time budget', () => {
     const finished = await api('GET', answer.json.location);
     expect(finished.json).toMatchObject({ status: 'finished', pending: [], changed: 100 });
     expect(finished.headers.get('retry-after')).toBeNull();
+  });
+
+  it('GET /bulk-saves/{id} of a job whose consumer never ran through (the platform gave up after 24 hours): stopped, the projects not saved', async () => {
+    slowJira(300);
+    failConsumer = true;
+    const answer = await api('PATCH', '/projects/fields', { projects: hundredProjects() });
+    expect(answer.status).toBe(202);
+    await t.host.settle();
+    // The platform retries the failing event for 24 hours after its push: until then it may still run.
+    await t.host.advanceClock(23 * 3_600_000);
+    await t.host.settle();
+    const waiting = await api('GET', answer.json.location);
+    expect(waiting.json).toMatchObject({ status: 'running', pending: answer.json.pending });
+    await t.host.advanceClock(2 * 3_600_000);
+    await t.host.settle();
+    const stopped = await api('GET', answer.json.location);
+    expect(stopped.status).toBe(200);
+    expect(stopped.json).toMatchObject({ status: 'stopped', finishedAt: null, pending: answer.json.pending, changed: answer.json.changed });
+    expect(stopped.headers.get('retry-after')).toBeNull();
+    expect(await revisionOf(String(answer.json.pending[0]))).toBe(0);
   });
 
   it('GET /bulk-saves/{id} of an unknown id is 404', async () => {
