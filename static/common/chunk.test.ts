@@ -43,4 +43,15 @@ describe('chunk', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     await expect(c.preload()).resolves.toEqual({ n: 2 });
   });
+
+  it('holds the module once it has arrived (a view renders it at once), and nothing before or after a failure', async () => {
+    const c = chunk(loader('fail', 'ok').load);
+    expect(c.loaded()).toBeUndefined();
+    await c.preload().catch(() => undefined);
+    expect(c.loaded()).toBeUndefined();
+    const loading = c.preload();
+    expect(c.loaded()).toBeUndefined();
+    const module = await loading;
+    expect(c.loaded()).toBe(module);
+  });
 });

@@ -2,6 +2,8 @@
 export interface Chunk<M> {
   readonly preload: () => Promise<M>;
   readonly warm: () => void;
+  /** The module once it has arrived (a view can then render it at once), else undefined. */
+  readonly loaded: () => M | undefined;
 }
 
 /**
@@ -11,18 +13,25 @@ export interface Chunk<M> {
  */
 export function chunk<M>(load: () => Promise<M>): Chunk<M> {
   let loading: Promise<M> | undefined;
+  let module: { readonly value: M } | undefined;
   const preload = (): Promise<M> => {
-    loading ??= load().catch((error: unknown) => {
-      loading = undefined;
-      throw new ChunkLoadError(error);
-    });
+    loading ??= load().then(
+      (value) => {
+        module = { value };
+        return value;
+      },
+      (error: unknown) => {
+        loading = undefined;
+        throw new ChunkLoadError(error);
+      },
+    );
     return loading;
   };
   // A failure shows when the view renders (its boundary); warming again while loading is a no-op.
   const warm = (): void => {
     if (loading === undefined) preload().catch(() => undefined);
   };
-  return { preload, warm };
+  return { preload, warm, loaded: () => module?.value };
 }
 
 /** A chunk that could not be fetched (as opposed to a view that failed while rendering). */

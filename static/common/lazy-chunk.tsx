@@ -1,14 +1,10 @@
 import Button from '@atlaskit/button/new';
-import { Component, lazy, type ComponentType, type ReactNode } from 'react';
+import { Component, type ReactNode } from 'react';
 import { ChunkLoadError } from './chunk';
 import { PageError } from './PageError';
 
 export { chunk, ChunkLoadError, type Chunk } from './chunk';
-
-/** A React.lazy component taken from a chunk, so preloading it and rendering it share one fetch. */
-export function lazyFrom<M, P extends object>(source: { readonly preload: () => Promise<M> }, pick: (module: M) => ComponentType<P>) {
-  return lazy(() => source.preload().then((module) => ({ default: pick(module) })));
-}
+export { lazyFrom } from './lazy-from';
 
 interface BoundaryState {
   readonly error: unknown;
