@@ -22,6 +22,8 @@ export async function call<K extends ResolverName>(name: K, ...args: Parameters<
 interface Prefetched {
   readonly answer: Promise<CallResult<unknown>>;
   readonly at: number;
+  /** The answer once it has arrived, so a page's first render can show it (takeSettled). */
+  settled?: CallResult<unknown>;
 }
 const prefetched = new Map<string, Prefetched>();
 /** An answer older than this is not handed out: the page asks again. */
@@ -40,8 +42,26 @@ export function prefetch<K extends ResolverName>(name: K, ...args: Parameters<Re
   const known = prefetched.get(key);
   if (known) return known.answer as Promise<CallResult<ResolverValue<K>>>;
   const answer = send(name, ...args);
-  prefetched.set(key, { answer, at: Date.now() });
+  const entry: Prefetched = { answer, at: Date.now() };
+  prefetched.set(key, entry);
+  void answer.then((result) => {
+    entry.settled = result;
+  });
   return answer;
+}
+
+/**
+ * The answer of a prefetched read that has already arrived, taken as `call` would take it (once,
+ * while fresh), or undefined: then `call` asks (or waits for the prefetch still on its way). A
+ * view's first render shows start-up data that arrived before its code did, without a render
+ * spent on 'loading' and a wait for the promise.
+ */
+export function takeSettled<K extends ResolverName>(name: K, ...args: Parameters<ResolverDefs[K]>): CallResult<ResolverValue<K>> | undefined {
+  const key = keyOf(name, args);
+  const found = prefetched.get(key);
+  if (found?.settled === undefined) return undefined;
+  prefetched.delete(key);
+  return Date.now() - found.at <= PREFETCH_FRESH_MS ? (found.settled as CallResult<ResolverValue<K>>) : undefined;
 }
 
 function takePrefetched(name: string, args: readonly unknown[]): Promise<CallResult<unknown>> | undefined {

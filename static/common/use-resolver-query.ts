@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ResolverDefs } from '../../src/shared/resolver-contract';
-import { call, type ResolverName, type ResolverValue } from './api';
+import { call, takeSettled, type ResolverName, type ResolverValue } from './api';
 import { nextQueryState, type QueryState } from './query-state';
 
 export type { QueryState };
@@ -22,13 +22,24 @@ export interface QueryOptions {
   readonly refreshKey?: unknown;
 }
 
+const argsOf = <K extends ResolverName>(payload: Payload<K>) => (payload === undefined ? [] : [payload]) as Parameters<ResolverDefs[K]>;
+
 /**
  * The UI's one way to load data: a resolver asked on mount and again when its payload changes,
- * with loading / failed / ready states. Answers to an older request are dropped.
+ * with loading / failed / ready states. Answers to an older request are dropped. A start-up read
+ * the page's first script prefetched and that has arrived by the first render is shown by that
+ * render (nothing asked on mount); one still on its way is waited for by the mount's `call`.
  */
 export function useResolverQuery<K extends ResolverName>(name: K, payload: Payload<K>, options: QueryOptions = {}): ResolverQuery<ResolverValue<K>> {
   const { enabled = true, refreshKey } = options;
-  const [state, setState] = useState<QueryState<ResolverValue<K>>>({ status: 'loading' });
+  // Whether the first state is a prefetched answer: then the mount asks nothing.
+  const answeredAtMount = useRef(false);
+  const [state, setState] = useState<QueryState<ResolverValue<K>>>(() => {
+    const settled = enabled ? takeSettled(name, ...argsOf<K>(payload)) : undefined;
+    if (settled === undefined) return { status: 'loading' };
+    answeredAtMount.current = true;
+    return nextQueryState<ResolverValue<K>>({ status: 'loading' }, settled, false);
+  });
   const sequence = useRef(0);
   // The payload by value: a new object with the same content is the same request.
   const payloadKey = JSON.stringify(payload ?? null);
@@ -39,8 +50,7 @@ export function useResolverQuery<K extends ResolverName>(name: K, payload: Paylo
     async (quiet = false) => {
       const mine = ++sequence.current;
       if (!quiet) setState({ status: 'loading' });
-      const args = (latestPayload.current === undefined ? [] : [latestPayload.current]) as Parameters<ResolverDefs[K]>;
-      const result = await call(name, ...args);
+      const result = await call(name, ...argsOf<K>(latestPayload.current));
       if (mine !== sequence.current) return;
       setState((previous) => nextQueryState(previous, result, quiet));
     },
@@ -49,6 +59,10 @@ export function useResolverQuery<K extends ResolverName>(name: K, payload: Paylo
   );
 
   useEffect(() => {
+    if (answeredAtMount.current) {
+      answeredAtMount.current = false;
+      return;
+    }
     if (enabled) void reload();
   }, [reload, enabled]);
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DeliveryStatus, DeliverySummaryDto } from '../../../src/shared/webhooks-contract';
-import { call, type CallError } from '../../common/api';
+import { call, takeSettled, type CallError } from '../../common/api';
 import { flag } from '../../common/flags';
 import { usePolling } from '../../common/use-polling';
 import { firstPageQuery, mergeFirstPage, upsertDelivery } from './delivery-log';
@@ -35,12 +35,16 @@ export interface DeliveryLogState {
  * is refreshed every few seconds while the page is visible, so statuses move as attempts happen.
  */
 export function useDeliveryLog(webhookId: string, onChanged: () => void): DeliveryLogState {
+  // The first page the page's first script prefetched (a webhook's own address), when it has
+  // arrived by the first render: shown by that render, and not asked again on mount.
+  const [atMount] = useState(() => takeSettled('listDeliveries', firstPageQuery(webhookId)));
+  const answeredAtMount = useRef(atMount !== undefined);
   const [filter, setFilterState] = useState<StatusFilter>('all');
-  const [deliveries, setDeliveries] = useState<readonly DeliverySummaryDto[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
+  const [deliveries, setDeliveries] = useState<readonly DeliverySummaryDto[]>(() => (atMount?.ok ? atMount.value.deliveries : []));
+  const [cursor, setCursor] = useState<string | null>(() => (atMount?.ok ? atMount.value.nextCursor : null));
+  const [loading, setLoading] = useState(atMount === undefined);
   const [loadingMore, setLoadingMore] = useState(false);
-  const [error, setError] = useState<CallError | null>(null);
+  const [error, setError] = useState<CallError | null>(() => (atMount !== undefined && !atMount.ok ? atMount.error : null));
   const [highlighted, setHighlighted] = useState<string | null>(null);
   const [busy, setBusy] = useState<DeliveryLogState['busy']>(null);
   // The filter a response was asked for: answers for an older filter are dropped.
@@ -71,6 +75,10 @@ export function useDeliveryLog(webhookId: string, onChanged: () => void): Delive
 
   useEffect(() => {
     asked.current = filter;
+    if (answeredAtMount.current) {
+      answeredAtMount.current = false;
+      return;
+    }
     void loadFirst(filter, false);
   }, [filter, loadFirst]);
   usePolling(() => loadFirst(filter, true), POLL_MS, !loading);
