@@ -1,6 +1,7 @@
 import { view } from '@forge/bridge';
 import { prefetch } from '../common/api';
 import { bootPage, enableTheme } from '../common/boot';
+import { keepHistory } from './host-history';
 import { detailChunk, pageChunk } from './page-chunks';
 import { locationFromPath } from './routes';
 import { firstPageQuery } from './webhooks/delivery-log';
@@ -10,8 +11,7 @@ import { firstPageQuery } from './webhooks/delivery-log';
 // fetched beside this script) loads; the page's first `call`s take these answers.
 const themeReady = enableTheme();
 prefetch('getSession');
-void view
-  .createHistory()
+void keepHistory(view.createHistory())
   .then((history) => {
     const { route, webhookId } = locationFromPath(history.location.pathname);
     // The view's own code first, then its data: the host answers a file only once the resolver

@@ -1,8 +1,7 @@
 import { view } from '@forge/bridge';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { askedHistory, createdHistory, keepHistory, type HostHistory } from './host-history';
 import { locationFromPath, pathOf, type AdminLocation } from './routes';
-
-type History = Awaited<ReturnType<typeof view.createHistory>>;
 
 export type AdminNavigation =
   | { readonly mode: 'pending' }
@@ -19,20 +18,28 @@ const FIRST: AdminLocation = { route: 'webhooks', webhookId: null };
  * the app adds its own part (`/webhooks/<id>`), so each view has an address of its own.
  */
 export function useAdminRoute(): AdminNavigation {
-  const [mode, setMode] = useState<'pending' | 'history' | 'tabs'>('pending');
-  const [location, setLocation] = useState<AdminLocation>(FIRST);
-  const history = useRef<History | null>(null);
+  // The page's first script asked for the history: when it has arrived, the first render has the place.
+  const [mode, setMode] = useState<'pending' | 'history' | 'tabs'>(() => (createdHistory() ? 'history' : 'pending'));
+  const [location, setLocation] = useState<AdminLocation>(() => {
+    const created = createdHistory();
+    return created ? locationFromPath(created.location.pathname) : FIRST;
+  });
+  const history = useRef<HostHistory | null>(createdHistory() ?? null);
 
   useEffect(() => {
     let unlisten: (() => void) | undefined;
     let cancelled = false;
-    view
-      .createHistory()
+    // The same place again keeps the state as it is (no render for an equal location).
+    const moveTo = (pathname: string) => {
+      const next = locationFromPath(pathname);
+      setLocation((previous) => (previous.route === next.route && previous.webhookId === next.webhookId ? previous : next));
+    };
+    (askedHistory() ?? keepHistory(view.createHistory()))
       .then((created) => {
         if (cancelled) return;
         history.current = created;
-        setLocation(locationFromPath(created.location.pathname));
-        unlisten = created.listen((next) => setLocation(locationFromPath(next.pathname)));
+        moveTo(created.location.pathname);
+        unlisten = created.listen((next) => moveTo(next.pathname));
         setMode('history');
       })
       .catch(() => {
