@@ -1,7 +1,25 @@
+import { chunksReady } from '../common/chunk';
 import { startApp } from '../common/start';
 import { AdminApp } from './AdminApp';
+import { createdHistory } from './host-history';
+import { detailChunk, pageChunk } from './page-chunks';
+import { locationFromPath } from './routes';
 
-/** Projectrak Administration's code, loaded by main.tsx once it has asked for the page's data. */
+/**
+ * How long the first render waits at most for the code of the subpage the page opens on: it is
+ * on its way already (main.tsx started it before its data), usually arriving shortly after this
+ * code; past this the page shows its loading state until it comes.
+ */
+const FIRST_VIEW_WAIT_MS = 500;
+
+/**
+ * Projectrak Administration's code, loaded by main.tsx once it has asked for the page's data.
+ * The first render waits for the shown subpage's code too, so it shows the subpage in one render
+ * (with its data, when that has arrived) instead of a fallback, then a retry when the code comes.
+ */
 export function start(themeReady: Promise<void>): void {
-  void startApp(<AdminApp />, themeReady);
+  const history = createdHistory();
+  const opened = history ? locationFromPath(history.location.pathname) : null;
+  const code = opened === null ? [] : opened.webhookId === null ? [pageChunk(opened.route)] : [pageChunk(opened.route), detailChunk];
+  void startApp(<AdminApp />, Promise.all([themeReady, chunksReady(code, FIRST_VIEW_WAIT_MS)]).then(() => undefined));
 }

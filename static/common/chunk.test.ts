@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { chunk, ChunkLoadError } from './chunk';
+import { chunk, ChunkLoadError, chunksReady } from './chunk';
 
 /** A loader that counts its calls and answers as told: the next answers in order, then the last one again. */
 function loader(...answers: readonly ('ok' | 'fail')[]) {
@@ -53,5 +53,33 @@ describe('chunk', () => {
     expect(c.loaded()).toBeUndefined();
     const module = await loading;
     expect(c.loaded()).toBe(module);
+  });
+
+});
+
+describe('chunksReady', () => {
+  /** Whether the promise has settled once pending callbacks have run. */
+  const settled = async (promise: Promise<void>): Promise<boolean> => {
+    let done = false;
+    void promise.then(() => {
+      done = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return done;
+  };
+
+  it('waits for every chunk, then settles', async () => {
+    let arrive: () => void = () => undefined;
+    const slow = chunk(() => new Promise<string>((resolve) => (arrive = () => resolve('slow'))));
+    const ready = chunksReady([chunk(loader('ok').load), slow], 60_000);
+    expect(await settled(ready)).toBe(false);
+    arrive();
+    expect(await settled(ready)).toBe(true);
+  });
+
+  it('settles when a chunk fails (its view shows the failure) or is still on its way after the wait', async () => {
+    expect(await settled(chunksReady([chunk(loader('fail').load)], 60_000))).toBe(true);
+    const never = chunk(() => new Promise<never>(() => undefined));
+    expect(await settled(chunksReady([never], 0))).toBe(true);
   });
 });

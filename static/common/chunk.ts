@@ -41,3 +41,18 @@ export class ChunkLoadError extends Error {
     this.name = 'ChunkLoadError';
   }
 }
+
+/**
+ * Settles once every chunk has arrived or failed, or after `waitMs`, whichever comes first: a
+ * page's first render waits for the code of the view it opens on (started by its first script),
+ * so it shows that view in one render instead of a fallback and a second render when the code
+ * arrives, but a slow network still gets the page's loading state after a moment.
+ */
+export function chunksReady(chunks: readonly Pick<Chunk<unknown>, 'preload'>[], waitMs: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const waited = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, waitMs);
+  });
+  const loaded = Promise.all(chunks.map((c) => c.preload().catch(() => undefined))).then(() => clearTimeout(timer));
+  return Promise.race([loaded, waited]);
+}
