@@ -5,7 +5,7 @@ import { cloudIdOf, LOCAL_APP, localIdOf } from '../platform/forge-seam';
 import { InvocationRateLimitedError } from '../platform/invocation-rate';
 import { foreignRequest, isJsonContentType } from '../platform/local-safety';
 import { THEME_COOKIE, USER_COOKIE, type UiResource, type UiRoutesOptions } from './options';
-import { extensionContext, isProjectPage, parseCookies, scriptJson, selectPage, userFor } from './pages';
+import { escapeHtml, extensionContext, isProjectPage, parseCookies, scriptJson, selectPage, userFor } from './pages';
 import { renderShell } from './shell-page';
 import { parseColorMode, themeCss, themeHtmlAttrs, themeState, type ColorMode } from './theme';
 
@@ -223,9 +223,14 @@ function forgeContext(resource: UiResource, project: UiRoutesOptions['projects']
   };
 }
 
-/** The bridge goes first in `<head>`: `@forge/bridge` looks for it as soon as the app's code loads. */
-function injectBridge(html: string, config: unknown): string {
-  const tags = `<script id="forge-local-bridge-config" type="application/json">${scriptJson(config)}</script><script src="/_bridge/bridge.js"></script>`;
+/**
+ * The bridge goes first in `<head>`: `@forge/bridge` looks for it as soon as the app's code loads.
+ * Beside it, the theme's design tokens are preloaded: the page renders only once they apply
+ * (`view.theme.enable()`), and asked for by the page's first script they queued behind its
+ * start-up calls and code (on Forge the product hands them over; here they are a file of the host).
+ */
+function injectBridge(html: string, config: { readonly theme: { readonly cssUrl: string } }): string {
+  const tags = `<script id="forge-local-bridge-config" type="application/json">${scriptJson(config)}</script><link rel="preload" as="style" href="${escapeHtml(config.theme.cssUrl)}"><script src="/_bridge/bridge.js"></script>`;
   const head = /<head[^>]*>/i.exec(html);
   if (!head) return tags + html;
   const at = head.index + head[0].length;

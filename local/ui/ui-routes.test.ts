@@ -138,6 +138,14 @@ describe('UI routes', () => {
     expect(page.headers['cache-control']).toBe('no-store');
   });
 
+  it("preloads the theme's tokens the bridge applies, before the app's code", async () => {
+    const page = await send('GET', '/app/project-page/?project=DEMO', { cookie: 'forge-local-user=acc-viewer; forge-local-theme=dark' });
+    const preload = '<link rel="preload" as="style" href="/_bridge/theme.css?colorMode=dark">';
+    expect(page.body).toContain(preload);
+    expect(page.body.indexOf(preload)).toBeLessThan(page.body.indexOf('./assets/app.js'));
+    expect(frameConfig(page.body)).toMatchObject({ theme: { cssUrl: '/_bridge/theme.css?colorMode=dark' } });
+  });
+
   it('serves assets and the bridge scripts, and nothing outside a resource', async () => {
     expect((await send('GET', '/app/admin/assets/app.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect((await send('GET', '/_bridge/bridge.js')).body).toContain('globalThis.__bridge');
