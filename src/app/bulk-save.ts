@@ -343,17 +343,35 @@ export async function continueBulkSave(deps: BulkConsumerDeps, id: string, optio
     refusal = 'Not saved: the creator of the API token that sent this request is no longer a Jira admin.';
   }
 
+  // SAVES_AT_ONCE side by side, as the request saved its part: Jira checks overlap, reads share a
+  // batch and writes a transaction.
   const changeIds: string[] = [];
-  const saveDeps = { ...account, publisher: collectingPublisher(changeIds), catalog: onceLoadedCatalog(account.catalog) };
+  const shared = sharedStorage(account.projects);
+  const saveDeps = { ...account, projects: shared.store, publisher: collectingPublisher(changeIds), catalog: onceLoadedCatalog(account.catalog) };
   let saved = 0;
-  try {
-    for (const item of pending) {
-      if (deps.clock.now() - started >= budgetMs) break;
-      // A storage 429 is thrown: the consumer's event comes back later and goes on from here.
-      const result: BulkProjectResult = refusal ? { ok: false, error: { code: 'FORBIDDEN', message: refusal } } : await saveOne(saveDeps, item.projectKey, item.values ?? {});
-      await deps.bulkSaves.saveItem({ schemaVersion: 1, bulkSaveId: id, index: item.index, projectKey: item.projectKey, state: 'done', result });
-      saved += 1;
+  let next = 0;
+  let failing = false;
+  const worker = async () => {
+    while (next < pending.length && !failing && deps.clock.now() - started < budgetMs) {
+      const item = pending[next] as BulkSaveItem;
+      next += 1;
+      try {
+        // A storage 429 is thrown: the consumer's event comes back later and goes on from here.
+        const result: BulkProjectResult = refusal ? { ok: false, error: { code: 'FORBIDDEN', message: refusal } } : await shared.run(() => saveOne(saveDeps, item.projectKey, item.values ?? {}));
+        await deps.bulkSaves.saveItem({ schemaVersion: 1, bulkSaveId: id, index: item.index, projectKey: item.projectKey, state: 'done', result });
+        saved += 1;
+      } catch (error) {
+        // The other saves finish what they started and take no more.
+        failing = true;
+        throw error;
+      }
     }
+  };
+  try {
+    // Every worker ends before an error is rethrown, so no save runs on unseen.
+    const ended = await Promise.allSettled(Array.from({ length: SAVES_AT_ONCE }, worker));
+    const failed = ended.find((e): e is PromiseRejectedResult => e.status === 'rejected');
+    if (failed) throw failed.reason;
   } finally {
     await wakeFanOut(account.queue, changeIds);
   }

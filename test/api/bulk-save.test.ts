@@ -26,6 +26,10 @@ let beforeBulkPush: (() => void) | undefined;
 let holdConsumer: Promise<void> | undefined;
 /** While set, every storage call of the bulk-saves consumer fails (a consumer that cannot run). */
 let failConsumer = false;
+/** Transactions of the bulk-saves consumer that save projects. */
+let consumerSaveTransactions = 0;
+/** How many of the consumer's project-saving transactions Forge's storage refuses (429) before it lets them pass. */
+let refuseConsumerSaves = 0;
 /** Each Jira call: the invocation that made it and the virtual time it started. */
 let jiraCalls: { invocation: string; kind: string; at: number }[] = [];
 
@@ -36,12 +40,21 @@ beforeEach(async () => {
   beforeBulkPush = undefined;
   holdConsumer = undefined;
   failConsumer = false;
+  consumerSaveTransactions = 0;
+  refuseConsumerSaves = 0;
   jiraCalls = [];
   let base = 'http://127.0.0.1';
   t = await startTestHost({
     baseUrl: () => base,
     interceptPlatform: async (request, next) => {
       if (request.invocation?.functionKey === 'bulk-saves-fn' && holdConsumer) await holdConsumer;
+      if (request.invocation?.functionKey === 'bulk-saves-fn' && request.path === '/api/v1/transaction' && request.body?.includes('"project-fields"')) {
+        consumerSaveTransactions += 1;
+        if (refuseConsumerSaves > 0) {
+          refuseConsumerSaves -= 1;
+          return new Response(JSON.stringify({ code: 'RATE_LIMIT_EXCEEDED', message: 'Rate limit exceeded' }), { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '5' } });
+        }
+      }
       if (request.invocation?.functionKey === 'bulk-saves-fn' && failConsumer && request.options.type === 'kvs') {
         return new Response(JSON.stringify({ code: 'INTERNAL_SERVER_ERROR', message: 'Storage is unavailable' }), { status: 500, headers: { 'content-type': 'application/json' } });
       }
@@ -136,6 +149,9 @@ describe('PATCH /projects/fields over its time budget', () => {
     for (const key of ['DEMO', 'P50', 'P96']) expect(await revisionOf(key)).toBe(1);
     // One change each, fanned out by the wake-ups the request and the consumer pushed (none left for the sweeper).
     for (const projectId of [13647, 20_000, 20_050, 20_096]) expect((await changeRecords(projectId)).map((c) => c.pushState)).toEqual(['fanned-out']);
+    // The consumer saves SAVES_AT_ONCE side by side too: their writes share transactions (one each would be pending.length).
+    expect(consumerSaveTransactions).toBeGreaterThan(0);
+    expect(consumerSaveTransactions).toBeLessThanOrEqual(Math.ceil(pending.length / SAVES_AT_ONCE) + 1);
   });
 
   it('more than one consumer run when the rest does not fit one: the consumer wakes itself and goes on', async () => {
@@ -151,6 +167,20 @@ describe('PATCH /projects/fields over its time budget', () => {
     // Each run that handed the rest on noted when: the next wake-up's 24 hours count from there.
     const job = await asApp(() => kvs.get<{ createdAt: number; lastRunAt?: number }>(`bulk-save:${String(answer.json.id)}`));
     expect(job?.lastRunAt).toBeGreaterThan(job?.createdAt ?? Number.POSITIVE_INFINITY);
+  });
+
+  it("the consumer meets Forge's storage rate limit: its run stops, the event comes back and goes on, every project saved once", async () => {
+    slowJira(300);
+    refuseConsumerSaves = 1;
+    const answer = await api('PATCH', '/projects/fields', { projects: hundredProjects() });
+    expect(answer.status).toBe(202);
+    await t.host.settle(120_000);
+    expect(refuseConsumerSaves).toBe(0);
+    await t.host.advanceClock(60_000);
+    await t.host.settle(120_000);
+    const outcome = await api('GET', answer.json.location);
+    expect(outcome.json).toMatchObject({ status: 'finished', changed: 100, failed: 0, pending: [] });
+    for (const key of answer.json.pending.slice(0, 3) as string[]) expect(await revisionOf(key)).toBe(1);
   });
 
   it('checks every project before saving any: a bad value late in the request is answered at once, never handed over', async () => {
