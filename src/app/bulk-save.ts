@@ -135,6 +135,24 @@ function sharedStorage(store: ProjectFieldsStore): { store: ProjectFieldsStore; 
   };
 }
 
+/**
+ * Runs `each` over `items` in their order, SAVES_AT_ONCE at a time, taking the next while `more()`
+ * says so. Every started one ends before the first error is rethrown, so no save runs on unseen.
+ */
+async function sideBySide<T>(items: readonly T[], more: () => boolean, each: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && more()) {
+      const item = items[next] as T;
+      next += 1;
+      await each(item);
+    }
+  };
+  const ended = await Promise.allSettled(Array.from({ length: SAVES_AT_ONCE }, worker));
+  const failed = ended.find((e): e is PromiseRejectedResult => e.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /** Saves that record their change ids for one wake-up afterwards, instead of a push each. */
 function collectingPublisher(changeIds: string[]): ChangeEventPublisher {
   return {
@@ -233,28 +251,24 @@ export async function saveManyProjects(deps: BulkSaveDeps, projects: Readonly<Re
   const changeIds: string[] = [];
   const shared = sharedStorage(deps.projects);
   const saveDeps = { ...deps, projects: shared.store, publisher: collectingPublisher(changeIds), catalog };
-  let next = 0;
   let rateLimited: string | undefined;
   const refused = new Set<string>();
-  const worker = async () => {
-    while (next < valid.length && rateLimited === undefined && deps.clock.now() - started < budgetMs) {
-      const { key, values } = valid[next] as (typeof valid)[number];
-      next += 1;
-      try {
-        results.set(key, await shared.run(() => saveOne(saveDeps, key, values)));
-      } catch (error) {
-        if (!isStorageRateLimited(error)) throw error;
-        // Forge's storage rate: this project saved nothing, and the rest are not tried now.
-        rateLimited = "Forge's storage rate limit was reached. Nothing was saved for this project; send it again in a moment.";
-        refused.add(key);
-      }
-    }
-  };
   try {
-    // Every worker ends before the answer (and before an unknown error is rethrown), so no save runs on unseen.
-    const ended = await Promise.allSettled(Array.from({ length: SAVES_AT_ONCE }, worker));
-    const failed = ended.find((e): e is PromiseRejectedResult => e.status === 'rejected');
-    if (failed) throw failed.reason;
+    // Every save ends before the answer (and before an unknown error is rethrown).
+    await sideBySide(
+      valid,
+      () => rateLimited === undefined && deps.clock.now() - started < budgetMs,
+      async ({ key, values }) => {
+        try {
+          results.set(key, await shared.run(() => saveOne(saveDeps, key, values)));
+        } catch (error) {
+          if (!isStorageRateLimited(error)) throw error;
+          // Forge's storage rate: this project saved nothing, and the rest are not tried now.
+          rateLimited = "Forge's storage rate limit was reached. Nothing was saved for this project; send it again in a moment.";
+          refused.add(key);
+        }
+      },
+    );
   } finally {
     // Whatever happened, the changes already saved get their wake-up now (not the sweeper's, minutes later).
     await wakeFanOut(deps.queue, changeIds);
@@ -349,29 +363,24 @@ export async function continueBulkSave(deps: BulkConsumerDeps, id: string, optio
   const shared = sharedStorage(account.projects);
   const saveDeps = { ...account, projects: shared.store, publisher: collectingPublisher(changeIds), catalog: onceLoadedCatalog(account.catalog) };
   let saved = 0;
-  let next = 0;
   let failing = false;
-  const worker = async () => {
-    while (next < pending.length && !failing && deps.clock.now() - started < budgetMs) {
-      const item = pending[next] as BulkSaveItem;
-      next += 1;
-      try {
-        // A storage 429 is thrown: the consumer's event comes back later and goes on from here.
-        const result: BulkProjectResult = refusal ? { ok: false, error: { code: 'FORBIDDEN', message: refusal } } : await shared.run(() => saveOne(saveDeps, item.projectKey, item.values ?? {}));
-        await deps.bulkSaves.saveItem({ schemaVersion: 1, bulkSaveId: id, index: item.index, projectKey: item.projectKey, state: 'done', result });
-        saved += 1;
-      } catch (error) {
-        // The other saves finish what they started and take no more.
-        failing = true;
-        throw error;
-      }
-    }
-  };
   try {
-    // Every worker ends before an error is rethrown, so no save runs on unseen.
-    const ended = await Promise.allSettled(Array.from({ length: SAVES_AT_ONCE }, worker));
-    const failed = ended.find((e): e is PromiseRejectedResult => e.status === 'rejected');
-    if (failed) throw failed.reason;
+    await sideBySide(
+      pending,
+      () => !failing && deps.clock.now() - started < budgetMs,
+      async (item) => {
+        try {
+          // A storage 429 is thrown: the consumer's event comes back later and goes on from here.
+          const result: BulkProjectResult = refusal ? { ok: false, error: { code: 'FORBIDDEN', message: refusal } } : await shared.run(() => saveOne(saveDeps, item.projectKey, item.values ?? {}));
+          await deps.bulkSaves.saveItem({ schemaVersion: 1, bulkSaveId: id, index: item.index, projectKey: item.projectKey, state: 'done', result });
+          saved += 1;
+        } catch (error) {
+          // The other saves finish what they started and take no more.
+          failing = true;
+          throw error;
+        }
+      },
+    );
   } finally {
     await wakeFanOut(account.queue, changeIds);
   }

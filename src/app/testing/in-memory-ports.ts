@@ -240,6 +240,9 @@ export type InMemoryDeliveryStore = DeliveryStore & {
   readonly readsByKey: string[];
 };
 
+/** An attempt record's place in `attemptRecords`. */
+const attemptKey = (deliveryId: string, attempt: number) => `${deliveryId}#${attempt}`;
+
 const stillAs = (stored: DeliveryRecord | undefined, expected: DeliveryRecord) =>
   stored !== undefined && stored.status === expected.status && stored.attempts === expected.attempts && stored.inFlight === expected.inFlight && stored.dueAt === expected.dueAt;
 
@@ -356,7 +359,7 @@ export function inMemoryDeliveryStore(initial: readonly DeliveryRecord[] = []): 
       return store
         .attemptsOf(deliveryId)
         .filter((a) => a.attempt <= attempts)
-        .map((a) => parseStoredRecord(attemptRecordSchema, 'delivery attempt', `${deliveryId}#${a.attempt}`, copy(a)));
+        .map((a) => parseStoredRecord(attemptRecordSchema, 'delivery attempt', attemptKey(deliveryId, a.attempt), copy(a)));
     },
     async saveBodies(list) {
       for (const b of list) bodies.set(b.ref, b.body);
@@ -369,7 +372,7 @@ export function inMemoryDeliveryStore(initial: readonly DeliveryRecord[] = []): 
       if (stored && isDeepStrictEqual(stored, next)) return true;
       if (!stillAs(stored, expected)) return false;
       records.set(next.deliveryId, copy(next));
-      if (attempt) attemptRecords.set(`${attempt.deliveryId}#${attempt.attempt}`, copy(attempt));
+      if (attempt) attemptRecords.set(attemptKey(attempt.deliveryId, attempt.attempt), copy(attempt));
       return true;
     },
     async cancelPendingOfWebhook(webhookId, nowMs) {
@@ -421,7 +424,7 @@ export function inMemoryStateStore(deliveries: InMemoryDeliveryStore, initial: r
     }
     records.set(next.webhookId, copy(next));
     for (const d of writes.deliveries) deliveries.records.set(d.deliveryId, copy(d));
-    for (const a of writes.attempts) deliveries.attemptRecords.set(`${a.deliveryId}#${a.attempt}`, copy(a));
+    for (const a of writes.attempts) deliveries.attemptRecords.set(attemptKey(a.deliveryId, a.attempt), copy(a));
     return true;
   }
 
