@@ -58,18 +58,20 @@ export function prefetch<K extends ResolverName>(name: K, ...args: Parameters<Re
  */
 export function takeSettled<K extends ResolverName>(name: K, ...args: Parameters<ResolverDefs[K]>): CallResult<ResolverValue<K>> | undefined {
   const key = keyOf(name, args);
-  const found = prefetched.get(key);
-  if (found?.settled === undefined) return undefined;
-  prefetched.delete(key);
-  return Date.now() - found.at <= PREFETCH_FRESH_MS ? (found.settled as CallResult<ResolverValue<K>>) : undefined;
+  if (prefetched.get(key)?.settled === undefined) return undefined;
+  return takeFresh(key)?.settled as CallResult<ResolverValue<K>> | undefined;
 }
 
 function takePrefetched(name: string, args: readonly unknown[]): Promise<CallResult<unknown>> | undefined {
-  const key = keyOf(name, args);
+  return takeFresh(keyOf(name, args))?.answer;
+}
+
+/** Takes the prefetch under `key` (once): the entry while fresh, else undefined. */
+function takeFresh(key: string): Prefetched | undefined {
   const found = prefetched.get(key);
   if (!found) return undefined;
   prefetched.delete(key);
-  return Date.now() - found.at <= PREFETCH_FRESH_MS ? found.answer : undefined;
+  return Date.now() - found.at <= PREFETCH_FRESH_MS ? found : undefined;
 }
 
 async function send<K extends ResolverName>(name: K, ...args: Parameters<ResolverDefs[K]>): Promise<CallResult<ResolverValue<K>>> {
