@@ -2,7 +2,7 @@ import { chunksReady } from '../common/chunk';
 import { startApp } from '../common/start';
 import { AdminApp } from './AdminApp';
 import { createdHistory } from './host-history';
-import { detailChunk, pageChunk } from './page-chunks';
+import { chunksOf } from './page-chunks';
 import { locationFromPath } from './routes';
 
 /**
@@ -20,6 +20,5 @@ const FIRST_VIEW_WAIT_MS = 500;
 export function start(themeReady: Promise<void>): void {
   const history = createdHistory();
   const opened = history ? locationFromPath(history.location.pathname) : null;
-  const code = opened === null ? [] : opened.webhookId === null ? [pageChunk(opened.route)] : [pageChunk(opened.route), detailChunk];
-  void startApp(<AdminApp />, Promise.all([themeReady, chunksReady(code, FIRST_VIEW_WAIT_MS)]).then(() => undefined));
+  void startApp(<AdminApp />, Promise.all([themeReady, chunksReady(opened === null ? [] : chunksOf(opened), FIRST_VIEW_WAIT_MS)]).then(() => undefined));
 }

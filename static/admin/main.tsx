@@ -2,7 +2,7 @@ import { view } from '@forge/bridge';
 import { prefetch } from '../common/api';
 import { bootPage, enableTheme } from '../common/boot';
 import { keepHistory } from './host-history';
-import { detailChunk, pageChunk } from './page-chunks';
+import { chunksOf } from './page-chunks';
 import { locationFromPath } from './routes';
 import { firstPageQuery } from './webhooks/delivery-log';
 
@@ -18,8 +18,7 @@ void keepHistory(view.createHistory())
     // calls ahead of it have had their turn, so code asked for after the calls arrived after the
     // data. What most views share is linked from the HTML already (vite.config.ts) and the styles
     // are one file there, so starting the chunk adds a few preload links to the document.
-    if (webhookId !== null) detailChunk.warm();
-    pageChunk(route).warm();
+    for (const code of chunksOf({ route, webhookId })) code.warm();
     if (webhookId !== null) prefetch('listDeliveries', firstPageQuery(webhookId));
     if (route === 'webhooks') {
       prefetch('listWebhooks');
