@@ -31,6 +31,9 @@ export const INDEX = {
   fieldCleanupByStarted: 'by-started',
 } as const;
 
+/** A delivery's key is its id behind this prefix: built and read back in one place. */
+const DELIVERY_KEY_PREFIX = 'delivery:';
+
 export const storageKeys = {
   fieldCatalog: (): string => 'catalog',
   projectFields: (projectId: number): string => `project:${projectId}`,
@@ -54,9 +57,9 @@ export const storageKeys = {
   bulkSave: (id: string): string => `bulk-save:${id}`,
   bulkSaveItem: (id: string, index: number): string => `bulk-save-item:${id}:${String(index).padStart(3, '0')}`,
   bulkSaveClaim: (id: string): string => `bulk-save-claim:${id}`,
-  delivery: (deliveryId: string): string => `delivery:${deliveryId}`,
+  delivery: (deliveryId: string): string => `${DELIVERY_KEY_PREFIX}${deliveryId}`,
   /** The delivery id a delivery's key holds (its stored value leaves it out). */
-  deliveryIdOf: (key: string): string => key.slice('delivery:'.length),
+  deliveryIdOf: (key: string): string => key.slice(DELIVERY_KEY_PREFIX.length),
   /** A change's request body, shared by its deliveries (`bodyRefFor`). */
   deliveryBody: (bodyRef: string): string => `delivery-body:${bodyRef}`,
   /** Attempt numbers padded so keys sort in attempt order. */

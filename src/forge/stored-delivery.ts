@@ -53,7 +53,7 @@ export function toStoredDelivery(record: DeliveryRecord): StoredDelivery {
  */
 export function fromStoredDelivery(deliveryId: string, value: unknown): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  return { schemaVersion: 1, deliveryId, ...value };
+  return { schemaVersion: DEFAULTS.schemaVersion, deliveryId, ...value };
 }
 
 /** The same delivery, apart from its stamp (which a record read back carries and one built in memory may not). */
