@@ -6,7 +6,7 @@ import { AppError, invalidInput } from './app-error';
 import type { BulkSaveItem, BulkSaveJob } from './bulk-save-record';
 import { loadFieldCatalog } from './field-catalog';
 import { bulkResultError, onceLoadedCatalog, patchProjectFields, resolveFieldRefs, type ApiProjectFieldsDeps, type BulkProjectResult } from './management-api';
-import type { ChangeEventPublisher, ProjectFieldsStore, ProjectSave, SaveOutcome, WakeUpQueue } from './ports';
+import type { ChangeEventPublisher, Clock, ProjectFieldsStore, ProjectSave, SaveOutcome, WakeUpQueue } from './ports';
 import { requireJiraAdmin } from './session';
 
 /**
@@ -327,7 +327,7 @@ function handedOver(id: string, keys: readonly string[], results: ReadonlyMap<st
 export interface BulkConsumerDeps {
   readonly bulkSaves: BulkSaveStore;
   readonly bulkSaveQueue: BulkSaveQueue;
-  readonly clock: { now(): number };
+  readonly clock: Clock;
   /** The use cases wired to act as the job's creator (Jira asked as the app about that account). */
   forAccount(accountId: string): ApiProjectFieldsDeps & { readonly queue: Pick<WakeUpQueue, 'wakeFanOut'> };
 }
@@ -397,7 +397,7 @@ export async function continueBulkSave(deps: BulkConsumerDeps, id: string, optio
 }
 
 /** GET /bulk-saves/{id}: where a handed-over request stands. */
-export async function readBulkSave(deps: { readonly bulkSaves: BulkSaveStore; readonly clock: { now(): number } }, id: string): Promise<BulkSaveView> {
+export async function readBulkSave(deps: { readonly bulkSaves: BulkSaveStore; readonly clock: Clock }, id: string): Promise<BulkSaveView> {
   const job = await deps.bulkSaves.loadJob(id);
   if (!job) throw new AppError('NOT_FOUND', `There is no bulk save ${id}. Their outcomes are kept for 7 days.`);
   const items = await deps.bulkSaves.loadItems(job);
